@@ -1,0 +1,55 @@
+// What the user asks: one deployment of one model on some GPUs. The same object is the CLI's
+// --scenario file, the page's state (getState/setState) and the share link's payload.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "architecture.h"
+
+namespace vramcalc {
+
+enum class Engine { Vllm, LlamaCpp, Transformers, Sglang, Simple };
+
+struct Scenario {
+    std::string model = "qwen2.5-7b-instruct";  // catalog id or HF id; ignored for custom models
+    // A custom model: the text of a Hugging Face config.json (pasted, dropped, or built from typed
+    // numbers), or, with no config, only a typed parameter count (weights-only answer).
+    std::string custom_config;
+    double custom_params = 0.0;
+    std::string custom_name;
+    std::string weights = "bf16";               // weight format id
+    std::string kv_dtype = "auto";              // KV format id
+    Engine engine = Engine::Vllm;
+
+    std::string gpu = "h100-sxm";               // GPU catalog id; ignored when gpu_memory_gib > 0
+    double gpu_memory_gib = 0.0;                // custom memory per GPU, as the runtime reports it
+    int gpus = 1;                               // GPUs in total (all nodes)
+    int nodes = 1;
+    int tp = 1;
+    int pp = 1;
+
+    std::int64_t context = 8192;                // vLLM max_model_len, llama.cpp n_ctx, HF prompt+generated
+    std::int64_t batch = 1;                     // concurrent sequences (transformers batch, vLLM target concurrency)
+    std::int64_t input_tokens = 0;              // transformers: prompt length (0 = context - output)
+    std::int64_t output_tokens = 0;             // transformers: generated tokens
+
+    // engine knobs (0 / -1 = engine default)
+    double gpu_mem_util = 0.0;                  // vLLM default 0.9; SGLang mem_fraction_static default by GPU size
+    std::int64_t max_batched_tokens = 0;        // vLLM max_num_batched_tokens (default 8192 for V1 serving; 2048 for older)
+    double cpu_offload_gib = 0.0;               // vLLM --cpu-offload-gb per GPU
+    int gpu_layers = -1;                        // llama.cpp -ngl (-1 = all)
+    std::int64_t ubatch = 512;                  // llama.cpp -ub
+    std::int64_t n_batch = 2048;                // llama.cpp -b
+    bool flash_attn = false;                    // llama.cpp -fa
+    int parallel = 1;                           // llama.cpp -np
+    bool enforce_eager = false;                 // vLLM: no CUDA graphs
+};
+
+const char* engine_id(Engine e);                      // "vllm", "llamacpp", ...
+const char* engine_name(Engine e);                    // "vLLM", "llama.cpp", ...
+std::optional<Engine> parse_engine(std::string_view id);
+bool is_custom(const Scenario& s);
+
+}  // namespace vramcalc

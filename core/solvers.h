@@ -1,0 +1,37 @@
+// Answers, not only sums: the largest context and concurrency that fit, the fewest GPUs, the
+// smallest-loss weight format, and what to change when a scenario does not fit. Each answer is
+// found by re-running the engine's own estimate, so it agrees with the breakdown by construction.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "estimate.h"
+#include "scenario.h"
+
+namespace vramcalc {
+
+// Weight formats an engine loads, best quality first (the order "smallest loss" walks).
+std::vector<std::string> formats_by_quality(Engine engine);
+
+// Largest context (tokens per sequence) that fits at the scenario's concurrency; nullopt if even 1 does not.
+std::optional<std::int64_t> largest_context(const Scenario& s);
+// Largest number of concurrent sequences of the scenario's context that fit; nullopt if not even 1.
+std::optional<std::int64_t> largest_concurrency(const Scenario& s);
+// Fewest GPUs of the scenario's type that fit (layout chosen per engine); nullopt above max_gpus.
+std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus = 64);
+// The highest-quality weight format that fits; nullopt if none does.
+std::optional<std::string> best_fitting_format(const Scenario& s);
+
+struct Suggestion {
+    std::string label;   // "AWQ instead of BF16", "context 16k instead of 32k", "4 x GPUs (tp 4)"
+    Scenario scenario;   // the scenario with the change applied
+};
+// The cheapest changes that make a non-fitting scenario fit (empty when it fits or nothing helps).
+std::vector<Suggestion> suggestions(const Scenario& s);
+
+// Fits means: the estimate is ok and fits.
+bool fits(const Scenario& s);
+
+}  // namespace vramcalc

@@ -1,0 +1,43 @@
+#include "text.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace vramcalc {
+
+std::string format_fixed(double x, int decimals) {
+    if (!std::isfinite(x)) return "-";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+    return buf;
+}
+
+std::string format_size(Bytes b, SizeUnit unit, int decimals) {
+    const double x = static_cast<double>(b);
+    if (unit == SizeUnit::GB) {
+        if (x < 1e9 && x > 0) return format_fixed(x / 1e6, 0) + " MB";
+        return format_fixed(x / 1e9, decimals) + " GB";
+    }
+    if (x < kGiB && x > 0) return format_fixed(x / kMiB, 0) + " MiB";
+    return format_fixed(x / kGiB, decimals) + " GiB";
+}
+
+std::string format_signed_size(std::int64_t b, SizeUnit unit) {
+    const Bytes mag = b < 0 ? static_cast<Bytes>(-(b + 1)) + 1 : static_cast<Bytes>(b);
+    return (b < 0 ? "-" : "") + format_size(mag, unit);
+}
+
+std::string format_tokens(std::int64_t t) {
+    if (t >= 1'000'000) return format_fixed(static_cast<double>(t) / 1e6, t % 1'000'000 == 0 ? 0 : 1) + "M";
+    if (t >= 1024 && t % 1024 == 0) return std::to_string(t / 1024) + "k";
+    if (t >= 10'000) return std::to_string(t / 1000) + "k";
+    return std::to_string(t);
+}
+
+std::string format_params(double p) {
+    if (!std::isfinite(p) || p <= 0) return "-";
+    if (p >= 1e9) return format_fixed(p / 1e9, p >= 100e9 ? 0 : 1) + " B";
+    return format_fixed(p / 1e6, 0) + " M";
+}
+
+}  // namespace vramcalc

@@ -1,0 +1,108 @@
+// The CLI contract: flags, JSON fields, and bad input exiting 2 with one clear line.
+// Usage: node tests/cli/cli.test.mjs path/to/vramcalc
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = process.argv[2];
+let passed = 0, failed = 0;
+const run = (...args) => spawnSync(bin, args, { encoding: 'utf8' });
+function check(name, cond, detail = '') {
+  if (cond) { passed++; } else { failed++; console.log(`FAIL ${name} ${detail}`); }
+}
+const json = (r) => { try { return JSON.parse(r.stdout); } catch { return null; } };
+
+// A catalog model by HF id, case-insensitively, with every field the contract names.
+{
+  const r = run('estimate', '--model', 'meta-llama/llama-3.1-8b-instruct', '--gpu', 'h100-sxm', '--json');
+  const j = json(r);
+  check('estimate exits 0', r.status === 0, r.stderr);
+  check('estimate prints JSON', j !== null);
+  if (j) {
+    for (const k of ['params', 'kv_bytes_per_token', 'gpu_memory_bytes', 'fits', 'headroom_bytes', 'per_gpu', 'total',
+                     'kv_cache_tokens', 'max_concurrency'])
+      check(`field ${k}`, k in j);
+    for (const k of ['weights_bytes', 'kv_cache_bytes', 'activation_bytes', 'overhead_bytes', 'total_bytes'])
+      check(`per_gpu.${k}`, j.per_gpu && k in j.per_gpu && j.per_gpu[k] >= 0);
+    // Llama-3.1-8B: 32 layers x 8 KV heads x 128 x 2 (K,V) x 2 B = 131072 B/token
+    check('kv bytes per token', j.kv_bytes_per_token === 131072, j.kv_bytes_per_token);
+    check('params ~8.03B', Math.abs(j.params - 8.03e9) / 8.03e9 < 0.01, j.params);
+    check('no NaN in output', !r.stdout.includes('NaN'));
+  }
+}
+// llama.cpp fields
+{
+  const j = json(run('estimate', '--model', 'llama-3.1-8b-instruct', '--engine', 'llamacpp', '--weights', 'gguf-q4_k_m',
+                     '--gpu', 'rtx-4090', '--context', '8192', '--json'));
+  check('llamacpp answers', j && !j.error, JSON.stringify(j));
+  if (j && !j.error)
+    for (const k of ['model_buffer_bytes', 'kv_buffer_bytes', 'compute_buffer_bytes', 'cpu_bytes']) check(`llamacpp ${k}`, k in j);
+}
+// Every engine answers the same scenario
+for (const e of ['vllm', 'llamacpp', 'transformers', 'sglang', 'simple']) {
+  const w = e === 'llamacpp' ? 'gguf-q8_0' : 'bf16';
+  const r = run('estimate', '--model', 'qwen2.5-7b-instruct', '--engine', e, '--weights', w, '--json');
+  check(`engine ${e} answers`, r.status === 0 && json(r) && !json(r).error, r.stderr);
+}
+// A scenario file with the same keys (_ for -)
+{
+  const dir = mkdtempSync(join(tmpdir(), 'vramcalc-'));
+  const f = join(dir, 's.json');
+  writeFileSync(f, JSON.stringify({ model: 'qwen2.5-7b-instruct', weights: 'awq', kv_dtype: 'fp8', gpu: 'rtx-4090',
+                                     context: 16384, gpu_mem_util: 0.9 }));
+  const r = run('estimate', '--scenario', f, '--json');
+  check('scenario file', r.status === 0 && json(r) && !json(r).error, r.stderr);
+  const cfg = join(dir, 'config.json');
+  writeFileSync(cfg, JSON.stringify({ model_type: 'llama', hidden_size: 2048, num_hidden_layers: 16,
+                                       num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 8192,
+                                       vocab_size: 128256, tie_word_embeddings: true }));
+  const c = run('estimate', '--config', cfg, '--json');
+  check('custom config', c.status === 0 && json(c) && !json(c).error, c.stderr + c.stdout);
+  writeFileSync(cfg, '{"hidden_size": "big"}');
+  const bad = run('estimate', '--config', cfg);
+  check('bad config exits 2', bad.status === 2, bad.status);
+  check('bad config names a field', /hidden_size|num_attention_heads|num_hidden_layers/.test(bad.stderr), bad.stderr);
+}
+// Bad input: exit 2, one line on stderr naming the option, {"error"} with --json
+for (const [args, needle] of [
+  [['estimate', '--model', 'llama-3.1-8b-instrct'], 'llama-3.1-8b-instruct'],   // suggests the nearest id
+  [['estimate', '--context', 'abc'], '--context'],
+  [['estimate', '--context', '-5'], '--context'],
+  [['estimate', '--gpus', '0'], '--gpus'],
+  [['estimate', '--weights', 'int3'], 'weights'],
+  [['estimate', '--gpu', 'rtx-9999'], 'gpu'],
+  [['estimate', '--gpu-mem-util', '1.5'], '--gpu-mem-util'],
+  [['estimate', '--tp', '3', '--gpus', '3', '--model', 'llama-3.1-8b-instruct'], 'tp'],
+  [['estimate', '--frobnicate'], '--frobnicate'],
+  [['estimate', '--batch'], '--batch'],
+  [['nonsense'], 'nonsense'],
+]) {
+  const r = run(...args);
+  check(`exit 2: ${args.join(' ')}`, r.status === 2, `status ${r.status}`);
+  const lines = r.stderr.trim().split('\n');
+  check(`one stderr line: ${args.join(' ')}`, lines.length === 1 && r.stderr.includes(needle), r.stderr);
+  const rj = run(...args, '--json');
+  const j = json(rj);
+  check(`json error: ${args.join(' ')}`, rj.status === 2 && j && typeof j.error === 'string', rj.stdout);
+}
+// Absurd but valid numbers never print NaN, negative sizes or crash
+{
+  const r = run('estimate', '--model', 'llama-3.1-405b-instruct', '--gpu', 'rtx-3060', '--context', '100000000', '--batch', '1000000', '--json');
+  check('absurd numbers answer', r.status === 0 || r.status === 2, r.status);
+  check('absurd numbers: no NaN', !r.stdout.includes('NaN') && !r.stdout.includes('-nan') && !r.stdout.includes('inf'));
+}
+// Listings
+for (const what of ['models', 'gpus', 'formats']) {
+  const r = run(what, '--json');
+  check(`${what} --json`, r.status === 0 && json(r) !== null, r.stderr);
+}
+{
+  const models = json(run('models', '--json')) || [];
+  check('60+ models', models.length >= 60, models.length);
+  check('models carry id, hf_id, params', models.every((m) => m.id && m.hf_id && m.params > 0));
+  const gpus = json(run('gpus', '--json')) || [];
+  check('35+ GPUs', gpus.length >= 35, gpus.length);
+}
+console.log(`cli: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
