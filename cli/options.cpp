@@ -36,7 +36,7 @@ bool read_file(const std::string& path, std::string& out) {
 // The flag spellings map onto the scenario JSON keys, so one reader validates both.
 const char* scenario_key(const std::string& flag) {
     static const std::pair<const char*, const char*> kMap[] = {
-        {"--model", "model"}, {"--weights", "weights"}, {"--kv-dtype", "kv_dtype"}, {"--engine", "engine"},
+        {"--model", "model"}, {"--weights", "weights"}, {"--kv-dtype", "kv_dtype"}, {"--engine-version", "engine_version"}, {"--engine", "engine"},
         {"--context", "context"}, {"--batch", "batch"}, {"--input-tokens", "input_tokens"},
         {"--output-tokens", "output_tokens"}, {"--gpu", "gpu"}, {"--gpu-memory-gib", "gpu_memory_gib"},
         {"--gpus", "gpus"}, {"--nodes", "nodes"}, {"--tp", "tp"}, {"--pp", "pp"}, {"--gpu-mem-util", "gpu_mem_util"},

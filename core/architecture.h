@@ -70,6 +70,8 @@ struct Architecture {
     std::int64_t mamba_d_inner = 0;
     std::int64_t mamba_d_state = 0;
     std::int64_t mamba_dt_rank = 0;
+    std::int64_t mamba_heads = 0;   // Mamba-2 mixer (Granite 4 hybrid): SSM heads; 0 = Mamba-1
+    std::int64_t mamba_groups = 0;  // Mamba-2 n_groups
 
     // Parameters outside the language model (vision tower, projector), counted as 16-bit weights
     double extra_params = 0.0;

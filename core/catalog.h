@@ -16,6 +16,14 @@ const std::vector<Gpu>& gpu_catalog();
 const ModelInfo* find_model(std::string_view id_or_hf_id);
 const Gpu* find_gpu(std::string_view id);
 
+// Parses catalog JSON text (models.json / gpus.json layout, core/data). Bad entries (duplicate id,
+// missing field, config that does not parse) are skipped and described in *problems; never throws.
+std::vector<ModelInfo> parse_model_catalog(std::string_view json_text, std::vector<std::string>* problems);
+std::vector<Gpu> parse_gpu_catalog(std::string_view json_text, std::vector<std::string>* problems);
+
+// Problems found while loading the embedded catalogs (empty when the data is clean).
+const std::vector<std::string>& catalog_problems();
+
 // Up to n catalog ids closest to a mistyped one (for "did you mean" messages).
 std::vector<std::string> nearest_model_ids(std::string_view id, int n = 3);
 std::vector<std::string> nearest_gpu_ids(std::string_view id, int n = 3);

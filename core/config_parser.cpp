@@ -67,8 +67,10 @@ struct Reader {
     std::vector<std::string>& warnings;
 
     const json* find(std::initializer_list<const char*> names, bool top_fallback = true) const {
-        for (const json* obj : {&text, &top}) {
-            if (obj == &top && (!top_fallback || &top == &text)) break;
+        const json* objs[2] = {&text, &top};
+        const int n_objs = (top_fallback && &top != &text) ? 2 : 1;
+        for (int i = 0; i < n_objs; ++i) {
+            const json* obj = objs[i];
             for (const char* n : names) {
                 auto it = obj->find(n);
                 if (it != obj->end() && !it->is_null()) return &*it;
@@ -146,8 +148,16 @@ FamilyDefaults family_defaults(const std::string& mt) {
         d = {262208, 8, 4, 256, 2304, 9216, 26, 131072};
     } else if (one_of(mt, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "qwen2_vl", "qwen2_5_vl"})) {
         d.vocab = 151936;  // Qwen2Config / Qwen2MoeConfig / Qwen3Config default vocab_size
-    } else if (one_of(mt, {"llama", "mistral", "mixtral"})) {
-        d.vocab = 32000;  // LlamaConfig / MistralConfig / MixtralConfig default vocab_size
+    } else if (mt == "llama") {
+        d.vocab = 32000;  // LlamaConfig defaults
+        d.intermediate = 11008;
+        d.max_pos = 2048;
+    } else if (mt == "mistral" || mt == "mixtral") {
+        d.vocab = 32000;  // MistralConfig / MixtralConfig defaults
+        d.intermediate = 14336;
+        d.max_pos = 4096 * 32;
+    } else if (one_of(mt, {"falcon", "RefinedWeb", "RefinedWebModel"})) {
+        d.max_pos = 2048;  // FalconConfig default max_position_embeddings
     } else if (mt == "llama4_text") {
         d.vocab = 202048;  // Llama4TextConfig default vocab_size
     } else if (mt == "gemma" || mt == "gemma2") {
@@ -161,14 +171,15 @@ FamilyDefaults family_defaults(const std::string& mt) {
 std::optional<bool> default_tie(const std::string& mt) {
     if (one_of(mt, {"gemma", "gemma2", "gemma3", "gemma3_text", "gpt2", "gpt_bigcode", "starcoder2", "falcon",
                     "RefinedWeb", "RefinedWebModel", "cohere", "cohere2", "mamba", "mamba2", "opt", "bloom",
-                    "gpt_neo", "stablelm", "olmo", "qwen3_next"}))
+                    "gpt_neo", "stablelm", "olmo"}))
         return true;
     if (one_of(mt, {"llama", "llama4", "llama4_text", "mistral", "mixtral", "qwen", "qwen2", "qwen2_moe", "qwen3",
                     "qwen3_moe", "qwen2_vl", "qwen2_5_vl", "qwen3_vl", "qwen3_vl_text", "qwen3_vl_moe",
                     "qwen3_vl_moe_text", "phi", "phi3", "phimoe", "gpt_neox", "gptj", "deepseek_v2", "deepseek_v3",
                     "kimi_k2", "olmo2", "olmoe", "gpt_oss", "internlm2", "chatglm", "glm", "glm4", "glm4_moe",
-                    "jamba", "granite", "granitemoe", "exaone", "minimax", "hunyuan_v1_dense", "ernie4_5",
-                    "ernie4_5_moe", "dbrx", "nemotron", "baichuan", "yi", "minicpm", "seed_oss", "smollm3"}))
+                    "jamba", "granite", "granitemoe", "glm4v_text", "glm4v_moe_text", "exaone", "minimax", "hunyuan_v1_dense", "ernie4_5",
+                    "ernie4_5_moe", "dbrx", "nemotron", "baichuan", "yi", "minicpm", "seed_oss", "smollm3",
+                    "qwen3_next"}))
         return false;
     return std::nullopt;
 }
@@ -372,7 +383,8 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
     // ChatGLM multi_query_group_num when multi_query_attention; GPT-BigCode multi_query.
     std::optional<std::int64_t> kv = r.integer({"num_key_value_heads", "n_head_kv", "num_kv_heads", "n_kv_heads"});
     if (is_falcon) {
-        bool new_arch = r.boolean({"new_decoder_architecture"}).value_or(false);
+        // Old "RefinedWeb" configs (falcon-40b before the port) are the new decoder architecture.
+        bool new_arch = r.boolean({"new_decoder_architecture"}).value_or(mt == "RefinedWeb");
         bool mq = r.boolean({"multi_query"}).value_or(true);  // FalconConfig multi_query default True
         if (new_arch) {
             if (!kv) kv = r.integer({"num_kv_heads"});
@@ -387,7 +399,11 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
         kv = 1;  // gpt_bigcode (StarCoder 1, SantaCoder)
     }
     if (!r.error.empty()) { out.error = r.error; return out; }
-    if (!kv) {
+    const bool mla_config = r.integer({"kv_lora_rank"}).value_or(0) > 0;
+    r.error.clear();
+    if (!kv && mla_config) {
+        kv = a.num_heads;  // MLA: K/V per query head after the up-projection (set again below)
+    } else if (!kv) {
         if (defs.kv_heads > 0) {
             kv = defs.kv_heads;
             warn.push_back("num_key_value_heads missing: " + mt + " default " + std::to_string(*kv) + " assumed");
@@ -452,7 +468,8 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
 
     // --- MLP width: intermediate_size, n_inner (GPT-2/BigCode), ffn_hidden_size (ChatGLM, Falcon),
     // ffn_dim (OPT); missing = 4 x hidden (GPT-NeoX/GPT-2 convention).
-    std::optional<std::int64_t> inter = r.integer({"intermediate_size", "n_inner", "ffn_hidden_size", "ffn_dim", "d_ff"});
+    std::optional<std::int64_t> inter = r.integer({"intermediate_size", "n_inner", "ffn_hidden_size", "ffn_dim", "d_ff",
+                                                   "ff_intermediate_size"});
     if (!r.error.empty()) { out.error = r.error; return out; }
     if (mt == "llama4_text") {
         // Llama4TextConfig: intermediate_size is the expert (and shared expert) width,
@@ -481,8 +498,8 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
                                "max_sequence_length", "n_ctx", "model_max_length"}).value_or(0);
     if (!r.error.empty()) { out.error = r.error; return out; }
     if (a.max_context <= 0) {
-        a.max_context = 4096;
-        warn.push_back("max_position_embeddings missing: 4096 assumed");
+        a.max_context = defs.max_pos > 0 ? defs.max_pos : 4096;
+        warn.push_back("max_position_embeddings missing: " + std::to_string(a.max_context) + " assumed");
     }
     if (a.max_context > 100000000) {
         warn.push_back("max_position_embeddings " + std::to_string(a.max_context) + " capped at 100000000");
@@ -504,11 +521,11 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
                                        "RefinedWeb", "RefinedWebModel", "starcoder2", "opt", "bloom", "mpt",
                                        "codegen", "nemotron", "persimmon"});
     a.mlp = plain_mlp ? MlpKind::Plain : MlpKind::Gated;
-    const bool layer_norm = one_of(mt, {"gpt_neox", "gpt2", "gpt_bigcode", "gptj", "gpt_neo", "phi", "falcon",
+    const bool layer_norm = one_of(mt, {"gpt_neox", "gpt2", "gpt_bigcode", "gptj", "gpt_neo", "phi", "falcon", "phi3small",
                                         "RefinedWeb", "RefinedWebModel", "starcoder2", "opt", "bloom", "stablelm",
                                         "codegen", "persimmon", "nemotron"});
     a.norm = layer_norm ? NormKind::LayerNorm : NormKind::RmsNorm;
-    a.fused_qkv = one_of(mt, {"gpt_neox", "phi", "phi3", "falcon", "RefinedWeb", "RefinedWebModel", "gpt_bigcode",
+    a.fused_qkv = one_of(mt, {"gpt_neox", "phi", "phi3", "phi3small", "falcon", "RefinedWeb", "RefinedWebModel", "gpt_bigcode",
                               "gpt2", "bloom", "mpt", "qwen", "chatglm", "internlm2", "codegen", "persimmon"});
     a.learned_positions = one_of(mt, {"gpt2", "gpt_bigcode", "opt", "gpt_neo"});
 
@@ -516,7 +533,7 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
     if (one_of(mt, {"qwen2", "qwen2_moe", "qwen2_vl", "qwen2_5_vl", "qwen", "chatglm"})) {
         a.qkv_bias = true;
         if (is_chatglm) a.qkv_bias = r.boolean({"add_qkv_bias"}).value_or(true);
-    } else if (one_of(mt, {"phi", "gpt_neox", "gpt2", "gpt_bigcode", "opt", "bloom", "codegen", "persimmon"})) {
+    } else if (one_of(mt, {"phi", "phi3small", "gpt_neox", "gpt2", "gpt_bigcode", "opt", "bloom", "codegen", "persimmon"})) {
         a.qkv_bias = a.o_bias = a.mlp_bias = true;
         if (mt == "codegen") a.qkv_bias = a.o_bias = false;
     } else if (mt == "gptj") {
@@ -527,7 +544,7 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
     } else if (is_falcon) {
         bool b = r.boolean({"bias"}).value_or(false);
         a.qkv_bias = a.o_bias = a.mlp_bias = b;
-    } else if (one_of(mt, {"glm4", "glm4_moe", "glm"})) {
+    } else if (one_of(mt, {"glm4", "glm4_moe", "glm", "glm4v_text", "glm4v_moe_text"})) {
         a.qkv_bias = r.boolean({"attention_bias"}).value_or(true);  // GLM: q,k,v biased, o_proj not
     } else if (mt == "gpt_oss") {
         a.qkv_bias = a.o_bias = r.boolean({"attention_bias"}).value_or(true);
@@ -541,12 +558,12 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
                             "qwen3_vl", "qwen3_vl_text", "qwen3_vl_moe", "qwen3_vl_moe_text"}) ||
                 r.boolean({"use_qk_norm", "qk_layernorm"}).value_or(false);
     if (mt == "llama4_text") a.qk_norm = false;  // Llama 4 qk norm is a weightless L2 norm
-    if (one_of(mt, {"gemma2", "gemma3", "gemma3_text", "glm4"}))
+    if (one_of(mt, {"gemma2", "gemma3", "gemma3_text", "glm4", "glm4v_text"}))
         a.norms_per_layer = 4;  // pre/post attention and pre/post feed-forward norms
     else if (one_of(mt, {"phi", "gptj", "cohere", "cohere2", "codegen"}))
         a.norms_per_layer = 1;  // parallel attention + MLP share one input norm
     else if (is_falcon) {
-        bool new_arch = r.boolean({"new_decoder_architecture"}).value_or(false);
+        bool new_arch = r.boolean({"new_decoder_architecture"}).value_or(mt == "RefinedWeb");
         auto n_ln = r.integer({"num_ln_in_parallel_attn"});
         a.norms_per_layer = new_arch ? static_cast<int>(n_ln.value_or(2)) : (r.boolean({"parallel_attn"}).value_or(true) ? 1 : 2);
     }
@@ -567,7 +584,7 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
     auto topk = r.integer({"num_experts_per_tok", "experts_per_token", "moe_top_k", "num_experts_per_token", "top_k"});
     auto moe_inter = r.integer({"moe_intermediate_size", "expert_intermediate_size"});
     auto n_shared = r.integer({"n_shared_experts", "num_shared_experts"});
-    auto shared_inter = r.integer({"shared_expert_intermediate_size"});
+    auto shared_inter = r.integer({"shared_expert_intermediate_size", "shared_intermediate_size"});
     auto first_dense = r.integer({"first_k_dense_replace", "first_dense_layers"});
     auto step = r.integer({"interleave_moe_layer_step", "decoder_sparse_step", "moe_layer_freq", "expert_layer_period"});
     if (!r.error.empty()) { out.error = r.error; return out; }
@@ -647,6 +664,7 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
             all_known = all_known && known;
         }
         if (!all_known) warn.push_back("layer_types has unknown entries: read as full attention");
+        if (mt == "llama4_text" && win <= 0) win = r.integer({"attention_chunk_size"}).value_or(0);
         pattern_done = true;
     } else if (lt) {
         warn.push_back("layer_types length differs from num_hidden_layers: ignored");
@@ -750,6 +768,22 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
             double conv_state = (2.0 * key_dim + value_dim) * static_cast<double>(a.linear_conv_kernel - 1);
             double rec_state = static_cast<double>(*lv_heads) * static_cast<double>(*lk_dim) * static_cast<double>(*lv_dim);
             a.linear_state_bytes_per_layer = static_cast<std::int64_t>((conv_state + rec_state) * state_bytes_per_value);
+        } else if (auto m2_heads = r.integer({"mamba_n_heads", "mamba_num_heads"}); m2_heads && *m2_heads > 0) {
+            // Mamba-2 (GraniteMoeHybrid), vLLM MambaStateShapeCalculator.mamba2_state_shape: conv state
+            // (d_inner + 2 x n_groups x d_state) x (d_conv - 1), SSM state n_heads x head_dim x d_state.
+            const std::int64_t expand = r.integer({"mamba_expand"}).value_or(2);
+            const std::int64_t head_dim = r.integer({"mamba_d_head", "mamba_head_dim"}).value_or(0);
+            a.mamba_heads = *m2_heads;
+            a.mamba_d_inner = head_dim > 0 ? head_dim * *m2_heads : expand * a.hidden_size;
+            a.mamba_d_state = r.integer({"mamba_d_state", "ssm_state_size"}).value_or(128);
+            a.mamba_groups = r.integer({"mamba_n_groups", "n_groups"}).value_or(1);
+            a.linear_conv_kernel = conv.value_or(4);
+            r.error.clear();
+            const double hd2 = static_cast<double>(a.mamba_d_inner) / static_cast<double>(a.mamba_heads);
+            double conv_state = static_cast<double>(a.mamba_d_inner + 2 * a.mamba_groups * a.mamba_d_state) *
+                                static_cast<double>(a.linear_conv_kernel - 1);
+            double ssm_state = static_cast<double>(a.mamba_heads) * hd2 * static_cast<double>(a.mamba_d_state);
+            a.linear_state_bytes_per_layer = static_cast<std::int64_t>((conv_state + ssm_state) * state_bytes_per_value);
         } else {
             // Mamba-1 (Jamba, Mamba): vLLM MambaStateShapeCalculator.mamba1_state_shape: conv state
             // d_inner x (d_conv - 1), SSM state d_inner x d_state, d_inner = expand x hidden.

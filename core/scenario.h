@@ -45,6 +45,9 @@ struct Scenario {
     bool flash_attn = false;                    // llama.cpp -fa
     int parallel = 1;                           // llama.cpp -np
     bool enforce_eager = false;                 // vLLM: no CUDA graphs
+    // transformers: the release whose accounting to follow ("4.38.2", "AutoAWQ 0.1.6"); "" = the current
+    // one. Releases before 4.45 computed fp32 logits for every prompt token (see engines/transformers.cpp).
+    std::string engine_version;
 };
 
 const char* engine_id(Engine e);                      // "vllm", "llamacpp", ...

@@ -18,6 +18,7 @@ json scenario_to_json(const Scenario& s) {
     if (!s.custom_name.empty()) j["custom_name"] = s.custom_name;
     j["weights"] = s.weights;
     j["kv_dtype"] = s.kv_dtype;
+    if (!s.engine_version.empty()) j["engine_version"] = s.engine_version;
     j["engine"] = engine_id(s.engine);
     j["gpu"] = s.gpu;
     if (s.gpu_memory_gib > 0) j["gpu_memory_gib"] = s.gpu_memory_gib;
@@ -125,6 +126,8 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
             str(s.weights);
         } else if (key == "kv_dtype") {
             str(s.kv_dtype);
+        } else if (key == "engine_version") {
+            str(s.engine_version);
         } else if (key == "engine") {
             auto e = v.is_string() ? parse_engine(v.get<std::string>()) : std::nullopt;
             if (e) s.engine = *e; else bad("one of vllm, llamacpp, transformers, sglang, simple");

@@ -34,8 +34,10 @@ struct TensorGroup {
 
 std::vector<TensorGroup> tensor_inventory(const Architecture& arch);
 
+// The language model's parameters: the Extra group (arch.extra_params, vision tower) is left out;
+// callers add arch.extra_params where they want the whole checkpoint.
 struct ParamCount {
-    double total = 0.0;       // every weight, embeddings and lm_head included (tied counted once)
+    double total = 0.0;       // every LM weight, embeddings and lm_head included (tied counted once)
     double active = 0.0;      // per token: routed experts counted experts_per_token times
     double embedding = 0.0;   // token (+ position) embedding
     double lm_head = 0.0;     // 0 when tied

@@ -41,7 +41,8 @@ Scenario scenario_for_row(const json& row, const json& configs, std::vector<std:
     f["engine"] = row["engine"];
     f["weights"] = row["weights"];
     f["kv_dtype"] = row["kv_dtype"];
-    if (row["config"].is_string() && configs.contains(row["config"].get<std::string>())) {
+    if (row.contains("engine_version") && row["engine_version"].is_string()) f["engine_version"] = row["engine_version"];
+    if (row.contains("config") && row["config"].is_string() && configs.contains(row["config"].get<std::string>())) {
         json cfg = configs[row["config"].get<std::string>()];
         f["custom_config"] = cfg.dump();
     } else {
@@ -52,7 +53,7 @@ Scenario scenario_for_row(const json& row, const json& configs, std::vector<std:
     if (row.contains("gpu_memory_utilization") && row["gpu_memory_utilization"].is_number())
         f["gpu_mem_util"] = row["gpu_memory_utilization"];
     if (!f.contains("gpu_memory_gib")) f["gpu_memory_gib"] = 79.19;  // rows that only publish weights
-    if (row["llamacpp"].is_object()) {
+    if (row.contains("llamacpp") && row["llamacpp"].is_object()) {
         const json& l = row["llamacpp"];
         if (l.contains("n_ubatch")) f["ubatch"] = l["n_ubatch"];
         if (l.contains("n_batch")) f["n_batch"] = l["n_batch"];

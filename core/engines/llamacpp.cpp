@@ -1,0 +1,341 @@
+// llama.cpp accounting, following llama-server of build b10644 (the newest build in the published
+// measurements) on CUDA with the default split mode "layer". Sources mirrored:
+//  - weights: src/llama-model.cpp load_tensors (layer -> device assignment, input layer on the CPU,
+//    output layer on the device after the last repeating layer), src/llama-quant.cpp for each
+//    tensor's GGUF type (engines/gguf.cpp);
+//  - KV: src/llama-context.cpp llama_context() (n_ctx padded to 256, n_ctx_seq = n_ctx / n_seq_max
+//    padded to 256 with one stream per sequence unless --kv-unified), src/llama-kv-cache.cpp (K and V
+//    tensors of ggml_row_size(type, n_embd_k/v_gqa) x cells per layer on the layer's device; MLA keeps
+//    only K = kv_lora_rank + rope), src/llama-kv-cache-iswa.cpp (SWA cache of
+//    GGML_PAD(min(n_ctx_seq, n_swa + n_ubatch), 256) cells);
+//  - compute: src/llama-context.cpp sched_reserve/graph_reserve (worst-case ubatch of
+//    min(n_ctx, n_ubatch) tokens, full KV), ggml-alloc reusing memory of dead tensors, so the buffer is
+//    the largest set of intermediates alive at once (see docs/accounting/llamacpp.md).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "../tensors.h"
+#include "engines.h"
+#include "gguf.h"
+
+namespace vramcalc {
+
+namespace {
+
+// nvidia-smi memory.used minus llama.cpp's model + KV + compute buffers after one completion, on
+// RTX 3060 / GTX 1660 SUPER with build b10644 (mcgyvr-lab readings.tsv): 129-136 MiB per device.
+// CUDA 12 loads kernels lazily; builds without lazy loading (premAI's 2024 A100 runs) used ~1.2 GiB.
+constexpr double kCudaContextMiB = 130.0;
+// ggml-backend.c GGML_SCHED_MAX_COPIES: with pipeline parallelism every split input is kept 4 times.
+constexpr double kSchedCopies = 4.0;
+
+std::string mib(double bytes) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / kMiB);
+    return buf;
+}
+
+std::optional<GgmlType> cache_type(const KvFormat& kv) {
+    // common/arg.cpp -ctk/-ctv accept f32, f16, bf16, q8_0, q4_0, q4_1, iq4_nl, q5_0, q5_1 (default f16)
+    if (kv.id == "auto" || kv.id == "fp16") return GgmlType::F16;
+    if (kv.id == "bf16") return GgmlType::BF16;
+    if (kv.id == "fp32") return GgmlType::F32;
+    if (kv.id == "q8_0") return GgmlType::Q8_0;
+    if (kv.id == "q4_0") return GgmlType::Q4_0;
+    if (kv.id == "q4_1") return GgmlType::Q4_1;
+    if (kv.id == "q5_0") return GgmlType::Q5_0;
+    if (kv.id == "q5_1") return GgmlType::Q5_1;
+    if (kv.id == "iq4_nl") return GgmlType::IQ4_NL;
+    return std::nullopt;
+}
+
+LayerAttention layer_kind(const Architecture& a, std::int64_t l) {
+    const auto i = static_cast<std::size_t>(l);
+    return i < a.layer_attention.size() ? a.layer_attention[i] : LayerAttention::Full;
+}
+
+}  // namespace
+
+Estimate estimate_llamacpp(const ResolvedScenario& r) {
+    Estimate e;
+    const Scenario& s = r.scenario;
+    const Architecture& a = r.model.arch;
+    e.engine_version = "llama.cpp b10644 (llama-server, CUDA, --split-mode layer)";
+
+    const auto ftype = gguf_ftype(r.weights.id);
+    if (!ftype) {
+        e.error = "weights: llama.cpp loads GGUF files; choose a gguf-* format instead of " + r.weights.id;
+        return e;
+    }
+    const auto ktype = cache_type(r.kv);
+    if (!ktype) {
+        e.error = "kv_dtype: llama.cpp caches K/V as f16, bf16, f32, q8_0, q4_0, q4_1, q5_0, q5_1 or iq4_nl, not " + r.kv.id;
+        return e;
+    }
+    if (a.num_layers <= 0 || a.hidden_size <= 0) {
+        e.error = "model: the architecture has no layers";
+        return e;
+    }
+
+    const std::int64_t n_layer = a.num_layers;
+    const int n_dev = std::max(1, s.gpus);
+    const bool quant_cache = ggml_is_quantized(*ktype);
+    // llama_context: a quantized V cache requires flash attention; with -fa auto (the default) it is on.
+    const bool fa = s.flash_attn || quant_cache;
+    if (quant_cache && !s.flash_attn) e.warnings.push_back("a quantized KV cache needs flash attention: counted with -fa on");
+    if (s.tp > 1) e.warnings.push_back("llama.cpp splits layers across GPUs (--split-mode layer); tp is not used");
+
+    // ---- layer placement: llama-model.cpp load_tensors -------------------------------------------
+    const std::int64_t ngl = s.gpu_layers < 0 ? n_layer + 1 : s.gpu_layers;
+    const std::int64_t i_gpu_start = std::max<std::int64_t>(n_layer - ngl, 0);
+    const std::int64_t act_gpu_layers = std::min<std::int64_t>(ngl, n_layer + 1);
+    // Default split: proportional to each device's free memory; the GPUs here are identical, so the
+    // cumulative split points are (i + 1) / n_dev, compared in float as llama.cpp does.
+    std::vector<float> splits(static_cast<std::size_t>(n_dev));
+    for (int i = 0; i < n_dev; ++i) splits[static_cast<std::size_t>(i)] = static_cast<float>(i + 1) / static_cast<float>(n_dev);
+    auto device_of = [&](std::int64_t il) -> int {  // -1 = CPU; il == n_layer is the output layer
+        if (il < i_gpu_start || il - i_gpu_start >= act_gpu_layers) return -1;
+        const float x = static_cast<float>(il - i_gpu_start) / static_cast<float>(act_gpu_layers);
+        const auto it = std::upper_bound(splits.begin(), splits.end(), x);
+        return static_cast<int>(std::min<std::ptrdiff_t>(it - splits.begin(), n_dev - 1));
+    };
+    const int out_dev = device_of(n_layer);
+
+    // ---- model buffers ----------------------------------------------------------------------------
+    std::vector<double> dev_model(static_cast<std::size_t>(n_dev), 0.0);
+    std::vector<std::int64_t> dev_layers(static_cast<std::size_t>(n_dev), 0);
+    double cpu_model = 0.0, embd_bytes = 0.0, largest_cpu_tensor = 0.0, extra_bytes = 0.0;
+    for (const TensorGroup& g : tensor_inventory(a)) {
+        const GgmlType t = gguf_tensor_type(*ftype, g, a);
+        const double b = static_cast<double>(ggml_tensor_bytes(t, g.cols, g.rows, g.count));
+        if (g.role == TensorRole::TokenEmbedding || g.role == TensorRole::PositionEmbedding) {
+            // "there is very little benefit to offloading the input layer, so always keep it on the CPU"
+            cpu_model += b;
+            if (g.role == TensorRole::TokenEmbedding) embd_bytes = b;
+            continue;
+        }
+        if (g.role == TensorRole::Extra) {  // mmproj (vision) file: libmtmd puts it on the first GPU
+            extra_bytes += b;
+            continue;
+        }
+        const int d = device_of(g.layer >= 0 ? g.layer : n_layer);
+        if (d < 0) {
+            cpu_model += b;
+            if (g.layer >= 0 && g.is_matrix()) largest_cpu_tensor = std::max(largest_cpu_tensor, b);
+        } else {
+            dev_model[static_cast<std::size_t>(d)] += b;
+        }
+    }
+    for (std::int64_t l = 0; l < n_layer; ++l)
+        if (int d = device_of(l); d >= 0) ++dev_layers[static_cast<std::size_t>(d)];
+    // Tied embeddings: output.weight is token_embd loaded again (TENSOR_DUPLICATED) on the output device.
+    if (a.tied_embeddings && out_dev >= 0) dev_model[static_cast<std::size_t>(out_dev)] += embd_bytes;
+
+    // ---- KV cache: llama-context.cpp + llama-kv-cache(-iswa).cpp ------------------------------------
+    const std::int64_t n_seq = std::max(1, s.parallel);
+    const std::int64_t n_ctx = round_up(static_cast<std::uint64_t>(std::max<std::int64_t>(1, s.context)), 256);
+    // -np N given explicitly: one stream per sequence (kv_unified false), n_ctx_seq padded to 256.
+    const std::int64_t n_ctx_seq = n_seq > 1 ? static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(std::max<std::int64_t>(1, n_ctx / n_seq)), 256)) : n_ctx;
+    const std::int64_t n_stream = n_seq;
+    if (n_ctx_seq * n_seq != s.context)
+        e.warnings.push_back("llama.cpp pads the context to " + std::to_string(n_ctx_seq * n_seq) + " cells (" +
+                             (n_seq > 1 ? std::to_string(n_seq) + " x " + std::to_string(n_ctx_seq) : std::to_string(n_ctx_seq)) + ")");
+    const std::int64_t n_batch = std::min<std::int64_t>(s.context, s.n_batch);
+    const std::int64_t n_ubatch = std::max<std::int64_t>(1, std::min<std::int64_t>(n_batch, s.ubatch));
+
+    bool has_full = false, has_sliding = false;
+    for (std::int64_t l = 0; l < n_layer; ++l) {
+        const LayerAttention k = layer_kind(a, l);
+        has_full |= k == LayerAttention::Full;
+        has_sliding |= k == LayerAttention::Sliding;
+    }
+    // llama.cpp builds the iSWA cache for models that interleave sliding and full layers (gpt-oss,
+    // Gemma 2/3, Cohere 2, Llama 4); an all-sliding config (Mistral 7B v0.1) runs with a full cache.
+    const bool iswa = has_full && has_sliding && a.sliding_window > 0;
+    const std::int64_t swa_cells =
+        iswa ? static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(std::min<std::int64_t>(n_ctx_seq, a.sliding_window + n_ubatch)), 256))
+             : n_ctx_seq;
+
+    const bool mla = a.is_mla();
+    const std::int64_t k_width = mla ? a.kv_lora_rank + a.qk_rope_head_dim : a.num_kv_heads * a.head_dim;
+    const std::int64_t v_width = mla ? 0 : a.num_kv_heads * a.value_head_dim();  // MLA: has_v = !is_mla
+    const double cell_bytes = static_cast<double>(ggml_tensor_bytes(*ktype, k_width, 1)) +
+                              static_cast<double>(ggml_tensor_bytes(*ktype, v_width, 1));
+    std::vector<double> dev_kv(static_cast<std::size_t>(n_dev), 0.0);
+    double cpu_kv = 0.0;
+    for (std::int64_t l = 0; l < n_layer; ++l) {
+        const LayerAttention k = layer_kind(a, l);
+        double b;
+        if (k == LayerAttention::Linear)
+            // llama_memory_recurrent: one cell per sequence, R (conv) and S (ssm) states in F32; the
+            // architecture's figure is in the model dtype (vLLM's "auto"), so 16-bit models double.
+            b = static_cast<double>(a.linear_state_bytes_per_layer) * (a.torch_dtype == "float32" ? 1.0 : 2.0) *
+                static_cast<double>(n_seq);
+        else
+            b = cell_bytes * static_cast<double>((iswa && k == LayerAttention::Sliding ? swa_cells : n_ctx_seq) * n_stream);
+        const int d = device_of(l);
+        if (d < 0) cpu_kv += b;
+        else dev_kv[static_cast<std::size_t>(d)] += b;
+    }
+
+    // ---- compute buffers: the largest set of intermediates alive at once ---------------------------
+    const double T = static_cast<double>(std::min<std::int64_t>(n_ctx, n_ubatch));
+    // llama-server reserves outputs for one token per sequence (n_outputs_max = n_seq_max); builds up
+    // to b8193 and llama-cli/llama-perplexity reserve logits for the whole ubatch.
+    const double n_out = std::min<double>(T, static_cast<double>(n_seq));
+    const double E = static_cast<double>(a.hidden_size);
+    const double H = static_cast<double>(a.num_heads);
+    const double Hkv = mla ? 1.0 : static_cast<double>(a.num_kv_heads);
+    const double Dk = mla ? static_cast<double>(a.kv_lora_rank + a.qk_rope_head_dim) : static_cast<double>(a.head_dim);
+    const double Dv = mla ? static_cast<double>(a.kv_lora_rank) : static_cast<double>(a.value_head_dim());
+    const double V = static_cast<double>(a.vocab_size);
+    const double f32 = 4.0;
+    const double mask_bytes = fa ? 2.0 : 4.0;  // KQ mask F16 for flash attention, F32 otherwise
+    const bool pipeline = n_dev > 1 && ngl > n_layer;  // llama_context: pipeline parallelism enabled
+    const double copies = pipeline ? kSchedCopies : 1.0;
+
+    auto attention_phase = [&](double n_kv) {
+        // Q, K, V of the ubatch and the residual stream, then either the KQ scores (n_kv x T x heads, f32)
+        // or the flash-attention output (plus K and V converted to F16 when the cache is quantized).
+        double b = (H * Dk + Hkv * Dk + Hkv * Dv) * T * f32 + 2.0 * E * T * f32;
+        if (fa) b += H * Dv * T * f32 + (quant_cache ? n_kv * static_cast<double>(n_stream) * Hkv * (Dk + Dv) * 2.0 : 0.0);
+        else b += n_kv * T * H * f32;
+        return b;
+    };
+    auto ffn_phase = [&](std::int64_t l) {
+        double b = 2.0 * E * T * f32;
+        if (a.is_moe_layer(l)) {
+            // ggml_mul_mat_id outputs [n_ff_exp, n_expert_used, T] for gate, up and the activation,
+            // then the down projections [n_embd, n_expert_used, T]
+            const double K = static_cast<double>(std::max<std::int64_t>(1, a.experts_per_token));
+            const double Fe = static_cast<double>(a.moe_intermediate_size);
+            const double shared = static_cast<double>(a.num_shared_experts * a.moe_intermediate_size + a.shared_expert_intermediate_size);
+            b += std::max(3.0 * Fe * K * T * f32 + E * K * T * f32, 3.0 * shared * T * f32);
+        } else {
+            const double F = static_cast<double>(a.intermediate_size);
+            b += (a.mlp == MlpKind::Gated ? 3.0 : 2.0) * F * T * f32;
+        }
+        return b;
+    };
+    const double output_phase = E * T * f32 + (E + V) * n_out * f32;
+
+    std::vector<double> dev_compute(static_cast<std::size_t>(n_dev), 0.0);
+    std::vector<std::string> dev_compute_how(static_cast<std::size_t>(n_dev));
+    for (int d = 0; d < n_dev; ++d) {
+        bool any = false, full = false, sliding = false;
+        double peak = 0.0;
+        std::string peak_what;
+        auto consider = [&](double b, const char* what) {
+            if (b > peak) { peak = b; peak_what = what; }
+        };
+        for (std::int64_t l = 0; l < n_layer; ++l) {
+            if (device_of(l) != d) continue;
+            any = true;
+            const LayerAttention k = layer_kind(a, l);
+            if (k == LayerAttention::Linear) {
+                consider(5.0 * E * T * f32, "recurrent mixer");
+            } else {
+                const bool sw = iswa && k == LayerAttention::Sliding;
+                (sw ? sliding : full) = true;
+                consider(attention_phase(static_cast<double>(sw ? swa_cells : n_ctx_seq)), fa ? "flash attention" : "KQ scores");
+            }
+            consider(ffn_phase(l), a.is_moe_layer(l) ? "MoE experts" : "FFN");
+        }
+        if (out_dev == d) {
+            any = true;
+            consider(output_phase, "logits");
+        }
+        // Layers left on the CPU still run their matrix multiplications on the GPU for ubatches of 32+
+        // tokens (ggml_backend_sched op offload): the weight is copied into this buffer while it runs.
+        double offload = 0.0;
+        if (d == 0 && largest_cpu_tensor > 0.0 && T >= 32.0) {
+            offload = largest_cpu_tensor;
+            if (!any) consider(ffn_phase(0), "FFN");
+            any = true;
+        }
+        if (!any) continue;
+        const double inputs = E * T * f32 + (full ? static_cast<double>(n_ctx_seq) * T * mask_bytes : 0.0) +
+                              (sliding ? static_cast<double>(swa_cells) * T * mask_bytes : 0.0);
+        dev_compute[static_cast<std::size_t>(d)] = inputs * copies + peak + offload;
+        dev_compute_how[static_cast<std::size_t>(d)] =
+            "worst-case ubatch of " + std::to_string(static_cast<std::int64_t>(T)) + " tokens: " + peak_what + " peak " + mib(peak) +
+            " + inputs (hidden state, KQ mask " + (fa ? "f16" : "f32") + ") " + mib(inputs) +
+            (pipeline ? " x 4 pipeline copies" : "") + (offload > 0 ? " + op-offload weight copy " + mib(offload) : "");
+    }
+
+    // Recent builds default to -fa auto, which turns flash attention on wherever the GPU supports it.
+    if (!fa && n_ctx_seq * static_cast<std::int64_t>(T) * a.num_heads * 4 > static_cast<std::int64_t>(256 * kMiB))
+        e.warnings.push_back("without flash attention the KQ scores take " +
+                             mib(static_cast<double>(n_ctx_seq) * T * H * f32) +
+                             " of compute buffer; llama.cpp's default -fa auto turns flash attention on for CUDA GPUs");
+
+    // llama-cli, llama-perplexity and library users (llama-cpp-python, LLamaSharp) keep the default
+    // n_outputs_max = n_batch and reserve logits for the whole ubatch on the output device.
+    if (out_dev >= 0 && T > n_out) {
+        const double full = E * T * f32 + (E + V) * T * f32;
+        if (full > output_phase + 1.0 * kMiB)
+            e.warnings.push_back("llama-cli and library bindings reserve logits for all " + std::to_string(static_cast<std::int64_t>(T)) +
+                                 " ubatch tokens: up to " + mib(full - output_phase) + " more compute buffer on the output GPU");
+    }
+
+    // ---- assemble ---------------------------------------------------------------------------------
+    const char* cache_name = ggml_type_info(*ktype).name;
+    e.gpus.resize(static_cast<std::size_t>(n_dev));
+    const double ctx_bytes = kCudaContextMiB * kMiB;
+    for (int d = 0; d < n_dev; ++d) {
+        const auto i = static_cast<std::size_t>(d);
+        GpuLoad& g = e.gpus[i];
+        const double model = dev_model[i] + (d == 0 ? extra_bytes : 0.0);
+        g.weights = {bytes_from(model), std::to_string(dev_layers[i]) + " layers" + (out_dev == d ? " + output layer" : "") +
+                                             (d == 0 && extra_bytes > 0 ? " + mmproj " + mib(extra_bytes) : "") + " = " + mib(model)};
+        g.kv_cache = {bytes_from(dev_kv[i]), std::to_string(dev_layers[i]) + " layers x " +
+                                                  (iswa ? std::to_string(n_ctx_seq) + " (SWA " + std::to_string(swa_cells) + ")" : std::to_string(n_ctx_seq)) +
+                                                  " cells" + (n_stream > 1 ? " x " + std::to_string(n_stream) + " sequences" : "") + " x " +
+                                                  (mla ? "K " + std::to_string(k_width) : "(K " + std::to_string(k_width) + " + V " + std::to_string(v_width) + ")") +
+                                                  " " + cache_name + " = " + mib(dev_kv[i])};
+        g.activation = {bytes_from(dev_compute[i]), dev_compute_how[i]};
+        g.overhead = {bytes_from(ctx_bytes), "CUDA context and cuBLAS/pool with lazy module loading (~130 MiB measured)"};
+        g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
+        const std::int64_t first = [&] { for (std::int64_t l = 0; l < n_layer; ++l) if (device_of(l) == d) return l; return std::int64_t{-1}; }();
+        g.role = dev_layers[i] > 0 ? "layers " + std::to_string(first) + "-" + std::to_string(first + dev_layers[i] - 1) + " (llama.cpp split)"
+                                   : (out_dev == d ? "output layer" : "no layers");
+        if (out_dev == d && dev_layers[i] > 0) g.role += " + output";
+    }
+    std::size_t most = 0;
+    for (std::size_t i = 1; i < e.gpus.size(); ++i)
+        if (e.gpus[i].total_bytes > e.gpus[most].total_bytes) most = i;
+    e.per_gpu = e.gpus[most];
+    for (const GpuLoad& g : e.gpus) {
+        e.total.weights.bytes += g.weights.bytes;
+        e.total.kv_cache.bytes += g.kv_cache.bytes;
+        e.total.activation.bytes += g.activation.bytes;
+        e.total.overhead.bytes += g.overhead.bytes;
+        e.total.total_bytes += g.total_bytes;
+    }
+    e.total.weights.how = "model buffers of all GPUs";
+    e.total.kv_cache.how = "KV buffers of all GPUs";
+    e.total.activation.how = "compute buffers of all GPUs";
+    e.total.overhead.how = std::to_string(n_dev) + " x CUDA context";
+
+    // CUDA0 figures, as llama.cpp prints them ("CUDA0 model buffer size = ...")
+    // (the mmproj of a vision model is a separate buffer: counted in the GPU's weights, not here)
+    e.model_buffer = Figure{bytes_from(dev_model[0]), "CUDA0 model buffer: " + std::to_string(dev_layers[0]) + " layers" +
+                                                          (out_dev == 0 ? " + output layer" : "") + " = " + mib(dev_model[0])};
+    e.kv_buffer = Figure{e.gpus[0].kv_cache.bytes, "CUDA0 KV buffer: " + e.gpus[0].kv_cache.how};
+    e.compute_buffer = Figure{e.gpus[0].activation.bytes, "CUDA0 compute buffer: " + e.gpus[0].activation.how};
+    e.cpu = {bytes_from(cpu_model + cpu_kv),
+             "host: token embedding " + mib(embd_bytes) + (cpu_model - embd_bytes > 0.5 ? " + CPU layers " + mib(cpu_model - embd_bytes) : "") +
+                 (cpu_kv > 0 ? " + their KV " + mib(cpu_kv) : "")};
+
+    e.gpu_memory_bytes = r.gpu.memory_bytes;
+    e.fits = e.per_gpu.total_bytes <= r.gpu.memory_bytes;
+    e.headroom_bytes = static_cast<std::int64_t>(r.gpu.memory_bytes) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
+    e.startup_peak = {e.per_gpu.total_bytes, "llama.cpp allocates model, KV and compute buffers at start-up"};
+    e.ok = true;
+    return e;
+}
+
+}  // namespace vramcalc

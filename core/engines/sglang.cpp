@@ -1,0 +1,227 @@
+// SGLang memory accounting (SGLang 0.5.x), per TP rank:
+//   1. python/sglang/srt/server_args.py ServerArgs._handle_gpu_memory_settings: when
+//      --mem-fraction-static is not given, chunked_prefill_size and cuda_graph_max_bs come from the
+//      GPU's memory bucket and mem_fraction_static = round((gpu_mem - reserved) / gpu_mem, 3) with
+//      reserved = 512 MiB + max(chunked_prefill_size, 2048) x 1.5 MiB + cuda_graph_max_bs x 2 MiB
+//      + tp x pp / 8 x 1024 MiB, at least 10 GiB on GPUs above 60 GiB.
+//   2. model_executor/model_runner.py load_model: "Load weight end ... mem usage" = the drop in free
+//      memory while the rank's shard loads.
+//   3. ModelRunner.profile_max_num_token: rest_memory = available_after_load -
+//      total_at_start x (1 - mem_fraction_static); max_total_num_tokens = rest // cell_size, with
+//      cell_size = kv heads per rank x (K + V head dims) x layers x dtype bytes, or
+//      (kv_lora_rank + qk_rope_head_dim) x layers x dtype for MLA (not split by TP).
+//      "KV Cache is allocated. #tokens: N, K size: X GB, V size: X GB" (GB printed, GiB meant).
+// Activations and CUDA graphs live in the (1 - mem_fraction_static) share; SGLang does not profile
+// them, so the figures below are its own reservation terms.
+#include "engines.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "../kv_cache.h"
+#include "tensor_parallel.h"
+
+namespace vramcalc {
+
+namespace {
+
+std::string gib(double bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / kGiB);
+    return buf;
+}
+std::string num(double v, int decimals = 3) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+// CUDA context, torch and NCCL state before "Load weight begin. avail mem=": 79.19 - 78.58 GiB on the
+// H100 docs runs.
+constexpr double kContextGiB = 0.6;
+// With tp > 1, init_torch_distributed warms NCCL up before the weights load; on NVSwitch GPUs NCCL's
+// NVLink SHARP buffers take ~1.45 GiB more (Qwen3-235B-FP8 tp 4 on H100: 16.46 GiB of KV at
+// --mem-fraction-static 0.93 implies 77.14 GiB free at start of 79.19).
+double tp_init_bytes(const Gpu& gpu, int tp) {
+    if (tp <= 1) return 0.0;
+    const std::string& ic = gpu.interconnect;
+    const bool nvls = ic.find("NVLink 4") != std::string::npos || ic.find("NVLink 5") != std::string::npos ||
+                      (gpu.id == "custom" && static_cast<double>(gpu.memory_bytes) >= 70.0 * kGiB);
+    return (nvls ? 1.45 : 0.25) * kGiB;
+}
+// Free memory the load loses beyond the checkpoint tensors (allocator segment rounding, rotary
+// caches, kernels loaded on first use): SGLang's "mem usage" exceeds the shard by 0.04-0.14 GiB.
+constexpr double kLoadSlackGiB = 0.08;
+
+struct MemSettings {
+    double mem_fraction_static = 0.88;
+    std::int64_t chunked_prefill_size = 4096;
+    std::int64_t cuda_graph_max_bs = 160;
+    double reserved_mib = 0;
+};
+
+MemSettings mem_settings(double gpu_mem_mib, int tp, int pp) {
+    MemSettings m;
+    if (gpu_mem_mib < 20 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = 8; }
+    else if (gpu_mem_mib < 35 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = tp < 4 ? 24 : 80; }
+    else if (gpu_mem_mib < 60 * 1024) { m.chunked_prefill_size = 4096; m.cuda_graph_max_bs = tp < 4 ? 32 : 160; }
+    else if (gpu_mem_mib < 160 * 1024) { m.chunked_prefill_size = 8192; m.cuda_graph_max_bs = tp < 4 ? 256 : 512; }
+    else { m.chunked_prefill_size = 16384; m.cuda_graph_max_bs = 512; }
+    double reserved = 512.0;
+    reserved += static_cast<double>(std::max<std::int64_t>(m.chunked_prefill_size, 2048)) * 1.5;
+    reserved += static_cast<double>(m.cuda_graph_max_bs) * 2.0;
+    reserved += static_cast<double>(tp) * static_cast<double>(pp) / 8.0 * 1024.0;
+    if (gpu_mem_mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024.0);
+    m.reserved_mib = reserved;
+    m.mem_fraction_static = std::round((gpu_mem_mib - reserved) / gpu_mem_mib * 1000.0) / 1000.0;
+    return m;
+}
+
+}  // namespace
+
+Estimate estimate_sglang(const ResolvedScenario& r) {
+    Estimate e;
+    const Scenario& s = r.scenario;
+    const Architecture& a = r.model.arch;
+    const int tp = std::max(1, s.tp);
+    const int pp = std::max(1, s.pp);
+    e.engine_version = "SGLang 0.5 (server_args mem_fraction_static heuristic, profile_max_num_token)";
+    if (a.num_layers <= 0 || a.hidden_size <= 0) {
+        e.error = "model: the architecture has no layers or hidden size";
+        return e;
+    }
+    const double mem = static_cast<double>(r.gpu.memory_bytes);
+    const MemSettings ms = mem_settings(mem / kMiB, tp, pp);
+    const bool fraction_given = s.gpu_mem_util > 0;
+    const double f = fraction_given ? s.gpu_mem_util : ms.mem_fraction_static;
+    const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
+    // kv_cache_dtype "auto" is the dtype the model runs in (--dtype), which the weight format sets
+    // here: an fp32 run keeps an fp32 cache, a 16-bit run of an fp32 checkpoint a 16-bit one.
+    double kvb = kv_bits(r.kv, a, r.weights);
+    if (r.kv.id == "auto" && (r.weights.id == "fp32" || r.weights.id == "fp16" || r.weights.id == "bf16"))
+        kvb = r.weights.id == "fp32" ? 32.0 : 16.0;
+    const double init_bytes = kContextGiB * kGiB + tp_init_bytes(r.gpu, tp);
+    const double total_at_start = std::max(0.0, mem - init_bytes);
+
+    const auto stages = pp_stages(a.num_layers, pp);
+    struct StageResult {
+        PpStage st;
+        RankWeights w;
+        double weights = 0, cell = 0, rest = 0;
+        std::int64_t tokens = 0;
+    };
+    std::vector<StageResult> res;
+    std::int64_t min_tokens = -1;
+    for (const PpStage& st : stages) {
+        StageResult x;
+        x.st = st;
+        x.w = rank_weight_bytes(a, r.weights, tp, st, model_dtype_bytes);
+        x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
+        for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l)
+            x.cell += kv_bytes_per_token_layer(a, l, tp, kvb);
+        // rest_memory = (total_at_start - weights) - total_at_start x (1 - f)
+        x.rest = (total_at_start - x.weights) - total_at_start * (1.0 - f);
+        x.tokens = (x.rest > 0 && x.cell > 0) ? static_cast<std::int64_t>(std::floor(x.rest / x.cell)) : 0;
+        if (x.cell > 0) min_tokens = min_tokens < 0 ? x.tokens : std::min(min_tokens, x.tokens);
+        res.push_back(x);
+    }
+    if (min_tokens < 0) min_tokens = 0;
+    e.kv_cache_tokens = min_tokens;
+    e.max_concurrency = s.context > 0 ? static_cast<double>(min_tokens) / static_cast<double>(s.context) : 0.0;
+
+    const std::string frac_how = fraction_given
+        ? "mem_fraction_static " + num(f) + " (given)"
+        : "mem_fraction_static " + num(f) + " = (" + num(mem / kMiB, 0) + " - " + num(ms.reserved_mib, 0) + " MiB reserved) / " +
+              num(mem / kMiB, 0) + " MiB (chunked_prefill_size " + std::to_string(ms.chunked_prefill_size) +
+              ", cuda_graph_max_bs " + std::to_string(ms.cuda_graph_max_bs) + ")";
+    // Activations: SGLang reserves max(chunked_prefill_size, 2048) x 1.5 MiB for them but never
+    // measures them. What a prefill chunk really takes, as in the vLLM profile (vllm.cpp): the widest
+    // MLP of one layer for chunked_prefill_size tokens + ~4 hidden-sized buffers, and the logits of a
+    // full decode batch (cuda_graph_max_bs rows, 16-bit plus an fp32 copy in the sampler).
+    const double reserved_act = static_cast<double>(std::max<std::int64_t>(ms.chunked_prefill_size, 2048)) * 1.5 * kMiB;
+    double width = static_cast<double>(a.intermediate_size);
+    if (a.is_moe()) width = std::max(width, static_cast<double>(a.moe_intermediate_size * std::max<std::int64_t>(1, a.experts_per_token)));
+    const double T = static_cast<double>(ms.chunked_prefill_size);
+    const double up_cols = a.mlp == MlpKind::Gated ? 2.0 : 1.0;
+    const double forward = T * (up_cols + 1.0) * width / tp * model_dtype_bytes + 4.25 * T * static_cast<double>(a.hidden_size) * model_dtype_bytes;
+    const double logits = static_cast<double>(ms.cuda_graph_max_bs) * static_cast<double>(a.vocab_size) * (model_dtype_bytes + 4.0);
+    const double act = std::min(reserved_act, forward + logits);
+    const double graphs = static_cast<double>(ms.cuda_graph_max_bs) * 2.0 * kMiB;
+    std::size_t worst = 0;
+    double worst_w = -1;
+    std::vector<GpuLoad> loads;
+    for (std::size_t i = 0; i < res.size(); ++i) {
+        const StageResult& x = res[i];
+        GpuLoad g;
+        g.weights.bytes = bytes_from(x.weights);
+        g.weights.how = "\"Load weight end ... mem usage\": " + x.w.how + " + ~" + gib(kLoadSlackGiB * kGiB) + " allocator slack";
+        const double kv = static_cast<double>(min_tokens) * x.cell;
+        g.kv_cache.bytes = bytes_from(kv);
+        g.kv_cache.how = frac_how + "; free at start " + gib(total_at_start) + " x " + num(f) + " - weights " + gib(x.weights) +
+                         " = " + gib(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
+                         std::to_string(x.st.num_layers) + " layers" + (a.is_mla() ? ", MLA latent" : "") + ") = " +
+                         std::to_string(min_tokens) + " tokens = " + gib(kv) + " (K and V halves)";
+        g.activation.bytes = bytes_from(act);
+        g.activation.how = "prefill chunk of " + std::to_string(ms.chunked_prefill_size) + " tokens (MLP + hidden buffers " + gib(forward) +
+                           ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib(logits) +
+                           ", within SGLang's " + gib(reserved_act) + " reservation (max(chunked_prefill_size, 2048) x 1.5 MiB)";
+        const double overhead = 512.0 * kMiB + graphs + init_bytes;
+        g.overhead.bytes = bytes_from(overhead);
+        g.overhead.how = "512 MiB attention metadata + CUDA graphs " + std::to_string(ms.cuda_graph_max_bs) +
+                         " x 2 MiB + CUDA context" + std::string(tp > 1 ? " and NCCL" : "") + " ~" + gib(init_bytes) + " (SGLang's reserved terms)";
+        g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
+        g.role = "PP stage " + std::to_string(i);
+        if (x.weights > worst_w) {
+            worst_w = x.weights;
+            worst = i;
+        }
+        loads.push_back(g);
+    }
+    const int world = tp * pp;
+    const int replicas = std::max(1, s.gpus / world);
+    for (int rep = 0; rep < replicas; ++rep)
+        for (std::size_t i = 0; i < loads.size(); ++i)
+            for (int t = 0; t < tp; ++t) {
+                GpuLoad g = loads[i];
+                g.role = (replicas > 1 ? "DP replica " + std::to_string(rep) + ", " : "") + "TP rank " + std::to_string(t) +
+                         ", PP stage " + std::to_string(i) + ", layers " + std::to_string(res[i].st.first_layer) + "-" +
+                         std::to_string(res[i].st.first_layer + res[i].st.num_layers - 1);
+                e.gpus.push_back(g);
+            }
+    e.per_gpu = loads[worst];
+    e.per_gpu.role = "PP stage " + std::to_string(worst) + ", layers " + std::to_string(res[worst].st.first_layer) + "-" +
+                     std::to_string(res[worst].st.first_layer + res[worst].st.num_layers - 1) +
+                     (tp > 1 ? ", each of " + std::to_string(tp) + " TP ranks" : "");
+    for (const GpuLoad& g : e.gpus) {
+        e.total.weights.bytes += g.weights.bytes;
+        e.total.kv_cache.bytes += g.kv_cache.bytes;
+        e.total.activation.bytes += g.activation.bytes;
+        e.total.overhead.bytes += g.overhead.bytes;
+        e.total.total_bytes += g.total_bytes;
+    }
+    const std::string ng = std::to_string(e.gpus.size()) + " GPUs";
+    e.total.weights.how = e.total.kv_cache.how = e.total.activation.how = e.total.overhead.how = "summed over " + ng;
+    e.total.role = ng;
+    e.startup_peak.bytes = bytes_from(init_bytes + res[worst].weights + static_cast<double>(e.per_gpu.kv_cache.bytes));
+    e.startup_peak.how = "CUDA context + weights + KV pool, before CUDA graph capture";
+
+    const double need = static_cast<double>(s.context) * static_cast<double>(s.batch);
+    e.headroom_bytes = static_cast<std::int64_t>(std::llround((static_cast<double>(min_tokens) - need) * res[worst].cell));
+    if (min_tokens <= 0) {
+        e.fits = false;
+        e.warnings.push_back("no memory left for the KV pool: weights exceed mem_fraction_static " + num(f) +
+                             " of the free memory (SGLang: \"Not enough memory. Please try to increase --mem-fraction-static\")");
+    } else {
+        e.fits = static_cast<double>(min_tokens) >= need;
+        if (!e.fits)
+            e.warnings.push_back("the KV pool holds " + std::to_string(min_tokens) + " tokens, fewer than " +
+                                 std::to_string(s.batch) + " x " + std::to_string(s.context) + " (requests wait or are cut)");
+    }
+    if (s.cpu_offload_gib > 0) e.warnings.push_back("cpu_offload_gib is a vLLM option; SGLang's --cpu-offload-gb is not modelled");
+    e.ok = true;
+    return e;
+}
+
+}  // namespace vramcalc

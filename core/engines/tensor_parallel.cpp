@@ -1,0 +1,164 @@
+#include "tensor_parallel.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace vramcalc {
+
+namespace {
+
+std::string fmt_gib(double bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / kGiB);
+    return buf;
+}
+
+bool in_stage(std::int64_t layer, const PpStage& s) {
+    return layer >= s.first_layer && layer < s.first_layer + s.num_layers;
+}
+
+}  // namespace
+
+std::vector<PpStage> pp_stages(std::int64_t num_layers, int pp) {
+    const int n = std::max(1, pp);
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(n), num_layers / n);
+    // vllm/distributed/utils.py get_pp_indices: `for i in range(2, remaining_layers + 2):
+    // partitions[-i] += 1` (the last stage keeps the floor because it also holds the lm_head).
+    const std::int64_t remaining = num_layers % n;
+    for (std::int64_t i = 2; i < remaining + 2; ++i) {
+        const std::int64_t idx = n - i;
+        if (idx >= 0) counts[static_cast<std::size_t>(idx)] += 1;
+        else counts[0] += 1;  // only when pp == 1, where remaining is 0 anyway
+    }
+    std::vector<PpStage> stages;
+    std::int64_t start = 0;
+    for (int r = 0; r < n; ++r) {
+        PpStage s;
+        s.first_layer = start;
+        s.num_layers = counts[static_cast<std::size_t>(r)];
+        s.first = r == 0;
+        s.last = r == n - 1;
+        start += s.num_layers;
+        stages.push_back(s);
+    }
+    return stages;
+}
+
+double tp_shard_fraction(const TensorGroup& t, const Architecture& arch, int tp_in) {
+    const double tp = static_cast<double>(std::max(1, tp_in));
+    const double kv_heads = static_cast<double>(std::max<std::int64_t>(1, arch.num_kv_heads));
+    const double kv_per_rank = static_cast<double>(std::max<std::int64_t>(1, arch.num_kv_heads / std::max(1, tp_in)));
+    switch (t.role) {
+        case TensorRole::TokenEmbedding:
+        case TensorRole::LmHead: {
+            // VocabParallelEmbedding / ParallelLMHead: vocabulary padded to a multiple of 64
+            // (DEFAULT_VOCAB_PADDING_SIZE), then num_embeddings_padded / tp rows per rank.
+            const std::int64_t vocab = arch.vocab_size > 0 ? arch.vocab_size : std::max(t.rows, t.cols);
+            const double padded = static_cast<double>(round_up(static_cast<std::uint64_t>(vocab), 64));
+            return padded / static_cast<double>(vocab) / tp;
+        }
+        case TensorRole::PositionEmbedding:
+        case TensorRole::FinalNorm:
+        case TensorRole::Norm:
+        case TensorRole::Router:          // ReplicatedLinear gate
+        case TensorRole::MlaQA:           // q_a_proj: ReplicatedLinear
+        case TensorRole::MlaKvA:          // kv_a_proj_with_mqa: ReplicatedLinear
+            return 1.0;
+        case TensorRole::AttnK:
+        case TensorRole::AttnV:
+            // QKVParallelLinear: kv heads split over TP, each replicated when tp > kv heads.
+            return kv_per_rank / kv_heads;
+        case TensorRole::AttnQkv: {
+            const double heads = static_cast<double>(std::max<std::int64_t>(1, arch.num_heads));
+            const double total = heads + 2.0 * kv_heads;
+            return (heads / tp + 2.0 * kv_per_rank) / total;
+        }
+        case TensorRole::AttnQ:
+        case TensorRole::AttnO:
+        case TensorRole::MlaQB:
+        case TensorRole::MlaKvB:
+        case TensorRole::MlpGate:
+        case TensorRole::MlpUp:
+        case TensorRole::MlpDown:
+        case TensorRole::ExpertGate:      // FusedMoE without expert parallel: each expert's
+        case TensorRole::ExpertUp:        // intermediate dimension split over TP
+        case TensorRole::ExpertDown:
+        case TensorRole::Bias:            // mostly q/k/v biases, split with their matrices
+        case TensorRole::Extra:           // vision towers use the same parallel linears
+            return 1.0 / tp;
+    }
+    return 1.0 / tp;
+}
+
+RankWeights rank_weight_bytes(const Architecture& arch, const WeightFormat& format, int tp,
+                              const PpStage& stage, double model_dtype_bytes) {
+    RankWeights out;
+    double total = 0.0;
+    double embed = 0.0;
+    double tied_embedding_bytes = 0.0;
+    bool has_lm_head = false;
+    for (const TensorGroup& t : tensor_inventory(arch)) {
+        bool here = false;
+        if (t.layer >= 0) here = in_stage(t.layer, stage);
+        else switch (t.role) {
+            case TensorRole::TokenEmbedding:
+            case TensorRole::PositionEmbedding:
+            case TensorRole::Extra:
+                here = stage.first;
+                break;
+            case TensorRole::LmHead:
+            case TensorRole::FinalNorm:
+            case TensorRole::Bias:  // lm_head bias (Phi-2)
+                here = stage.last;
+                break;
+            default:
+                here = stage.first;
+                break;
+        }
+        if (t.role == TensorRole::LmHead) has_lm_head = true;
+        const double frac = tp_shard_fraction(t, arch, tp);
+        const double b = static_cast<double>(tensor_bytes(format, t, arch)) * frac;
+        if (t.role == TensorRole::TokenEmbedding) tied_embedding_bytes = b;
+        if (!here) continue;
+        total += b;
+        if (t.role == TensorRole::TokenEmbedding || t.role == TensorRole::LmHead) embed += b;
+    }
+    // Tied embeddings on a last stage that is not also the first: the lm_head is its own
+    // ParallelLMHead there, loaded from the embedding weights (vLLM llama.py LlamaForCausalLM).
+    if (arch.tied_embeddings && !has_lm_head && stage.last && !stage.first) {
+        total += tied_embedding_bytes;
+        embed += tied_embedding_bytes;
+    }
+
+    // Engine-made buffers that "Model loading took" counts as well.
+    double extra = 0.0;
+    // Rotary cos/sin cache: [max_position, rotary_dim] in the model dtype, one instance shared by
+    // every layer (vllm/model_executor/layers/rotary_embedding get_rope caches by key).
+    if (!arch.learned_positions && arch.max_context > 0) {
+        const double rot = static_cast<double>(arch.is_mla() && arch.qk_rope_head_dim > 0 ? arch.qk_rope_head_dim : arch.head_dim);
+        extra += static_cast<double>(arch.max_context) * rot * model_dtype_bytes;
+    }
+    // MLA: process_weights_after_loading builds W_UK_T / W_UV from kv_b_proj in the model dtype,
+    // a second copy of kv_b_proj per layer (vllm/v1/attention/backends/mla/common.py).
+    if (arch.is_mla()) {
+        const double heads_rank = static_cast<double>(arch.num_heads) / std::max(1, tp);
+        const double kv_b = static_cast<double>(arch.kv_lora_rank) * heads_rank *
+                            static_cast<double>(arch.qk_nope_head_dim + arch.value_head_dim());
+        extra += kv_b * model_dtype_bytes * static_cast<double>(stage.num_layers);
+    }
+    out.bytes = bytes_from(total + extra);
+    out.embedding_bytes = bytes_from(embed);
+    out.extra_bytes = bytes_from(extra);
+    std::string how = std::to_string(stage.num_layers) + " layers";
+    if (stage.num_layers != arch.num_layers)
+        how += " (" + std::to_string(stage.first_layer) + "-" + std::to_string(stage.first_layer + stage.num_layers - 1) + ")";
+    how += " in " + format.id;
+    if (tp > 1) how += ", split over tp " + std::to_string(tp);
+    if (embed > 0) how += "; embedding/lm_head " + fmt_gib(embed) + " (vocab padded to 64)";
+    if (extra > 0) how += "; rotary cache" + std::string(arch.is_mla() ? " + MLA W_UK/W_UV" : "") + " " + fmt_gib(extra);
+    how += " = " + fmt_gib(total + extra);
+    out.how = how;
+    return out;
+}
+
+}  // namespace vramcalc

@@ -1,0 +1,46 @@
+// Per-rank weight bytes under tensor and pipeline parallelism, as vLLM and SGLang shard a model:
+// which tensors a TP rank splits, which it replicates, and which layers a PP stage holds.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../architecture.h"
+#include "../formats.h"
+#include "../tensors.h"
+#include "../units.h"
+
+namespace vramcalc {
+
+// Layers [first, first + count) held by one pipeline stage, with vLLM's split
+// (vllm/distributed/utils.py get_pp_indices: num_layers / pp each, the remainder added to the
+// stages just before the last one, counting backwards, so the last stage, which also holds the
+// lm_head, stays light).
+struct PpStage {
+    std::int64_t first_layer = 0;
+    std::int64_t num_layers = 0;
+    bool first = true;   // holds the token (and position) embedding
+    bool last = true;    // holds the final norm and the lm_head
+};
+std::vector<PpStage> pp_stages(std::int64_t num_layers, int pp);
+
+// Fraction of one tensor group that a TP rank holds (1 = replicated).
+double tp_shard_fraction(const TensorGroup& t, const Architecture& arch, int tp);
+
+struct RankWeights {
+    Bytes bytes = 0;          // the rank's share of the checkpoint tensors
+    Bytes embedding_bytes = 0;// of which: token embedding and lm_head (vocabulary padded to 64)
+    Bytes extra_bytes = 0;    // engine-made buffers: rotary cos/sin cache, MLA absorbed matrices
+    std::string how;          // one line: "32 layers / tp 2 + embedding 128256 (padded) / 2 ..."
+};
+
+// Bytes one TP rank of one PP stage loads. Embedding and lm_head rows are the vocabulary padded to a
+// multiple of 64 (vLLM VocabParallelEmbedding pad_vocab_size) and split over TP; attention Q/O, MLP
+// and expert matrices split over TP; K/V split by KV heads, replicated when tp > kv heads
+// (QKVParallelLinear); norms, routers and MLA down-projections replicated. Tied embeddings count
+// once unless the first and last stages differ (then the last stage loads its own lm_head copy).
+// model_dtype_bytes: 2 for 16-bit checkpoints, 4 for fp32: the engine's own buffers use it.
+RankWeights rank_weight_bytes(const Architecture& arch, const WeightFormat& format, int tp,
+                              const PpStage& stage, double model_dtype_bytes);
+
+}  // namespace vramcalc

@@ -1,0 +1,464 @@
+// Hugging Face transformers: model.generate() in one process, the model split over the GPUs by
+// accelerate (device_map="auto": whole decoder layers per GPU, pipeline style, no tensor parallel).
+// The figure users compare with is torch.cuda.max_memory_allocated() summed over the GPUs (Qwen's
+// speed_benchmark_transformers.py and AutoAWQ's examples/benchmark.py both report exactly that);
+// nvidia-smi adds the CUDA context and the caching allocator's slack (our `overhead`).
+//
+// Accounting of transformers 4.45 and later (checked against Qwen's 4.51.3 tables; --engine-version 4.45+).
+// With no version given the 4.38-4.41 accounting below is used (see regime_for):
+//  - generation/utils.py GenerationMixin._sample: the prefill forward keeps only the last position's
+//    logits (logits_to_keep / num_logits_to_keep, added in 4.45), then
+//    `next_token_logits = outputs.logits[:, -1, :].to(copy=True, dtype=torch.float32)`;
+//    output_scores / output_logits are off by default, so nothing per step is kept.
+//  - cache_utils.py DynamicCache (DynamicLayer.update): torch.cat([old, new], dim=-2) per layer, so
+//    while a layer's K (or V) is being grown both copies exist for a moment.
+//  - the last sampled token is never fed back: the cache ends holding prompt + generated - 1 tokens.
+//  - prefill activations: the residual stream and the gated MLP (act_fn(gate_proj(x)) * up_proj(x):
+//    three batch x prompt x intermediate tensors live at once); flash-attention 2 / SDPA do not
+//    materialize batch x heads x seq x seq scores.
+// Older releases (the default, or Scenario::engine_version, the CLI's --engine-version, below 4.45):
+//  - before 4.45 (models/*/modeling_*.py ForCausalLM.forward): `logits = self.lm_head(hidden_states);
+//    logits = logits.float()` over EVERY prompt position: batch x prompt x vocab x (2 + 4) bytes at
+//    the end of the prefill, and the fp32 tensor stays referenced by `outputs` during the first
+//    decode step. With a 152k vocabulary that is 0.87 MiB per prompt token: the "0.9 MB per token"
+//    of Qwen's 2024 tables (seed 002) is this, not the KV cache (12 KiB per token on Qwen2-0.5B).
+//  - before 4.42: generate passed tuple ("legacy") caches; each forward built new concatenated
+//    tensors while generate still held the old tuple, so at the end of every decode step the cache
+//    exists twice; the GQA flash-attention path of Qwen2/Mistral also ran repeat_kv over the whole
+//    cache of a layer; and every attention layer owned a rotary cos/sin cache of
+//    max_position_embeddings x head_dim in the default dtype (Qwen2RotaryEmbedding._set_cos_sin_cache).
+//  - "AutoAWQ ...": AutoAWQ's fused modules (awq/modules/fused/attn.py QuantAttentionFused) with a
+//    static cache of batch x max_seq_len allocated at load, eager attention scores (fp16 + fp32
+//    softmax) at prefill, and fused QKV weights made next to the original q/k/v (the load peak).
+#include "engines.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "../kv_cache.h"
+#include "../tensors.h"
+
+namespace vramcalc {
+
+namespace {
+
+// PyTorch + CUDA context on the device, never in max_memory_allocated (about 0.3-0.5 GiB on A100/H100).
+constexpr double kCudaContextGiB = 0.45;
+// The caching allocator keeps freed blocks reserved; nvidia-smi sees reserved, not allocated.
+constexpr double kAllocatorSlack = 0.05;
+
+std::string gib(double bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / kGiB);
+    return buf;
+}
+std::string mib(double bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f MiB", bytes / kMiB);
+    return buf;
+}
+std::string num(std::int64_t v) { return std::to_string(v); }
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// Which transformers behaviours a release has.
+struct Regime {
+    std::string label;
+    bool full_prompt_logits = false;  // < 4.45: lm_head + .float() over every prompt position
+    bool legacy_cache = false;        // < 4.42: tuple caches, the old tuple alive during each decode step
+    bool rope_cache = false;          // < 4.42: per-layer rotary cos/sin caches of max_position_embeddings
+    bool autoawq_fused = false;       // AutoAWQ fused modules and static cache
+    bool known = true;                // the version string was understood
+};
+
+// "4.38.2", "transformers 4.38", "v4.44.0" -> minor 38 / 44; "AutoAWQ 0.1.6" -> fused; "" -> current.
+Regime regime_for(const std::string& version_in) {
+    Regime r;
+    r.label = "transformers 4.45+ generate() (last-token logits, DynamicCache; checked against 4.51.3)";
+    const std::string v = lower(version_in);
+    if (v.empty()) {
+        // No version given: follow 4.38-4.41, the releases most published transformers memory tables
+        // were measured with (Qwen1.5/Qwen2 speed benchmarks). It is the conservative side: 4.45+
+        // needs less for long prompts (last-token logits), which --engine-version 4.45 selects.
+        r.full_prompt_logits = true;
+        r.legacy_cache = true;
+        r.rope_cache = true;
+        r.label = "transformers 4.38-4.41 generate() (default; fp32 logits for every prompt token, tuple KV cache; "
+                  "--engine-version 4.45 for newer releases)";
+        return r;
+    }
+    if (v.find("autoawq") != std::string::npos) {
+        r.autoawq_fused = true;
+        r.full_prompt_logits = true;  // its forward returns logits for every position
+        r.label = "AutoAWQ fused modules (static cache, eager prefill attention): " + version_in;
+        return r;
+    }
+    for (std::size_t i = 0; i + 2 < v.size(); ++i) {
+        if (v[i] != '4' || v[i + 1] != '.' || !std::isdigit(static_cast<unsigned char>(v[i + 2]))) continue;
+        if (i > 0 && std::isdigit(static_cast<unsigned char>(v[i - 1]))) continue;
+        const int minor = std::atoi(v.c_str() + i + 2);
+        if (minor >= 45) {
+            r.label = "transformers " + version_in + " generate() (last-token logits, DynamicCache)";
+            return r;
+        }
+        r.full_prompt_logits = true;
+        r.legacy_cache = minor < 42;
+        r.rope_cache = minor < 42;
+        r.label = "transformers " + version_in + " generate() (fp32 logits for every prompt token" +
+                  std::string(r.legacy_cache ? ", tuple KV cache" : "") + ")";
+        return r;
+    }
+    Regime fallback = regime_for("");
+    fallback.known = false;
+    return fallback;
+}
+
+bool is_quantized_kernel(const WeightFormat& f) {
+    return f.kind == "awq" || f.kind == "gptq" || f.kind == "bnb";
+}
+
+// One GPU of the accelerate split.
+struct Device {
+    std::int64_t first_layer = 0;
+    std::int64_t num_layers = 0;
+    double weights = 0;        // checkpoint tensors placed here
+    bool first = false;        // holds the embeddings (and receives the outputs: io_same_device)
+    bool last = false;         // holds final norm + lm_head
+    double kv_per_token = 0;   // full-attention layers here, bytes per token per sequence
+    double kv_layer_max = 0;   // one layer's K+V per token (the torch.cat transient is half of it)
+    double sliding_per_token = 0;  // sliding-window layers here
+    double state_bytes = 0;    // linear-attention state per sequence
+    double rope_bytes = 0;     // legacy per-layer cos/sin caches
+};
+
+}  // namespace
+
+Estimate estimate_transformers(const ResolvedScenario& r) {
+    Estimate e;
+    const Scenario& s = r.scenario;
+    const Architecture& a = r.model.arch;
+    if (a.num_layers <= 0 || a.hidden_size <= 0) {
+        e.error = "model: the architecture has no layers; transformers needs a config.json";
+        return e;
+    }
+    e.ok = true;
+    const Regime reg = regime_for(s.engine_version);
+    e.engine_version = reg.label;
+    if (!reg.known)
+        e.warnings.push_back("engine_version '" + s.engine_version +
+                             "' is not a transformers release I know; using the default (4.38-4.41) accounting");
+
+    // ---- workload ---------------------------------------------------------------------------------
+    const double B = static_cast<double>(std::max<std::int64_t>(1, s.batch));
+    const std::int64_t out_tokens = std::max<std::int64_t>(0, s.output_tokens);
+    std::int64_t in_tokens = s.input_tokens > 0 ? s.input_tokens : s.context - out_tokens;
+    if (in_tokens < 1) in_tokens = 1;
+    const double T = static_cast<double>(in_tokens);
+    // Tokens in the cache during the last forward: generate never feeds back the last sampled token.
+    const double n_end = out_tokens > 0 ? T + static_cast<double>(out_tokens) - 1.0 : T;
+    // AutoAWQ's static cache is sized max_seq_len = prompt + generated when loaded.
+    const double n_static = T + static_cast<double>(out_tokens);
+
+    const bool fp32_model = r.weights.id == "fp32" || lower(a.torch_dtype) == "float32";
+    const double act_bytes = (r.weights.kind == "float" && fp32_model) ? 4.0 : 2.0;  // compute dtype
+    const double kv_b = kv_bits(r.kv, a, r.weights);
+    const double V = static_cast<double>(std::max<std::int64_t>(1, a.vocab_size));
+    const double h = static_cast<double>(a.hidden_size);
+    const double heads = static_cast<double>(std::max<std::int64_t>(1, a.num_heads));
+    const double head_dim = static_cast<double>(a.head_dim > 0 ? a.head_dim : a.hidden_size / std::max<std::int64_t>(1, a.num_heads));
+
+    // ---- weights per layer, and what sits outside the layers --------------------------------------
+    std::vector<double> layer_w(static_cast<std::size_t>(a.num_layers), 0.0);
+    double head_first = 0, head_last = 0;   // embeddings / vision tower on GPU 0; final norm + lm_head last
+    double qkv_bytes = 0;                   // AutoAWQ fuses these into a new tensor
+    double largest_matrix = 0;              // elements of the largest quantized matrix (dequant buffer)
+    for (const TensorGroup& g : tensor_inventory(a)) {
+        const double b = static_cast<double>(tensor_bytes(r.weights, g, a));
+        if (g.layer >= 0 && g.layer < a.num_layers) {
+            layer_w[static_cast<std::size_t>(g.layer)] += b;
+            if (g.role == TensorRole::AttnQ || g.role == TensorRole::AttnK || g.role == TensorRole::AttnV || g.role == TensorRole::AttnQkv)
+                qkv_bytes += b;
+            if (g.is_matrix() && g.role != TensorRole::ExpertGate && g.role != TensorRole::ExpertUp && g.role != TensorRole::ExpertDown)
+                largest_matrix = std::max(largest_matrix, static_cast<double>(g.rows) * static_cast<double>(g.cols));
+        } else if (g.role == TensorRole::LmHead || g.role == TensorRole::FinalNorm || g.role == TensorRole::Bias) {
+            head_last += b;
+        } else {
+            head_first += b;
+        }
+    }
+    // Measured (Qwen3-0.6B/1.7B/4B-FP8 in Qwen's transformers 4.51.3 tables): FP8 checkpoints of
+    // models with tied embeddings carry lm_head.weight as its own bf16 tensor (it is in the
+    // quantizer's modules_to_not_convert), so it loads beside the embedding instead of sharing it.
+    if (r.weights.kind == "fp8" && a.tied_embeddings) {
+        TensorGroup lm{TensorRole::LmHead, -1, a.vocab_size, a.hidden_size, 1, false};
+        head_last += static_cast<double>(tensor_bytes(r.weights, lm, a));
+    }
+    double weights_total = head_first + head_last;
+    for (double w : layer_w) weights_total += w;
+
+    // ---- accelerate's split (device_map="auto") ----------------------------------------------------
+    // accelerate/utils/modeling.py get_balanced_memory: every GPU but the last gets about
+    // total / n + one layer; infer_auto_device_map fills GPUs in order with whole decoder layers
+    // (_no_split_modules) and puts what does not fit on the CPU (offload, streamed per forward).
+    int ngpu = std::max(1, s.gpus);
+    if (ngpu > a.num_layers) {
+        e.warnings.push_back("device_map=\"auto\" splits whole layers: only " + num(a.num_layers) + " of the " +
+                             num(ngpu) + " GPUs get one");
+        ngpu = static_cast<int>(a.num_layers);
+    }
+    const double mean_layer = (weights_total - head_first - head_last) / static_cast<double>(a.num_layers);
+    const double per_gpu_budget = weights_total / ngpu + mean_layer;
+    // What accelerate may place on a GPU: its free memory, less room for the context; quantizers
+    // (bitsandbytes) take 10% more off (transformers HfQuantizer.adjust_max_memory).
+    const double capacity = static_cast<double>(r.gpu.memory_bytes) - kCudaContextGiB * kGiB -
+                            (r.weights.kind == "bnb" ? 0.1 * static_cast<double>(r.gpu.memory_bytes) : 0.0);
+
+    std::vector<Device> dev(static_cast<std::size_t>(ngpu));
+    double offloaded = 0;
+    double offloaded_layer_max = 0;
+    {
+        std::size_t d = 0;
+        dev[0].first = true;
+        dev[0].weights = head_first;
+        for (std::int64_t l = 0; l < a.num_layers; ++l) {
+            const double w = layer_w[static_cast<std::size_t>(l)];
+            // Move to the next GPU when this one reached its balanced share (the last takes the rest).
+            while (d + 1 < dev.size() && dev[d].num_layers > 0 && dev[d].weights + w > std::min(per_gpu_budget, capacity)) {
+                ++d;
+                dev[d].first_layer = l;
+            }
+            const bool is_last_dev = d + 1 == dev.size();
+            const double room = capacity - dev[d].weights - (is_last_dev ? head_last : 0.0);
+            if (is_last_dev && w > room) {  // the rest goes to the CPU
+                offloaded += w;
+                offloaded_layer_max = std::max(offloaded_layer_max, w);
+                continue;
+            }
+            if (dev[d].num_layers == 0) dev[d].first_layer = l;
+            dev[d].num_layers++;
+            dev[d].weights += w;
+            // MLA models (DeepSeek V2/V3) cache the decompressed per-head K (nope + rope) and V in
+            // transformers (modeling_deepseek_v3.py DeepseekV3Attention.forward updates the cache with
+            // key_states/value_states), not the latent vLLM and SGLang keep.
+            const double kvl = a.is_mla()
+                ? heads * static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim + a.value_head_dim()) * kv_b / 8.0
+                : kv_bytes_per_token_layer(a, l, 1, kv_b);
+            const auto li = static_cast<std::size_t>(l);
+            const LayerAttention la = li < a.layer_attention.size() ? a.layer_attention[li] : LayerAttention::Full;
+            if (la == LayerAttention::Linear) {
+                dev[d].state_bytes += static_cast<double>(a.linear_state_bytes_per_layer);
+            } else if (la == LayerAttention::Sliding && a.sliding_window > 0 && !reg.legacy_cache && !reg.autoawq_fused) {
+                dev[d].sliding_per_token += kvl;  // DynamicSlidingWindowLayer keeps sliding_window tokens
+            } else {
+                dev[d].kv_per_token += kvl;
+            }
+            dev[d].kv_layer_max = std::max(dev[d].kv_layer_max, kvl);
+            if (reg.rope_cache && la != LayerAttention::Linear)
+                dev[d].rope_bytes += 2.0 * static_cast<double>(std::max<std::int64_t>(a.max_context, 1)) * head_dim * act_bytes;
+        }
+        dev.back().last = true;
+        dev.back().weights += head_last;
+        // Drop GPUs that got no layer (tiny models over many GPUs).
+        while (dev.size() > 1 && dev.back().num_layers == 0 && dev[dev.size() - 2].num_layers > 0) {
+            Device tail = dev.back();
+            dev.pop_back();
+            dev.back().last = true;
+            dev.back().weights += tail.weights;
+        }
+    }
+    if (offloaded > 0) {
+        e.cpu = {bytes_from(offloaded), gib(offloaded) + " of decoder layers that did not fit: accelerate keeps them in CPU RAM "
+                                        "and copies each to GPU 0 for every forward (slow)"};
+        e.warnings.push_back("weights exceed the GPUs: accelerate offloads " + gib(offloaded) +
+                             " to CPU RAM; generation will be very slow");
+    }
+
+    // ---- activations of one decoder layer at prefill -----------------------------------------------
+    double inter = static_cast<double>(a.intermediate_size);
+    double moe_extra_per_token = 0;
+    if (a.is_moe()) {
+        // HF MoE blocks loop over experts: each runs its routed tokens; the shared expert runs all.
+        const double shared = static_cast<double>(a.shared_expert_intermediate_size > 0
+                                                      ? a.shared_expert_intermediate_size
+                                                      : a.num_shared_experts * a.moe_intermediate_size);
+        inter = std::max({shared, static_cast<double>(a.moe_intermediate_size * std::max<std::int64_t>(1, a.experts_per_token)),
+                          a.first_dense_layers > 0 ? static_cast<double>(a.intermediate_size) : 0.0});
+        // router logits (fp32) + one_hot expert mask (int64, experts x top_k per token) + accumulator
+        moe_extra_per_token = static_cast<double>(a.num_experts) * 4.0 +
+                              static_cast<double>(a.num_experts * std::max<std::int64_t>(1, a.experts_per_token)) * 8.0 + h * 4.0;
+    }
+    const double layer_act_per_token = (2.0 * h + 3.0 * inter) * act_bytes + moe_extra_per_token;
+    double layer_act = B * T * layer_act_per_token;
+    std::string layer_act_how = "prefill MLP: " + num(s.batch) + " x " + num(in_tokens) + " tokens x (2 x " +
+                                num(a.hidden_size) + " hidden + 3 x " + num(static_cast<std::int64_t>(inter)) +
+                                " intermediate) x " + num(static_cast<std::int64_t>(act_bytes)) + " B";
+    // Quantized kernels dequantize a whole matrix to fp16 for long inputs (AutoAWQ WQLinear_GEMM,
+    // AutoGPTQ exllama) or per call (bitsandbytes 4-bit).
+    const double dequant = is_quantized_kernel(r.weights) ? largest_matrix * 2.0 : 0.0;
+    if (dequant > 0) {
+        layer_act += dequant;
+        layer_act_how += " + dequantized matrix " + mib(dequant);
+    }
+    if (reg.autoawq_fused) {
+        // QuantAttentionFused.forward at prefill: `scores = F.softmax(scores.float(), dim=-1).type_as(xq)`
+        // holds the masked fp16 scores (2 B), their fp32 copy (4 B) and the fp32 softmax (4 B) at once.
+        const double scores = B * heads * T * T * 10.0;
+        if (scores > layer_act) {
+            layer_act = scores;
+            layer_act_how = "eager attention scores " + num(s.batch) + " x " + num(a.num_heads) + " heads x " +
+                            num(in_tokens) + "^2 x (2 fp16 + 4 fp32 copy + 4 fp32 softmax) B";
+        }
+    }
+
+    // Logits: last position only (4.45+), or every prompt position in bf16 and again in fp32.
+    const double logits_tokens = reg.full_prompt_logits ? T : 1.0;
+    const double logits_prefill = B * logits_tokens * V * (act_bytes + 4.0);
+    const double logits_fp32 = B * logits_tokens * V * 4.0;
+    const double decode_logits = B * V * (act_bytes + 4.0 + 4.0);  // lm_head out, fp32 copy, processed scores
+    const std::string logits_how = reg.full_prompt_logits
+        ? "logits " + num(s.batch) + " x " + num(in_tokens) + " prompt tokens x " + num(a.vocab_size) + " vocab x (" +
+              num(static_cast<std::int64_t>(act_bytes)) + " + 4 fp32) B"
+        : "last-token logits";
+
+    // ---- peak per GPU ----------------------------------------------------------------------------
+    const bool gqa = a.num_kv_heads > 0 && a.num_kv_heads < a.num_heads && !a.is_mla();
+    e.gpus.clear();
+    double startup_worst = 0;
+    std::size_t worst = 0;
+    for (std::size_t i = 0; i < dev.size(); ++i) {
+        const Device& d = dev[i];
+        const double kv_tok = d.kv_per_token;
+        const auto kv_at = [&](double tokens) {
+            const double sliding_tokens = a.sliding_window > 0 ? std::min(tokens, static_cast<double>(a.sliding_window)) : tokens;
+            return B * (kv_tok * tokens + d.sliding_per_token * sliding_tokens) + B * d.state_bytes;
+        };
+        const double kv_cache = reg.autoawq_fused ? kv_at(n_static) : kv_at(n_end);
+        const bool has_layers = d.num_layers > 0;
+        const bool gets_logits = d.last;
+        const bool gets_copy = d.first && !d.last;  // accelerate io_same_device: outputs back to GPU 0
+
+        std::string act_how;
+        double act = 0;          // peak minus weights minus the final cache
+        double weights = d.weights + d.rope_bytes;
+        if (reg.autoawq_fused) {
+            // static cache from load; peak = max(fusing copies, prefill)
+            double pre = has_layers ? layer_act : 0.0;
+            std::string pre_how = layer_act_how;
+            if (gets_logits && logits_prefill > pre) { pre = logits_prefill; pre_how = logits_how; }
+            if (gets_copy) { pre = std::max(pre, logits_fp32); }
+            const double fuse = dev.size() > 1 ? qkv_bytes * d.weights / weights_total : qkv_bytes;
+            act = std::max(pre, fuse);
+            act_how = fuse >= pre ? "fused QKV weights made beside q/k/v at load (" + gib(fuse) + ")" : "prefill: " + pre_how;
+        } else {
+            // Prefill: the cache holds the prompt; the layer's MLP or the logits are the largest transient.
+            double pre_t = has_layers ? layer_act : 0.0;
+            std::string pre_how = layer_act_how;
+            if (gets_logits && logits_prefill > pre_t) { pre_t = logits_prefill; pre_how = logits_how; }
+            if (gets_copy && reg.full_prompt_logits && logits_fp32 > pre_t) {
+                pre_t = logits_fp32;
+                pre_how = "fp32 logits copied back to GPU 0 (accelerate io_same_device)";
+            }
+            const double prefill = kv_at(T) + pre_t;
+            // First decode step (< 4.42): old tuple + new cache, prefill's fp32 logits still referenced.
+            double step1 = 0;
+            if (reg.legacy_cache) step1 = kv_at(T) + kv_at(T + 1.0) + ((gets_logits || gets_copy) ? logits_fp32 : 0.0);
+            // Last decode step.
+            double end_t = 0;
+            std::string end_how;
+            if (reg.legacy_cache) {
+                end_t = kv_at(n_end);
+                end_how = "old tuple cache alive while the step builds the new one (" + gib(end_t) + ")";
+                if (gqa) {
+                    const double rep = B * n_end * heads * head_dim * 2.0 * act_bytes;
+                    end_t += rep;
+                    end_how += " + repeat_kv of one layer " + mib(rep);
+                }
+            } else {
+                end_t = B * n_end * d.kv_layer_max / 2.0;  // torch.cat: one layer's K grown beside the old one
+                end_how = "torch.cat of one layer's K " + mib(end_t);
+            }
+            if (gets_logits) {
+                end_t += decode_logits;
+                end_how += " + decode logits " + mib(decode_logits);
+            }
+            const double end_peak = kv_cache + end_t;
+            const double peak = std::max({prefill, step1, end_peak});
+            act = peak - kv_cache;
+            if (peak == prefill && prefill > end_peak)
+                act_how = "prefill peak: " + pre_how + " (cache then holds the " + num(in_tokens) + "-token prompt)";
+            else if (peak == step1 && step1 > end_peak)
+                act_how = "first decode step: cache twice (old tuple + new) + the prefill's fp32 logits still referenced";
+            else
+                act_how = "last decode step: " + end_how;
+            if (act < 0) act = 0;
+        }
+        if (i == 0 && offloaded > 0) {
+            act += offloaded_layer_max;
+            act_how += " + one offloaded layer streamed in " + gib(offloaded_layer_max);
+        }
+
+        GpuLoad g;
+        std::string w_how = gib(d.weights) + ": " + (d.num_layers > 0 ? "layers " + num(d.first_layer) + "-" + num(d.first_layer + d.num_layers - 1) : std::string("no layers")) +
+                            (d.first ? " + embeddings" : "") + (d.last ? " + lm_head" : "") + " in " + r.weights.id;
+        if (d.rope_bytes > 0) w_how += " + rotary cos/sin caches " + gib(d.rope_bytes) + " (per layer, " + num(a.max_context) + " positions)";
+        g.weights = {bytes_from(weights), w_how};
+        const double kv_tokens = reg.autoawq_fused ? n_static : n_end;
+        g.kv_cache = {bytes_from(kv_cache),
+                      (reg.autoawq_fused ? "static cache " : reg.legacy_cache ? "tuple (legacy) cache " : "DynamicCache ") + num(s.batch) + " x " +
+                          num(static_cast<std::int64_t>(kv_tokens)) + " tokens x " +
+                          num(static_cast<std::int64_t>(kv_tok + d.sliding_per_token)) + " B/token (" + num(d.num_layers) + " layers)"};
+        g.activation = {bytes_from(act), act_how};
+        const double allocated = weights + kv_cache + act;
+        const double overhead = kCudaContextGiB * kGiB + kAllocatorSlack * allocated;
+        g.overhead = {bytes_from(overhead), "CUDA context ~" + gib(kCudaContextGiB * kGiB) + " + caching-allocator slack 5% (not in max_memory_allocated)"};
+        g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
+        g.role = "GPU " + std::to_string(i) + (dev.size() > 1 ? " of device_map=\"auto\"" : "") + ": " +
+                 (d.num_layers > 0 ? "layers " + num(d.first_layer) + "-" + num(d.first_layer + d.num_layers - 1) : std::string("no layers"));
+        e.gpus.push_back(g);
+        if (g.total_bytes > e.gpus[worst].total_bytes) worst = i;
+
+        double startup = weights + kCudaContextGiB * kGiB;
+        if (r.weights.kind == "bnb") startup += largest_matrix * 2.0;  // each matrix arrives in fp16, then is quantized on the GPU
+        if (reg.autoawq_fused) startup += kv_cache + (dev.size() > 1 ? qkv_bytes * d.weights / weights_total : qkv_bytes);
+        startup_worst = std::max(startup_worst, startup);
+    }
+
+    e.per_gpu = e.gpus[worst];
+    e.per_gpu.role = "most loaded: " + e.per_gpu.role;
+    const std::string ng = std::to_string(e.gpus.size()) + " GPU" + (e.gpus.size() > 1 ? "s" : "");
+    Bytes tw = 0, tk = 0, ta = 0, to = 0;
+    for (const GpuLoad& g : e.gpus) {
+        tw += g.weights.bytes;
+        tk += g.kv_cache.bytes;
+        ta += g.activation.bytes;
+        to += g.overhead.bytes;
+    }
+    e.total.weights = {tw, "summed over " + ng + " (" + r.weights.name + ")"};
+    e.total.kv_cache = {tk, "summed over " + ng};
+    e.total.activation = {ta, "each GPU's own peak transient, summed (torch.cuda.max_memory_allocated per device)"};
+    e.total.overhead = {to, "summed over " + ng};
+    e.total.total_bytes = tw + tk + ta + to;
+    e.total.role = ng;
+
+    e.startup_peak = {bytes_from(startup_worst),
+                      reg.autoawq_fused ? "load: weights + static cache + fused QKV copies + CUDA context"
+                                        : (r.weights.kind == "bnb" ? "load: weights + one fp16 matrix being quantized + CUDA context"
+                                                                   : "load: weights + CUDA context (generate's peak is in the breakdown)")};
+    e.fits = e.per_gpu.total_bytes <= r.gpu.memory_bytes && offloaded <= 0;
+    e.headroom_bytes = static_cast<std::int64_t>(r.gpu.memory_bytes) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
+
+    if (s.tp > 1)
+        e.warnings.push_back("transformers' device_map=\"auto\" splits layers across GPUs (one GPU works at a time); tp is ignored");
+    if (reg.full_prompt_logits && !reg.autoawq_fused && T >= 1024)
+        e.warnings.push_back("this transformers release computes fp32 logits for all " + num(in_tokens) +
+                             " prompt tokens (" + gib(logits_prefill) + "); 4.45+ keeps only the last one");
+    return e;
+}
+
+}  // namespace vramcalc

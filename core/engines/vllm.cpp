@@ -1,0 +1,517 @@
+// vLLM V1 engine memory accounting, following vLLM 0.17-0.19 (the newest behaviour; older versions
+// are described in docs/accounting/vllm.md). What vLLM does at start-up, per worker (one GPU):
+//   1. init_device (vllm/v1/worker/gpu_worker.py Worker.init_device): requested_memory =
+//      total_memory x gpu_memory_utilization, taken after the CUDA context and NCCL exist.
+//   2. load_model: "Model loading took X GiB" = the rank's share of the weights plus buffers the
+//      model makes (rotary cos/sin cache, MLA absorbed matrices).
+//   3. determine_available_memory: profile_run() under vllm/utils/mem_utils.py memory_profiling;
+//      available KV = requested_memory - (weights + torch peak increase + non-torch increase).
+//      The CUDA context is in the baseline, so it is not subtracted; CUDA graphs are captured after
+//      the KV cache is allocated and are NOT subtracted in 0.19 unless
+//      VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1 (they live in the unrequested 1 - utilization).
+//   4. vllm/v1/core/kv_cache_utils.py get_kv_cache_configs: layers grouped by KV spec, num_blocks =
+//      available // page_size // group_size, the minimum over workers; "GPU KV cache size" =
+//      num_blocks // num_groups x block_size; "Maximum concurrency" =
+//      num_blocks / blocks one max_model_len request needs (get_max_concurrency_for_kv_cache_config).
+#include "engines.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "../kv_cache.h"
+#include "tensor_parallel.h"
+
+namespace vramcalc {
+
+namespace {
+
+constexpr std::int64_t kBlockSize = 16;  // CacheConfig.block_size default on CUDA
+
+std::string gib(double bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / kGiB);
+    return buf;
+}
+std::string num(double v, int decimals = 2) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::int64_t cdiv(std::int64_t a, std::int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
+
+// vllm/engine/arg_utils.py get_batch_defaults (OPENAI_API_SERVER context): GPUs with >= 70 GiB
+// that are not A100 get max_num_batched_tokens 8192 and max_num_seqs 1024; others 2048 and 256.
+struct BatchDefaults {
+    std::int64_t max_num_batched_tokens = 2048;
+    std::int64_t max_num_seqs = 256;
+};
+BatchDefaults batch_defaults(const Gpu& gpu) {
+    BatchDefaults d;
+    const bool big = static_cast<double>(gpu.memory_bytes) >= 70.0 * kGiB;
+    const bool a100 = lower(gpu.name + " " + gpu.id).find("a100") != std::string::npos;
+    if (big && !a100) {
+        d.max_num_batched_tokens = 8192;
+        d.max_num_seqs = 1024;
+    }
+    return d;
+}
+
+// Non-torch memory that appears during the profile run (cuBLAS workspaces, lazily loaded kernels,
+// NCCL channel buffers on the first collective). Measured, not derivable from vLLM's code: 0.24-0.26
+// GiB on one H100, 0.07 GiB per pipeline stage, and 2.07 (tp 2) / 2.13 (tp 4) GiB with tensor
+// parallel on NVSwitch H100s, where NCCL sets up NVLink SHARP (NVLS) buffers.
+double non_torch_increase_bytes(const Gpu& gpu, int tp, int pp) {
+    double gib_ = pp > 1 ? 0.07 : 0.25;
+    if (tp > 1) {
+        const std::string ic = gpu.interconnect;
+        const bool nvls = ic.find("NVLink 4") != std::string::npos || ic.find("NVLink 5") != std::string::npos ||
+                          (gpu.id == "custom" && static_cast<double>(gpu.memory_bytes) >= 70.0 * kGiB);
+        gib_ += nvls ? 1.82 + 0.03 * (tp - 2) : 0.25;
+    }
+    return gib_ * kGiB;
+}
+
+// CUDA context and the torch/NCCL state present before vLLM's baseline snapshot (outside the budget).
+constexpr double kCudaContextGiB = 0.55;
+
+// CUDA graph pool after capture (FULL_AND_PIECEWISE, capture sizes up to 512): informative in 0.19
+// because it is not subtracted from the KV budget. Fitted to the "Graph capturing finished ... took
+// X GiB" lines of the 0.19 H100 runs (0.5-1.2 GiB; 1.6 for MLA): a base plus a per-layer share that
+// shrinks with TP.
+double cuda_graph_bytes(const Architecture& a, std::int64_t layers, int tp) {
+    double g = 0.38 + static_cast<double>(layers) * (0.008 + 0.0085 / std::max(1, tp));
+    if (a.is_mla()) g *= 1.8;
+    return g * kGiB;
+}
+
+// ---- KV cache specs and groups (vllm/v1/core/kv_cache_utils.py) -------------------------------------
+enum class SpecKind { Full, Sliding, Mamba };
+
+struct LayerSpec {
+    SpecKind kind = SpecKind::Full;
+    double page_bytes = 0;         // bytes of one block of this layer
+    std::int64_t block_size = kBlockSize;
+};
+
+struct KvGroup {
+    SpecKind kind = SpecKind::Full;
+    std::vector<std::int64_t> layers;
+    std::int64_t block_size = kBlockSize;
+};
+
+struct KvLayout {
+    std::vector<LayerSpec> specs;       // per layer (whole model)
+    std::vector<KvGroup> groups;        // global groups
+    double page_bytes = 0;              // uniform page after unify (general case)
+    bool uniform_type = false;          // one group, per-layer page sizes summed (UniformTypeKVCacheSpecs)
+};
+
+KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
+    KvLayout out;
+    const std::int64_t n = a.num_layers;
+    out.specs.resize(static_cast<std::size_t>(n));
+    double max_attn_token = 0;
+    bool any_mamba = false;
+    for (std::int64_t l = 0; l < n; ++l) {
+        const auto i = static_cast<std::size_t>(l);
+        const LayerAttention la = i < a.layer_attention.size() ? a.layer_attention[i] : LayerAttention::Full;
+        LayerSpec s;
+        if (la == LayerAttention::Linear) {
+            s.kind = SpecKind::Mamba;
+            any_mamba = true;
+        } else {
+            s.kind = (la == LayerAttention::Sliding && a.sliding_window > 0) ? SpecKind::Sliding : SpecKind::Full;
+            const double per_token = kv_bytes_per_token_layer(a, l, tp, kv_bits_);
+            s.page_bytes = per_token * kBlockSize;
+            max_attn_token = std::max(max_attn_token, per_token);
+        }
+        out.specs[i] = s;
+    }
+    if (any_mamba) {
+        // vllm/model_executor/models/config.py HybridAttentionMambaModelConfig: the attention block size
+        // grows until an attention page holds a mamba state; mamba pages are padded to that size.
+        const double mamba_state = static_cast<double>(a.linear_state_bytes_per_layer) / std::max(1, tp);
+        std::int64_t attn_block = kBlockSize;
+        if (max_attn_token > 0 && mamba_state > 0)
+            attn_block = kBlockSize * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (kBlockSize * max_attn_token))));
+        const double page = max_attn_token > 0 ? attn_block * max_attn_token : mamba_state;
+        for (auto& s : out.specs) {
+            if (s.kind == SpecKind::Mamba) s.block_size = attn_block;  // reported via min block size
+            else s.block_size = attn_block;
+            s.page_bytes = page;
+        }
+    }
+    // Split into types.
+    std::map<int, std::vector<std::int64_t>> by_kind;
+    for (std::int64_t l = 0; l < n; ++l) by_kind[static_cast<int>(out.specs[static_cast<std::size_t>(l)].kind)].push_back(l);
+    if (by_kind.size() == 1 && by_kind.begin()->first != static_cast<int>(SpecKind::Mamba)) {
+        // Uniform spec or uniform type: one group holding every layer.
+        KvGroup g;
+        g.kind = static_cast<SpecKind>(by_kind.begin()->first);
+        g.layers = by_kind.begin()->second;
+        out.groups.push_back(g);
+        out.uniform_type = true;
+        return out;
+    }
+    // unify_kv_cache_spec_page_size: smaller pages get a larger block size.
+    double max_page = 0;
+    for (const auto& s : out.specs) max_page = std::max(max_page, s.page_bytes);
+    for (auto& s : out.specs)
+        if (s.page_bytes > 0 && s.page_bytes < max_page && s.kind != SpecKind::Mamba) {
+            s.block_size = static_cast<std::int64_t>(std::llround(static_cast<double>(s.block_size) * max_page / s.page_bytes));
+            s.page_bytes = max_page;
+        }
+    out.page_bytes = max_page;
+    // _get_kv_cache_groups_uniform_page_size: group size = fewest layers of one type, or the most
+    // when max < 1.5 x min; each type split into cdiv(n, group_size) groups, layers[i::num_groups].
+    std::int64_t min_n = n, max_n = 0;
+    for (const auto& [k, v] : by_kind) {
+        min_n = std::min<std::int64_t>(min_n, static_cast<std::int64_t>(v.size()));
+        max_n = std::max<std::int64_t>(max_n, static_cast<std::int64_t>(v.size()));
+    }
+    std::int64_t group_size = min_n;
+    if (static_cast<double>(max_n) < static_cast<double>(min_n) * 1.5) group_size = max_n;
+    for (const auto& [k, v] : by_kind) {
+        const std::int64_t ng = cdiv(static_cast<std::int64_t>(v.size()), group_size);
+        for (std::int64_t gi = 0; gi < ng; ++gi) {
+            KvGroup g;
+            g.kind = static_cast<SpecKind>(k);
+            for (std::size_t j = static_cast<std::size_t>(gi); j < v.size(); j += static_cast<std::size_t>(ng)) g.layers.push_back(v[j]);
+            g.block_size = out.specs[static_cast<std::size_t>(g.layers.front())].block_size;
+            out.groups.push_back(g);
+        }
+    }
+    return out;
+}
+
+// Blocks one request of max_model_len needs in a group (KVCacheSpec.max_memory_usage_bytes / page).
+std::int64_t blocks_per_request(const Architecture& a, const KvGroup& g, std::int64_t max_model_len,
+                                std::int64_t max_num_batched_tokens) {
+    switch (g.kind) {
+        case SpecKind::Full:
+            return cdiv(max_model_len, g.block_size);
+        case SpecKind::Sliding: {
+            // SlidingWindowSpec: the last sliding_window - 1 tokens plus one scheduled chunk, + 1 block
+            // because the window need not start at a block boundary.
+            const std::int64_t tokens = std::min(a.sliding_window - 1 + max_num_batched_tokens, max_model_len);
+            return cdiv(tokens, g.block_size) + 1;
+        }
+        case SpecKind::Mamba:
+            return 1;  // MambaSpec, mamba_cache_mode "none": one state per request
+    }
+    return 0;
+}
+
+struct WorkerKv {
+    double group_size = 0;      // KV tensors on this worker (layers per group, projected)
+    double bytes_per_block = 0; // group_size x page, or the sum of per-layer pages (uniform type)
+};
+
+WorkerKv worker_kv(const KvLayout& lay, const PpStage& st) {
+    WorkerKv w;
+    auto here = [&](std::int64_t l) { return l >= st.first_layer && l < st.first_layer + st.num_layers; };
+    if (lay.uniform_type) {
+        double sum = 0, cnt = 0;
+        for (std::int64_t l : lay.groups.front().layers)
+            if (here(l)) {
+                sum += lay.specs[static_cast<std::size_t>(l)].page_bytes;
+                cnt += 1;
+            }
+        w.group_size = cnt;
+        w.bytes_per_block = sum;
+        return w;
+    }
+    double gs = 0;
+    for (const auto& g : lay.groups) {
+        double c = 0;
+        for (std::int64_t l : g.layers)
+            if (here(l)) c += 1;
+        gs = std::max(gs, c);
+    }
+    w.group_size = gs;
+    w.bytes_per_block = gs * lay.page_bytes;
+    return w;
+}
+
+// ---- activation peak of profile_run (vllm/v1/worker/gpu_model_runner.py) ---------------------------
+struct ActivationParts {
+    double forward = 0;       // dense MLP of one layer at max_num_batched_tokens
+    double sampler = 0;       // _dummy_sampler_run on the last PP stage
+    double moe_workspace = 0; // fused-MoE workspace, kept by the workspace manager
+    double pp_buffers = 0;    // IntermediateTensors (hidden + residual) between PP stages
+    double total = 0;
+    std::string how;
+};
+
+ActivationParts activation_peak(const Architecture& a, const PpStage& st, int tp, int pp, double act_bytes,
+                                std::int64_t tokens, std::int64_t seqs) {
+    ActivationParts p;
+    const double T = static_cast<double>(tokens);
+    const double H = static_cast<double>(a.hidden_size);
+    const double tpd = static_cast<double>(std::max(1, tp));
+    // Widest dense MLP on this stage (dense layers or a shared expert).
+    double width = 0;
+    bool any_moe = false;
+    for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l) {
+        if (a.is_moe_layer(l)) {
+            any_moe = true;
+            width = std::max(width, static_cast<double>(a.shared_expert_intermediate_size + a.num_shared_experts * a.moe_intermediate_size));
+        } else {
+            width = std::max(width, static_cast<double>(a.intermediate_size));
+        }
+    }
+    const double w_rank = width / tpd;
+    const double up_cols = a.mlp == MlpKind::Gated ? 2.0 : 1.0;
+    // Forward at the MLP: gate_up output + activation output + ~4 hidden-sized buffers (residual,
+    // normed input, attention output, layer output); the constant 4.25 is fitted to the two dense
+    // 0.19 runs whose peak is the forward pass (CodeLlama-7B 0.77, Granite-3.1-8B 0.85 GiB).
+    p.forward = T * (up_cols + 1.0) * w_rank * act_bytes + 4.25 * T * H * act_bytes;
+    if (any_moe && a.moe_intermediate_size > 0) {
+        // FusedMoEModularKernel workspaces (workspace13 = M x topk x max(2N, K), workspace2 =
+        // M x topk x N) live in the persistent workspace manager, so they add to every later peak.
+        const double n_rank = static_cast<double>(a.moe_intermediate_size) / tpd;
+        const double k = static_cast<double>(std::max<std::int64_t>(1, a.experts_per_token));
+        p.moe_workspace = T * k * (std::max(2.0 * n_rank, H) + n_rank) * act_bytes;
+    }
+    if (st.last) {
+        // _dummy_sampler_run with max_num_seqs rows: the hidden states of the whole dummy batch stay
+        // alive, the lm_head logits [seqs, vocab] in the model dtype are kept by the caller, and the
+        // sampler works on fp32 logits (float copy, top-k/top-p sort values and int64 indices, masks):
+        // 3.25 x the fp32 logits, from the 0.19 runs whose peak is the sampler (Llama 3.1 8B 1.89 GiB
+        // at tp 1, 2 and 4: logits are gathered to every TP rank; Gemma 2 3.62-3.66 GiB).
+        const double S = static_cast<double>(std::min(seqs, tokens));
+        const double V = static_cast<double>(a.vocab_size);
+        p.sampler = T * H * act_bytes + S * V * act_bytes + 3.25 * S * V * 4.0;
+    }
+    if (pp > 1) p.pp_buffers = 2.0 * T * H * act_bytes;
+    p.total = std::max(p.forward, p.sampler) + p.moe_workspace + p.pp_buffers;
+    std::string how;
+    if (p.sampler >= p.forward)
+        how = "sampler dry run: " + std::to_string(std::min(seqs, tokens)) + " seqs x " + std::to_string(a.vocab_size) +
+              " vocab logits (" + num(act_bytes, 0) + " B kept + 3.25 x fp32 working set) + hidden states of " +
+              std::to_string(tokens) + " tokens = " + gib(p.sampler);
+    else
+        how = "forward of " + std::to_string(tokens) + " tokens (max_num_batched_tokens): MLP " +
+              std::to_string(static_cast<std::int64_t>(w_rank)) + " wide per rank + 4.25 x hidden = " + gib(p.forward);
+    if (p.moe_workspace > 0) how += " + fused-MoE workspace " + gib(p.moe_workspace);
+    if (p.pp_buffers > 0) how += " + PP hidden/residual buffers " + gib(p.pp_buffers);
+    p.how = how;
+    return p;
+}
+
+}  // namespace
+
+Estimate estimate_vllm(const ResolvedScenario& r) {
+    Estimate e;
+    const Scenario& s = r.scenario;
+    const Architecture& a = r.model.arch;
+    const int tp = std::max(1, s.tp);
+    const int pp = std::max(1, s.pp);
+    e.engine_version = "vLLM 0.19 V1 engine (accounting of 0.17-0.19)";
+    if (a.num_layers <= 0 || a.hidden_size <= 0) {
+        e.error = "model: the architecture has no layers or hidden size";
+        return e;
+    }
+
+    const double util = s.gpu_mem_util > 0 ? s.gpu_mem_util : 0.9;
+    const double mem = static_cast<double>(r.gpu.memory_bytes);
+    const double requested = util * mem;
+    const BatchDefaults defs = batch_defaults(r.gpu);
+    const std::int64_t mnbt = s.max_batched_tokens > 0 ? s.max_batched_tokens : defs.max_num_batched_tokens;
+    const std::int64_t seqs = std::min<std::int64_t>(defs.max_num_seqs, mnbt);
+    const std::int64_t max_len = s.context;
+    const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
+    // kv_cache_dtype "auto" is the dtype the model runs in (--dtype), which the weight format sets
+    // here: an fp32 run keeps an fp32 cache, a 16-bit run of an fp32 checkpoint a 16-bit one.
+    double kvb = kv_bits(r.kv, a, r.weights);
+    if (r.kv.id == "auto" && (r.weights.id == "fp32" || r.weights.id == "fp16" || r.weights.id == "bf16"))
+        kvb = r.weights.id == "fp32" ? 32.0 : 16.0;
+
+    const auto stages = pp_stages(a.num_layers, pp);
+    const KvLayout lay = kv_layout(a, tp, kvb);
+
+    struct StageResult {
+        PpStage st;
+        RankWeights w;
+        double weights_gpu = 0, offloaded = 0;
+        ActivationParts act;
+        double non_torch = 0, graphs = 0, avail = 0;
+        WorkerKv kv;
+        std::int64_t blocks = 0;
+    };
+    std::vector<StageResult> res;
+    std::int64_t min_blocks = -1;
+    for (const PpStage& st : stages) {
+        StageResult x;
+        x.st = st;
+        x.w = rank_weight_bytes(a, r.weights, tp, st, model_dtype_bytes);
+        // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory.
+        x.offloaded = std::min(static_cast<double>(x.w.bytes), s.cpu_offload_gib * kGiB);
+        x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
+        x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs);
+        x.non_torch = non_torch_increase_bytes(r.gpu, tp, pp);
+        x.graphs = s.enforce_eager ? 0.0 : cuda_graph_bytes(a, st.num_layers, tp);
+        x.avail = requested - (x.weights_gpu + x.act.total + x.non_torch);
+        x.kv = worker_kv(lay, st);
+        x.blocks = (x.avail > 0 && x.kv.bytes_per_block > 0)
+                       ? static_cast<std::int64_t>(std::floor(x.avail / x.kv.bytes_per_block))
+                       : 0;
+        if (x.kv.bytes_per_block > 0) min_blocks = min_blocks < 0 ? x.blocks : std::min(min_blocks, x.blocks);
+        res.push_back(x);
+    }
+    if (min_blocks < 0) min_blocks = 0;
+
+    // Tokens and concurrency as vLLM reports them (_report_kv_cache_config).
+    const std::int64_t n_groups = std::max<std::int64_t>(1, static_cast<std::int64_t>(lay.groups.size()));
+    std::int64_t min_block_size = kBlockSize;
+    for (const auto& g : lay.groups) min_block_size = std::min(min_block_size, g.block_size);
+    if (!lay.groups.empty()) {
+        min_block_size = lay.groups.front().block_size;
+        for (const auto& g : lay.groups) min_block_size = std::min(min_block_size, g.block_size);
+    }
+    const std::int64_t tokens = min_blocks / n_groups * min_block_size;
+    std::int64_t blocks_req = 0;
+    for (const auto& g : lay.groups) blocks_req += blocks_per_request(a, g, max_len, mnbt);
+    const double concurrency = blocks_req > 0 ? static_cast<double>(min_blocks) / static_cast<double>(blocks_req) : 0.0;
+    e.kv_cache_tokens = tokens;
+    e.max_concurrency = concurrency;
+
+    // Per-GPU loads: every TP rank of a stage is alike; DP replicas (gpus beyond tp x pp) repeat them.
+    const int world = tp * pp;
+    const int replicas = std::max(1, s.gpus / world);
+    if (s.gpus % world != 0)
+        e.warnings.push_back(std::to_string(s.gpus) + " GPUs is not a multiple of tp x pp = " + std::to_string(world) +
+                             ": the extra GPUs are left idle");
+    const std::string budget_how = "gpu_memory_utilization " + num(util) + " x " + gib(mem) + " = " + gib(requested);
+    std::size_t worst = 0;
+    double worst_non_kv = -1;
+    bool any_short = false;
+    std::vector<GpuLoad> stage_loads;
+    for (std::size_t i = 0; i < res.size(); ++i) {
+        const StageResult& x = res[i];
+        GpuLoad g;
+        g.weights.bytes = bytes_from(x.weights_gpu);
+        g.weights.how = "\"Model loading took\": " + x.w.how +
+                        (x.offloaded > 0 ? " minus " + gib(x.offloaded) + " --cpu-offload-gb" : "");
+        const double kv_alloc = static_cast<double>(min_blocks) * x.kv.bytes_per_block;
+        g.kv_cache.bytes = bytes_from(kv_alloc);
+        g.kv_cache.how = budget_how + "; minus weights " + gib(x.weights_gpu) + ", activations " + gib(x.act.total) +
+                         ", non-torch " + gib(x.non_torch) + " -> " + gib(std::max(0.0, x.avail)) + " available; " +
+                         std::to_string(min_blocks) + " blocks x " + num(x.kv.group_size, 0) + " layers' pages of " +
+                         num(x.kv.group_size > 0 ? x.kv.bytes_per_block / x.kv.group_size / kKiB : 0, 0) + " KiB (" +
+                         std::to_string(min_block_size) + " tokens" +
+                         (n_groups > 1 ? ", " + std::to_string(n_groups) + " KV cache groups" : "") + ") = " + gib(kv_alloc);
+        g.activation.bytes = bytes_from(x.act.total);
+        g.activation.how = "profile_run torch peak: " + x.act.how;
+        const double overhead = x.non_torch + x.graphs + kCudaContextGiB * kGiB;
+        g.overhead.bytes = bytes_from(overhead);
+        g.overhead.how = "non-torch during profiling " + gib(x.non_torch) + " (cuBLAS, kernels" +
+                         std::string(tp > 1 ? ", NCCL buffers" : "") + ") + CUDA graphs " + gib(x.graphs) +
+                         (s.enforce_eager ? " (enforce_eager)" : " (captured after the KV cache, outside the budget)") +
+                         " + CUDA context ~" + gib(kCudaContextGiB * kGiB);
+        g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
+        g.role = "PP stage " + std::to_string(i) + ", layers " + std::to_string(x.st.first_layer) + "-" +
+                 std::to_string(x.st.first_layer + x.st.num_layers - 1) + (tp > 1 ? ", each of " + std::to_string(tp) + " TP ranks" : "");
+        const double non_kv = x.weights_gpu + x.act.total + x.non_torch;
+        if (non_kv > worst_non_kv) {
+            worst_non_kv = non_kv;
+            worst = i;
+        }
+        if (x.avail <= 0) any_short = true;
+        stage_loads.push_back(g);
+    }
+    for (int rep = 0; rep < replicas; ++rep)
+        for (std::size_t i = 0; i < stage_loads.size(); ++i)
+            for (int t = 0; t < tp; ++t) {
+                GpuLoad g = stage_loads[i];
+                g.role = (replicas > 1 ? "DP replica " + std::to_string(rep) + ", " : "") + "TP rank " + std::to_string(t) +
+                         ", PP stage " + std::to_string(i) + ", layers " + std::to_string(res[i].st.first_layer) + "-" +
+                         std::to_string(res[i].st.first_layer + res[i].st.num_layers - 1);
+                e.gpus.push_back(g);
+            }
+    e.per_gpu = stage_loads[worst];
+    if (pp > 1) e.per_gpu.role += " (the stage with the least KV room sets the block count of all)";
+    for (const GpuLoad& g : e.gpus) {
+        e.total.weights.bytes += g.weights.bytes;
+        e.total.kv_cache.bytes += g.kv_cache.bytes;
+        e.total.activation.bytes += g.activation.bytes;
+        e.total.overhead.bytes += g.overhead.bytes;
+        e.total.total_bytes += g.total_bytes;
+    }
+    const std::string ng = std::to_string(e.gpus.size()) + " GPUs";
+    e.total.weights.how = "summed over " + ng;
+    e.total.kv_cache.how = "summed over " + ng;
+    e.total.activation.how = "summed over " + ng + " (reserved inside each budget)";
+    e.total.overhead.how = "summed over " + ng;
+    e.total.role = ng;
+
+    const StageResult& wx = res[worst];
+    e.startup_peak.bytes = bytes_from(kCudaContextGiB * kGiB + wx.weights_gpu + wx.act.total + wx.non_torch);
+    e.startup_peak.how = "during profile_run: CUDA context ~" + gib(kCudaContextGiB * kGiB) + " + weights " +
+                         gib(wx.weights_gpu) + " + activation peak " + gib(wx.act.total) + " + non-torch " + gib(wx.non_torch) +
+                         " (the KV cache and CUDA graphs come afterwards)";
+    if (s.cpu_offload_gib > 0) {
+        double off = 0;
+        for (const auto& x : res) off += x.offloaded * tp;
+        off *= replicas;
+        e.cpu.bytes = bytes_from(off);
+        e.cpu.how = "--cpu-offload-gb " + num(s.cpu_offload_gib) + " GiB x " + ng + " (pinned host memory)";
+    }
+
+    // Does it start, and does the requested concurrency fit?
+    std::string fail;
+    if (any_short || min_blocks <= 0) {
+        fail = "no memory left for the KV cache: weights + activations + non-torch exceed gpu_memory_utilization " + num(util) +
+               " x " + gib(mem) + " (vLLM: \"No available memory for the cache blocks\")";
+    } else {
+        for (const auto& x : res) {
+            const double need = static_cast<double>(blocks_req) * x.kv.bytes_per_block;
+            if (need > x.avail) {
+                // _check_enough_kv_cache_memory; estimate the longest length that would fit.
+                std::int64_t lo = 0, hi = max_len;
+                while (lo < hi) {
+                    const std::int64_t mid = (lo + hi + 1) / 2;
+                    std::int64_t b = 0;
+                    for (const auto& g : lay.groups) b += blocks_per_request(a, g, mid, mnbt);
+                    if (static_cast<double>(b) * x.kv.bytes_per_block <= x.avail) lo = mid;
+                    else hi = mid - 1;
+                }
+                fail = "max_model_len " + std::to_string(max_len) + " needs " + gib(need) + " of KV cache per GPU, more than the " +
+                       gib(x.avail) + " available (vLLM refuses to start; the longest that fits is about " +
+                       std::to_string(lo) + " tokens)";
+                break;
+            }
+        }
+    }
+    const double per_seq_blocks = static_cast<double>(blocks_req);
+    const double need_batch = per_seq_blocks * static_cast<double>(s.batch) * wx.kv.bytes_per_block;
+    const double have = static_cast<double>(min_blocks) * wx.kv.bytes_per_block;
+    e.headroom_bytes = static_cast<std::int64_t>(std::llround(have - need_batch));
+    e.fits = fail.empty() && concurrency + 1e-9 >= static_cast<double>(s.batch);
+    if (!fail.empty()) e.warnings.push_back(fail);
+    else if (!e.fits)
+        e.warnings.push_back("vLLM starts, but holds only " + num(concurrency) + " sequences of " + std::to_string(max_len) +
+                             " tokens at once, fewer than the " + std::to_string(s.batch) + " asked for (the rest queue)");
+    if (e.per_gpu.total_bytes > r.gpu.memory_bytes && fail.empty())
+        e.warnings.push_back("the budget plus CUDA graphs and the CUDA context exceed the GPU's memory: lower "
+                             "gpu_memory_utilization or use enforce_eager");
+    if (s.batch > defs.max_num_seqs)
+        e.warnings.push_back("batch " + std::to_string(s.batch) + " exceeds max_num_seqs " + std::to_string(defs.max_num_seqs) +
+                             " (vLLM's default for this GPU): the rest queue however much KV cache is free");
+    if (a.extra_params > 0)
+        e.warnings.push_back("vision encoder profiling (encoder cache budget) is not counted in the activation peak");
+    e.ok = true;
+    return e;
+}
+
+}  // namespace vramcalc

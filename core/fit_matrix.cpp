@@ -1,0 +1,59 @@
+#include "fit_matrix.h"
+
+namespace vramcalc {
+
+const char* fit_level_id(FitLevel level) {
+    switch (level) {
+        case FitLevel::Fits: return "fits";
+        case FitLevel::Tight: return "tight";
+        case FitLevel::NoFit: return "no-fit";
+        case FitLevel::Error: return "error";
+    }
+    return "error";
+}
+
+FitLevel fit_level(const Estimate& e) {
+    if (!e.ok) return FitLevel::Error;
+    if (!e.fits) return FitLevel::NoFit;
+    const double margin = kTightHeadroomFraction * static_cast<double>(e.gpu_memory_bytes);
+    return static_cast<double>(e.headroom_bytes) < margin ? FitLevel::Tight : FitLevel::Fits;
+}
+
+FitMatrix fit_matrix(const Scenario& base, const std::vector<std::string>& model_ids,
+                     const std::vector<std::string>& format_ids) {
+    FitMatrix m;
+    m.base = base;
+    m.rows = model_ids;
+    m.cols = format_ids;
+    m.cells.reserve(model_ids.size());
+    for (const std::string& id : model_ids) {
+        Scenario s = base;
+        if (id != "custom") {
+            s.model = id;
+            s.custom_config.clear();
+            s.custom_params = 0;
+            s.custom_name.clear();
+        }
+        std::vector<FitCell> row;
+        row.reserve(format_ids.size());
+        for (const std::string& format : format_ids) {
+            s.weights = format;
+            const Estimate e = estimate(s);
+            FitCell c;
+            c.level = fit_level(e);
+            c.fits = e.ok && e.fits;
+            c.headroom_bytes = e.headroom_bytes;
+            c.per_gpu_total_bytes = e.per_gpu.total_bytes;
+            c.gpu_memory_bytes = e.gpu_memory_bytes;
+            const double required = static_cast<double>(e.gpu_memory_bytes) - static_cast<double>(e.headroom_bytes);
+            c.required_bytes = e.ok ? bytes_from(required) : 0;
+            c.params = e.params;
+            if (!e.ok) c.error = e.error;
+            row.push_back(std::move(c));
+        }
+        m.cells.push_back(std::move(row));
+    }
+    return m;
+}
+
+}  // namespace vramcalc

@@ -1,0 +1,232 @@
+// Weight and KV formats: the table comes from core/data/formats.json; the per-tensor byte rules
+// below follow how each format's checkpoint stores a tensor (packing, scales, zero points) and
+// which tensors it leaves in 16 bit.
+#include "formats.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "data/embedded.h"
+#include "engines/gguf.h"
+
+namespace vramcalc {
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+struct Tables {
+    std::vector<WeightFormat> weights;
+    std::vector<KvFormat> kv;
+};
+
+const Tables& tables() {
+    static const Tables t = [] {
+        Tables out;
+        const auto j = nlohmann::json::parse(embedded_formats_json(), nullptr, false);
+        if (j.is_discarded() || !j.is_object()) return out;
+        if (j.contains("weights") && j["weights"].is_array()) {
+            for (const auto& w : j["weights"]) {
+                WeightFormat f;
+                f.id = lower(w.value("id", std::string()));
+                f.name = w.value("name", f.id);
+                f.kind = w.value("kind", std::string("float"));
+                f.description = w.value("description", std::string());
+                f.bits_per_weight = w.value("bits_per_weight", 16.0);
+                f.group_size = w.value("group_size", 0);
+                if (!f.id.empty()) out.weights.push_back(f);
+            }
+        }
+        if (j.contains("kv") && j["kv"].is_array()) {
+            for (const auto& k : j["kv"]) {
+                KvFormat f;
+                f.id = lower(k.value("id", std::string()));
+                f.name = k.value("name", f.id);
+                f.description = k.value("description", std::string());
+                f.bits_per_value = k.value("bits_per_value", 16.0);
+                if (!f.id.empty()) out.kv.push_back(f);
+            }
+        }
+        return out;
+    }();
+    return t;
+}
+
+const WeightFormat* table_weight(const std::string& id) {
+    for (const auto& f : tables().weights)
+        if (f.id == id) return &f;
+    return nullptr;
+}
+
+std::string trim_number(double x) {
+    std::string s = std::to_string(x);
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+}
+
+// Roles a weight-only / W8A8 quantizer converts: the Linear layers of the decoder blocks.
+// Embeddings, lm_head, norms, biases, the MoE router and a vision tower stay 16-bit
+// (AutoAWQ/GPTQ modules_to_not_convert, bitsandbytes get_keys_to_not_convert, vLLM FP8 ignore).
+bool is_quantized_linear(TensorRole r) {
+    switch (r) {
+        case TensorRole::AttnQ: case TensorRole::AttnK: case TensorRole::AttnV: case TensorRole::AttnQkv: case TensorRole::AttnO:
+        case TensorRole::MlaQA: case TensorRole::MlaQB: case TensorRole::MlaKvA: case TensorRole::MlaKvB:
+        case TensorRole::MlpGate: case TensorRole::MlpUp: case TensorRole::MlpDown:
+        case TensorRole::ExpertGate: case TensorRole::ExpertUp: case TensorRole::ExpertDown:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_expert(TensorRole r) {
+    return r == TensorRole::ExpertGate || r == TensorRole::ExpertUp || r == TensorRole::ExpertDown;
+}
+
+double ceil_div(double a, double b) { return std::ceil(a / b); }
+
+// Bytes of one quantized matrix of `out` rows and `in` columns (per tensor; the caller multiplies by count).
+double quantized_matrix_bytes(const WeightFormat& f, double out, double in, const Architecture& arch) {
+    const double n = out * in;
+    const double g = f.group_size > 0 ? static_cast<double>(f.group_size) : 128.0;
+    if (f.kind == "awq") {
+        // AutoAWQ WQLinear_GEMM: qweight int32 [in, out/8], qzeros int32 [in/g, out/8], scales fp16 [in/g, out]
+        return in * ceil_div(out, 8) * 4 + ceil_div(in, g) * ceil_div(out, 8) * 4 + ceil_div(in, g) * out * 2;
+    }
+    if (f.kind == "gptq") {
+        // AutoGPTQ/GPTQModel QuantLinear: qweight int32 [in*bits/32, out], qzeros int32 [in/g, out*bits/32],
+        // scales fp16 [in/g, out], g_idx int32 [in]
+        const double bits = f.id.rfind("gptq-int8", 0) == 0 ? 8.0 : 4.0;
+        const double per_int = 32.0 / bits;
+        return ceil_div(in, per_int) * out * 4 + ceil_div(in, g) * ceil_div(out, per_int) * 4 + ceil_div(in, g) * out * 2 + in * 4;
+    }
+    if (f.kind == "fp8") {
+        // e4m3 weight + float32 weight_scale: 128x128 blocks for DeepSeek-V3/Kimi (weight_block_size),
+        // one per output channel otherwise (compressed-tensors FP8-dynamic).
+        const bool block = arch.model_type == "deepseek_v3" || arch.model_type == "kimi_k2";
+        return n + (block ? ceil_div(out, 128) * ceil_div(in, 128) * 4 : out * 4);
+    }
+    if (f.kind == "bnb") {
+        if (f.id == "nf4") return n / 2 + ceil_div(n, 64) * 4;  // 4-bit codes + fp32 absmax per 64 (no double quant)
+        return n + out * 4;                                        // LLM.int8(): int8 + fp32 SCB per row
+    }
+    if (f.kind == "mxfp4") return ceil_div(n, 32) * 17;          // 16 bytes of e2m1 + one e8m0 scale per 32
+    if (f.kind == "exl2") return n * f.bits_per_weight / 8.0;     // measured average, scales included
+    if (f.kind == "int") {
+        if (f.id == "int8") return n + out * 4;                   // int8 + fp32 per-channel scale
+        if (f.id == "int6") return n * 6.0 / 8.0 + out * 2;       // 6-bit + fp16 per-channel scale
+        if (f.id == "int4") return n / 2 + ceil_div(in, g) * out * 2;  // 4-bit + fp16 scale per group
+    }
+    return n * f.bits_per_weight / 8.0;
+}
+
+}  // namespace
+
+std::optional<WeightFormat> find_weight_format(std::string_view id_in) {
+    const std::string id = lower(id_in);
+    if (const WeightFormat* f = table_weight(id)) return *f;
+    // GPTQ with another group size: gptq-int4-g32 / -g64 / -g128 (and gptq-int8-gN)
+    for (const char* base : {"gptq-int4", "gptq-int8"}) {
+        const std::string prefix = std::string(base) + "-g";
+        if (id.rfind(prefix, 0) == 0 && id.size() > prefix.size()) {
+            const std::string digits = id.substr(prefix.size());
+            if (!std::all_of(digits.begin(), digits.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) return std::nullopt;
+            const int g = std::atoi(digits.c_str());
+            if (g < 8 || g > 4096) return std::nullopt;
+            const WeightFormat* b = table_weight(base);
+            if (!b) return std::nullopt;
+            WeightFormat f = *b;
+            f.id = id;
+            f.group_size = g;
+            const double bits = std::string(base) == "gptq-int8" ? 8.0 : 4.0;
+            f.bits_per_weight = bits + (bits + 16.0) / g;  // + zero point and fp16 scale per group
+            f.name = std::string(bits == 8.0 ? "GPTQ int8" : "GPTQ int4") + " (g" + std::to_string(g) + ")";
+            return f;
+        }
+    }
+    // exl2-<bits>: any average bits per weight in [2, 8]
+    if (id.rfind("exl2-", 0) == 0 && id.size() > 5) {
+        const std::string num = id.substr(5);
+        char* end = nullptr;
+        const double bits = std::strtod(num.c_str(), &end);
+        if (end == num.c_str() || *end != '\0' || !(bits >= 2.0 && bits <= 8.0)) return std::nullopt;
+        WeightFormat f;
+        if (const WeightFormat* b = table_weight("exl2-4.65")) f = *b;
+        f.id = "exl2-" + trim_number(bits);
+        f.kind = "exl2";
+        f.name = "EXL2 " + trim_number(bits) + " bpw";
+        f.bits_per_weight = bits;
+        f.group_size = 0;
+        f.description = "ExLlamaV2 EXL2 at " + trim_number(bits) +
+                        " bits per weight on average (scales included) for linear layers, lm_head at 6 bits, embeddings and norms 16-bit.";
+        return f;
+    }
+    return std::nullopt;
+}
+
+std::optional<KvFormat> find_kv_format(std::string_view id_in) {
+    std::string id = lower(id_in);
+    if (id == "f16") id = "fp16";
+    if (id == "f32") id = "fp32";
+    if (id == "fp8_e4m3" || id == "fp8_e5m2") id = "fp8";
+    for (const auto& k : tables().kv)
+        if (k.id == id) return k;
+    return std::nullopt;
+}
+
+const std::vector<WeightFormat>& weight_formats() { return tables().weights; }
+const std::vector<KvFormat>& kv_formats() { return tables().kv; }
+
+double kv_bits(const KvFormat& kv, const Architecture& arch, const WeightFormat& weights) {
+    if (kv.id != "auto") return kv.bits_per_value;
+    // llama.cpp's default cache type is f16 whatever the file holds (common/arg.cpp -ctk f16).
+    if (weights.kind == "gguf") return 16.0;
+    // vLLM/SGLang/transformers "auto": the model dtype (fp8/AWQ checkpoints still compute in 16 bit).
+    const std::string dt = lower(arch.torch_dtype);
+    if (dt == "float32" || dt == "fp32") return 32.0;
+    return 16.0;
+}
+
+Bytes tensor_bytes(const WeightFormat& f, const TensorGroup& t, const Architecture& arch) {
+    const double elements = t.elements();
+    if (elements <= 0) return 0;
+
+    if (f.kind == "gguf") {
+        if (auto ft = gguf_ftype(f.id)) return ggml_tensor_bytes(gguf_tensor_type(*ft, t, arch), t.cols, t.rows, t.count);
+        return bytes_from(elements * f.bits_per_weight / 8.0);
+    }
+    if (f.kind == "float") {
+        const double bytes_per = f.id == "fp32" ? 4.0 : 2.0;
+        return bytes_from(elements * bytes_per);
+    }
+
+    // Quantized formats: 16-bit for everything the quantizer leaves alone.
+    const double sixteen = elements * 2.0;
+    if (!t.is_matrix()) return bytes_from(sixteen);
+    if (f.kind == "exl2" && t.role == TensorRole::LmHead) return bytes_from(elements * 6.0 / 8.0);  // convert.py -hb 6
+    if (!is_quantized_linear(t.role)) return bytes_from(sixteen);
+    // MXFP4 checkpoints (gpt-oss) quantize only the routed experts of MoE models.
+    if (f.kind == "mxfp4" && arch.is_moe() && !is_expert(t.role)) return bytes_from(sixteen);
+
+    const double per_tensor =
+        quantized_matrix_bytes(f, static_cast<double>(t.rows), static_cast<double>(t.cols), arch);
+    return bytes_from(per_tensor * static_cast<double>(t.count));
+}
+
+Bytes model_weight_bytes(const WeightFormat& format, const Architecture& arch) {
+    Bytes total = 0;
+    for (const TensorGroup& g : tensor_inventory(arch)) total += tensor_bytes(format, g, arch);
+    return total;
+}
+
+}  // namespace vramcalc

@@ -1,0 +1,582 @@
+#include "share_link.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog.h"
+#include "config_parser.h"
+#include "formats.h"
+#include "scenario_json.h"
+#include "tensors.h"
+
+namespace vramcalc {
+
+using nlohmann::json;
+
+namespace {
+
+// ---- the key table -----------------------------------------------------------------------------
+// Short link key -> the scenario_json field it carries. The order is the order keys are written.
+enum class Kind { Model, Weights, Kv, Gpu, Name, Config, Number, Bool, Engine };
+struct LinkKey {
+    const char* key;
+    const char* field;  // scenario_to_json / apply_scenario_json name
+    Kind kind;
+};
+constexpr LinkKey kKeys[] = {
+    {"m", "model", Kind::Model},
+    {"w", "weights", Kind::Weights},
+    {"kv", "kv_dtype", Kind::Kv},
+    {"e", "engine", Kind::Engine},
+    {"gpu", "gpu", Kind::Gpu},
+    {"mem", "gpu_memory_gib", Kind::Number},
+    {"n", "gpus", Kind::Number},
+    {"nodes", "nodes", Kind::Number},
+    {"tp", "tp", Kind::Number},
+    {"pp", "pp", Kind::Number},
+    {"ctx", "context", Kind::Number},
+    {"b", "batch", Kind::Number},
+    {"in", "input_tokens", Kind::Number},
+    {"out", "output_tokens", Kind::Number},
+    {"util", "gpu_mem_util", Kind::Number},
+    {"mbt", "max_batched_tokens", Kind::Number},
+    {"off", "cpu_offload_gib", Kind::Number},
+    {"ngl", "gpu_layers", Kind::Number},
+    {"ub", "ubatch", Kind::Number},
+    {"nb", "n_batch", Kind::Number},
+    {"fa", "flash_attn", Kind::Bool},
+    {"np", "parallel", Kind::Number},
+    {"eager", "enforce_eager", Kind::Bool},
+    {"name", "custom_name", Kind::Name},
+    {"params", "custom_params", Kind::Number},
+    {"cfg", "custom_config", Kind::Config},  // last: the only long value
+};
+
+constexpr std::size_t kMaxConfigChars = 1u << 20;  // a real config.json is 1-10 KB
+constexpr std::size_t kMaxNameChars = 200;
+constexpr int kMaxJsonDepth = 32;                    // real configs nest 3 deep
+
+// Shortest decimal that reads back as the same double, without an exponent's '+' or leading zeros
+// ("7e9", not "7e+09"), so numbers never need percent escapes.
+std::string format_number(double x) {
+    char buf[48];
+    for (int p = 1; p <= 17; ++p) {
+        std::snprintf(buf, sizeof buf, "%.*g", p, x);
+        if (std::strtod(buf, nullptr) == x) break;
+    }
+    std::string s = buf;
+    auto e = s.find('e');
+    if (e == std::string::npos) return s;
+    std::string mant = s.substr(0, e);
+    std::string exp = s.substr(e + 1);
+    bool neg = !exp.empty() && exp[0] == '-';
+    if (!exp.empty() && (exp[0] == '+' || exp[0] == '-')) exp.erase(0, 1);
+    exp.erase(0, std::min(exp.find_first_not_of('0'), exp.size() - 1));
+    return mant + "e" + (neg ? "-" : "") + exp;
+}
+
+// -?digits(.digits)?([eE][+-]?digits)? : what format_number writes; no hex, inf, nan or spaces.
+std::optional<double> parse_number(std::string_view t) {
+    std::size_t i = 0;
+    auto digits = [&] {
+        std::size_t start = i;
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+        return i > start;
+    };
+    if (i < t.size() && t[i] == '-') ++i;
+    if (!digits()) return std::nullopt;
+    if (i < t.size() && t[i] == '.') {
+        ++i;
+        if (!digits()) return std::nullopt;
+    }
+    if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+        ++i;
+        if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+        if (!digits()) return std::nullopt;
+    }
+    if (i != t.size() || t.size() > 64) return std::nullopt;
+    std::string s(t);
+    double x = std::strtod(s.c_str(), nullptr);
+    if (!std::isfinite(x)) return std::nullopt;
+    return x;
+}
+
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+        if (n < 0 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4)) return false;
+        if (i + static_cast<std::size_t>(n) >= s.size()) return false;  // truncated sequence
+        std::uint32_t cp = n == 0 ? c : c & (0x3F >> n);
+        for (int k = 1; k <= n; ++k) {
+            const auto d = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+            if ((d >> 6) != 0x2) return false;
+            cp = (cp << 6) | (d & 0x3F);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        i += static_cast<std::size_t>(n) + 1;
+    }
+    return true;
+}
+
+// A part of a link as a message shows it: at most 40 characters, control bytes and (in text that is
+// not UTF-8) high bytes escaped, so a tampered link cannot put garbage into the UI or into JSON.
+std::string shown(std::string_view text) {
+    const bool utf8 = valid_utf8(text);
+    std::string out;
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const bool lead = !utf8 || (c & 0xC0) != 0x80;  // count code points, not continuation bytes
+        if (lead && chars == 40) {
+            out += "...";
+            break;
+        }
+        if (lead) ++chars;
+        if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8)) {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+// Nesting depth of a JSON text, strings skipped: nlohmann's dump() recurses, so a link must not be
+// able to hand it ten thousand nested arrays.
+int json_depth(std::string_view t) {
+    int depth = 0, max_depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const char c = t[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            max_depth = std::max(max_depth, ++depth);
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return max_depth;
+}
+
+// ---- config reduction ------------------------------------------------------------------------------
+// Every key config_parser.cpp (parse_hf_config and its helpers) reads, at any depth. Keys it does not
+// read (id2label, rope_scaling, token ids, eps, transformers_version, ...) are dropped. A key missing
+// here is caught by reduce_config_for_link's check and costs only the reduction, never correctness.
+const std::set<std::string, std::less<>>& parser_keys() {
+    static const std::set<std::string, std::less<>> keys = {
+        "_name_or_path", "_sliding_window_pattern", "add_qkv_bias", "architectures", "attention_bias",
+        "attention_chunk_size", "attention_head_dim", "attention_window_size", "attn_layer_offset",
+        "attn_layer_period", "bias", "bits", "compression_config", "config_groups", "conv_kernel", "d_conv",
+        "d_ff", "d_model", "d_state", "decoder_sparse_step", "depth", "dim", "dtype", "embed_dim", "expand",
+        "expert_intermediate_size", "expert_layer_offset", "expert_layer_period", "experts_per_token",
+        "ffn_dim", "ffn_hidden_size", "first_dense_layers", "first_k_dense_replace", "format",
+        "full_attention_interval", "head_dim", "head_size", "hidden_size", "input_activations",
+        "interleave_moe_layer_step", "intermediate_size", "intermediate_size_mlp", "kv_channels",
+        "kv_lora_rank", "language_config", "layer_types", "layers", "layers_block_type",
+        "linear_conv_kernel_dim", "linear_key_head_dim", "linear_num_key_heads", "linear_num_value_heads",
+        "linear_value_head_dim", "llm_config", "load_in_4bit", "load_in_8bit", "mamba_d_conv",
+        "mamba_d_state", "mamba_dt_rank", "mamba_expand", "mamba_intermediate_size",
+        "max_position_embeddings", "max_seq_len", "max_sequence_length", "max_window_layers", "mlp_bias",
+        "mlp_only_layers", "model_dim", "model_max_length", "model_type", "moe_intermediate_size",
+        "moe_layer_freq", "moe_layers", "moe_num_experts", "moe_top_k", "mtp_num_hidden_layers",
+        "multi_query", "multi_query_attention", "multi_query_group_num", "n_ctx", "n_embd", "n_head",
+        "n_head_kv", "n_heads", "n_inner", "n_kv_heads", "n_layer", "n_layers", "n_positions",
+        "n_routed_experts", "n_shared_experts", "n_vocab", "new_decoder_architecture", "no_rope_layers",
+        "num_attention_heads", "num_bits", "num_experts", "num_experts_per_tok", "num_experts_per_token",
+        "num_experts_total", "num_heads", "num_hidden_layers", "num_key_value_heads", "num_kv_heads",
+        "num_layers", "num_ln_in_parallel_attn", "num_local_experts", "num_mtp_layers",
+        "num_nextn_predict_layers", "num_shared_experts", "padded_vocab_size", "parallel_attn",
+        "q_lora_rank", "qk_layernorm", "qk_nope_head_dim", "qk_rope_head_dim", "quant_algo",
+        "quant_method", "quantization_config", "seq_length", "shared_expert_intermediate_size",
+        "sliding_window", "sliding_window_pattern", "sliding_window_size", "state_size", "text_config",
+        "thinker_config", "tie_word_embeddings", "time_step_rank", "top_k", "torch_dtype", "type",
+        "use_bias", "use_qk_norm", "use_sliding_window", "v_head_dim", "vision_config", "vocab_size",
+        "weights", "width",
+    };
+    return keys;
+}
+
+json reduce_object(const json& j, bool keep_all_keys) {
+    json out = json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        if (!keep_all_keys && !parser_keys().count(it.key())) continue;
+        const json& v = it.value();
+        // compressed-tensors names its config_groups freely ("group_0"): keep the names, filter inside.
+        out[it.key()] = v.is_object() ? reduce_object(v, it.key() == "config_groups") : v;
+    }
+    return out;
+}
+
+bool same_parse(const ParsedConfig& a, const ParsedConfig& b) {
+    return a.ok == b.ok && a.error == b.error && a.warnings == b.warnings && same_model_info(a.model, b.model);
+}
+
+// ---- percent / base64 helpers ------------------------------------------------------------------------
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
+// The text after ": expected " in an apply_scenario_json problem, for "ctx=1e99: expected ..." messages.
+std::string expectation(const std::vector<std::string>& problems) {
+    if (problems.empty()) return "not accepted";
+    const std::string& p = problems.front();
+    auto a = p.find(": expected ");
+    if (a == std::string::npos) return p;
+    auto b = p.rfind(", got ");
+    return p.substr(a + 2, (b == std::string::npos || b < a ? p.size() : b) - a - 2);
+}
+
+}  // namespace
+
+// ---- public helpers -----------------------------------------------------------------------------------
+
+std::string percent_encode(std::string_view text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+            c == '_' || c == '~') {
+            out += ch;
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> percent_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '%') {
+            if (i + 2 >= text.size()) return std::nullopt;  // "%4" at the end
+            const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else if (c == '+') {
+            out += ' ';  // as URLSearchParams reads it; our encoder writes %2B for a plus
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string base64url_encode(std::string_view bytes) {
+    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        const std::uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                                (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += alphabet[v & 63];
+    }
+    const std::size_t rest = bytes.size() - i;
+    if (rest > 0) {
+        std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+        if (rest == 2) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        if (rest == 2) out += alphabet[(v >> 6) & 63];
+    }
+    return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+    if (text.size() % 4 == 1) return std::nullopt;  // no byte count leaves one character over
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '-' || c == '+') return 62;
+        if (c == '_' || c == '/') return 63;
+        return -1;
+    };
+    std::string out;
+    out.reserve(text.size() * 3 / 4);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : text) {
+        const int v = value(c);
+        if (v < 0) return std::nullopt;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xFF);
+        }
+    }
+    return out;
+}
+
+bool same_model_info(const ModelInfo& a, const ModelInfo& b) {
+    const Architecture& x = a.arch;
+    const Architecture& y = b.arch;
+    const bool fields =
+        a.id == b.id && a.name == b.name && a.hf_id == b.hf_id && a.family == b.family && a.license == b.license &&
+        a.year == b.year && a.params_published == b.params_published &&
+        a.active_params_published == b.active_params_published && a.modality == b.modality &&
+        a.default_format == b.default_format && a.params_only == b.params_only && x.model_type == y.model_type &&
+        x.architecture == y.architecture && x.torch_dtype == y.torch_dtype && x.hidden_size == y.hidden_size &&
+        x.num_layers == y.num_layers && x.num_heads == y.num_heads && x.num_kv_heads == y.num_kv_heads &&
+        x.head_dim == y.head_dim && x.v_head_dim == y.v_head_dim && x.intermediate_size == y.intermediate_size &&
+        x.vocab_size == y.vocab_size && x.max_context == y.max_context && x.tied_embeddings == y.tied_embeddings &&
+        x.mlp == y.mlp && x.norm == y.norm && x.fused_qkv == y.fused_qkv && x.qkv_bias == y.qkv_bias &&
+        x.o_bias == y.o_bias && x.mlp_bias == y.mlp_bias && x.qk_norm == y.qk_norm &&
+        x.norms_per_layer == y.norms_per_layer && x.learned_positions == y.learned_positions &&
+        x.num_experts == y.num_experts && x.experts_per_token == y.experts_per_token &&
+        x.num_shared_experts == y.num_shared_experts && x.moe_intermediate_size == y.moe_intermediate_size &&
+        x.shared_expert_intermediate_size == y.shared_expert_intermediate_size &&
+        x.first_dense_layers == y.first_dense_layers && x.moe_layer_step == y.moe_layer_step &&
+        x.expert_bias == y.expert_bias && x.mlp_only_layers == y.mlp_only_layers && x.q_lora_rank == y.q_lora_rank &&
+        x.kv_lora_rank == y.kv_lora_rank && x.qk_rope_head_dim == y.qk_rope_head_dim &&
+        x.qk_nope_head_dim == y.qk_nope_head_dim && x.sliding_window == y.sliding_window &&
+        x.layer_attention == y.layer_attention && x.linear_state_bytes_per_layer == y.linear_state_bytes_per_layer &&
+        x.linear_key_heads == y.linear_key_heads && x.linear_value_heads == y.linear_value_heads &&
+        x.linear_key_head_dim == y.linear_key_head_dim && x.linear_value_head_dim == y.linear_value_head_dim &&
+        x.linear_conv_kernel == y.linear_conv_kernel && x.mamba_d_inner == y.mamba_d_inner &&
+        x.mamba_d_state == y.mamba_d_state && x.mamba_dt_rank == y.mamba_dt_rank && x.extra_params == y.extra_params;
+    if (!fields) return false;
+    // Fields added to Architecture later still show up here if they change any tensor's shape.
+    const auto ta = tensor_inventory(x), tb = tensor_inventory(y);
+    if (ta.size() != tb.size()) return false;
+    for (std::size_t i = 0; i < ta.size(); ++i) {
+        if (ta[i].role != tb[i].role || ta[i].layer != tb[i].layer || ta[i].rows != tb[i].rows ||
+            ta[i].cols != tb[i].cols || ta[i].count != tb[i].count || ta[i].shared_expert != tb[i].shared_expert)
+            return false;
+    }
+    return true;
+}
+
+std::string reduce_config_for_link(std::string_view config_json) {
+    if (json_depth(config_json) > kMaxJsonDepth) return std::string(config_json);
+    json full = json::parse(config_json.begin(), config_json.end(), nullptr, /*allow_exceptions=*/false,
+                            /*ignore_comments=*/true);
+    if (full.is_discarded()) return std::string(config_json);
+    const std::string minified = full.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (!full.is_object()) return minified;
+    const std::string reduced = reduce_object(full, false).dump(-1, ' ', false, json::error_handler_t::replace);
+    // Only keep the reduction when the parser cannot tell the difference.
+    const ParsedConfig a = parse_hf_config(minified);
+    if (!a.ok) return minified;
+    return same_parse(a, parse_hf_config(reduced)) ? reduced : minified;
+}
+
+// ---- encode -----------------------------------------------------------------------------------------
+
+std::string encode_share_fragment(const Scenario& s) {
+    const json now = scenario_to_json(s);
+    const json def = scenario_to_json(Scenario{});
+    std::string out = "v=" + std::to_string(kShareLinkVersion);
+    for (const LinkKey& k : kKeys) {
+        std::string value;
+        if (k.kind == Kind::Config) {
+            if (s.custom_config.empty()) continue;
+            value = base64url_encode(reduce_config_for_link(s.custom_config));
+        } else {
+            auto it = now.find(k.field);
+            auto d = def.find(k.field);
+            if (it == now.end()) continue;              // written only when set (custom_*, gpu_memory_gib)
+            if (d != def.end() && *it == *d) continue;  // the default: not written
+            const json& v = *it;
+            if (v.is_boolean()) value = v.get<bool>() ? "1" : "0";
+            else if (v.is_number_integer() || v.is_number_unsigned()) value = v.dump();
+            else if (v.is_number_float()) value = format_number(v.get<double>());
+            else if (v.is_string()) {
+                std::string text = v.get<std::string>();
+                // Canonical ids keep links short and stable (an HF id or "AWQ" becomes the catalog id).
+                if (k.kind == Kind::Model) {
+                    if (const ModelInfo* m = find_model(text)) text = m->id;
+                } else if (k.kind == Kind::Gpu) {
+                    if (const Gpu* g = find_gpu(text)) text = g->id;
+                } else if (k.kind == Kind::Weights) {
+                    if (auto f = find_weight_format(text)) text = f->id;
+                } else if (k.kind == Kind::Kv) {
+                    if (auto f = find_kv_format(text)) text = f->id;
+                }
+                if (d != def.end() && json(text) == *d) continue;
+                value = percent_encode(text);
+            } else {
+                continue;
+            }
+        }
+        out += '&';
+        out += k.key;
+        out += '=';
+        out += value;
+    }
+    return out;
+}
+
+// ---- decode -----------------------------------------------------------------------------------------
+
+DecodedLink decode_share_fragment(std::string_view fragment, const Scenario& base) {
+    DecodedLink out;
+    out.scenario = base;
+    if (auto hash = fragment.find('#'); hash != std::string_view::npos) fragment.remove_prefix(hash + 1);
+    else if (!fragment.empty() && fragment.front() == '?') fragment.remove_prefix(1);
+
+    std::set<std::string, std::less<>> applied;
+    std::size_t pos = 0;
+    while (pos <= fragment.size()) {
+        std::size_t amp = fragment.find('&', pos);
+        if (amp == std::string_view::npos) amp = fragment.size();
+        const std::string_view part = fragment.substr(pos, amp - pos);
+        pos = amp + 1;
+        if (part.empty()) continue;
+        try {
+            const std::size_t eq = part.find('=');
+            if (eq == std::string_view::npos) {
+                out.ignored.push_back(shown(part) + ": no value");
+                continue;
+            }
+            auto key_dec = percent_decode(part.substr(0, eq));
+            auto val_dec = percent_decode(part.substr(eq + 1));
+            if (!key_dec || !val_dec) {
+                out.ignored.push_back(shown(part) + ": invalid percent escape");
+                continue;
+            }
+            const std::string& key = *key_dec;
+            const std::string& val = *val_dec;
+            const std::string label = shown(key) + "=" + shown(val);
+            auto ignore = [&](const std::string& why) { out.ignored.push_back(label + ": " + why); };
+            if (val.empty()) {
+                ignore("empty value");
+                continue;
+            }
+            if (applied.count(key)) {
+                ignore("repeated key, the first " + shown(key) + " kept");
+                continue;
+            }
+
+            if (key == "v") {
+                auto v = parse_number(val);
+                if (!v || *v < 1 || *v != std::floor(*v) || *v > 1e6) {
+                    ignore("not a link version; read as v=1");
+                    continue;
+                }
+                applied.insert(key);
+                if (*v > kShareLinkVersion)
+                    out.warnings.push_back("link made by a newer vramcalc (v=" + format_number(*v) +
+                                           "); read as v=" + std::to_string(kShareLinkVersion) +
+                                           ": settings this version does not know are skipped");
+                continue;
+            }
+
+            const LinkKey* k = nullptr;
+            for (const LinkKey& c : kKeys)
+                if (key == c.key) k = &c;
+            if (!k) {
+                ignore("unknown key");
+                continue;
+            }
+
+            // Fields with a catalog or a syntax of their own; the rest go through apply_scenario_json,
+            // which owns the valid ranges.
+            Scenario& s = out.scenario;
+            bool ok = true;
+            switch (k->kind) {
+                case Kind::Model:
+                    if (const ModelInfo* m = find_model(val)) s.model = m->id;
+                    else {
+                        auto near = val.size() <= 200 ? nearest_model_ids(val) : std::vector<std::string>{};
+                        ignore("unknown model" + (near.empty() ? std::string() : " (did you mean " + join(near) + "?)"));
+                        ok = false;
+                    }
+                    break;
+                case Kind::Gpu:
+                    if (const Gpu* g = find_gpu(val)) s.gpu = g->id;
+                    else {
+                        auto near = val.size() <= 200 ? nearest_gpu_ids(val) : std::vector<std::string>{};
+                        ignore("unknown GPU" + (near.empty() ? std::string() : " (did you mean " + join(near) + "?)"));
+                        ok = false;
+                    }
+                    break;
+                case Kind::Weights:
+                    if (auto f = find_weight_format(val)) s.weights = f->id;
+                    else { ignore("unknown weight format"); ok = false; }
+                    break;
+                case Kind::Kv:
+                    if (auto f = find_kv_format(val)) s.kv_dtype = f->id;
+                    else { ignore("unknown KV-cache format"); ok = false; }
+                    break;
+                case Kind::Name:
+                    if (!valid_utf8(val)) { ignore("not valid UTF-8"); ok = false; }
+                    else if (val.size() > kMaxNameChars) { ignore("longer than 200 bytes"); ok = false; }
+                    else s.custom_name = val;
+                    break;
+                case Kind::Config: {
+                    auto text = val.size() <= kMaxConfigChars * 4 / 3 + 4 ? base64url_decode(val) : std::nullopt;
+                    if (!text) { ignore("not valid base64"); ok = false; break; }
+                    if (json_depth(*text) > kMaxJsonDepth) { ignore("JSON nested too deeply"); ok = false; break; }
+                    json cfg = json::parse(*text, nullptr, false, true);
+                    if (cfg.is_discarded()) { ignore("not valid JSON"); ok = false; break; }
+                    if (!cfg.is_object()) { ignore("not a JSON object (config.json)"); ok = false; break; }
+                    s.custom_config = *text;
+                    break;
+                }
+                case Kind::Number:
+                case Kind::Bool:
+                case Kind::Engine: {
+                    json j = json::object();
+                    if (k->kind == Kind::Number) {
+                        auto x = parse_number(val);
+                        if (!x) { ignore("not a number"); ok = false; break; }
+                        j[k->field] = *x;
+                    } else {
+                        j[k->field] = val;
+                    }
+                    std::vector<std::string> problems;
+                    Scenario trial = s;
+                    apply_scenario_json(j, trial, problems);
+                    if (problems.empty()) s = trial;
+                    else { ignore(expectation(problems)); ok = false; }
+                    break;
+                }
+            }
+            if (ok) applied.insert(key);
+        } catch (const std::exception& e) {
+            // Nothing above should throw; if a catalog or JSON call ever does, the rest of the link still applies.
+            out.ignored.push_back(shown(part) + ": " + shown(e.what()));
+        }
+    }
+    // A missing v reads as v=1: there were no links before v=1, and hand-typed ones use v=1's keys.
+    return out;
+}
+
+}  // namespace vramcalc

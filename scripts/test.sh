@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs every test: the doctest suite natively (CTest), the same suite compiled to wasm under Node.js
+# (CTest), and the browser test of the single-file page in headless Chromium. Fails if any fails or
+# if the native and wasm runs report different test-case counts.
+#   scripts/test.sh            (builds in build/ and build-wasm/; needs a Debian 12 machine)
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh || exit 1
+
+# Debian's emscripten needs its Node modules (acorn) from Debian's folder.
+export NODE_PATH=/usr/share/nodejs
+jobs="${VRAMCALC_JOBS:-2}"
+native=build
+wasm=build-wasm
+
+declare -a summary=()
+failed=0
+stage() {  # stage NAME COMMAND...: runs, records ok/FAIL, keeps going
+    local name="$1"; shift
+    local start=$SECONDS
+    echo
+    echo "=== $name"
+    if "$@"; then
+        summary+=("ok    $name ($((SECONDS - start)) s)")
+    else
+        summary+=("FAIL  $name ($((SECONDS - start)) s)")
+        failed=1
+        return 1
+    fi
+}
+
+# Configure once; later builds re-run CMake by themselves when a CMakeLists or a globbed folder changes.
+build_native() {
+    if [ ! -f "$native/CMakeCache.txt" ]; then cmake -S . -B "$native" -DCMAKE_BUILD_TYPE=Release || return 1; fi
+    cmake --build "$native" -j"$jobs"
+}
+configure_wasm() {
+    [ -f "$wasm/CMakeCache.txt" ] || emcmake cmake -S . -B "$wasm" -DCMAKE_BUILD_TYPE=Release
+}
+
+# "[doctest] test cases: 42 | 42 passed | 0 failed | 0 skipped" from CTest's log of the run.
+doctest_cases() {
+    local log="$1/Testing/Temporary/LastTest.log"
+    [ -f "$log" ] || { echo "?"; return; }
+    sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -o '\[doctest\] test cases: *[0-9]*' | tail -n 1 | grep -o '[0-9]*$' || echo "?"
+}
+doctest_line() {
+    sed 's/\x1b\[[0-9;]*m//g' "$1/Testing/Temporary/LastTest.log" 2>/dev/null | grep '\[doctest\] test cases:' | tail -n 1
+}
+
+# Counts must come from this run, not an older one.
+rm -f "$native/Testing/Temporary/LastTest.log" "$wasm/Testing/Temporary/LastTest.log"
+
+if stage "native: configure and build" build_native; then
+    stage "native: doctest through CTest" ctest --test-dir "$native" --output-on-failure
+fi
+if stage "wasm: configure" configure_wasm; then
+    # The page and the wasm tests build separately, so a broken test file does not hide the page's state.
+    if stage "wasm: build the page vramcalc.html" cmake --build "$wasm" -j"$jobs" --target vramcalc_page; then
+        stage "browser: vramcalc.html in headless Chromium" node tests/browser/smoke.test.mjs "$wasm/vramcalc.html"
+    fi
+    if stage "wasm: build the doctest suite for Node.js" cmake --build "$wasm" -j"$jobs"; then
+        stage "wasm: doctest under Node.js through CTest" ctest --test-dir "$wasm" --output-on-failure
+    fi
+fi
+
+native_cases="$(doctest_cases "$native")"
+wasm_cases="$(doctest_cases "$wasm")"
+echo
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "native: $(doctest_line "$native")"
+echo "wasm:   $(doctest_line "$wasm")"
+echo "full test output: $native/Testing/Temporary/LastTest.log, $wasm/Testing/Temporary/LastTest.log"
+echo "screenshots: $wasm/screenshots/"
+if [ "$native_cases" != "?" ] && [ "$native_cases" = "$wasm_cases" ]; then
+    echo "test counts agree: $native_cases test cases natively and in wasm"
+else
+    echo "FAIL  test counts differ: native $native_cases, wasm $wasm_cases"
+    failed=1
+fi
+if [ "$failed" -ne 0 ]; then
+    echo "tests: FAILED"
+    exit 1
+fi
+echo "tests: all passed"
