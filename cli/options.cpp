@@ -58,6 +58,8 @@ Options parse_options(const std::vector<std::string>& args) {
         return o;
     }
     o.command = args[0];
+    // --json decides how errors are printed, so it counts even when an earlier option is bad.
+    for (const auto& a : args) if (a == "--json") o.json = true;
     if (o.command == "-h" || o.command == "--help" || o.command == "help") {
         o.command = "help";
         return o;

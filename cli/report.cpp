@@ -80,10 +80,12 @@ void row(const char* label, const Figure& f, bool explain) {
 }  // namespace
 
 void print_estimate(const Scenario& s, const Estimate& e, bool explain) {
+    // vLLM and SGLang fill their memory fraction with KV cache: their headroom is KV cache to spare.
+    const bool fills_budget = s.engine == Engine::Vllm || s.engine == Engine::Sglang;
     std::printf("%s: %s per GPU of %s (%s %s)\n", e.fits ? "FITS" : "DOES NOT FIT",
                 format_size(e.per_gpu.total_bytes, SizeUnit::GiB, 2).c_str(),
                 format_size(e.gpu_memory_bytes, SizeUnit::GiB, 2).c_str(),
-                e.headroom_bytes >= 0 ? "headroom" : "short by",
+                e.headroom_bytes >= 0 ? (fills_budget ? "KV cache to spare" : "headroom") : "short by",
                 format_size(static_cast<Bytes>(e.headroom_bytes >= 0 ? e.headroom_bytes : -e.headroom_bytes), SizeUnit::GiB, 2).c_str());
     std::printf("accounting: %s\n", e.engine_version.c_str());
     std::printf("params: %s total, %s active; KV cache %s per token\n", format_params(e.params).c_str(),

@@ -177,8 +177,8 @@ std::string result_markdown(const Scenario& s, const Estimate& e) {
         md += "| GPU memory | " + size_text(e.gpu_memory_bytes) + " | " + size_text(e.gpu_memory_bytes * gpus_used) + " | |\n";
         md += "| Headroom | " + signed_size_text(e.headroom_bytes) + " | | most loaded GPU |\n\n";
 
-        md += "- Engine: " + std::string(engine_name(s.engine)) +
-              (e.engine_version.empty() ? "" : " (" + markdown_cell(e.engine_version) + ")") + ", " + layout_text(s) + "\n";
+        md += "- Engine: " + (e.engine_version.empty() ? std::string(engine_name(s.engine)) : markdown_cell(e.engine_version)) +
+              ", " + layout_text(s) + "\n";
         md += "- Workload: context " + format_tokens(s.context) + " tokens, batch " + std::to_string(s.batch) +
               ", KV cache " + markdown_cell(n.kv) + "\n";
         md += "- Parameters: " + format_params(e.params);

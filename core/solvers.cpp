@@ -85,9 +85,14 @@ std::optional<std::int64_t> largest_context(const Scenario& s) {
     auto ok = [&](std::int64_t ctx) { return fits(with_context(s, ctx)); };
     std::int64_t lo = s.engine == Engine::Transformers ? std::max<std::int64_t>(1, s.output_tokens) : 1;
     if (!ok(lo)) return std::nullopt;
-    std::int64_t hi = 16;
-    while (hi < 100'000'000 && ok(hi)) { lo = hi; hi *= 2; }
-    if (hi >= 100'000'000 && ok(hi)) return hi;
+    // Past the model's trained context the answer means nothing (and vLLM refuses it).
+    std::int64_t limit = 100'000'000;
+    std::string err;
+    if (auto r = resolve(s, err); r && !r->model.params_only && r->model.arch.max_context > 0)
+        limit = r->model.arch.max_context;
+    if (ok(limit)) return limit;
+    std::int64_t hi = std::min<std::int64_t>(16, limit);
+    while (hi < limit && ok(hi)) { lo = hi; hi = std::min(hi * 2, limit); }
     return search_largest(lo, hi - 1, ok);
 }
 

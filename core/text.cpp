@@ -15,9 +15,11 @@ std::string format_fixed(double x, int decimals) {
 std::string format_size(Bytes b, SizeUnit unit, int decimals) {
     const double x = static_cast<double>(b);
     if (unit == SizeUnit::GB) {
+        if (x < 1e6 && x > 0) return format_fixed(x / 1e3, 0) + " kB";
         if (x < 1e9 && x > 0) return format_fixed(x / 1e6, 0) + " MB";
         return format_fixed(x / 1e9, decimals) + " GB";
     }
+    if (x < kMiB && x > 0) return format_fixed(x / kKiB, 0) + " KiB";
     if (x < kGiB && x > 0) return format_fixed(x / kMiB, 0) + " MiB";
     return format_fixed(x / kGiB, decimals) + " GiB";
 }

@@ -440,9 +440,10 @@ TEST_CASE("every config of the validation set parses") {
     ss << f.rdbuf();
     nlohmann::json all = nlohmann::json::parse(ss.str(), nullptr, false);
     REQUIRE(all.is_object());
-    for (const auto& [hf_id, cfg] : all.items()) {
+    for (const auto& item : all.items()) {
+        const std::string hf_id = item.key();  // a named copy: clang cannot capture a structured binding
         CAPTURE(hf_id);
-        ParsedConfig p = parse_hf_config(cfg.dump());
+        ParsedConfig p = parse_hf_config(item.value().dump());
         CHECK_MESSAGE(p.ok, p.error);
     }
 }

@@ -13,6 +13,9 @@ TEST_CASE("sizes print in GiB or GB exactly") {
     // 810e9 B (405B params in bf16) = 754.4 GiB: needs 64-bit bytes even in wasm32
     CHECK(format_size(810'000'000'000ull, SizeUnit::GiB) == "754.4 GiB");
     CHECK(format_size(512ull << 20, SizeUnit::GiB) == "512 MiB");
+    // Llama-3-8B's KV cache per token: 131,072 B = 128 KiB (not "0 MiB")
+    CHECK(format_size(131072, SizeUnit::GiB) == "128 KiB");
+    CHECK(format_size(131072, SizeUnit::GB) == "131 kB");
     CHECK(format_signed_size(-(static_cast<std::int64_t>(3) << 30)) == "-3.0 GiB");
 }
 
