@@ -43,6 +43,8 @@ const Tables& tables() {
                 f.description = w.value("description", std::string());
                 f.bits_per_weight = w.value("bits_per_weight", 16.0);
                 f.group_size = w.value("group_size", 0);
+                if (f.kind == "gguf")
+                    if (auto ft = gguf_ftype(f.id)) f.gguf_ftype = static_cast<int>(*ft);
                 if (!f.id.empty()) out.weights.push_back(f);
             }
         }
@@ -202,6 +204,8 @@ Bytes tensor_bytes(const WeightFormat& f, const TensorGroup& t, const Architectu
     if (elements <= 0) return 0;
 
     if (f.kind == "gguf") {
+        if (f.gguf_ftype >= 0)
+            return ggml_tensor_bytes(gguf_tensor_type(static_cast<GgufFtype>(f.gguf_ftype), t, arch), t.cols, t.rows, t.count);
         if (auto ft = gguf_ftype(f.id)) return ggml_tensor_bytes(gguf_tensor_type(*ft, t, arch), t.cols, t.rows, t.count);
         return bytes_from(elements * f.bits_per_weight / 8.0);
     }

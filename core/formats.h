@@ -18,6 +18,7 @@ struct WeightFormat {
     std::string description;    // one line for a tooltip
     double bits_per_weight = 16.0;  // nominal, scales and zero points included, for quantized matrices
     int group_size = 0;         // AWQ/GPTQ group (0 = none)
+    int gguf_ftype = -1;        // GgufFtype of a gguf-* format, resolved once (tensor_bytes is hot)
 };
 
 struct KvFormat {

@@ -1,0 +1,95 @@
+#include "context_sweep.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "solvers.h"
+
+namespace vramcalc {
+
+Scenario with_sequence_context(Scenario s, std::int64_t context) {
+    context = std::max<std::int64_t>(1, context);
+    if (s.engine == Engine::LlamaCpp) {
+        // llama.cpp shares n_ctx among -np slots (llama-server: n_ctx_slot = n_ctx / n_parallel).
+        s.context = context * std::max(1, s.parallel);
+    } else if (s.engine == Engine::Transformers) {
+        // keep the generated length, grow the prompt (as solvers.cpp with_context does)
+        s.output_tokens = std::min(s.output_tokens, context);
+        if (s.input_tokens > 0 || s.output_tokens > 0) s.input_tokens = context - s.output_tokens;
+        s.context = context;
+    } else {
+        s.context = context;
+    }
+    return s;
+}
+
+namespace {
+
+std::int64_t sequence_context(const Scenario& s) {
+    return s.engine == Engine::LlamaCpp ? s.context / std::max(1, s.parallel) : s.context;
+}
+
+ContextPoint point_at(const Scenario& base, std::int64_t context, bool budget_engine, Bytes* capacity) {
+    ContextPoint p;
+    p.context = context;
+    const Scenario s = with_sequence_context(base, context);
+    const Estimate e = estimate(s);
+    if (!e.ok) return p;
+    p.ok = true;
+    p.fits = e.fits;
+    p.weights_bytes = e.per_gpu.weights.bytes;
+    p.activation_bytes = e.per_gpu.activation.bytes;
+    p.overhead_bytes = e.per_gpu.overhead.bytes;
+    p.kv_cache_bytes = e.per_gpu.kv_cache.bytes;
+    if (budget_engine && e.kv_cache_tokens && *e.kv_cache_tokens > 0) {
+        // vLLM/SGLang hand every free byte of their budget to the KV pool; what the requests need
+        // is the pool's bytes per token times batch x context tokens.
+        const double per_token = static_cast<double>(e.per_gpu.kv_cache.bytes) / static_cast<double>(*e.kv_cache_tokens);
+        const double need_tokens = static_cast<double>(context) * static_cast<double>(std::max<std::int64_t>(1, s.batch));
+        p.kv_cache_bytes = bytes_from(per_token * need_tokens);
+        if (capacity && *capacity == 0) *capacity = e.per_gpu.total_bytes;
+    }
+    p.total_bytes = p.weights_bytes + p.kv_cache_bytes + p.activation_bytes + p.overhead_bytes;
+    return p;
+}
+
+}  // namespace
+
+ContextSweep context_sweep(const Scenario& s, int points, std::int64_t min_context, std::int64_t max_context) {
+    ContextSweep out;
+    const Estimate here = estimate(s);
+    if (!here.ok) return out;
+    out.gpu_memory_bytes = here.gpu_memory_bytes;
+    out.budget_engine = (s.engine == Engine::Vllm || s.engine == Engine::Sglang) && here.kv_cache_tokens.has_value();
+    const std::int64_t own = std::max<std::int64_t>(1, sequence_context(s));
+
+    if (max_context <= 0) {
+        std::string err;
+        auto r = resolve(s, err);
+        std::int64_t model_max = (r && !r->model.params_only) ? r->model.arch.max_context : 0;
+        max_context = std::max<std::int64_t>({model_max, own * 4, 4096});
+    }
+    min_context = std::clamp<std::int64_t>(min_context, 1, std::max<std::int64_t>(1, max_context / 2));
+    min_context = std::min(min_context, own);
+    max_context = std::max(max_context, own);
+    points = std::max(points, 2);
+
+    std::vector<std::int64_t> contexts;
+    const double lo = std::log(static_cast<double>(min_context));
+    const double hi = std::log(static_cast<double>(max_context));
+    for (int i = 0; i < points; ++i) {
+        const double t = static_cast<double>(i) / static_cast<double>(points - 1);
+        contexts.push_back(static_cast<std::int64_t>(std::llround(std::exp(lo + (hi - lo) * t))));
+    }
+    contexts.push_back(own);
+    std::sort(contexts.begin(), contexts.end());
+    contexts.erase(std::unique(contexts.begin(), contexts.end()), contexts.end());
+
+    Bytes capacity = 0;
+    for (std::int64_t c : contexts) out.points.push_back(point_at(s, c, out.budget_engine, &capacity));
+    out.capacity_bytes = capacity > 0 ? capacity : out.gpu_memory_bytes;
+    out.largest_fitting_context = largest_context(s);
+    return out;
+}
+
+}  // namespace vramcalc
