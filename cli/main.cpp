@@ -10,6 +10,8 @@
 #include "cli/report.h"
 #include "core/estimate.h"
 #include "core/estimate_json.h"
+#include "core/export.h"
+#include "core/share_link.h"
 
 int main(int argc, char** argv) {
     using namespace vramcalc;
@@ -29,9 +31,23 @@ int main(int argc, char** argv) {
     if (o.command == "gpus") return cli::print_gpus(o.json), 0;
     if (o.command == "formats") return cli::print_formats(o.json), 0;
 
+    if (o.command == "link") {
+        std::string err;
+        if (!resolve(o.scenario, err)) return fail(err);
+        std::cout << "#" << encode_share_fragment(o.scenario) << "\n";
+        return 0;
+    }
+    if (o.command == "matrix") return cli::print_matrix(o) ? 0 : fail(cli::matrix_error(o));
+
     Estimate e = estimate(o.scenario);
     if (!e.ok) return fail(e.error);
-    if (o.json) {
+    if (o.export_format == "md") {
+        std::cout << result_markdown(o.scenario, e);
+    } else if (o.export_format == "csv") {
+        std::cout << result_csv(o.scenario, e);
+    } else if (o.export_format == "json") {
+        std::cout << result_json(o.scenario, e).dump(2) << "\n";
+    } else if (o.json) {
         nlohmann::json j = estimate_to_json(e, o.explain);
         j["answers"] = cli::answers_json(o.scenario);
         std::cout << j.dump(2) << "\n";

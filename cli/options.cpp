@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/scenario_json.h"
+#include "core/share_link.h"
 
 namespace vramcalc::cli {
 
@@ -18,7 +19,10 @@ const char* usage() {
            "      [--tp N] [--pp N] [--gpu-mem-util F] [--max-batched-tokens N] [--cpu-offload-gib X]\n"
            "      [--gpu-layers N] [--ubatch N] [--n-batch N] [--flash-attn] [--parallel N] [--enforce-eager]\n"
            "      [--json] [--explain]\n"
+           "      [--engine-version V] [--link FRAGMENT] [--export md|csv|json]\n"
            "  vramcalc estimate --scenario FILE.json   (the same options as one JSON object, _ for -)\n"
+           "  vramcalc matrix [estimate options] [--models ID,ID,...] [--formats FMT,FMT,...] [--export md|csv|json]\n"
+           "  vramcalc link [estimate options]         (prints the share-link fragment of the scenario)\n"
            "  vramcalc models | gpus | formats [--json]\n";
 }
 
@@ -36,13 +40,13 @@ bool read_file(const std::string& path, std::string& out) {
 // The flag spellings map onto the scenario JSON keys, so one reader validates both.
 const char* scenario_key(const std::string& flag) {
     static const std::pair<const char*, const char*> kMap[] = {
-        {"--model", "model"}, {"--weights", "weights"}, {"--kv-dtype", "kv_dtype"}, {"--engine-version", "engine_version"}, {"--engine", "engine"},
+        {"--model", "model"}, {"--weights", "weights"}, {"--kv-dtype", "kv_dtype"}, {"--engine", "engine"},
         {"--context", "context"}, {"--batch", "batch"}, {"--input-tokens", "input_tokens"},
         {"--output-tokens", "output_tokens"}, {"--gpu", "gpu"}, {"--gpu-memory-gib", "gpu_memory_gib"},
         {"--gpus", "gpus"}, {"--nodes", "nodes"}, {"--tp", "tp"}, {"--pp", "pp"}, {"--gpu-mem-util", "gpu_mem_util"},
         {"--max-batched-tokens", "max_batched_tokens"}, {"--cpu-offload-gib", "cpu_offload_gib"},
         {"--gpu-layers", "gpu_layers"}, {"--ubatch", "ubatch"}, {"--n-batch", "n_batch"}, {"--parallel", "parallel"},
-        {"--params", "custom_params"}, {"--name", "custom_name"},
+        {"--params", "custom_params"}, {"--name", "custom_name"}, {"--engine-version", "engine_version"},
     };
     for (const auto& [f, k] : kMap)
         if (flag == f) return k;
@@ -64,10 +68,12 @@ Options parse_options(const std::vector<std::string>& args) {
         o.command = "help";
         return o;
     }
-    if (o.command != "estimate" && o.command != "models" && o.command != "gpus" && o.command != "formats") {
-        o.error = "unknown command '" + o.command + "' (estimate, models, gpus, formats)";
+    const bool takes_scenario = o.command == "estimate" || o.command == "matrix" || o.command == "link";
+    if (!takes_scenario && o.command != "models" && o.command != "gpus" && o.command != "formats") {
+        o.error = "unknown command '" + o.command + "' (estimate, matrix, link, models, gpus, formats)";
         return o;
     }
+    std::string link;
     nlohmann::json fields = nlohmann::json::object();
     std::string config_path, scenario_path;
     for (std::size_t i = 1; i < args.size(); ++i) {
@@ -92,9 +98,25 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (flag == "--explain") o.explain = true;
         else if (flag == "--flash-attn") fields["flash_attn"] = true;
         else if (flag == "--enforce-eager") fields["enforce_eager"] = true;
-        else if (o.command != "estimate") {
+        else if (!takes_scenario) {
             o.error = flag + ": unknown option for '" + o.command + "'";
             return o;
+        } else if (flag == "--link") {
+            if (!take()) return o;
+            link = value;
+        } else if (flag == "--export") {
+            if (!take()) return o;
+            if (value != "md" && value != "csv" && value != "json") {
+                o.error = "--export: md, csv or json, got '" + value + "'";
+                return o;
+            }
+            o.export_format = value;
+        } else if ((flag == "--models" || flag == "--formats") && o.command == "matrix") {
+            if (!take()) return o;
+            auto& list = flag == "--models" ? o.matrix_models : o.matrix_formats;
+            std::stringstream ss(value);
+            for (std::string item; std::getline(ss, item, ',');)
+                if (!item.empty()) list.push_back(item);
         } else if (flag == "--config") {
             if (!take()) return o;
             config_path = value;
@@ -109,9 +131,18 @@ Options parse_options(const std::vector<std::string>& args) {
             return o;
         }
     }
-    if (o.command != "estimate") return o;
+    if (!takes_scenario) return o;
 
     std::vector<std::string> problems;
+    if (!link.empty()) {
+        // A share link is the base; explicit flags and a scenario file still win over it.
+        DecodedLink d = decode_share_fragment(link);
+        if (!d.ignored.empty()) {
+            o.error = "--link: " + d.ignored.front();
+            return o;
+        }
+        o.scenario = d.scenario;
+    }
     if (!scenario_path.empty()) {
         std::string text;
         if (!read_file(scenario_path, text)) {

@@ -8,8 +8,11 @@
 namespace vramcalc::cli {
 
 struct Options {
-    std::string command;         // "estimate", "models", "gpus", "formats", "help"
+    std::string command;         // "estimate", "matrix", "link", "models", "gpus", "formats", "help"
     Scenario scenario;
+    std::string export_format;   // "md", "csv", "json" (estimate, matrix); "" = the plain report
+    std::vector<std::string> matrix_models;   // matrix: model ids ("" = the chosen model's family)
+    std::vector<std::string> matrix_formats;  // matrix: format ids ("" = the engine's formats)
     bool json = false;
     bool explain = false;
     std::string error;           // set when the command line is bad

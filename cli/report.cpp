@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "core/catalog.h"
+#include "core/export.h"
+#include "core/fit_matrix.h"
 #include "core/formats.h"
 #include "core/solvers.h"
 #include "core/tensors.h"
@@ -124,6 +126,36 @@ json answers_json(const Scenario& s) {
     a["suggestions"] = json::array();
     for (const auto& sug : suggestions(s)) a["suggestions"].push_back({{"label", sug.label}});
     return a;
+}
+
+std::string matrix_error(const Options& o) {
+    std::string err;
+    if (!resolve(o.scenario, err)) return err;
+    for (const auto& f : o.matrix_formats)
+        if (!find_weight_format(f)) return "--formats: unknown format '" + f + "'";
+    for (const auto& m : o.matrix_models)
+        if (!find_model(m)) return "--models: unknown model '" + m + "'";
+    return "";
+}
+
+bool print_matrix(const Options& o) {
+    if (!matrix_error(o).empty()) return false;
+    std::vector<std::string> models = o.matrix_models;
+    if (models.empty()) {
+        // The chosen model's family, as the page's matrix starts.
+        std::string err;
+        auto r = resolve(o.scenario, err);
+        for (const auto& m : model_catalog())
+            if (r && m.family == r->model.family) models.push_back(m.id);
+        if (models.empty()) models.push_back(o.scenario.model);
+    }
+    std::vector<std::string> formats = o.matrix_formats;
+    if (formats.empty()) formats = formats_by_quality(o.scenario.engine);
+    FitMatrix m = fit_matrix(o.scenario, models, formats);
+    if (o.export_format == "csv") std::cout << fit_matrix_csv(m);
+    else if (o.export_format == "json" || o.json) std::cout << fit_matrix_json(m).dump(2) << "\n";
+    else std::cout << fit_matrix_markdown(m);
+    return true;
 }
 
 }  // namespace vramcalc::cli

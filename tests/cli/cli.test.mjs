@@ -92,6 +92,21 @@ for (const [args, needle] of [
   check('absurd numbers answer', r.status === 0 || r.status === 2, r.status);
   check('absurd numbers: no NaN', !r.stdout.includes('NaN') && !r.stdout.includes('-nan') && !r.stdout.includes('inf'));
 }
+// Share links round-trip through the CLI; the fit matrix and exports print
+{
+  const l = run('link', '--model', 'qwen2.5-32b-instruct', '--weights', 'awq', '--gpu', 'rtx-4090', '--gpus', '4', '--tp', '4');
+  check('link prints the fragment', l.status === 0 && l.stdout.trim() === '#v=1&m=qwen2.5-32b-instruct&w=awq&gpu=rtx-4090&n=4&tp=4', l.stdout);
+  const a = json(run('estimate', '--link', l.stdout.trim(), '--json'));
+  const b = json(run('estimate', '--model', 'qwen2.5-32b-instruct', '--weights', 'awq', '--gpu', 'rtx-4090', '--gpus', '4', '--tp', '4', '--json'));
+  check('a link gives the same answer as its flags', a && b && a.per_gpu.total_bytes === b.per_gpu.total_bytes);
+  const bad = run('estimate', '--link', '#m=no-such-model');
+  check('a broken link exits 2 naming the part', bad.status === 2 && bad.stderr.includes('no-such-model'), bad.stderr);
+  const m = run('matrix', '--models', 'llama-3.1-8b-instruct,qwen2.5-7b-instruct', '--formats', 'bf16,awq', '--gpu', 'rtx-4090', '--export', 'csv');
+  // header + 2 models x 2 formats = 5 lines
+  check('matrix csv has a row per cell', m.status === 0 && m.stdout.trim().split('\n').length === 5, m.stdout);
+  const md = run('estimate', '--model', 'llama-3.1-8b-instruct', '--export', 'md');
+  check('markdown export', md.status === 0 && md.stdout.includes('| Weights |'), md.stdout.slice(0, 200));
+}
 // Listings
 for (const what of ['models', 'gpus', 'formats']) {
   const r = run(what, '--json');
