@@ -81,7 +81,12 @@ std::vector<std::string> formats_by_quality(Engine engine) {
     return {"bf16"};
 }
 
+// A model known only by its parameter count has no KV cache to size: context and concurrency
+// answers would be unbounded, so none are given.
+static bool weights_only(const Scenario& s) { return s.custom_config.empty() && s.custom_params > 0; }
+
 std::optional<std::int64_t> largest_context(const Scenario& s) {
+    if (weights_only(s)) return std::nullopt;
     auto ok = [&](std::int64_t ctx) { return fits(with_context(s, ctx)); };
     std::int64_t lo = s.engine == Engine::Transformers ? std::max<std::int64_t>(1, s.output_tokens) : 1;
     if (!ok(lo)) return std::nullopt;
@@ -97,6 +102,7 @@ std::optional<std::int64_t> largest_context(const Scenario& s) {
 }
 
 std::optional<std::int64_t> largest_concurrency(const Scenario& s) {
+    if (weights_only(s)) return std::nullopt;
     auto ok = [&](std::int64_t n) { return fits(with_concurrency(s, n)); };
     if (!ok(1)) return std::nullopt;
     if (s.engine == Engine::Vllm || s.engine == Engine::Sglang) {

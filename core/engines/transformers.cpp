@@ -430,7 +430,7 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
     }
 
     e.per_gpu = e.gpus[worst];
-    e.per_gpu.role = "most loaded: " + e.per_gpu.role;
+    // the CLI and page already say "most loaded"; the role names the GPU and its layers
     const std::string ng = std::to_string(e.gpus.size()) + " GPU" + (e.gpus.size() > 1 ? "s" : "");
     Bytes tw = 0, tk = 0, ta = 0, to = 0;
     for (const GpuLoad& g : e.gpus) {
