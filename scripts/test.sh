@@ -60,6 +60,8 @@ if stage "wasm: configure" configure_wasm; then
     # The page and the wasm tests build separately, so a broken test file does not hide the page's state.
     if stage "wasm: build the page vramcalc.html" cmake --build "$wasm" -j"$jobs" --target vramcalc_page; then
         stage "browser: vramcalc.html in headless Chromium" node tests/browser/smoke.test.mjs "$wasm/vramcalc.html"
+        stage "browser: the calculator page (API, mouse, keyboard)" node tests/browser/page.test.mjs "$wasm/vramcalc.html"
+        stage "browser: links, offline, export" node tests/browser/links.test.mjs "$wasm/vramcalc.html"
     fi
     if stage "wasm: build the doctest suite for Node.js" cmake --build "$wasm" -j"$jobs"; then
         stage "wasm: doctest under Node.js through CTest" ctest --test-dir "$wasm" --output-on-failure

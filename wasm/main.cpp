@@ -1,5 +1,6 @@
 // The page's entry: a GLFW window on the canvas, Dear ImGui on WebGL 2, and a main loop that draws
-// only after input or a change (an idle tab costs no CPU). The page itself is web/app.cpp.
+// only after input or a change (an idle tab costs no CPU). The page itself is web/app.cpp; this file
+// wires it to the browser: share links in the address, localStorage, the JS API, saving the page.
 #include <emscripten.h>
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
@@ -9,26 +10,91 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "core/scenario_json.h"
+#include "wasm/js_api.h"
 #include "wasm/platform_web.h"
+#include "wasm/share_glue.h"
 #include "web/app.h"
+#include "web/compute.h"
+#include "web/ui.h"
 
 namespace {
 
 // Frames to draw after an event: ImGui needs a couple to settle (auto-sized windows and popups
 // measure themselves in their first frame and draw in the next).
 constexpr int kFramesAfterEvent = 4;
+// The address bar and localStorage follow the scenario at most this often (a dragged slider changes
+// it every frame; Chromium throttles history.replaceState past ~100 calls in 10 s).
+constexpr double kLinkWriteIntervalMs = 300.0;
 
 GLFWwindow* g_window = nullptr;
 vramcalc::web::AppState g_state;
-ImGuiStyle g_base_style;
 double g_font_dpr = 0.0;
+bool g_style_dark = true;
 int g_frames_left = kFramesAfterEvent;
 int g_frames_drawn = 0;
 bool g_paused = false;
+std::uint64_t g_saved_revision = 0;
+double g_saved_at_ms = 0.0;
+
+EM_JS(char*, js_storage_get, (const char* key), {
+    var value = null;
+    try { value = window.localStorage.getItem(UTF8ToString(key)); } catch (e) { value = null; }
+    if (value === null) return 0;
+    var bytes = lengthBytesUTF8(value) + 1;
+    var ptr = _malloc(bytes);
+    stringToUTF8(value, ptr, bytes);
+    return ptr;
+});
+
+// WEB: file:// pages may have no localStorage (or a full one): keeping the last state is a comfort.
+EM_JS(void, js_storage_set, (const char* key, const char* value), {
+    try { window.localStorage.setItem(UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
+});
+
+// WEB: the page's own HTML as it was before any script ran (captured by shell.html right after the
+// Emscripten script), so "Save for offline use" writes the whole single-file page again.
+EM_JS(void, js_save_page, (), {
+    var html = window["vramcalcPageSource"];
+    if (!html) return;
+    var blob = new Blob([html], {type: "text/html;charset=utf-8"});
+    var url = URL.createObjectURL(blob);
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = "vramcalc.html";
+    a.style.display = "none";
+    document.body.appendChild(a);
+    a.click();
+    document.body.removeChild(a);
+    setTimeout(function() { URL.revokeObjectURL(url); }, 1000);
+});
+
+// Start-up timing for the tests: when the first frame was on screen (performance.now()).
+EM_JS(void, js_mark_ready, (), { window["vramcalc"]["readyAt"] = performance.now(); });
+
+// For tests: how long the page's own work took in the last frame (draw_app: answers, matrix cells,
+// widgets), and the longest since the test last reset it.
+EM_JS(void, js_publish_draw_ms, (double ms), {
+    var api = window["vramcalc"];
+    api["drawMs"] = ms;
+    api["maxDrawMs"] = Math.max(api["maxDrawMs"] || 0, ms);
+});
+
+std::string storage_get(const char* key) {
+    char* p = js_storage_get(key);
+    if (!p) return "";
+    std::string s = p;
+    std::free(p);
+    return s;
+}
 
 // Rebuilds the font atlas at the screen's pixel density, so text is rasterised for device pixels
-// instead of being stretched (ImGui's display size is in device pixels, scale 1).
+// instead of being stretched (ImGui's display size is in device pixels, scale 1), and the style.
 void apply_pixel_ratio(double dpr) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
@@ -36,14 +102,19 @@ void apply_pixel_ratio(double dpr) {
     // ProggyClean, built into imgui_draw.cpp, is a 13 px pixel font: whole multiples stay sharp.
     config.SizePixels = std::round(13.0 * dpr);
     io.Fonts->AddFontDefault(&config);
+    ImFontConfig large;
+    large.SizePixels = std::round(26.0 * dpr);  // the verdict and the title: twice the pixel grid
+    io.Fonts->AddFontDefault(&large);
     if (g_font_dpr > 0.0) {  // before the first frame, the backend's NewFrame uploads the atlas
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
     }
-
-    ImGui::GetStyle() = g_base_style;
-    ImGui::GetStyle().ScaleAllSizes(static_cast<float>(dpr));
     g_font_dpr = dpr;
+}
+
+void apply_style() {
+    vramcalc::web::build_style(ImGui::GetStyle(), g_state.dark, static_cast<float>(g_font_dpr));
+    g_style_dark = g_state.dark;
 }
 
 void wake() {
@@ -52,6 +123,60 @@ void wake() {
         g_paused = false;
         emscripten_resume_main_loop();
     }
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
+    return out;
+}
+
+// A link (at start-up or pasted into the address bar of the open page) replaces the scenario.
+void apply_link(const vramcalc::DecodedLink& link) {
+    vramcalc::web::set_scenario(g_state, link.scenario);
+    std::vector<std::string> parts = link.warnings;
+    if (!link.ignored.empty()) parts.insert(parts.begin(), "ignored " + join_lines(link.ignored));
+    g_state.notice = parts.empty() ? "" : "This link was opened with changes: " + join_lines(parts);
+    g_state.notice_until = 0.0;
+}
+
+void on_link_changed() {
+    if (auto link = vramcalc::wasm::link_from_location()) apply_link(*link);
+    wake();
+}
+
+void restore_state() {
+    if (auto link = vramcalc::wasm::link_from_location()) {
+        apply_link(*link);
+    } else if (std::string saved = storage_get("vramcalc.scenario"); !saved.empty()) {
+        nlohmann::json j = nlohmann::json::parse(saved, nullptr, false);
+        if (j.is_object()) vramcalc::web::apply_state_json(g_state, j);  // a stale field is simply skipped
+    }
+    nlohmann::json view = nlohmann::json::parse(storage_get("vramcalc.view"), nullptr, false);
+    if (view.is_object()) {
+        if (view.contains("dark") && view["dark"].is_boolean()) g_state.dark = view["dark"].get<bool>();
+        if (view.contains("unit") && view["unit"].is_string())
+            g_state.unit = view["unit"].get<std::string>() == "GB" ? vramcalc::SizeUnit::GB : vramcalc::SizeUnit::GiB;
+    }
+}
+
+// The address bar and localStorage follow the scenario (rate-limited, see kLinkWriteIntervalMs).
+bool save_state(double now_ms) {
+    static bool saved_dark = true;
+    static vramcalc::SizeUnit saved_unit = vramcalc::SizeUnit::GiB;
+    if (g_state.dark != saved_dark || g_state.unit != saved_unit) {
+        saved_dark = g_state.dark;
+        saved_unit = g_state.unit;
+        nlohmann::json view = {{"dark", g_state.dark}, {"unit", g_state.unit == vramcalc::SizeUnit::GB ? "GB" : "GiB"}};
+        js_storage_set("vramcalc.view", view.dump().c_str());
+    }
+    if (g_state.revision == g_saved_revision) return false;
+    if (now_ms - g_saved_at_ms < kLinkWriteIntervalMs) return true;  // pending: draw again soon
+    g_saved_revision = g_state.revision;
+    g_saved_at_ms = now_ms;
+    vramcalc::wasm::write_link_to_location(g_state.scenario);
+    js_storage_set("vramcalc.scenario", vramcalc::scenario_to_json(g_state.scenario).dump().c_str());
+    return false;
 }
 
 void frame() {
@@ -65,7 +190,12 @@ void frame() {
     --g_frames_left;
 
     const vramcalc::wasm::CanvasSize canvas = vramcalc::wasm::sync_canvas_size();
-    if (canvas.device_pixel_ratio != g_font_dpr) apply_pixel_ratio(canvas.device_pixel_ratio);
+    if (canvas.device_pixel_ratio != g_font_dpr) {
+        apply_pixel_ratio(canvas.device_pixel_ratio);
+        apply_style();
+    }
+    if (g_state.dark != g_style_dark) apply_style();
+    g_state.ui_scale = static_cast<float>(canvas.device_pixel_ratio);
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -76,15 +206,23 @@ void frame() {
     io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
     ImGui::NewFrame();
 
+    const double draw_start_ms = emscripten_get_now();
     vramcalc::web::draw_app(g_state);
+    js_publish_draw_ms(emscripten_get_now() - draw_start_ms);
 
     ImGui::Render();
     glViewport(0, 0, canvas.width_px, canvas.height_px);
-    glClearColor(0.08f, 0.09f, 0.10f, 1.0f);
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
+    const bool save_pending = save_state(emscripten_get_now());
+    // Pending work (answers, matrix cells, a rate-limited link write) keeps the loop running.
+    if (g_state.want_frames || save_pending) g_frames_left = std::max(g_frames_left, 2);
+
     vramcalc::wasm::publish_frame_drawn(++g_frames_drawn);
+    if (g_frames_drawn == 1) js_mark_ready();
 }
 
 }  // namespace
@@ -109,10 +247,9 @@ int main() {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // no imgui.ini: the page keeps no layout between visits
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     // WEB: no idle frames, so a blinking cursor would freeze half the time; keep it solid.
     io.ConfigInputTextCursorBlink = false;
-    ImGui::StyleColorsDark();
-    g_base_style = ImGui::GetStyle();
 
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
     ImGui_ImplOpenGL3_Init("#version 300 es");
@@ -122,6 +259,15 @@ int main() {
         wake();
     });
     vramcalc::wasm::install_wake_listeners(wake);
+
+    g_state.platform.share_url = [](const vramcalc::Scenario& s) { return vramcalc::wasm::share_url(s); };
+    g_state.platform.download = [](const std::string& name, const std::string& mime, const std::string& text) {
+        vramcalc::wasm::download_text(name, mime, text);
+    };
+    g_state.platform.save_page = [] { js_save_page(); };
+    restore_state();
+    vramcalc::wasm::install_link_listener(on_link_changed);
+    vramcalc::wasm::install_js_api(&g_state, wake);
 
     emscripten_set_main_loop(frame, 0, 1);
     return 0;

@@ -1,74 +1,107 @@
 #include "web/app.h"
 
+#include <algorithm>
+
 #include <imgui.h>
 
-#include "core/catalog.h"
-#include "core/units.h"
+#include "web/compute.h"
+#include "web/panels.h"
+#include "web/ui.h"
 
 namespace vramcalc::web {
 
 namespace {
 
-void draw_model_picker(AppState& state) {
-    const auto& models = model_catalog();
-    const ModelInfo* current = find_model(state.scenario.model);
-    const char* preview = current ? current->name.c_str() : state.scenario.model.c_str();
-    ImGui::SetNextItemWidth(-1.0f);
-    if (ImGui::BeginCombo("##model", preview)) {
-        for (const ModelInfo& m : models) {
-            const bool selected = current == &m;
-            if (ImGui::Selectable(m.name.c_str(), selected)) {
-                state.scenario.model = m.id;
-                state.dirty = true;
-            }
-            if (selected) ImGui::SetItemDefaultFocus();
-        }
-        ImGui::EndCombo();
-    }
-    if (current) ImGui::TextDisabled("%s", current->hf_id.c_str());
+// Below this width (CSS px) the two columns stack, the verdict first.
+constexpr float kNarrowCssWidth = 900.0f;
+
+void draw_inputs(AppState& st) {
+    draw_model_panel(st);
+    draw_precision_panel(st);
+    draw_hardware_panel(st);
+    draw_workload_panel(st);
 }
 
-void draw_answer(const Estimate& e) {
-    if (!e.ok) {
-        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", e.error.c_str());
-        return;
-    }
-    ImGui::Text("Weights: %.2f GiB per GPU", to_gib(e.per_gpu.weights.bytes));
-    if (!e.per_gpu.weights.how.empty()) ImGui::TextDisabled("%s", e.per_gpu.weights.how.c_str());
-    ImGui::Text("Total: %.2f GiB of %.2f GiB per GPU", to_gib(e.per_gpu.total_bytes),
-                to_gib(e.gpu_memory_bytes));
+void draw_tabs(AppState& st) {
+    if (!ImGui::BeginTabBar("views")) return;
+    auto tab = [&](const char* label, Tab t, void (*draw)(AppState&)) {
+        ImGuiTabItemFlags flags = 0;
+        if (st.tab_request && st.requested_tab == t) flags |= ImGuiTabItemFlags_SetSelected;
+        if (ImGui::BeginTabItem(label, nullptr, flags)) {
+            st.tab = t;
+            draw(st);
+            ImGui::EndTabItem();
+        }
+    };
+    tab("Breakdown", Tab::Breakdown, draw_breakdown_panel);
+    tab("Fit matrix", Tab::FitMatrix, draw_fit_matrix_panel);
+    tab("Memory vs context", Tab::Chart, draw_chart_panel);
+    tab("Several models", Tab::Colocation, draw_colocation_panel);
+    st.tab_request = false;
+    ImGui::EndTabBar();
+}
+
+void draw_answers(AppState& st) {
+    draw_verdict_panel(st);
+    ImGui::Spacing();
+    draw_command_panel(st);
+    ImGui::Spacing();
+    draw_tabs(st);
+}
+
+void draw_toast(AppState& st) {
+    if (st.toast.empty()) return;
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y - px(st, 24)),
+                            ImGuiCond_Always, ImVec2(0.5f, 1.0f));
+    ImGui::SetNextWindowBgAlpha(0.92f);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs;
+    if (ImGui::Begin("##toast", nullptr, flags)) ImGui::TextUnformatted(st.toast.c_str());
+    ImGui::End();
 }
 
 }  // namespace
 
-void draw_app(AppState& state) {
-    if (state.dirty) {
-        state.result = estimate(state.scenario);
-        state.dirty = false;
-    }
+void draw_app(AppState& st) {
+    st.want_frames = false;
+    refresh(st);
 
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    st.narrow = viewport->WorkSize.x / st.ui_scale < kNarrowCssWidth;
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-    ImGui::Begin("vramcalc", nullptr, flags);
-    ImGui::TextUnformatted("vramcalc - how much GPU memory an LLM needs");
-    ImGui::Separator();
-    ImGui::TextUnformatted("MODEL");
-    draw_model_picker(state);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
+    ImGui::Begin("vramcalc", nullptr, st.narrow ? flags & ~ImGuiWindowFlags_NoScrollbar : flags);
+    draw_toolbar(st);
     ImGui::Spacing();
-    draw_answer(state.result);
-    if (!state.dropped_file.empty()) {
+
+    if (st.narrow) {
+        // Phone: one scrolling column, the verdict first.
+        draw_verdict_panel(st);
+        draw_command_panel(st);
+        draw_inputs(st);
         ImGui::Spacing();
-        ImGui::TextDisabled("Dropped %s (%zu bytes)", state.dropped_file.c_str(), state.dropped_contents.size());
+        draw_tabs(st);
+    } else {
+        const float left_w = std::clamp(ImGui::GetContentRegionAvail().x * 0.34f, px(st, 340), px(st, 460));
+        ImGui::BeginChild("inputs", ImVec2(left_w, 0), true);
+        draw_inputs(st);
+        ImGui::EndChild();
+        ImGui::SameLine();
+        ImGui::BeginChild("answers", ImVec2(0, 0), true);
+        draw_answers(st);
+        ImGui::EndChild();
     }
     ImGui::End();
+    draw_toast(st);
+    // A widget changed the scenario this frame: recompute before the next one.
+    if (scenario_key(st.scenario) != st.scenario_key) st.want_frames = true;
 }
 
 void on_file_dropped(AppState& state, const std::string& name, const std::string& contents) {
-    state.dropped_file = name;
-    state.dropped_contents = contents;
+    load_text_file(state, name, contents);
 }
 
 }  // namespace vramcalc::web

@@ -1,22 +1,14 @@
-// The page's state and the function that draws it with ImGui. Knows the core and ImGui, nothing of
-// the browser: wasm/ owns the canvas, the main loop and the browser glue, and calls in here.
+// The page: one AppState and the function that draws it with ImGui. Knows the core and ImGui,
+// nothing of the browser: wasm/ owns the canvas, the main loop and the browser glue, and calls in here.
 #pragma once
 #include <string>
 
-#include "core/estimate.h"
-#include "core/scenario.h"
+#include "web/app_state.h"
 
 namespace vramcalc::web {
 
-struct AppState {
-    Scenario scenario;
-    Estimate result;
-    bool dirty = true;             // scenario changed since `result` was computed
-    std::string dropped_file;      // name of the last file dropped on the page
-    std::string dropped_contents;
-};
-
-// Draws one frame of the page: the model picker and the answer, filling the whole display.
+// Draws one frame of the page, filling the whole display; recomputes cached answers first when the
+// scenario changed. Sets state.want_frames when work is pending (answers, the fit matrix).
 void draw_app(AppState& state);
 
 // A file dropped on the page (a config.json, a scenario); its bytes, as read by the browser.

@@ -1,0 +1,118 @@
+// The page's whole state: the scenario the user is asking about, the answers computed from it (cached,
+// recomputed only when the scenario changes), and what the panels remember between frames.
+// Knows the core and nothing of ImGui or the browser: wasm/ fills PlatformHooks.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/colocation.h"
+#include "core/context_sweep.h"
+#include "core/estimate.h"
+#include "core/fit_matrix.h"
+#include "core/scenario.h"
+#include "core/solvers.h"
+#include "core/text.h"
+
+namespace vramcalc::web {
+
+// What the page needs from the browser; wasm/main.cpp fills these (empty in a native build).
+struct PlatformHooks {
+    std::function<std::string(const Scenario&)> share_url;
+    std::function<void(const std::string& filename, const std::string& mime, const std::string& text)> download;
+    std::function<void()> save_page;          // download the page itself for offline use
+    std::function<void(const std::string&)> copy_text;
+};
+
+// The answers that cost many estimates (solvers.h). Filled one step per frame after a change, so a
+// change never blocks a frame for long.
+struct Answers {
+    bool done = false;
+    int step = 0;
+    std::optional<std::int64_t> largest_context;
+    std::optional<std::int64_t> largest_concurrency;
+    std::optional<std::string> best_weights;
+    std::optional<Scenario> fewest_gpus;
+    std::vector<Suggestion> suggestions;
+    std::vector<double> step_ms;        // what each step cost (shown to tests through getView)
+};
+
+struct FitMatrixView {
+    std::string filter;                 // rows: models whose name/family contains it
+    bool family_only = true;            // rows: the chosen model's family (when filter is empty)
+    std::string key;                    // inputs the cells below were computed for
+    FitMatrix matrix;                   // rows x cols; filled progressively
+    std::vector<std::vector<bool>> computed;
+    int next_cell = 0;                  // row-major index of the next cell to compute
+    bool complete = false;
+};
+
+struct ChartView {
+    std::string key;
+    ContextSweep sweep;
+    bool valid = false;
+};
+
+struct ColocationView {
+    std::vector<Scenario> others;       // deployments beside the main one (same GPUs)
+    std::string key;
+    Colocation result;
+};
+
+struct CustomModelForm {
+    bool active = false;                // the model panel shows the custom form
+    int mode = 0;                       // 0: config.json text, 1: typed numbers, 2: parameters only
+    std::string config_text;            // what the user pasted or typed, kept even when it does not parse
+    std::string config_error;
+    std::vector<std::string> config_warnings;
+    int hidden = 4096, layers = 32, heads = 32, kv_heads = 8, intermediate = 14336, vocab = 128256;
+    int max_context = 32768;
+    double params_billion = 7.0;
+    std::string name = "my-model";
+};
+
+enum class Tab { Breakdown, FitMatrix, Chart, Colocation };
+
+struct AppState {
+    Scenario scenario;
+
+    // ---- cached answers (recomputed when scenario_key changes)
+    std::string scenario_key;           // scenario_to_json(scenario).dump() the caches below belong to
+    Estimate result;
+    std::optional<ResolvedScenario> resolved;
+    std::string command;
+    Answers answers;
+    std::uint64_t revision = 0;         // bumps on every change of the scenario (drives link/localStorage writes)
+
+    // ---- view state
+    SizeUnit unit = SizeUnit::GiB;
+    bool dark = true;
+    bool narrow = false;                // phone-width layout (set each frame from the display width)
+    float ui_scale = 1.0f;              // device pixels per CSS pixel
+    Tab tab = Tab::Breakdown;
+    Tab requested_tab = Tab::Breakdown;
+    bool tab_request = false;
+    std::string model_filter;
+    std::string gpu_filter;
+    bool focus_model_filter = false;
+    CustomModelForm custom;
+    FitMatrixView matrix;
+    ChartView chart;
+    ColocationView colocation;
+
+    // ---- messages
+    std::string notice;                 // one line shown under the toolbar ("Link: ignored ctx=abc")
+    double notice_until = 0.0;          // ImGui time; 0 = until dismissed
+    std::string toast;                  // short confirmation ("Link copied")
+    double toast_until = 0.0;
+
+    bool want_frames = false;           // more work pending: the platform should draw another frame
+    PlatformHooks platform;
+
+    // legacy hook: the last file dropped on the page
+    std::string dropped_file;
+};
+
+}  // namespace vramcalc::web

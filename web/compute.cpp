@@ -1,0 +1,174 @@
+#include "web/compute.h"
+
+#include <chrono>
+
+#include <imgui.h>
+
+#include "core/catalog.h"
+#include "core/command.h"
+#include "core/config_parser.h"
+#include "core/estimate_json.h"
+#include "core/scenario_json.h"
+
+namespace vramcalc::web {
+
+std::string scenario_key(const Scenario& s) {
+    return scenario_to_json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+namespace {
+
+// One solver per step, cheapest and most wanted first (each is tens of estimates).
+bool answer_step(AppState& st) {
+    Answers& a = st.answers;
+    const Scenario& s = st.scenario;
+    if (!st.result.ok) { a.done = true; return false; }
+    switch (a.step++) {
+        case 0: a.largest_context = largest_context(s); break;
+        case 1: a.largest_concurrency = largest_concurrency(s); break;
+        case 2: if (!st.result.fits) a.suggestions = suggestions(s); break;
+        case 3: a.best_weights = best_fitting_format(s); break;
+        case 4: a.fewest_gpus = fewest_gpus(s); break;
+        default: a.done = true; return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+void refresh(AppState& st) {
+    std::string key = scenario_key(st.scenario);
+    if (key != st.scenario_key) {
+        st.scenario_key = std::move(key);
+        st.result = estimate(st.scenario);
+        std::string error;
+        st.resolved = resolve(st.scenario, error);
+        st.command = st.resolved ? launch_command(*st.resolved) : std::string();
+        st.answers = Answers{};
+        ++st.revision;
+        st.want_frames = true;
+        return;  // the answers start next frame, so this frame shows the new verdict at once
+    }
+    if (!st.answers.done) {
+        const auto start = std::chrono::steady_clock::now();
+        if (answer_step(st))
+            st.answers.step_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        st.want_frames = true;
+    }
+}
+
+void finish_answers(AppState& st) {
+    refresh(st);
+    while (!st.answers.done) answer_step(st);
+}
+
+void set_scenario(AppState& st, const Scenario& s) {
+    st.scenario = s;
+    st.custom.active = is_custom(s);
+    if (is_custom(s)) {
+        if (!s.custom_config.empty()) {
+            st.custom.mode = 0;
+            st.custom.config_text = s.custom_config;
+            st.custom.config_error.clear();
+        } else {
+            st.custom.mode = 2;
+            st.custom.params_billion = s.custom_params / 1e9;
+        }
+        if (!s.custom_name.empty()) st.custom.name = s.custom_name;
+    }
+}
+
+std::vector<std::string> apply_state_json(AppState& st, const nlohmann::json& j) {
+    std::vector<std::string> problems;
+    Scenario s = st.scenario;
+    // Naming a catalog model (and no custom one) leaves the custom model: otherwise the custom config
+    // would silently keep overriding the model the caller asked for.
+    if (j.is_object() && j.contains("model") && !j.contains("custom_config") && !j.contains("custom_params")) {
+        s.custom_config.clear();
+        s.custom_params = 0;
+        s.custom_name.clear();
+    }
+    apply_scenario_json(j, s, problems);
+    set_scenario(st, s);
+    return problems;
+}
+
+nlohmann::json result_json_with_answers(AppState& st) {
+    finish_answers(st);
+    nlohmann::json j = estimate_to_json(st.result, true);
+    if (!st.result.ok) return j;
+    const Answers& a = st.answers;
+    nlohmann::json ans = nlohmann::json::object();
+    if (a.largest_context) ans["largest_context"] = *a.largest_context;
+    if (a.largest_concurrency) ans["largest_concurrency"] = *a.largest_concurrency;
+    if (a.best_weights) ans["best_weights"] = *a.best_weights;
+    if (a.fewest_gpus) ans["fewest_gpus"] = {{"gpus", a.fewest_gpus->gpus}, {"tp", a.fewest_gpus->tp}, {"pp", a.fewest_gpus->pp}};
+    ans["suggestions"] = nlohmann::json::array();
+    for (const auto& sug : a.suggestions) ans["suggestions"].push_back({{"label", sug.label}});
+    j["answers"] = ans;
+    return j;
+}
+
+void show_toast(AppState& st, const std::string& text) {
+    st.toast = text;
+    st.toast_until = ImGui::GetTime() + 2.5;
+    st.want_frames = true;
+}
+
+void load_text_file(AppState& st, const std::string& name, const std::string& contents) {
+    st.dropped_file = name;
+    nlohmann::json j = nlohmann::json::parse(contents, nullptr, false);
+    if (j.is_object() && !j.contains("hidden_size") && !j.contains("text_config") &&
+        (j.contains("model") || j.contains("gpu") || j.contains("weights") || j.contains("engine"))) {
+        std::vector<std::string> problems = apply_state_json(st, j);
+        st.notice = name + ": scenario loaded" + (problems.empty() ? "" : "; ignored: " + problems.front() +
+                    (problems.size() > 1 ? " (+" + std::to_string(problems.size() - 1) + " more)" : ""));
+        st.notice_until = 0.0;
+        return;
+    }
+    // Anything else is taken as a config.json: the parser says what is wrong with it.
+    st.custom.active = true;
+    st.custom.mode = 0;
+    st.custom.config_text = contents;
+    const ParsedConfig parsed = parse_hf_config(contents);
+    if (parsed.ok) {
+        st.scenario.custom_config = contents;
+        st.scenario.custom_params = 0;
+        std::string base = name;
+        if (base.size() > 5 && base.substr(base.size() - 5) == ".json") base.resize(base.size() - 5);
+        st.scenario.custom_name = base == "config" ? (parsed.model.arch.model_type + "-custom") : base;
+        st.custom.name = st.scenario.custom_name;
+        st.custom.config_error.clear();
+        st.custom.config_warnings = parsed.warnings;
+        show_toast(st, "Loaded " + name + " as a custom model");
+    } else {
+        st.custom.config_error = parsed.error;
+    }
+}
+
+void custom_form_from_model(AppState& st, const ModelInfo& m) {
+    CustomModelForm& f = st.custom;
+    const Architecture& a = m.arch;
+    if (a.hidden_size > 0) {
+        f.hidden = static_cast<int>(a.hidden_size);
+        f.layers = static_cast<int>(a.num_layers);
+        f.heads = static_cast<int>(a.num_heads);
+        f.kv_heads = static_cast<int>(a.num_kv_heads);
+        f.intermediate = static_cast<int>(a.intermediate_size > 0 ? a.intermediate_size : a.hidden_size * 4);
+        f.vocab = static_cast<int>(a.vocab_size);
+        if (a.max_context > 0) f.max_context = static_cast<int>(std::min<std::int64_t>(a.max_context, 1 << 30));
+    }
+    if (m.params_published > 0) f.params_billion = m.params_published / 1e9;
+}
+
+std::string config_from_form(const CustomModelForm& f) {
+    // A Llama-style decoder: the smallest config.json parse_hf_config reads fully.
+    nlohmann::json j = {
+        {"architectures", {"LlamaForCausalLM"}}, {"model_type", "llama"}, {"torch_dtype", "bfloat16"},
+        {"hidden_size", f.hidden}, {"num_hidden_layers", f.layers}, {"num_attention_heads", f.heads},
+        {"num_key_value_heads", f.kv_heads}, {"intermediate_size", f.intermediate}, {"vocab_size", f.vocab},
+        {"max_position_embeddings", f.max_context}, {"tie_word_embeddings", false}};
+    return j.dump(2);
+}
+
+}  // namespace vramcalc::web

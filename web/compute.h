@@ -1,0 +1,38 @@
+// Keeps AppState's cached answers in step with its scenario: the estimate, the command and the
+// solvers' answers are recomputed only when the scenario changed (solvers cost ~10 ms each in wasm).
+#pragma once
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "web/app_state.h"
+
+namespace vramcalc::web {
+
+std::string scenario_key(const Scenario& s);
+
+// Recomputes the estimate and command when the scenario changed, then advances the answers by
+// one step (sets state.want_frames while answers are pending).
+void refresh(AppState& state);
+// Runs every pending answer step now (the JS API's getResult, tests).
+void finish_answers(AppState& state);
+
+// Replaces the scenario (a suggestion, a matrix cell, a link) and keeps the custom-model form in step.
+void set_scenario(AppState& state, const Scenario& s);
+// Applies JSON fields onto the scenario; returns the problems (unknown or bad fields).
+std::vector<std::string> apply_state_json(AppState& state, const nlohmann::json& j);
+
+// getResult(): estimate_to_json(estimate, true) plus "answers" as `vramcalc estimate --json` gives.
+nlohmann::json result_json_with_answers(AppState& state);
+
+void show_toast(AppState& state, const std::string& text);
+
+// Reads a dropped or pasted file: a config.json becomes the custom model, a scenario JSON is applied.
+void load_text_file(AppState& state, const std::string& name, const std::string& contents);
+
+// Sets the custom form from a model's architecture (when the user switches to "Custom").
+void custom_form_from_model(AppState& state, const ModelInfo& m);
+// The config.json the typed numbers describe (a Llama-style decoder).
+std::string config_from_form(const CustomModelForm& f);
+
+}  // namespace vramcalc::web

@@ -1,0 +1,23 @@
+// The panels of the page, one file each under web/panels/. Each draws part of AppState and edits it;
+// none computes more than the core gives it (web/compute.cpp owns the cached answers).
+#pragma once
+#include "web/app_state.h"
+
+namespace vramcalc::web {
+
+// Inputs (left column)
+void draw_model_panel(AppState& st);        // catalog picker, custom config / numbers
+void draw_precision_panel(AppState& st);    // weight and KV formats
+void draw_hardware_panel(AppState& st);     // GPU picker, count, nodes, TP, PP
+void draw_workload_panel(AppState& st);     // engine, context, concurrency, engine knobs
+
+// Answers (right column)
+void draw_toolbar(AppState& st);            // title, copy link, export, save, units, theme
+void draw_verdict_panel(AppState& st);      // FITS / DOES NOT FIT, headroom, per-GPU bars
+void draw_breakdown_panel(AppState& st);    // every figure, largest context/concurrency, suggestions
+void draw_fit_matrix_panel(AppState& st);   // models x formats
+void draw_chart_panel(AppState& st);        // memory vs context
+void draw_colocation_panel(AppState& st);   // several deployments on one budget
+void draw_command_panel(AppState& st);      // the launch command with Copy
+
+}  // namespace vramcalc::web

@@ -1,0 +1,287 @@
+// MODEL: a searchable catalog picker grouped by family, and the custom model (a pasted or dropped
+// config.json, typed numbers, or a parameter count only).
+#include <algorithm>
+#include <vector>
+
+#include "core/catalog.h"
+#include "core/config_parser.h"
+#include "core/text.h"
+#include "web/compute.h"
+#include "web/panels.h"
+#include "web/ui.h"
+
+namespace vramcalc::web {
+
+namespace {
+
+// Catalog indexes sorted by family, then size: the picker's order.
+const std::vector<int>& models_by_family() {
+    static std::vector<int> order = [] {
+        const auto& models = model_catalog();
+        std::vector<int> v(models.size());
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int>(i);
+        std::stable_sort(v.begin(), v.end(), [&](int a, int b) {
+            const ModelInfo& x = models[static_cast<std::size_t>(a)];
+            const ModelInfo& y = models[static_cast<std::size_t>(b)];
+            if (x.family != y.family) return x.family < y.family;
+            return x.params_published < y.params_published;
+        });
+        return v;
+    }();
+    return order;
+}
+
+std::string search_text(const ModelInfo& m) {
+    return m.name + " " + m.id + " " + m.family + " " + m.hf_id + " " + m.license + " " + architecture_label(m);
+}
+
+std::string summary_line(const ModelInfo& m, double params) {
+    std::string out = format_params(params > 0 ? params : m.params_published) + " params";
+    if (m.active_params_published > 0 && m.arch.is_moe()) out += " (" + format_params(m.active_params_published) + " active)";
+    out += "  |  " + architecture_label(m);
+    if (m.arch.max_context > 0) out += "  |  " + format_tokens(m.arch.max_context) + " context";
+    if (!m.license.empty()) out += "  |  " + m.license;
+    return out;
+}
+
+void start_custom(AppState& st) {
+    st.custom.active = true;
+    if (const ModelInfo* m = find_model(st.scenario.model)) custom_form_from_model(st, *m);
+    st.custom.mode = 1;
+    st.scenario.custom_config = config_from_form(st.custom);
+    st.scenario.custom_params = 0;
+    st.scenario.custom_name = st.custom.name;
+    st.custom.config_text = st.scenario.custom_config;
+    st.custom.config_error.clear();
+}
+
+void choose_model(AppState& st, const ModelInfo& m) {
+    st.scenario.model = m.id;
+    st.scenario.custom_config.clear();
+    st.scenario.custom_params = 0;
+    st.scenario.custom_name.clear();
+    st.custom.active = false;
+    // A checkpoint that ships quantized (FP8, MXFP4) is usually run in its own format.
+    if (!m.default_format.empty() && st.scenario.engine != Engine::LlamaCpp) st.scenario.weights = m.default_format;
+}
+
+void draw_picker_popup(AppState& st) {
+    const auto& models = model_catalog();
+    ImGui::SetNextWindowSizeConstraints(ImVec2(std::min(px(st, 300), ImGui::GetMainViewport()->WorkSize.x), 0),
+                                        ImVec2(px(st, 760), px(st, 520)));
+    if (!ImGui::BeginPopup("model_picker")) return;
+    static int highlight = 0;
+    if (st.focus_model_filter) {
+        ImGui::SetKeyboardFocusHere();
+        st.focus_model_filter = false;
+        highlight = 0;
+    }
+    ImGui::SetNextItemWidth(-1);
+    const bool changed = input_text("##model_filter", st.model_filter, 0, "type to filter: name, family, licence, MoE, GQA...");
+    if (changed) highlight = 0;
+    const bool enter = ImGui::IsItemActive() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter));
+    const bool deactivated_enter = ImGui::IsItemDeactivated() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter));
+    if (ImGui::IsItemActive() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) ++highlight;
+    if (ImGui::IsItemActive() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) highlight = std::max(0, highlight - 1);
+
+    std::vector<int> shown;
+    for (int i : models_by_family())
+        if (matches_filter(search_text(models[static_cast<std::size_t>(i)]), st.model_filter)) shown.push_back(i);
+    const bool custom_shown = matches_filter("custom config.json paste typed numbers parameters", st.model_filter);
+    const int total = static_cast<int>(shown.size()) + (custom_shown ? 1 : 0);
+    highlight = std::clamp(highlight, 0, std::max(0, total - 1));
+
+    if ((enter || deactivated_enter) && total > 0) {
+        if (custom_shown && highlight == 0) start_custom(st);
+        else choose_model(st, models[static_cast<std::size_t>(shown[static_cast<std::size_t>(highlight - (custom_shown ? 1 : 0))])]);
+        ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+        return;
+    }
+
+    const float list_h = std::min(px(st, 420), ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(total + 8));
+    // As wide as the table, but never wider than the window (a phone).
+    const float list_w = std::min(px(st, 720), ImGui::GetMainViewport()->WorkSize.x - px(st, 40));
+    ImGui::BeginChild("model_list", ImVec2(list_w, list_h), false, ImGuiWindowFlags_HorizontalScrollbar);
+    const ImGuiTableFlags tflags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+    if (ImGui::BeginTable("models", 5, tflags)) {
+        ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthFixed, px(st, 270));
+        ImGui::TableSetupColumn("Params", ImGuiTableColumnFlags_WidthFixed, px(st, 70));
+        ImGui::TableSetupColumn("Architecture", ImGuiTableColumnFlags_WidthFixed, px(st, 150));
+        ImGui::TableSetupColumn("Context", ImGuiTableColumnFlags_WidthFixed, px(st, 55));
+        ImGui::TableSetupColumn("Licence", ImGuiTableColumnFlags_WidthFixed, px(st, 130));
+        int row = 0;
+        if (custom_shown) {
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            const bool hl = highlight == row;
+            if (ImGui::Selectable("Custom model...", hl || st.custom.active, ImGuiSelectableFlags_SpanAllColumns)) {
+                start_custom(st);
+                ImGui::CloseCurrentPopup();
+            }
+            if (hl && changed) ImGui::SetScrollHereY();
+            ImGui::TableSetColumnIndex(2);
+            ImGui::TextDisabled("paste / drop config.json, or type numbers");
+            ++row;
+        }
+        std::string family;
+        for (int idx : shown) {
+            const ModelInfo& m = models[static_cast<std::size_t>(idx)];
+            if (m.family != family) {
+                family = m.family;
+                ImGui::TableNextRow();
+                ImGui::TableSetColumnIndex(0);
+                ImGui::TextDisabled("%s", family.c_str());
+            }
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            const bool selected = !st.custom.active && m.id == st.scenario.model;
+            const bool hl = highlight == row;
+            ImGui::PushID(idx);
+            if (ImGui::Selectable(("  " + m.name).c_str(), hl || selected, ImGuiSelectableFlags_SpanAllColumns)) {
+                choose_model(st, m);
+                ImGui::CloseCurrentPopup();
+            }
+            if (hl && (changed || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow)) ||
+                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))))
+                ImGui::SetScrollHereY();
+            item_tooltip(m.hf_id + (m.year ? "  (" + std::to_string(m.year) + ")" : ""));
+            ImGui::PopID();
+            ImGui::TableSetColumnIndex(1);
+            ImGui::TextUnformatted(format_params(m.params_published).c_str());
+            ImGui::TableSetColumnIndex(2);
+            ImGui::TextUnformatted(architecture_label(m).c_str());
+            ImGui::TableSetColumnIndex(3);
+            ImGui::TextUnformatted(m.arch.max_context > 0 ? format_tokens(m.arch.max_context).c_str() : "-");
+            ImGui::TableSetColumnIndex(4);
+            ImGui::TextUnformatted(m.license.c_str());
+            ++row;
+        }
+        ImGui::EndTable();
+    }
+    if (total == 0) ImGui::TextDisabled("No model matches \"%s\". Choose \"Custom model\" to paste its config.json.", st.model_filter.c_str());
+    ImGui::EndChild();
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+void apply_config_text(AppState& st) {
+    const ParsedConfig parsed = parse_hf_config(st.custom.config_text);
+    if (parsed.ok) {
+        st.scenario.custom_config = st.custom.config_text;
+        st.scenario.custom_params = 0;
+        st.scenario.custom_name = st.custom.name;
+        st.custom.config_error.clear();
+        st.custom.config_warnings = parsed.warnings;
+    } else {
+        // Keep the text the user typed and the last model that parsed; say what is wrong.
+        st.custom.config_error = parsed.error;
+    }
+}
+
+void draw_custom(AppState& st) {
+    CustomModelForm& f = st.custom;
+    ImGui::PushID("custom");
+    ImGui::SetNextItemWidth(px(st, 160));
+    if (input_text("name", f.name)) st.scenario.custom_name = f.name;
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Back to the catalog")) {
+        f.active = false;
+        st.scenario.custom_config.clear();
+        st.scenario.custom_params = 0;
+        st.scenario.custom_name.clear();
+    }
+    int mode = f.mode;
+    ImGui::RadioButton("config.json", &mode, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton("numbers", &mode, 1);
+    ImGui::SameLine();
+    ImGui::RadioButton("parameters only", &mode, 2);
+    if (mode != f.mode) {
+        f.mode = mode;
+        if (mode == 1) { st.scenario.custom_config = config_from_form(f); st.scenario.custom_params = 0; f.config_text = st.scenario.custom_config; }
+        if (mode == 2) { st.scenario.custom_config.clear(); st.scenario.custom_params = f.params_billion * 1e9; }
+        if (mode == 0 && st.scenario.custom_config.empty()) { f.config_text = config_from_form(f); apply_config_text(st); }
+    }
+    if (f.mode == 0) {
+        if (input_text_multiline("##config", f.config_text, ImVec2(-1, px(st, 150)), ImGuiInputTextFlags_AllowTabInput))
+            apply_config_text(st);
+        dim_text("Paste a Hugging Face config.json here (Ctrl+V), or drop the file anywhere on the page.");
+    } else if (f.mode == 1) {
+        bool changed = false;
+        const float w = px(st, 110);
+        auto field = [&](const char* label, int& v, const char* tip) {
+            ImGui::SetNextItemWidth(w);
+            if (ImGui::InputInt(label, &v, 0, 0)) { changed = true; v = std::max(v, 1); }
+            item_tooltip(tip);
+        };
+        field("hidden", f.hidden, "hidden_size");
+        ImGui::SameLine();
+        field("layers", f.layers, "num_hidden_layers");
+        field("heads", f.heads, "num_attention_heads");
+        ImGui::SameLine();
+        field("KV heads", f.kv_heads, "num_key_value_heads (= heads for MHA, 1 for MQA)");
+        field("intermed.", f.intermediate, "intermediate_size (gated MLP width)");
+        ImGui::SameLine();
+        field("vocab", f.vocab, "vocab_size");
+        field("max ctx", f.max_context, "max_position_embeddings");
+        if (changed) {
+            f.config_text = config_from_form(f);
+            apply_config_text(st);
+        }
+    } else {
+        ImGui::SetNextItemWidth(px(st, 140));
+        if (ImGui::InputDouble("billion parameters", &f.params_billion, 0.5, 5.0, "%.2f")) {
+            f.params_billion = std::clamp(f.params_billion, 0.001, 100000.0);
+            st.scenario.custom_params = f.params_billion * 1e9;
+            st.scenario.custom_config.clear();
+        }
+        dim_text("With a parameter count only, the answer is the weights alone (no KV cache or activations).");
+    }
+    if (!f.config_error.empty() && f.mode != 2) error_text(st, "config.json not applied: " + f.config_error);
+    for (const auto& w : f.config_warnings)
+        if (f.mode == 0 && f.config_error.empty()) dim_text("note: " + w);
+    ImGui::PopID();
+}
+
+}  // namespace
+
+void draw_model_panel(AppState& st) {
+    section_header("MODEL");
+    if (is_custom(st.scenario)) st.custom.active = true;
+    const ModelInfo* current = st.custom.active ? nullptr : find_model(st.scenario.model);
+    std::string label = st.custom.active ? "Custom: " + st.custom.name
+                        : current         ? current->name
+                                          : st.scenario.model + " (not in the catalog)";
+    const ImVec2 button_pos = ImGui::GetCursorScreenPos();
+    ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
+    if (ImGui::Button((label + "##model_button").c_str(), ImVec2(-1, 0))) {
+        ImGui::OpenPopup("model_picker");
+        st.focus_model_filter = true;
+        st.model_filter.clear();
+    }
+    ImGui::PopStyleVar();
+    item_tooltip("Choose a model: type to filter, arrows and Enter to pick");
+    // a combo-style arrow on the button's right edge
+    {
+        const ImVec2 max = ImGui::GetItemRectMax();
+        const float h = ImGui::GetFrameHeight();
+        ImGui::GetWindowDrawList()->AddTriangleFilled(ImVec2(max.x - h * 0.65f, max.y - h * 0.62f),
+                                                      ImVec2(max.x - h * 0.35f, max.y - h * 0.62f),
+                                                      ImVec2(max.x - h * 0.5f, max.y - h * 0.38f),
+                                                      ImGui::GetColorU32(ImGuiCol_Text));
+    }
+    ImGui::SetNextWindowPos(ImVec2(button_pos.x, ImGui::GetItemRectMax().y + 2), ImGuiCond_Appearing);
+    draw_picker_popup(st);
+
+    if (current) {
+        dim_text(summary_line(*current, st.result.ok ? st.result.params : 0));
+        ImGui::TextDisabled("%s", current->hf_id.c_str());
+    } else if (st.custom.active) {
+        if (st.resolved && !st.resolved->model.params_only)
+            dim_text(summary_line(st.resolved->model, st.result.params));
+        draw_custom(st);
+    }
+}
+
+}  // namespace vramcalc::web
