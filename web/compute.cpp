@@ -8,6 +8,7 @@
 #include "core/command.h"
 #include "core/config_parser.h"
 #include "core/estimate_json.h"
+#include "core/formats.h"
 #include "core/scenario_json.h"
 
 namespace vramcalc::web {
@@ -81,6 +82,7 @@ void set_scenario(AppState& st, const Scenario& s) {
 std::vector<std::string> apply_state_json(AppState& st, const nlohmann::json& j) {
     std::vector<std::string> problems;
     Scenario s = st.scenario;
+    const Scenario original = s;
     // Naming a catalog model (and no custom one) leaves the custom model: otherwise the custom config
     // would silently keep overriding the model the caller asked for.
     if (j.is_object() && j.contains("model") && !j.contains("custom_config") && !j.contains("custom_params")) {
@@ -88,7 +90,34 @@ std::vector<std::string> apply_state_json(AppState& st, const nlohmann::json& j)
         s.custom_params = 0;
         s.custom_name.clear();
     }
+    const Scenario before = s;
     apply_scenario_json(j, s, problems);
+    // Ids the catalogs do not know are refused like any other bad value (the field keeps its value),
+    // so a typo in an embedder's call does not replace a working answer with an error.
+    auto near = [](const std::vector<std::string>& ids) {
+        std::string out;
+        for (const auto& id : ids) out += (out.empty() ? " (did you mean " : ", ") + id;
+        return out.empty() ? out : out + "?)";
+    };
+    if (s.model != before.model && !find_model(s.model)) {
+        problems.push_back("model: unknown model '" + s.model + "'" + near(nearest_model_ids(s.model)) + ", ignored");
+        s.model = before.model;
+        s.custom_config = original.custom_config;  // a refused model leaves a custom model in place
+        s.custom_params = original.custom_params;
+        s.custom_name = original.custom_name;
+    }
+    if (s.gpu != before.gpu && !find_gpu(s.gpu)) {
+        problems.push_back("gpu: unknown GPU '" + s.gpu + "'" + near(nearest_gpu_ids(s.gpu)) + ", ignored");
+        s.gpu = before.gpu;
+    }
+    if (s.weights != before.weights && !find_weight_format(s.weights)) {
+        problems.push_back("weights: unknown format '" + s.weights + "', ignored");
+        s.weights = before.weights;
+    }
+    if (s.kv_dtype != before.kv_dtype && !find_kv_format(s.kv_dtype)) {
+        problems.push_back("kv_dtype: unknown KV-cache format '" + s.kv_dtype + "', ignored");
+        s.kv_dtype = before.kv_dtype;
+    }
     set_scenario(st, s);
     return problems;
 }

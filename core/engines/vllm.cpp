@@ -495,7 +495,10 @@ Estimate estimate_vllm(const ResolvedScenario& r) {
     }
     const double per_seq_blocks = static_cast<double>(blocks_req);
     const double need_batch = per_seq_blocks * static_cast<double>(s.batch) * wx.kv.bytes_per_block;
-    const double have = static_cast<double>(min_blocks) * wx.kv.bytes_per_block;
+    double have = static_cast<double>(min_blocks) * wx.kv.bytes_per_block;
+    // When weights + activations already overflow the budget, the shortfall includes that overflow,
+    // not only the missing KV cache (32B bf16 on one 24 GB GPU is ~40 GiB short, not 2).
+    for (const auto& x : res) have = std::min(have, x.avail);
     e.headroom_bytes = static_cast<std::int64_t>(std::llround(have - need_batch));
     e.fits = fail.empty() && concurrency + 1e-9 >= static_cast<double>(s.batch);
     if (!fail.empty()) e.warnings.push_back(fail);

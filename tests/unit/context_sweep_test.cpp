@@ -29,8 +29,11 @@ TEST_CASE("vLLM's swept KV cache is what the requests need, not the pool it fill
     // pool's bytes per token is exactly this).
     for (const auto& p : sw.points)
         if (p.context == 8192) CHECK(p.kv_cache_bytes == doctest::Approx(469762048.0).epsilon(0.001));
-    // The budget is gpu_memory_utilization 0.9 of the H100's memory: the stack's ceiling.
-    CHECK(sw.capacity_bytes == doctest::Approx(0.9 * static_cast<double>(sw.gpu_memory_bytes)).epsilon(0.01));
+    // The stack's ceiling is what vLLM holds with its pool full: the gpu_memory_utilization 0.9 budget
+    // plus what lives outside it (CUDA context, CUDA graphs), so between 0.9 and 1.0 of the GPU.
+    const double mem = static_cast<double>(sw.gpu_memory_bytes);
+    CHECK(static_cast<double>(sw.capacity_bytes) >= 0.9 * mem);
+    CHECK(static_cast<double>(sw.capacity_bytes) <= mem);
 }
 
 TEST_CASE("The sweep's break point is the solver's largest context and the curve stops fitting past it") {

@@ -64,7 +64,14 @@ void draw_gpu_popup(AppState& st) {
         ImGui::EndPopup();
         return;
     }
-    const float list_h = std::min(px(st, 400), ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(shown.size() + 10));
+    int groups = 0;
+    std::string last_group;
+    for (int i : shown) {
+        const Gpu& g = gpus[static_cast<std::size_t>(i)];
+        if (g.vendor + g.segment != last_group) { ++groups; last_group = g.vendor + g.segment; }
+    }
+    const float row_h = ImGui::GetTextLineHeightWithSpacing();
+    const float list_h = std::min(px(st, 400), row_h * static_cast<float>(shown.size() + static_cast<std::size_t>(groups) + 1));
     const float list_w = std::min(px(st, 470), ImGui::GetMainViewport()->WorkSize.x - px(st, 40));
     ImGui::BeginChild("gpu_list", ImVec2(list_w, list_h), false, ImGuiWindowFlags_HorizontalScrollbar);
     if (ImGui::BeginTable("gpus", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
@@ -210,8 +217,9 @@ void draw_hardware_panel(AppState& st) {
     }
     if (st.answers.fewest_gpus && (st.answers.fewest_gpus->gpus != s.gpus || st.answers.fewest_gpus->tp != s.tp)) {
         const Scenario& f = *st.answers.fewest_gpus;
-        if (ImGui::SmallButton(("Fewest that fit: " + std::to_string(f.gpus) + (f.gpus == 1 ? " GPU" : " GPUs") + ", TP " + std::to_string(f.tp) +
-                                (f.pp > 1 ? " PP " + std::to_string(f.pp) : "")).c_str())) {
+        std::string label = "Fewest that fit: " + std::to_string(f.gpus) + (f.gpus == 1 ? " GPU" : " GPUs");
+        if (parallel_engine) label += ", TP " + std::to_string(f.tp) + (f.pp > 1 ? " PP " + std::to_string(f.pp) : "");
+        if (ImGui::SmallButton(label.c_str())) {
             s.gpus = f.gpus; s.tp = f.tp; s.pp = f.pp; s.nodes = f.nodes;
         }
     }

@@ -68,7 +68,7 @@ void choose_model(AppState& st, const ModelInfo& m) {
 void draw_picker_popup(AppState& st) {
     const auto& models = model_catalog();
     ImGui::SetNextWindowSizeConstraints(ImVec2(std::min(px(st, 300), ImGui::GetMainViewport()->WorkSize.x), 0),
-                                        ImVec2(px(st, 760), px(st, 520)));
+                                        ImVec2(px(st, 800), px(st, 520)));
     if (!ImGui::BeginPopup("model_picker")) return;
     static int highlight = 0;
     if (st.focus_model_filter) {
@@ -99,11 +99,18 @@ void draw_picker_popup(AppState& st) {
         return;
     }
 
-    const float list_h = std::min(px(st, 420), ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(total + 8));
+    int families = 0;
+    std::string last_family = "\x01";
+    for (int i : shown) {
+        const std::string& f = models[static_cast<std::size_t>(i)].family;
+        if (f != last_family) { ++families; last_family = f; }
+    }
+    const float list_h = std::min(px(st, 420), ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(total + families + 2));
     // As wide as the table, but never wider than the window (a phone).
-    const float list_w = std::min(px(st, 720), ImGui::GetMainViewport()->WorkSize.x - px(st, 40));
-    ImGui::BeginChild("model_list", ImVec2(list_w, list_h), false, ImGuiWindowFlags_HorizontalScrollbar);
-    const ImGuiTableFlags tflags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+    const float list_w = std::min(px(st, 750), ImGui::GetMainViewport()->WorkSize.x - px(st, 40));
+    ImGui::BeginChild("model_list", ImVec2(list_w, list_h), false);
+    ImGuiTableFlags tflags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX;
+    if (list_w < px(st, 700)) tflags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;  // phone
     if (ImGui::BeginTable("models", 5, tflags)) {
         ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthFixed, px(st, 270));
         ImGui::TableSetupColumn("Params", ImGuiTableColumnFlags_WidthFixed, px(st, 70));
