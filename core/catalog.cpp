@@ -74,7 +74,9 @@ int edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::vector<std::string> nearest(std::string_view query, const std::vector<std::string>& ids, int n) {
-    const std::string q = lower(query);
+    std::string q = lower(query);
+    // A mistyped Hugging Face id compares by its name: catalog ids are names without the org.
+    if (auto slash = q.rfind('/'); slash != std::string::npos) q = q.substr(slash + 1);
     std::vector<std::pair<int, std::string>> scored;
     for (const std::string& id : ids) {
         // An id that contains the query ("llama-3.1-8b" in "llama-3.1-8b-instruct") ranks first.
@@ -83,7 +85,9 @@ std::vector<std::string> nearest(std::string_view query, const std::vector<std::
     }
     std::sort(scored.begin(), scored.end());
     std::vector<std::string> out;
-    const int limit = std::max<int>(4, static_cast<int>(q.size()) * 2 / 3);  // beyond this it is a different name
+    // About one edit in three characters is a typo; more is a different name ("no-such-model" is not
+    // "octocoder", though both are 9 edits from most ids).
+    const int limit = std::max<int>(2, static_cast<int>(q.size()) / 3);
     for (const auto& [d, id] : scored) {
         if (static_cast<int>(out.size()) >= n || d > limit) break;
         out.push_back(id);
