@@ -67,6 +67,16 @@ Estimate estimate_params_only(const ResolvedScenario& r) {
 
 }  // namespace
 
+void add_load_bytes(GpuLoad& total, const std::vector<GpuLoad>& loads) {
+    for (const GpuLoad& g : loads) {
+        total.weights.bytes += g.weights.bytes;
+        total.kv_cache.bytes += g.kv_cache.bytes;
+        total.activation.bytes += g.activation.bytes;
+        total.overhead.bytes += g.overhead.bytes;
+        total.total_bytes += g.total_bytes;
+    }
+}
+
 std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     ResolvedScenario r;
     r.scenario = s;

@@ -69,6 +69,9 @@ struct Estimate {
     Figure rule_of_thumb;
 };
 
+// Adds the byte figures of every GPU's load into `total` (the `how` strings stay the caller's).
+void add_load_bytes(GpuLoad& total, const std::vector<GpuLoad>& loads);
+
 // Resolves ids and validates every field; on failure the Estimate carries the error.
 std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error);
 

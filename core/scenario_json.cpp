@@ -1,6 +1,7 @@
 #include "scenario_json.h"
 
 #include <cmath>
+#include <optional>
 
 namespace vramcalc {
 
@@ -49,32 +50,28 @@ std::string shown(const json& v) {
     return d.size() > 40 ? d.substr(0, 37) + "..." : d;
 }
 
-// Integers may arrive as JSON numbers or as numeric strings (share links, hand-written files).
-bool read_int(const json& v, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
-    double x = 0;
-    if (v.is_number()) x = v.get<double>();
-    else if (v.is_string()) {
-        const std::string& t = v.get_ref<const std::string&>();
-        char* end = nullptr;
-        x = std::strtod(t.c_str(), &end);
-        if (t.empty() || end == nullptr || *end != '\0') return false;
-    } else return false;
-    if (!std::isfinite(x) || x != std::floor(x) || x < static_cast<double>(lo) || x > static_cast<double>(hi)) return false;
-    out = static_cast<std::int64_t>(x);
-    return true;
+// Numbers may arrive as JSON numbers or as numeric strings (share links, hand-written files).
+std::optional<double> read_number(const json& v) {
+    if (v.is_number()) return v.get<double>();
+    if (!v.is_string()) return std::nullopt;
+    const std::string& t = v.get_ref<const std::string&>();
+    char* end = nullptr;
+    const double x = std::strtod(t.c_str(), &end);
+    if (t.empty() || end == nullptr || *end != '\0') return std::nullopt;
+    return x;
 }
 
 bool read_double(const json& v, double lo, double hi, double& out) {
+    const auto x = read_number(v);
+    if (!x || !std::isfinite(*x) || *x < lo || *x > hi) return false;
+    out = *x;
+    return true;
+}
+
+bool read_int(const json& v, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
     double x = 0;
-    if (v.is_number()) x = v.get<double>();
-    else if (v.is_string()) {
-        const std::string& t = v.get_ref<const std::string&>();
-        char* end = nullptr;
-        x = std::strtod(t.c_str(), &end);
-        if (t.empty() || end == nullptr || *end != '\0') return false;
-    } else return false;
-    if (!std::isfinite(x) || x < lo || x > hi) return false;
-    out = x;
+    if (!read_double(v, static_cast<double>(lo), static_cast<double>(hi), x) || x != std::floor(x)) return false;
+    out = static_cast<std::int64_t>(x);
     return true;
 }
 

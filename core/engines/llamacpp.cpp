@@ -308,13 +308,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
     for (std::size_t i = 1; i < e.gpus.size(); ++i)
         if (e.gpus[i].total_bytes > e.gpus[most].total_bytes) most = i;
     e.per_gpu = e.gpus[most];
-    for (const GpuLoad& g : e.gpus) {
-        e.total.weights.bytes += g.weights.bytes;
-        e.total.kv_cache.bytes += g.kv_cache.bytes;
-        e.total.activation.bytes += g.activation.bytes;
-        e.total.overhead.bytes += g.overhead.bytes;
-        e.total.total_bytes += g.total_bytes;
-    }
+    add_load_bytes(e.total, e.gpus);
     e.total.weights.how = "model buffers of all GPUs";
     e.total.kv_cache.how = "KV buffers of all GPUs";
     e.total.activation.how = "compute buffers of all GPUs";

@@ -194,13 +194,7 @@ Estimate estimate_sglang(const ResolvedScenario& r) {
     e.per_gpu.role = "PP stage " + std::to_string(worst) + ", layers " + std::to_string(res[worst].st.first_layer) + "-" +
                      std::to_string(res[worst].st.first_layer + res[worst].st.num_layers - 1) +
                      (tp > 1 ? ", each of " + std::to_string(tp) + " TP ranks" : "");
-    for (const GpuLoad& g : e.gpus) {
-        e.total.weights.bytes += g.weights.bytes;
-        e.total.kv_cache.bytes += g.kv_cache.bytes;
-        e.total.activation.bytes += g.activation.bytes;
-        e.total.overhead.bytes += g.overhead.bytes;
-        e.total.total_bytes += g.total_bytes;
-    }
+    add_load_bytes(e.total, e.gpus);
     const std::string ng = std::to_string(e.gpus.size()) + " GPUs";
     e.total.weights.how = e.total.kv_cache.how = e.total.activation.how = e.total.overhead.how = "summed over " + ng;
     e.total.role = ng;

@@ -432,18 +432,11 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
     e.per_gpu = e.gpus[worst];
     // the CLI and page already say "most loaded"; the role names the GPU and its layers
     const std::string ng = std::to_string(e.gpus.size()) + " GPU" + (e.gpus.size() > 1 ? "s" : "");
-    Bytes tw = 0, tk = 0, ta = 0, to = 0;
-    for (const GpuLoad& g : e.gpus) {
-        tw += g.weights.bytes;
-        tk += g.kv_cache.bytes;
-        ta += g.activation.bytes;
-        to += g.overhead.bytes;
-    }
-    e.total.weights = {tw, "summed over " + ng + " (" + r.weights.name + ")"};
-    e.total.kv_cache = {tk, "summed over " + ng};
-    e.total.activation = {ta, "each GPU's own peak transient, summed (torch.cuda.max_memory_allocated per device)"};
-    e.total.overhead = {to, "summed over " + ng};
-    e.total.total_bytes = tw + tk + ta + to;
+    add_load_bytes(e.total, e.gpus);
+    e.total.weights.how = "summed over " + ng + " (" + r.weights.name + ")";
+    e.total.kv_cache.how = "summed over " + ng;
+    e.total.activation.how = "each GPU's own peak transient, summed (torch.cuda.max_memory_allocated per device)";
+    e.total.overhead.how = "summed over " + ng;
     e.total.role = ng;
 
     e.startup_peak = {bytes_from(startup_worst),

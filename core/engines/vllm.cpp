@@ -441,13 +441,7 @@ Estimate estimate_vllm(const ResolvedScenario& r) {
             }
     e.per_gpu = stage_loads[worst];
     if (pp > 1) e.per_gpu.role += " (the stage with the least KV room sets the block count of all)";
-    for (const GpuLoad& g : e.gpus) {
-        e.total.weights.bytes += g.weights.bytes;
-        e.total.kv_cache.bytes += g.kv_cache.bytes;
-        e.total.activation.bytes += g.activation.bytes;
-        e.total.overhead.bytes += g.overhead.bytes;
-        e.total.total_bytes += g.total_bytes;
-    }
+    add_load_bytes(e.total, e.gpus);
     const std::string ng = std::to_string(e.gpus.size()) + " GPUs";
     e.total.weights.how = "summed over " + ng;
     e.total.kv_cache.how = "summed over " + ng;
