@@ -134,8 +134,25 @@ double quantized_matrix_bytes(const WeightFormat& f, double out, double in, cons
 
 }  // namespace
 
+// Other spellings of the same formats (HF dtypes, compressed-tensors schemes, llama.cpp type names).
+static std::string canonical_weight_id(std::string id) {
+    static const std::pair<const char*, const char*> kAliases[] = {
+        {"float32", "fp32"}, {"f32", "fp32"}, {"float16", "fp16"}, {"f16", "fp16"}, {"half", "fp16"},
+        {"bfloat16", "bf16"}, {"w8a8", "int8"}, {"int8-w8a8", "int8"}, {"w8a16", "int8"},
+        {"w4a16", "gptq-int4"}, {"gptq", "gptq-int4"}, {"awq-int4", "awq"}, {"fp8-dynamic", "fp8"},
+        {"fp8_e4m3", "fp8"}, {"bnb-nf4", "nf4"}, {"bnb-4bit", "nf4"}, {"bnb-8bit", "bnb-int8"},
+        {"gguf-fp16", "gguf-f16"}, {"gguf-q4_k", "gguf-q4_k_m"}, {"gguf-q5_k", "gguf-q5_k_m"}, {"gguf-q3_k", "gguf-q3_k_m"},
+    };
+    for (const auto& [from, to] : kAliases)
+        if (id == from) return to;
+    // llama.cpp type names without the gguf- prefix ("q4_k_m", "Q8_0")
+    if (id.size() > 1 && (id[0] == 'q' || id.rfind("iq", 0) == 0 || id.rfind("tq", 0) == 0) && std::isdigit(static_cast<unsigned char>(id[id[0] == 'q' ? 1 : 2])))
+        return canonical_weight_id("gguf-" + id);
+    return id;
+}
+
 std::optional<WeightFormat> find_weight_format(std::string_view id_in) {
-    const std::string id = lower(id_in);
+    const std::string id = canonical_weight_id(lower(id_in));
     if (const WeightFormat* f = table_weight(id)) return *f;
     // GPTQ with another group size: gptq-int4-g32 / -g64 / -g128 (and gptq-int8-gN)
     for (const char* base : {"gptq-int4", "gptq-int8"}) {

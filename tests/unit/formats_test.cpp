@@ -219,3 +219,13 @@ TEST_CASE("pythia-2.8b Q4_K_M weighs what llama.cpp loaded in ggml-ci") {
     // F16: 2-D tensors 2 B, the rest F32: 5,295,001,600 B on the GPU + 257,556,480 B token_embd
     CHECK(model_weight_bytes(fmt("gguf-f16"), pythia_2_8b()) == 5552558080ULL);
 }
+
+TEST_CASE("weight formats answer to the spellings engines and hubs use") {
+    // compressed-tensors schemes, HF dtypes and llama.cpp type names map onto the catalog's ids
+    CHECK(find_weight_format("w8a8")->id == "int8");
+    CHECK(find_weight_format("W4A16")->id == "gptq-int4");
+    CHECK(find_weight_format("bfloat16")->id == "bf16");
+    CHECK(find_weight_format("Q4_K_M")->id == "gguf-q4_k_m");
+    CHECK(find_weight_format("gguf-q5_k")->id == "gguf-q5_k_m");  // llama.cpp: Q5_K is an alias of Q5_K_M
+    CHECK_FALSE(find_weight_format("q9_9").has_value());
+}
