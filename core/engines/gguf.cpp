@@ -12,7 +12,7 @@ namespace {
 
 // ggml/src/ggml.c type_traits[]: blck_size and type_size (sizeof the block structs that
 // ggml/src/ggml-common.h static_asserts, e.g. block_q8_0 = fp16 d + 32 int8 = 34 bytes).
-constexpr std::array<GgmlTypeInfo, 21> kTypes = {{
+constexpr std::array<GgmlTypeInfo, 25> kTypes = {{
     {"f32", 1, 4},
     {"f16", 1, 2},
     {"bf16", 1, 2},
@@ -26,14 +26,18 @@ constexpr std::array<GgmlTypeInfo, 21> kTypes = {{
     {"q4_K", 256, 144},   // fp16 d, dmin + 12 scales + 128 qs
     {"q5_K", 256, 176},   // fp16 d, dmin + 12 scales + 32 qh + 128 qs
     {"q6_K", 256, 210},   // 128 ql + 64 qh + 16 scales + fp16 d
-    {"iq2_s", 256, 82},
-    {"iq3_xxs", 256, 98},
-    {"iq3_s", 256, 110},
-    {"iq4_nl", 32, 18},
-    {"iq4_xs", 256, 136},
-    {"tq1_0", 256, 54},   // 48 + 4 bytes of base-3 digits + fp16 d
-    {"tq2_0", 256, 66},
-    {"mxfp4", 32, 17},    // e8m0 scale + 16 bytes of e2m1 nibbles
+    {"iq2_s", 256, 82},     // fp16 d + 64 qs + 8 qh + 8 scales
+    {"iq3_xxs", 256, 98},   // fp16 d + 96 qs
+    {"iq3_s", 256, 110},    // fp16 d + 64 qs + 8 qh + 32 signs + 4 scales
+    {"iq4_nl", 32, 18},     // fp16 d + 16 bytes of nibbles (non-linear grid)
+    {"iq4_xs", 256, 136},   // fp16 d + u16 scales_h + 4 scales_l + 128 qs
+    {"tq1_0", 256, 54},     // 48 + 4 bytes of base-3 digits + fp16 d
+    {"tq2_0", 256, 66},     // 64 bytes of 2-bit digits + fp16 d
+    {"mxfp4", 32, 17},      // e8m0 scale + 16 bytes of e2m1 nibbles
+    {"iq2_xxs", 256, 66},   // fp16 d + 32 u16 qs
+    {"iq2_xs", 256, 74},    // fp16 d + 32 u16 qs + 8 scales
+    {"iq1_s", 256, 50},     // fp16 d + 32 qs + 8 u16 qh
+    {"iq1_m", 256, 56},     // 32 qs + 16 qh + 8 scales (the fp16 scale lives inside the scales)
 }};
 
 enum class Cat { TokenEmbd, Output, AttnQ, AttnK, AttnV, AttnQkv, AttnOut, FfnUp, FfnGate, FfnDown, Other };
@@ -74,6 +78,15 @@ GgmlType default_type(GgufFtype f) {
         case GgufFtype::IQ3_XXS: return GgmlType::IQ3_XXS;
         case GgufFtype::TQ1_0: return GgmlType::TQ1_0;
         case GgufFtype::MXFP4_MOE: return GgmlType::MXFP4;
+        case GgufFtype::IQ1_S: return GgmlType::IQ1_S;
+        case GgufFtype::IQ1_M: return GgmlType::IQ1_M;
+        case GgufFtype::IQ2_XXS: return GgmlType::IQ2_XXS;
+        case GgufFtype::IQ2_XS: case GgufFtype::IQ2_S: return GgmlType::IQ2_XS;  // IQ2_S files: mostly IQ2_XS
+        case GgufFtype::IQ2_M: return GgmlType::IQ2_S;
+        case GgufFtype::IQ3_XS: case GgufFtype::IQ3_S: case GgufFtype::IQ3_M: return GgmlType::IQ3_S;
+        case GgufFtype::IQ4_NL: return GgmlType::IQ4_NL;
+        case GgufFtype::TQ2_0: return GgmlType::TQ2_0;
+        case GgufFtype::Q2_K_S: return GgmlType::Q2_K;
     }
     return GgmlType::F16;
 }
@@ -88,6 +101,7 @@ GgmlType fallback(GgmlType t, std::int64_t cols) {
     if (cols % ggml_type_info(t).block == 0) return t;
     GgmlType r;
     switch (t) {
+        case GgmlType::IQ1_S: case GgmlType::IQ1_M: case GgmlType::IQ2_XXS: case GgmlType::IQ2_XS:
         case GgmlType::IQ2_S: case GgmlType::IQ3_XXS: case GgmlType::IQ3_S: case GgmlType::IQ4_XS: r = GgmlType::IQ4_NL; break;
         case GgmlType::Q2_K: case GgmlType::Q3_K: case GgmlType::TQ1_0: case GgmlType::TQ2_0: r = GgmlType::Q4_0; break;
         case GgmlType::Q4_K: r = GgmlType::Q5_0; break;
@@ -162,6 +176,18 @@ std::optional<GgufFtype> gguf_ftype(std::string_view id_in) {
     if (q == "iq4_xs") return GgufFtype::IQ4_XS;
     if (q == "iq3_xxs") return GgufFtype::IQ3_XXS;
     if (q == "tq1_0") return GgufFtype::TQ1_0;
+    if (q == "iq1_s") return GgufFtype::IQ1_S;
+    if (q == "iq1_m") return GgufFtype::IQ1_M;
+    if (q == "iq2_xxs") return GgufFtype::IQ2_XXS;
+    if (q == "iq2_xs") return GgufFtype::IQ2_XS;
+    if (q == "iq2_s") return GgufFtype::IQ2_S;
+    if (q == "iq2_m") return GgufFtype::IQ2_M;
+    if (q == "iq3_xs") return GgufFtype::IQ3_XS;
+    if (q == "iq3_s") return GgufFtype::IQ3_S;
+    if (q == "iq3_m") return GgufFtype::IQ3_M;
+    if (q == "iq4_nl") return GgufFtype::IQ4_NL;
+    if (q == "tq2_0") return GgufFtype::TQ2_0;
+    if (q == "q2_k_s") return GgufFtype::Q2_K_S;
     if (q == "mxfp4" || q == "mxfp4_moe") return GgufFtype::MXFP4_MOE;
     return std::nullopt;
 }
@@ -190,42 +216,74 @@ GgmlType gguf_tensor_type(GgufFtype ft, const TensorGroup& t, const Architecture
     const bool type_70b = n_layer == 80 && gqa > 1 &&
                           (a.model_type == "llama" || a.model_type == "qwen2" || a.model_type == "mistral");
     const bool tied_embd = a.tied_embeddings && cat == Cat::TokenEmbd;
+    // the sub-3-bit i-quant files llama_tensor_get_type_impl treats as one group
+    const bool iq2_s_m = ft == GgufFtype::IQ2_S || ft == GgufFtype::IQ2_M;
+    const bool iq1 = ft == GgufFtype::IQ1_S || ft == GgufFtype::IQ1_M;
+    const bool iq_low = iq1 || iq2_s_m || ft == GgufFtype::IQ2_XXS || ft == GgufFtype::IQ2_XS;
     GgmlType nt = base;
 
     if (cat == Cat::Output || tied_embd) {
         // output.weight (or the tied token_embd that doubles as it)
         if (ft == GgufFtype::MXFP4_MOE) nt = GgmlType::Q8_0;
         else if (falcon || cols % ggml_type_info(base).block != 0) nt = GgmlType::Q8_0;
-        else if (ft == GgufFtype::IQ3_XXS) nt = GgmlType::Q5_K;
+        else if (ft == GgufFtype::IQ3_XXS || iq_low) nt = GgmlType::Q5_K;
         else if (nt != GgmlType::Q8_0) nt = GgmlType::Q6_K;
     } else if (ft == GgufFtype::MXFP4_MOE) {
         // MoE tensors (3-D) -> MXFP4, every other tensor -> Q8_0
         nt = (expert && t.count > 1) ? GgmlType::MXFP4 : GgmlType::Q8_0;
     } else if (cat == Cat::TokenEmbd) {
-        if (ft == GgufFtype::IQ3_XXS) nt = GgmlType::IQ3_S;
-        else if (ft == GgufFtype::TQ1_0) nt = GgmlType::Q4_K;
+        if (ft == GgufFtype::IQ2_XXS || ft == GgufFtype::IQ2_XS || iq1) nt = GgmlType::Q2_K;
+        else if (iq2_s_m || ft == GgufFtype::IQ3_XXS) nt = GgmlType::IQ3_S;
+        else if (ft == GgufFtype::TQ1_0 || ft == GgufFtype::TQ2_0) nt = GgmlType::Q4_K;
+    } else if (iq_low) {
+        // IQ1_S/IQ1_M/IQ2_XXS/IQ2_XS/IQ2_S/IQ2_M: one branch of their own, so the attn_v 70B and
+        // 8-expert bumps below do not apply. attn_q, ffn_gate, ffn_up and fused QKV keep the base.
+        if (cat == Cat::AttnV) {
+            nt = (gqa >= 4 || n_expert >= 4) ? GgmlType::Q4_K : iq2_s_m ? GgmlType::IQ3_S : GgmlType::Q2_K;
+        } else if (cat == Cat::AttnK && n_expert == 8) {
+            nt = GgmlType::Q4_K;
+        } else if (cat == Cat::FfnDown) {
+            // qs.i_ffn_down < qs.n_ffn_down / 8: a running count of ffn_down tensors against n_layer.
+            // With a shared expert every MoE layer holds two (ffn_down_exps, ffn_down_shexp), so the
+            // first eighth of the count covers only the first sixteenth of the layers.
+            const bool two = n_expert > 1 && (a.num_shared_experts > 0 || a.shared_expert_intermediate_size > 0);
+            const std::int64_t i = two ? 2 * t.layer + (expert ? 0 : 1) : t.layer;
+            if (i < n_layer / 8) nt = iq2_s_m ? GgmlType::IQ3_S : GgmlType::Q2_K;
+        } else if (cat == Cat::AttnOut) {
+            if (n_expert == 8) nt = GgmlType::Q5_K;
+            else if (iq1) nt = GgmlType::IQ2_XXS;
+            else if (iq2_s_m) nt = GgmlType::IQ3_S;
+        }
     } else if (cat == Cat::AttnV) {
         std::int64_t n_wv = 0;
         const std::int64_t i_wv = attention_index(a, t.layer, n_wv);
         if (ft == GgufFtype::Q2_K) nt = gqa >= 4 ? GgmlType::Q4_K : GgmlType::Q3_K;
+        else if (ft == GgufFtype::Q2_K_S && gqa >= 4) nt = GgmlType::Q4_K;
         else if (ft == GgufFtype::IQ3_XXS) nt = gqa >= 4 ? GgmlType::Q4_K : GgmlType::IQ3_XXS;  // imatrix present
+        else if ((ft == GgufFtype::IQ3_XS || ft == GgufFtype::IQ3_S) && gqa >= 4) nt = GgmlType::Q4_K;
+        else if (ft == GgufFtype::IQ3_M) nt = GgmlType::Q4_K;
         else if (ft == GgufFtype::Q3_K_M) nt = i_wv < 2 ? GgmlType::Q5_K : GgmlType::Q4_K;
         else if (ft == GgufFtype::Q3_K_L) nt = GgmlType::Q5_K;
-        else if (ft == GgufFtype::IQ4_XS && gqa >= 4) nt = GgmlType::Q5_K;
+        else if ((ft == GgufFtype::IQ4_XS || ft == GgufFtype::IQ4_NL) && gqa >= 4) nt = GgmlType::Q5_K;
         else if ((ft == GgufFtype::Q4_K_M || ft == GgufFtype::Q5_K_M) && use_more_bits(i_wv, n_wv)) nt = GgmlType::Q6_K;
         else if (ft == GgufFtype::Q4_K_S && i_wv < 4) nt = GgmlType::Q5_K;
         if (type_70b && (nt == GgmlType::Q3_K || nt == GgmlType::Q4_K)) nt = GgmlType::Q5_K;
         if (n_expert == 8) nt = GgmlType::Q8_0;
     } else if (cat == Cat::AttnK) {
         if (n_expert == 8) nt = GgmlType::Q8_0;
+        else if (ft == GgufFtype::IQ3_XS) nt = GgmlType::IQ3_XXS;
         else if (ft == GgufFtype::IQ3_XXS) nt = GgmlType::IQ2_S;
     } else if (cat == Cat::AttnQ) {
-        if (ft == GgufFtype::IQ3_XXS) nt = GgmlType::IQ2_S;
+        if (ft == GgufFtype::IQ3_XS) nt = GgmlType::IQ3_XXS;
+        else if (ft == GgufFtype::IQ3_XXS) nt = GgmlType::IQ2_S;
     } else if (cat == Cat::FfnDown) {
         const std::int64_t i = t.layer;  // layer from the tensor name (n_expert > 1) or the running count
         if (ft == GgufFtype::Q2_K) nt = GgmlType::Q3_K;
+        else if (ft == GgufFtype::Q2_K_S) { if (i < n_layer / 8) nt = GgmlType::Q4_K; }
         else if (ft == GgufFtype::Q3_K_M)
             nt = i < n_layer / 16 ? GgmlType::Q5_K : (!falcon || use_more_bits(i, n_layer)) ? GgmlType::Q4_K : GgmlType::Q3_K;
+        else if (ft == GgufFtype::IQ3_M && (i < n_layer / 8 || (n_expert == 8 && use_more_bits(i, n_layer))))
+            nt = GgmlType::Q4_K;
         else if (ft == GgufFtype::Q3_K_L) nt = falcon ? GgmlType::Q4_K : GgmlType::Q5_K;
         else if (ft == GgufFtype::Q4_K_M) {
             if (falcon) nt = i < n_layer / 16 ? GgmlType::Q6_K : use_more_bits(i, n_layer) ? GgmlType::Q5_K : GgmlType::Q4_K;
@@ -235,14 +293,16 @@ GgmlType gguf_tensor_type(GgufFtype ft, const TensorGroup& t, const Architecture
     } else if (cat == Cat::AttnOut) {
         if (!falcon) {
             if (n_expert == 8) {
-                if (ft == GgufFtype::Q2_K || ft == GgufFtype::IQ3_XXS || ft == GgufFtype::Q3_K_S || ft == GgufFtype::Q3_K_M ||
-                    ft == GgufFtype::Q4_K_S || ft == GgufFtype::Q4_K_M || ft == GgufFtype::IQ4_XS)
+                if (ft == GgufFtype::Q2_K || ft == GgufFtype::IQ3_XS || ft == GgufFtype::IQ3_XXS || ft == GgufFtype::Q3_K_S ||
+                    ft == GgufFtype::Q3_K_M || ft == GgufFtype::IQ4_NL || ft == GgufFtype::Q4_K_S || ft == GgufFtype::Q4_K_M ||
+                    ft == GgufFtype::IQ3_S || ft == GgufFtype::IQ3_M || ft == GgufFtype::IQ4_XS)
                     nt = GgmlType::Q5_K;
             } else {
                 if (ft == GgufFtype::Q2_K) nt = GgmlType::Q3_K;
                 else if (ft == GgufFtype::IQ3_XXS) nt = GgmlType::IQ3_S;
                 else if (ft == GgufFtype::Q3_K_M) nt = GgmlType::Q4_K;
                 else if (ft == GgufFtype::Q3_K_L) nt = GgmlType::Q5_K;
+                else if (ft == GgufFtype::IQ3_M) nt = GgmlType::Q4_K;
             }
         } else if (ft == GgufFtype::Q3_K_L) {
             nt = GgmlType::Q4_K;
@@ -250,9 +310,12 @@ GgmlType gguf_tensor_type(GgufFtype ft, const TensorGroup& t, const Architecture
     } else if (cat == Cat::AttnQkv) {
         // Fused QKV (GPT-NeoX, Phi-3, Falcon) as the quantizer of b4343 and the GGUFs on the Hub
         // treat it; it reproduces the ggml-ci pythia-2.8b Q4_K_M/Q5_K_M/Q3_K_M buffers to the byte.
-        if (ft == GgufFtype::Q3_K_M || ft == GgufFtype::Q3_K_L) nt = GgmlType::Q4_K;
+        if (ft == GgufFtype::Q3_K_M || ft == GgufFtype::Q3_K_L || ft == GgufFtype::IQ3_M) nt = GgmlType::Q4_K;
         else if (ft == GgufFtype::Q4_K_M) nt = GgmlType::Q5_K;
         else if (ft == GgufFtype::Q5_K_M) nt = GgmlType::Q6_K;
+    } else if ((cat == Cat::FfnGate || cat == Cat::FfnUp) && ft == GgufFtype::IQ3_XS) {
+        // IQ3_XS: ffn_gate/ffn_up of the middle layers (n/8 <= i < 7n/8) drop to IQ3_XXS
+        if (t.layer >= n_layer / 8 && t.layer < 7 * n_layer / 8) nt = GgmlType::IQ3_XXS;
     }
     return fallback(nt, cols);
 }

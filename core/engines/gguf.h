@@ -19,6 +19,7 @@ enum class GgmlType {
     Q2_K, Q3_K, Q4_K, Q5_K, Q6_K,
     IQ2_S, IQ3_XXS, IQ3_S, IQ4_NL, IQ4_XS,
     TQ1_0, TQ2_0, MXFP4,
+    IQ2_XXS, IQ2_XS, IQ1_S, IQ1_M,  // appended: the i-quants below 3 bits
 };
 
 struct GgmlTypeInfo {
@@ -37,6 +38,8 @@ Bytes ggml_tensor_bytes(GgmlType t, std::int64_t cols, std::int64_t rows, std::i
 enum class GgufFtype {
     F32, F16, BF16, Q8_0, Q6_K, Q5_K_M, Q5_K_S, Q5_0, Q5_1, Q4_K_M, Q4_K_S, Q4_0, Q4_1,
     Q3_K_L, Q3_K_M, Q3_K_S, Q2_K, IQ4_XS, IQ3_XXS, TQ1_0, MXFP4_MOE,
+    // appended: the remaining i-quant, ternary and Q2_K_S file types of tools/quantize QUANT_OPTIONS
+    IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ2_M, IQ3_XS, IQ3_S, IQ3_M, IQ4_NL, TQ2_0, Q2_K_S,
 };
 
 // "gguf-q4_k_m" -> Q4_K_M; plain "fp16"/"bf16"/"fp32" map to the float files llama.cpp converts to.

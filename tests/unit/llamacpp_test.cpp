@@ -188,3 +188,27 @@ TEST_CASE("tied embeddings are loaded twice: on the host and as output.weight on
     //   Llama-3.2-1B-Instruct Q4_K_M prints "CPU_Mapped 205.49 MiB, CUDA0 model buffer 762.81 MiB"
     CHECK(e.model_buffer->bytes == 799862784ULL);
 }
+
+TEST_CASE("llama.cpp estimates i-quant and ternary files, with their token_embd type on the host") {
+    for (const char* w : {"gguf-iq1_s", "gguf-iq1_m", "gguf-iq2_xxs", "gguf-iq2_xs", "gguf-iq2_s", "gguf-iq2_m", "gguf-iq3_xs",
+                          "gguf-iq3_s", "gguf-iq3_m", "gguf-iq4_nl", "gguf-tq2_0", "gguf-q2_k_s"}) {
+        Estimate e = estimate(llamacpp(kQwen25_14b, w, 4096));
+        CHECK_MESSAGE(e.ok, w, ": ", e.error);
+    }
+    // llama-quant.cpp llama_tensor_get_type_impl: token_embd Q2_K for IQ2_XXS, IQ3_S for IQ2_M.
+    // 152064 x 5120 / 256 = 3,041,280 blocks: x 84 B = 255,467,520 B; x 110 B = 334,540,800 B
+    Estimate xxs = estimate(llamacpp(kQwen25_14b, "gguf-iq2_xxs", 4096));
+    Estimate m = estimate(llamacpp(kQwen25_14b, "gguf-iq2_m", 4096));
+    REQUIRE(xxs.ok);
+    REQUIRE(m.ok);
+    CHECK(xxs.cpu.bytes == 255467520ULL);
+    CHECK(m.cpu.bytes == 334540800ULL);
+    // IQ1_S < IQ2_XXS < IQ2_M < IQ3_XS < IQ3_M < IQ4_NL on the GPU, as their block bytes order them
+    std::uint64_t last = 0;
+    for (const char* w : {"gguf-iq1_s", "gguf-iq2_xxs", "gguf-iq2_m", "gguf-iq3_xs", "gguf-iq3_m", "gguf-iq4_nl"}) {
+        Estimate e = estimate(llamacpp(kQwen25_14b, w, 4096));
+        REQUIRE(e.model_buffer);
+        CHECK_MESSAGE(e.model_buffer->bytes > last, w);
+        last = e.model_buffer->bytes;
+    }
+}
