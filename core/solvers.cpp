@@ -69,7 +69,7 @@ std::vector<std::string> formats_by_quality(Engine engine) {
     switch (engine) {
         case Engine::LlamaCpp:
             return {"gguf-bf16", "gguf-q8_0", "gguf-q6_k", "gguf-q5_k_m", "gguf-q5_k_s", "gguf-q4_k_m", "gguf-q4_k_s",
-                    "gguf-iq4_xs", "gguf-q3_k_m", "gguf-q2_k"};
+                    "gguf-iq4_xs", "gguf-q3_k_m", "gguf-q2_k", "gguf-iq2_m", "gguf-iq2_xxs", "gguf-iq1_m"};
         case Engine::Transformers:
             return {"bf16", "fp8", "bnb-int8", "gptq-int8", "awq", "gptq-int4", "nf4"};
         case Engine::Vllm:
