@@ -12,21 +12,12 @@
 //    clicking the toolbar's buttons, found in screenshots (a canvas has no DOM), reading the downloads.
 // Each case has its own browser context (own localStorage) unless it tests persistence.
 // Screenshots go to <folder of the page>/screenshots/links-*.png.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodePng, pixelStats } from './png.mjs';
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const pagePath = path.resolve(process.argv[2] || process.env.VRAMCALC_PAGE || path.join(root, 'build-wasm/vramcalc.html'));
-const pageUrl = pathToFileURL(pagePath).href;
-const screenshotDir = path.join(path.dirname(pagePath), 'screenshots');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-  '--disable-quic'];
+import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
 
 // The link of issue 7 and the scenario fields it must produce (scenario_json.cpp's keys).
 const validLink = 'v=1&m=qwen2.5-32b-instruct&w=awq&gpu=rtx-4090&n=4&tp=4&ctx=8192';
@@ -46,15 +37,8 @@ const scenarioKeys = ['model', 'custom_config', 'custom_params', 'custom_name', 
   'gpu_mem_util', 'max_batched_tokens', 'cpu_offload_gib', 'gpu_layers', 'ubatch', 'n_batch', 'flash_attn', 'parallel',
   'enforce_eager'];
 
-const results = [];
 const missing = new Set();  // page features the checks needed and did not find
-function check(name, ok, detail = '') {
-  results.push({ name, ok });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-  return ok;
-}
 function note(text) { console.log(`     ${text}`); }
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const short = (x, n = 160) => { const s = typeof x === 'string' ? x : JSON.stringify(x); return s && s.length > n ? `${s.slice(0, n - 3)}...` : s; };
 
 // A context that records every request that is not for a local resource, and blocks it.
@@ -679,7 +663,7 @@ async function testExports(browser) {
 async function main() {
   if (!fs.existsSync(pagePath)) throw new Error(`no page at ${pagePath}: build it with emcmake first`);
   fs.mkdirSync(screenshotDir, { recursive: true });
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const browser = await launchChromium();
   const started = Date.now();
   try {
     // The defaults: a fresh page with no link and empty localStorage.
@@ -709,13 +693,6 @@ async function main() {
   note(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-try {
-  await main();
-} catch (err) {
-  check('links test ran to the end', false, err && err.message ? err.message.split('\n')[0] : String(err));
-}
-if (missing.size) console.log(`missing page features: ${[...missing].join('; ')}`);
-console.log(`screenshots: ${screenshotDir}`);
-const failed = results.filter((r) => !r.ok).length;
-console.log(`links: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await run('links', main, {
+  beforeSummary: () => { if (missing.size) console.log(`missing page features: ${[...missing].join('; ')}`); },
+});

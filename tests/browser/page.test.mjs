@@ -4,27 +4,11 @@
 // offline use), and checks that the answers change as the core says. Prints the time to
 // window.vramcalc.ready and saves screenshots of the main states in <build>/screenshots/.
 //   node tests/browser/page.test.mjs [path/to/vramcalc.html]   (default build-wasm/vramcalc.html)
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { decodePng, pixelStats } from './png.mjs';
+import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const pagePath = path.resolve(process.argv[2] || process.env.VRAMCALC_PAGE || path.join(root, 'build-wasm/vramcalc.html'));
-const pageUrl = pathToFileURL(pagePath).href;
-const screenshotDir = path.join(path.dirname(pagePath), 'screenshots');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-  '--disable-quic'];
-
-const results = [];
-function check(name, ok, detail = '') {
-  results.push({ name, ok: !!ok });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const gib = (b) => (b / 2 ** 30).toFixed(2) + ' GiB';
 
 // The layout at 1440x900 CSS px (the wide, two-column page): where the inputs are.
@@ -85,7 +69,7 @@ async function shot(page, name) {
 async function main() {
   if (!fs.existsSync(pagePath)) throw new Error(`no page at ${pagePath}: build it with emcmake first`);
   fs.mkdirSync(screenshotDir, { recursive: true });
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const browser = await launchChromium();
   try {
     // ---- start-up (a fresh profile: no saved state)
     const context = await browser.newContext({ viewport: WIDE, acceptDownloads: true });
@@ -445,12 +429,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  check('page test ran to the end', false, err && err.message ? err.message.split('\n')[0] : String(err));
-}
-const failed = results.filter((r) => !r.ok).length;
-console.log(`screenshots: ${screenshotDir}`);
-console.log(`page: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await run('page', main);

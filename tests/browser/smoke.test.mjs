@@ -3,28 +3,10 @@
 // and devicePixelRatio, that an idle page stops drawing, and that nothing logged an error.
 //   node tests/browser/smoke.test.mjs [path/to/vramcalc.html]   (default build-wasm/vramcalc.html)
 // Saves screenshots next to the page, in <build>/screenshots/.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { decodePng, pixelStats } from './png.mjs';
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const pagePath = path.resolve(process.argv[2] || process.env.VRAMCALC_PAGE || path.join(root, 'build-wasm/vramcalc.html'));
-const screenshotDir = path.join(path.dirname(pagePath), 'screenshots');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-// Software WebGL 2 (SwiftShader) so the page renders on machines without a GPU; no network.
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-  '--disable-quic'];
-
-const results = [];
-function check(name, ok, detail = '') {
-  results.push({ name, ok });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
 
 // Opens the page in a fresh context and records console errors and page errors.
 async function openPage(browser, options) {
@@ -34,7 +16,7 @@ async function openPage(browser, options) {
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   const started = Date.now();
-  await page.goto(pathToFileURL(pagePath).href);
+  await page.goto(pageUrl);
   await page.waitForFunction(() => window.vramcalc && window.vramcalc.ready === true, null, { timeout: 30000 });
   return { context, page, errors, firstFrameMs: Date.now() - started };
 }
@@ -56,7 +38,7 @@ async function waitForFrames(page, atLeast) {
 async function main() {
   if (!fs.existsSync(pagePath)) throw new Error(`no page at ${pagePath}: build it with emcmake first`);
   fs.mkdirSync(screenshotDir, { recursive: true });
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const browser = await launchChromium();
   try {
     // 1. First frame, drawn pixels, no errors.
     const { context, page, errors, firstFrameMs } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
@@ -104,12 +86,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  check('browser test ran to the end', false, err && err.message ? err.message.split('\n')[0] : String(err));
-}
-const failed = results.filter((r) => !r.ok).length;
-console.log(`screenshots: ${screenshotDir}`);
-console.log(`browser: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await run('browser', main);
