@@ -12,6 +12,9 @@ std::string format_fixed(double x, int decimals) {
     return buf;
 }
 
+std::string gib_text(double bytes, int decimals) { return format_fixed(bytes / kGiB, decimals) + " GiB"; }
+std::string mib_text(double bytes, int decimals) { return format_fixed(bytes / kMiB, decimals) + " MiB"; }
+
 std::string format_size(Bytes b, SizeUnit unit, int decimals) {
     const double x = static_cast<double>(b);
     if (unit == SizeUnit::GB) {

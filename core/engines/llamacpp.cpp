@@ -20,6 +20,7 @@
 #include "../tensors.h"
 #include "engines.h"
 #include "gguf.h"
+#include "../text.h"
 
 namespace vramcalc {
 
@@ -32,11 +33,6 @@ constexpr double kCudaContextMiB = 130.0;
 // ggml-backend.c GGML_SCHED_MAX_COPIES: with pipeline parallelism every split input is kept 4 times.
 constexpr double kSchedCopies = 4.0;
 
-std::string mib(double bytes) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / kMiB);
-    return buf;
-}
 
 std::optional<GgmlType> cache_type(const KvFormat& kv) {
     // common/arg.cpp -ctk/-ctv accept f32, f16, bf16, q8_0, q4_0, q4_1, iq4_nl, q5_0, q5_1 (default f16)
@@ -261,15 +257,15 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
                               (sliding ? static_cast<double>(swa_cells) * T * mask_bytes : 0.0);
         dev_compute[static_cast<std::size_t>(d)] = inputs * copies + peak + offload;
         dev_compute_how[static_cast<std::size_t>(d)] =
-            "worst-case ubatch of " + std::to_string(static_cast<std::int64_t>(T)) + " tokens: " + peak_what + " peak " + mib(peak) +
-            " + inputs (hidden state, KQ mask " + (fa ? "f16" : "f32") + ") " + mib(inputs) +
-            (pipeline ? " x 4 pipeline copies" : "") + (offload > 0 ? " + op-offload weight copy " + mib(offload) : "");
+            "worst-case ubatch of " + std::to_string(static_cast<std::int64_t>(T)) + " tokens: " + peak_what + " peak " + mib_text(peak) +
+            " + inputs (hidden state, KQ mask " + (fa ? "f16" : "f32") + ") " + mib_text(inputs) +
+            (pipeline ? " x 4 pipeline copies" : "") + (offload > 0 ? " + op-offload weight copy " + mib_text(offload) : "");
     }
 
     // Recent builds default to -fa auto, which turns flash attention on wherever the GPU supports it.
     if (!fa && n_ctx_seq * static_cast<std::int64_t>(T) * a.num_heads * 4 > static_cast<std::int64_t>(256 * kMiB))
         e.warnings.push_back("without flash attention the KQ scores take " +
-                             mib(static_cast<double>(n_ctx_seq) * T * H * f32) +
+                             mib_text(static_cast<double>(n_ctx_seq) * T * H * f32) +
                              " of compute buffer; llama.cpp's default -fa auto turns flash attention on for CUDA GPUs");
 
     // llama-cli, llama-perplexity and library users (llama-cpp-python, LLamaSharp) keep the default
@@ -278,7 +274,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
         const double full = E * T * f32 + (E + V) * T * f32;
         if (full > output_phase + 1.0 * kMiB)
             e.warnings.push_back("llama-cli and library bindings reserve logits for all " + std::to_string(static_cast<std::int64_t>(T)) +
-                                 " ubatch tokens: up to " + mib(full - output_phase) + " more compute buffer on the output GPU");
+                                 " ubatch tokens: up to " + mib_text(full - output_phase) + " more compute buffer on the output GPU");
     }
 
     // ---- assemble ---------------------------------------------------------------------------------
@@ -290,12 +286,12 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
         GpuLoad& g = e.gpus[i];
         const double model = dev_model[i] + (d == 0 ? extra_bytes : 0.0);
         g.weights = {bytes_from(model), std::to_string(dev_layers[i]) + " layers" + (out_dev == d ? " + output layer" : "") +
-                                             (d == 0 && extra_bytes > 0 ? " + mmproj " + mib(extra_bytes) : "") + " = " + mib(model)};
+                                             (d == 0 && extra_bytes > 0 ? " + mmproj " + mib_text(extra_bytes) : "") + " = " + mib_text(model)};
         g.kv_cache = {bytes_from(dev_kv[i]), std::to_string(dev_layers[i]) + " layers x " +
                                                   (iswa ? std::to_string(n_ctx_seq) + " (SWA " + std::to_string(swa_cells) + ")" : std::to_string(n_ctx_seq)) +
                                                   " cells" + (n_stream > 1 ? " x " + std::to_string(n_stream) + " sequences" : "") + " x " +
                                                   (mla ? "K " + std::to_string(k_width) : "(K " + std::to_string(k_width) + " + V " + std::to_string(v_width) + ")") +
-                                                  " " + cache_name + " = " + mib(dev_kv[i])};
+                                                  " " + cache_name + " = " + mib_text(dev_kv[i])};
         g.activation = {bytes_from(dev_compute[i]), dev_compute_how[i]};
         g.overhead = {bytes_from(ctx_bytes), "CUDA context and cuBLAS/pool with lazy module loading (~130 MiB measured)"};
         g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
@@ -317,12 +313,12 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
     // CUDA0 figures, as llama.cpp prints them ("CUDA0 model buffer size = ...")
     // (the mmproj of a vision model is a separate buffer: counted in the GPU's weights, not here)
     e.model_buffer = Figure{bytes_from(dev_model[0]), "CUDA0 model buffer: " + std::to_string(dev_layers[0]) + " layers" +
-                                                          (out_dev == 0 ? " + output layer" : "") + " = " + mib(dev_model[0])};
+                                                          (out_dev == 0 ? " + output layer" : "") + " = " + mib_text(dev_model[0])};
     e.kv_buffer = Figure{e.gpus[0].kv_cache.bytes, "CUDA0 KV buffer: " + e.gpus[0].kv_cache.how};
     e.compute_buffer = Figure{e.gpus[0].activation.bytes, "CUDA0 compute buffer: " + e.gpus[0].activation.how};
     e.cpu = {bytes_from(cpu_model + cpu_kv),
-             "host: token embedding " + mib(embd_bytes) + (cpu_model - embd_bytes > 0.5 ? " + CPU layers " + mib(cpu_model - embd_bytes) : "") +
-                 (cpu_kv > 0 ? " + their KV " + mib(cpu_kv) : "")};
+             "host: token embedding " + mib_text(embd_bytes) + (cpu_model - embd_bytes > 0.5 ? " + CPU layers " + mib_text(cpu_model - embd_bytes) : "") +
+                 (cpu_kv > 0 ? " + their KV " + mib_text(cpu_kv) : "")};
 
     e.gpu_memory_bytes = r.gpu.memory_bytes;
     e.fits = e.per_gpu.total_bytes <= r.gpu.memory_bytes;

@@ -22,16 +22,12 @@
 
 #include "../kv_cache.h"
 #include "tensor_parallel.h"
+#include "../text.h"
 
 namespace vramcalc {
 
 namespace {
 
-std::string gib(double bytes) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / kGiB);
-    return buf;
-}
 std::string num(double v, int decimals = 3) {
     char buf[48];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -156,21 +152,21 @@ Estimate estimate_sglang(const ResolvedScenario& r) {
         const StageResult& x = res[i];
         GpuLoad g;
         g.weights.bytes = bytes_from(x.weights);
-        g.weights.how = "\"Load weight end ... mem usage\": " + x.w.how + " + ~" + gib(kLoadSlackGiB * kGiB) + " allocator slack";
+        g.weights.how = "\"Load weight end ... mem usage\": " + x.w.how + " + ~" + gib_text(kLoadSlackGiB * kGiB) + " allocator slack";
         const double kv = static_cast<double>(min_tokens) * x.cell;
         g.kv_cache.bytes = bytes_from(kv);
-        g.kv_cache.how = frac_how + "; free at start " + gib(total_at_start) + " x " + num(f) + " - weights " + gib(x.weights) +
-                         " = " + gib(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
+        g.kv_cache.how = frac_how + "; free at start " + gib_text(total_at_start) + " x " + num(f) + " - weights " + gib_text(x.weights) +
+                         " = " + gib_text(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
                          std::to_string(x.st.num_layers) + " layers" + (a.is_mla() ? ", MLA latent" : "") + ") = " +
-                         std::to_string(min_tokens) + " tokens = " + gib(kv) + " (K and V halves)";
+                         std::to_string(min_tokens) + " tokens = " + gib_text(kv) + " (K and V halves)";
         g.activation.bytes = bytes_from(act);
-        g.activation.how = "prefill chunk of " + std::to_string(ms.chunked_prefill_size) + " tokens (MLP + hidden buffers " + gib(forward) +
-                           ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib(logits) +
-                           ", within SGLang's " + gib(reserved_act) + " reservation (max(chunked_prefill_size, 2048) x 1.5 MiB)";
+        g.activation.how = "prefill chunk of " + std::to_string(ms.chunked_prefill_size) + " tokens (MLP + hidden buffers " + gib_text(forward) +
+                           ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib_text(logits) +
+                           ", within SGLang's " + gib_text(reserved_act) + " reservation (max(chunked_prefill_size, 2048) x 1.5 MiB)";
         const double overhead = 512.0 * kMiB + graphs + init_bytes;
         g.overhead.bytes = bytes_from(overhead);
         g.overhead.how = "512 MiB attention metadata + CUDA graphs " + std::to_string(ms.cuda_graph_max_bs) +
-                         " x 2 MiB + CUDA context" + std::string(tp > 1 ? " and NCCL" : "") + " ~" + gib(init_bytes) + " (SGLang's reserved terms)";
+                         " x 2 MiB + CUDA context" + std::string(tp > 1 ? " and NCCL" : "") + " ~" + gib_text(init_bytes) + " (SGLang's reserved terms)";
         g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
         g.role = "PP stage " + std::to_string(i);
         if (x.weights > worst_w) {

@@ -2,16 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include "../text.h"
 
 namespace vramcalc {
 
 namespace {
 
-std::string fmt_gib(double bytes) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / kGiB);
-    return buf;
-}
 
 bool in_stage(std::int64_t layer, const PpStage& s) {
     return layer >= s.first_layer && layer < s.first_layer + s.num_layers;
@@ -154,9 +150,9 @@ RankWeights rank_weight_bytes(const Architecture& arch, const WeightFormat& form
         how += " (" + std::to_string(stage.first_layer) + "-" + std::to_string(stage.first_layer + stage.num_layers - 1) + ")";
     how += " in " + format.id;
     if (tp > 1) how += ", split over tp " + std::to_string(tp);
-    if (embed > 0) how += "; embedding/lm_head " + fmt_gib(embed) + " (vocab padded to 64)";
-    if (extra > 0) how += "; rotary cache" + std::string(arch.is_mla() ? " + MLA W_UK/W_UV" : "") + " " + fmt_gib(extra);
-    how += " = " + fmt_gib(total + extra);
+    if (embed > 0) how += "; embedding/lm_head " + gib_text(embed) + " (vocab padded to 64)";
+    if (extra > 0) how += "; rotary cache" + std::string(arch.is_mla() ? " + MLA W_UK/W_UV" : "") + " " + gib_text(extra);
+    how += " = " + gib_text(total + extra);
     out.how = how;
     return out;
 }

@@ -41,6 +41,7 @@
 
 #include "../kv_cache.h"
 #include "../tensors.h"
+#include "../text.h"
 
 namespace vramcalc {
 
@@ -51,16 +52,6 @@ constexpr double kCudaContextGiB = 0.45;
 // The caching allocator keeps freed blocks reserved; nvidia-smi sees reserved, not allocated.
 constexpr double kAllocatorSlack = 0.05;
 
-std::string gib(double bytes) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / kGiB);
-    return buf;
-}
-std::string mib(double bytes) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f MiB", bytes / kMiB);
-    return buf;
-}
 std::string num(std::int64_t v) { return std::to_string(v); }
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -273,9 +264,9 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
         }
     }
     if (offloaded > 0) {
-        e.cpu = {bytes_from(offloaded), gib(offloaded) + " of decoder layers that did not fit: accelerate keeps them in CPU RAM "
+        e.cpu = {bytes_from(offloaded), gib_text(offloaded) + " of decoder layers that did not fit: accelerate keeps them in CPU RAM "
                                         "and copies each to GPU 0 for every forward (slow)"};
-        e.warnings.push_back("weights exceed the GPUs: accelerate offloads " + gib(offloaded) +
+        e.warnings.push_back("weights exceed the GPUs: accelerate offloads " + gib_text(offloaded) +
                              " to CPU RAM; generation will be very slow");
     }
 
@@ -303,7 +294,7 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
     const double dequant = is_quantized_kernel(r.weights) ? largest_matrix * 2.0 : 0.0;
     if (dequant > 0) {
         layer_act += dequant;
-        layer_act_how += " + dequantized matrix " + mib(dequant);
+        layer_act_how += " + dequantized matrix " + mib_text(dequant, 0);
     }
     if (reg.autoawq_fused) {
         // QuantAttentionFused.forward at prefill: `scores = F.softmax(scores.float(), dim=-1).type_as(xq)`
@@ -354,7 +345,7 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
             if (gets_copy) { pre = std::max(pre, logits_fp32); }
             const double fuse = dev.size() > 1 ? qkv_bytes * d.weights / weights_total : qkv_bytes;
             act = std::max(pre, fuse);
-            act_how = fuse >= pre ? "fused QKV weights made beside q/k/v at load (" + gib(fuse) + ")" : "prefill: " + pre_how;
+            act_how = fuse >= pre ? "fused QKV weights made beside q/k/v at load (" + gib_text(fuse) + ")" : "prefill: " + pre_how;
         } else {
             // Prefill: the cache holds the prompt; the layer's MLP or the logits are the largest transient.
             double pre_t = has_layers ? layer_act : 0.0;
@@ -373,19 +364,19 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
             std::string end_how;
             if (reg.legacy_cache) {
                 end_t = kv_at(n_end);
-                end_how = "old tuple cache alive while the step builds the new one (" + gib(end_t) + ")";
+                end_how = "old tuple cache alive while the step builds the new one (" + gib_text(end_t) + ")";
                 if (gqa) {
                     const double rep = B * n_end * heads * head_dim * 2.0 * act_bytes;
                     end_t += rep;
-                    end_how += " + repeat_kv of one layer " + mib(rep);
+                    end_how += " + repeat_kv of one layer " + mib_text(rep, 0);
                 }
             } else {
                 end_t = B * n_end * d.kv_layer_max / 2.0;  // torch.cat: one layer's K grown beside the old one
-                end_how = "torch.cat of one layer's K " + mib(end_t);
+                end_how = "torch.cat of one layer's K " + mib_text(end_t, 0);
             }
             if (gets_logits) {
                 end_t += decode_logits;
-                end_how += " + decode logits " + mib(decode_logits);
+                end_how += " + decode logits " + mib_text(decode_logits, 0);
             }
             const double end_peak = kv_cache + end_t;
             const double peak = std::max({prefill, step1, end_peak});
@@ -400,13 +391,13 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
         }
         if (i == 0 && offloaded > 0) {
             act += offloaded_layer_max;
-            act_how += " + one offloaded layer streamed in " + gib(offloaded_layer_max);
+            act_how += " + one offloaded layer streamed in " + gib_text(offloaded_layer_max);
         }
 
         GpuLoad g;
-        std::string w_how = gib(d.weights) + ": " + (d.num_layers > 0 ? "layers " + num(d.first_layer) + "-" + num(d.first_layer + d.num_layers - 1) : std::string("no layers")) +
+        std::string w_how = gib_text(d.weights) + ": " + (d.num_layers > 0 ? "layers " + num(d.first_layer) + "-" + num(d.first_layer + d.num_layers - 1) : std::string("no layers")) +
                             (d.first ? " + embeddings" : "") + (d.last ? " + lm_head" : "") + " in " + r.weights.id;
-        if (d.rope_bytes > 0) w_how += " + rotary cos/sin caches " + gib(d.rope_bytes) + " (per layer, " + num(a.max_context) + " positions)";
+        if (d.rope_bytes > 0) w_how += " + rotary cos/sin caches " + gib_text(d.rope_bytes) + " (per layer, " + num(a.max_context) + " positions)";
         g.weights = {bytes_from(weights), w_how};
         const double kv_tokens = reg.autoawq_fused ? n_static : n_end;
         g.kv_cache = {bytes_from(kv_cache),
@@ -416,7 +407,7 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
         g.activation = {bytes_from(act), act_how};
         const double allocated = weights + kv_cache + act;
         const double overhead = kCudaContextGiB * kGiB + kAllocatorSlack * allocated;
-        g.overhead = {bytes_from(overhead), "CUDA context ~" + gib(kCudaContextGiB * kGiB) + " + caching-allocator slack 5% (not in max_memory_allocated)"};
+        g.overhead = {bytes_from(overhead), "CUDA context ~" + gib_text(kCudaContextGiB * kGiB) + " + caching-allocator slack 5% (not in max_memory_allocated)"};
         g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
         g.role = "GPU " + std::to_string(i) + (dev.size() > 1 ? " of device_map=\"auto\"" : "") + ": " +
                  (d.num_layers > 0 ? "layers " + num(d.first_layer) + "-" + num(d.first_layer + d.num_layers - 1) : std::string("no layers"));
@@ -450,7 +441,7 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
         e.warnings.push_back("transformers' device_map=\"auto\" splits layers across GPUs (one GPU works at a time); tp is ignored");
     if (reg.full_prompt_logits && !reg.autoawq_fused && T >= 1024)
         e.warnings.push_back("this transformers release computes fp32 logits for all " + num(in_tokens) +
-                             " prompt tokens (" + gib(logits_prefill) + "); 4.45+ keeps only the last one");
+                             " prompt tokens (" + gib_text(logits_prefill) + "); 4.45+ keeps only the last one");
     return e;
 }
 

@@ -25,6 +25,7 @@
 
 #include "../kv_cache.h"
 #include "tensor_parallel.h"
+#include "../text.h"
 
 namespace vramcalc {
 
@@ -32,11 +33,6 @@ namespace {
 
 constexpr std::int64_t kBlockSize = 16;  // CacheConfig.block_size default on CUDA
 
-std::string gib(double bytes) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / kGiB);
-    return buf;
-}
 std::string num(double v, int decimals = 2) {
     char buf[48];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -299,12 +295,12 @@ ActivationParts activation_peak(const Architecture& a, const PpStage& st, int tp
     if (p.sampler >= p.forward)
         how = "sampler dry run: " + std::to_string(std::min(seqs, tokens)) + " seqs x " + std::to_string(a.vocab_size) +
               " vocab logits (" + num(act_bytes, 0) + " B kept + 3.25 x fp32 working set) + hidden states of " +
-              std::to_string(tokens) + " tokens = " + gib(p.sampler);
+              std::to_string(tokens) + " tokens = " + gib_text(p.sampler);
     else
         how = "forward of " + std::to_string(tokens) + " tokens (max_num_batched_tokens): MLP " +
-              std::to_string(static_cast<std::int64_t>(w_rank)) + " wide per rank + 4.25 x hidden = " + gib(p.forward);
-    if (p.moe_workspace > 0) how += " + fused-MoE workspace " + gib(p.moe_workspace);
-    if (p.pp_buffers > 0) how += " + PP hidden/residual buffers " + gib(p.pp_buffers);
+              std::to_string(static_cast<std::int64_t>(w_rank)) + " wide per rank + 4.25 x hidden = " + gib_text(p.forward);
+    if (p.moe_workspace > 0) how += " + fused-MoE workspace " + gib_text(p.moe_workspace);
+    if (p.pp_buffers > 0) how += " + PP hidden/residual buffers " + gib_text(p.pp_buffers);
     p.how = how;
     return p;
 }
@@ -392,7 +388,7 @@ Estimate estimate_vllm(const ResolvedScenario& r) {
     if (s.gpus % world != 0)
         e.warnings.push_back(std::to_string(s.gpus) + " GPUs is not a multiple of tp x pp = " + std::to_string(world) +
                              ": the extra GPUs are left idle");
-    const std::string budget_how = "gpu_memory_utilization " + num(util) + " x " + gib(mem) + " = " + gib(requested);
+    const std::string budget_how = "gpu_memory_utilization " + num(util) + " x " + gib_text(mem) + " = " + gib_text(requested);
     std::size_t worst = 0;
     double worst_non_kv = -1;
     bool any_short = false;
@@ -402,23 +398,23 @@ Estimate estimate_vllm(const ResolvedScenario& r) {
         GpuLoad g;
         g.weights.bytes = bytes_from(x.weights_gpu);
         g.weights.how = "\"Model loading took\": " + x.w.how +
-                        (x.offloaded > 0 ? " minus " + gib(x.offloaded) + " --cpu-offload-gb" : "");
+                        (x.offloaded > 0 ? " minus " + gib_text(x.offloaded) + " --cpu-offload-gb" : "");
         const double kv_alloc = static_cast<double>(min_blocks) * x.kv.bytes_per_block;
         g.kv_cache.bytes = bytes_from(kv_alloc);
-        g.kv_cache.how = budget_how + "; minus weights " + gib(x.weights_gpu) + ", activations " + gib(x.act.total) +
-                         ", non-torch " + gib(x.non_torch) + " -> " + gib(std::max(0.0, x.avail)) + " available; " +
+        g.kv_cache.how = budget_how + "; minus weights " + gib_text(x.weights_gpu) + ", activations " + gib_text(x.act.total) +
+                         ", non-torch " + gib_text(x.non_torch) + " -> " + gib_text(std::max(0.0, x.avail)) + " available; " +
                          std::to_string(min_blocks) + " blocks x " + num(x.kv.group_size, 0) + " layers' pages of " +
                          num(x.kv.group_size > 0 ? x.kv.bytes_per_block / x.kv.group_size / kKiB : 0, 0) + " KiB (" +
                          std::to_string(min_block_size) + " tokens" +
-                         (n_groups > 1 ? ", " + std::to_string(n_groups) + " KV cache groups" : "") + ") = " + gib(kv_alloc);
+                         (n_groups > 1 ? ", " + std::to_string(n_groups) + " KV cache groups" : "") + ") = " + gib_text(kv_alloc);
         g.activation.bytes = bytes_from(x.act.total);
         g.activation.how = "profile_run torch peak: " + x.act.how;
         const double overhead = x.non_torch + x.graphs + kCudaContextGiB * kGiB;
         g.overhead.bytes = bytes_from(overhead);
-        g.overhead.how = "non-torch during profiling " + gib(x.non_torch) + " (cuBLAS, kernels" +
-                         std::string(tp > 1 ? ", NCCL buffers" : "") + ") + CUDA graphs " + gib(x.graphs) +
+        g.overhead.how = "non-torch during profiling " + gib_text(x.non_torch) + " (cuBLAS, kernels" +
+                         std::string(tp > 1 ? ", NCCL buffers" : "") + ") + CUDA graphs " + gib_text(x.graphs) +
                          (s.enforce_eager ? " (enforce_eager)" : " (captured after the KV cache, outside the budget)") +
-                         " + CUDA context ~" + gib(kCudaContextGiB * kGiB);
+                         " + CUDA context ~" + gib_text(kCudaContextGiB * kGiB);
         g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
         g.role = "PP stage " + std::to_string(i) + ", layers " + std::to_string(x.st.first_layer) + "-" +
                  std::to_string(x.st.first_layer + x.st.num_layers - 1) + (tp > 1 ? ", each of " + std::to_string(tp) + " TP ranks" : "");
@@ -451,8 +447,8 @@ Estimate estimate_vllm(const ResolvedScenario& r) {
 
     const StageResult& wx = res[worst];
     e.startup_peak.bytes = bytes_from(kCudaContextGiB * kGiB + wx.weights_gpu + wx.act.total + wx.non_torch);
-    e.startup_peak.how = "during profile_run: CUDA context ~" + gib(kCudaContextGiB * kGiB) + " + weights " +
-                         gib(wx.weights_gpu) + " + activation peak " + gib(wx.act.total) + " + non-torch " + gib(wx.non_torch) +
+    e.startup_peak.how = "during profile_run: CUDA context ~" + gib_text(kCudaContextGiB * kGiB) + " + weights " +
+                         gib_text(wx.weights_gpu) + " + activation peak " + gib_text(wx.act.total) + " + non-torch " + gib_text(wx.non_torch) +
                          " (the KV cache and CUDA graphs come afterwards)";
     if (s.cpu_offload_gib > 0) {
         double off = 0;
@@ -466,7 +462,7 @@ Estimate estimate_vllm(const ResolvedScenario& r) {
     std::string fail;
     if (any_short || min_blocks <= 0) {
         fail = "no memory left for the KV cache: weights + activations + non-torch exceed gpu_memory_utilization " + num(util) +
-               " x " + gib(mem) + " (vLLM: \"No available memory for the cache blocks\")";
+               " x " + gib_text(mem) + " (vLLM: \"No available memory for the cache blocks\")";
     } else {
         for (const auto& x : res) {
             const double need = static_cast<double>(blocks_req) * x.kv.bytes_per_block;
@@ -480,8 +476,8 @@ Estimate estimate_vllm(const ResolvedScenario& r) {
                     if (static_cast<double>(b) * x.kv.bytes_per_block <= x.avail) lo = mid;
                     else hi = mid - 1;
                 }
-                fail = "max_model_len " + std::to_string(max_len) + " needs " + gib(need) + " of KV cache per GPU, more than the " +
-                       gib(x.avail) + " available (vLLM refuses to start; the longest that fits is about " +
+                fail = "max_model_len " + std::to_string(max_len) + " needs " + gib_text(need) + " of KV cache per GPU, more than the " +
+                       gib_text(x.avail) + " available (vLLM refuses to start; the longest that fits is about " +
                        std::to_string(lo) + " tokens)";
                 break;
             }
