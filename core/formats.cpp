@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/embedded.h"
-#include "engines/gguf.h"
+#include "gguf.h"
 
 namespace vramcalc {
 

@@ -19,7 +19,7 @@
 
 #include "../tensors.h"
 #include "engines.h"
-#include "gguf.h"
+#include "../gguf.h"
 #include "../text.h"
 
 namespace vramcalc {

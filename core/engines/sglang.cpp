@@ -21,7 +21,7 @@
 #include <string>
 
 #include "../kv_cache.h"
-#include "tensor_parallel.h"
+#include "../tensor_parallel.h"
 #include "../text.h"
 
 namespace vramcalc {

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "../kv_cache.h"
-#include "tensor_parallel.h"
+#include "../tensor_parallel.h"
 #include "../text.h"
 
 namespace vramcalc {

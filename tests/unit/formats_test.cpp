@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/engines/gguf.h"
+#include "core/gguf.h"
 #include "core/formats.h"
 #include "core/tensors.h"
 

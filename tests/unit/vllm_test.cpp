@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/engines/engines.h"
-#include "core/engines/tensor_parallel.h"
+#include "core/tensor_parallel.h"
 #include "core/formats.h"
 #include "core/kv_cache.h"
 

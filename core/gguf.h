@@ -7,9 +7,9 @@
 #include <optional>
 #include <string_view>
 
-#include "../architecture.h"
-#include "../tensors.h"
-#include "../units.h"
+#include "architecture.h"
+#include "tensors.h"
+#include "units.h"
 
 namespace vramcalc {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include "../text.h"
+#include "text.h"
 
 namespace vramcalc {
 

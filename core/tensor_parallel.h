@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "../architecture.h"
-#include "../formats.h"
-#include "../tensors.h"
-#include "../units.h"
+#include "architecture.h"
+#include "formats.h"
+#include "tensors.h"
+#include "units.h"
 
 namespace vramcalc {
 
