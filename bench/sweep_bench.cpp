@@ -14,18 +14,17 @@ int main(int argc, char** argv) {
     using namespace vramcalc;
     using clock = std::chrono::steady_clock;
     const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
-    const Engine engines[] = {Engine::Vllm, Engine::LlamaCpp, Engine::Transformers, Engine::Sglang};
 
     long evaluations = 0, answered = 0;
     double best_ms = 1e300;
     for (int r = 0; r < repeats; ++r) {
         const auto t0 = clock::now();
-        for (const Engine engine : engines)
+        for (const EngineProfile* engine : engine_profiles())
             for (const auto& model : model_catalog())
-                for (const auto& format : formats_by_quality(engine)) {
+                for (const auto& format : engine->formats_by_quality) {
                     Scenario s;
                     s.model = model.id;
-                    s.engine = engine;
+                    s.engine = engine->id;
                     s.weights = format;
                     s.gpu = "h100-sxm";
                     Estimate e = estimate(s);

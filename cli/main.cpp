@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     if (o.command == "models") return cli::print_models(o.json), 0;
     if (o.command == "gpus") return cli::print_gpus(o.json), 0;
     if (o.command == "formats") return cli::print_formats(o.json), 0;
+    if (o.command == "engines") return cli::print_engines(o.json), 0;
 
     if (o.command == "link") {
         std::string err;

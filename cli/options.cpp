@@ -6,24 +6,46 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/engine_profile.h"
+#include "core/knobs.h"
 #include "core/scenario_json.h"
 #include "core/share_link.h"
 
 namespace vramcalc::cli {
 
-const char* usage() {
-    return "usage:\n"
-           "  vramcalc estimate [--model ID | --config PATH] [--weights FMT] [--kv-dtype FMT]\n"
-           "      [--engine vllm|llamacpp|transformers|sglang|simple] [--context N] [--batch N]\n"
-           "      [--input-tokens N] [--output-tokens N] [--gpu ID | --gpu-memory-gib X] [--gpus N] [--nodes N]\n"
-           "      [--tp N] [--pp N] [--gpu-mem-util F] [--max-batched-tokens N] [--cpu-offload-gib X]\n"
-           "      [--gpu-layers N] [--ubatch N] [--n-batch N] [--flash-attn] [--parallel N] [--enforce-eager]\n"
-           "      [--json] [--explain]\n"
-           "      [--engine-version V] [--link FRAGMENT] [--export md|csv|json]\n"
-           "  vramcalc estimate --scenario FILE.json   (the same options as one JSON object, _ for -)\n"
-           "  vramcalc matrix [estimate options] [--models ID,ID,...] [--formats FMT,FMT,...] [--export md|csv|json]\n"
-           "  vramcalc link [estimate options]         (prints the share-link fragment of the scenario)\n"
-           "  vramcalc models | gpus | formats [--json]\n";
+namespace {
+
+// "--gpu-mem-util" for the knob "gpu_mem_util".
+std::string knob_flag(const Knob& k) {
+    std::string flag = std::string("--") + k.id;
+    for (char& c : flag) if (c == '_') c = '-';
+    return flag;
+}
+
+}  // namespace
+
+const std::string& usage() {
+    static const std::string text = [] {
+        std::string engines;
+        for (const EngineProfile* p : engine_profiles()) engines += (engines.empty() ? "" : "|") + std::string(p->id);
+        std::string knobs;
+        for (const Knob& k : engine_knobs())
+            knobs += " [" + knob_flag(k) + (k.kind == KnobKind::Flag ? "]" : k.kind == KnobKind::Integer ? " N]" : " X]");
+        std::string out = "usage:\n"
+            "  vramcalc estimate [--model ID | --config PATH] [--weights FMT] [--kv-dtype FMT]\n"
+            "      [--engine " + engines + "] [--engine-version V] [--context N] [--batch N]\n"
+            "      [--input-tokens N] [--output-tokens N] [--gpu ID | --gpu-memory-gib X] [--gpus N] [--nodes N]\n"
+            "      [--tp N] [--pp N]\n"
+            "     " + knobs + "\n"
+            "      [--json] [--explain] [--link FRAGMENT] [--export md|csv|json]\n"
+            "  vramcalc estimate --scenario FILE.json   (the same options as one JSON object, _ for -)\n"
+            "  vramcalc matrix [estimate options] [--models ID,ID,...] [--formats FMT,FMT,...] [--export md|csv|json]\n"
+            "  vramcalc link [estimate options]         (prints the share-link fragment of the scenario)\n"
+            "  vramcalc engines [--json]                 (each engine's releases, knobs and accepted versions)\n"
+            "  vramcalc models | gpus | formats [--json]\n";
+        return out;
+    }();
+    return text;
 }
 
 namespace {
@@ -43,13 +65,21 @@ const char* scenario_key(const std::string& flag) {
         {"--model", "model"}, {"--weights", "weights"}, {"--kv-dtype", "kv_dtype"}, {"--engine", "engine"},
         {"--context", "context"}, {"--batch", "batch"}, {"--input-tokens", "input_tokens"},
         {"--output-tokens", "output_tokens"}, {"--gpu", "gpu"}, {"--gpu-memory-gib", "gpu_memory_gib"},
-        {"--gpus", "gpus"}, {"--nodes", "nodes"}, {"--tp", "tp"}, {"--pp", "pp"}, {"--gpu-mem-util", "gpu_mem_util"},
-        {"--max-batched-tokens", "max_batched_tokens"}, {"--cpu-offload-gib", "cpu_offload_gib"},
-        {"--gpu-layers", "gpu_layers"}, {"--ubatch", "ubatch"}, {"--n-batch", "n_batch"}, {"--parallel", "parallel"},
+        {"--gpus", "gpus"}, {"--nodes", "nodes"}, {"--tp", "tp"}, {"--pp", "pp"},
         {"--params", "custom_params"}, {"--name", "custom_name"}, {"--engine-version", "engine_version"},
     };
     for (const auto& [f, k] : kMap)
         if (flag == f) return k;
+    // Engine knobs that take a value: "--" + the knob id with '-' for '_' (core/knobs.cpp).
+    for (const Knob& k : engine_knobs())
+        if (k.kind != KnobKind::Flag && flag == knob_flag(k)) return k.id;
+    return nullptr;
+}
+
+// Engine knobs that are on/off: the flag alone turns them on.
+const Knob* flag_knob(const std::string& flag) {
+    for (const Knob& k : engine_knobs())
+        if (k.kind == KnobKind::Flag && flag == knob_flag(k)) return &k;
     return nullptr;
 }
 
@@ -69,8 +99,8 @@ Options parse_options(const std::vector<std::string>& args) {
         return o;
     }
     const bool takes_scenario = o.command == "estimate" || o.command == "matrix" || o.command == "link";
-    if (!takes_scenario && o.command != "models" && o.command != "gpus" && o.command != "formats") {
-        o.error = "unknown command '" + o.command + "' (estimate, matrix, link, models, gpus, formats)";
+    if (!takes_scenario && o.command != "models" && o.command != "gpus" && o.command != "formats" && o.command != "engines") {
+        o.error = "unknown command '" + o.command + "' (estimate, matrix, link, engines, models, gpus, formats)";
         return o;
     }
     std::string link;
@@ -96,8 +126,10 @@ Options parse_options(const std::vector<std::string>& args) {
         };
         if (flag == "--json") o.json = true;
         else if (flag == "--explain") o.explain = true;
-        else if (flag == "--flash-attn") fields["flash_attn"] = true;
-        else if (flag == "--enforce-eager") fields["enforce_eager"] = true;
+        else if (const Knob* k = takes_scenario ? flag_knob(flag) : nullptr) {
+            if (has_inline) fields[k->id] = value;  // --flash-attn=false
+            else fields[k->id] = true;
+        }
         else if (!takes_scenario) {
             o.error = flag + ": unknown option for '" + o.command + "'";
             return o;

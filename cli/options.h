@@ -8,7 +8,7 @@
 namespace vramcalc::cli {
 
 struct Options {
-    std::string command;         // "estimate", "matrix", "link", "models", "gpus", "formats", "help"
+    std::string command;         // "estimate", "matrix", "link", "engines", "models", "gpus", "formats", "help"
     Scenario scenario;
     std::string export_format;   // "md", "csv", "json" (estimate, matrix); "" = the plain report
     std::vector<std::string> matrix_models;   // matrix: model ids ("" = the chosen model's family)
@@ -20,6 +20,6 @@ struct Options {
 
 Options parse_options(const std::vector<std::string>& args);
 
-const char* usage();
+const std::string& usage();
 
 }  // namespace vramcalc::cli

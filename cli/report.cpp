@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/catalog.h"
+#include "core/engine_profile_json.h"
 #include "core/export.h"
 #include "core/fit_matrix.h"
 #include "core/formats.h"
@@ -72,6 +73,20 @@ void print_formats(bool as_json) {
         std::printf("  %-16s %6s bits  %s\n", f.id.c_str(), format_fixed(f.bits_per_value, 2).c_str(), f.description.c_str());
 }
 
+void print_engines(bool as_json) {
+    if (as_json) {
+        std::cout << engine_profiles_json().dump(2) << "\n";
+        return;
+    }
+    for (const EngineProfile* p : engine_profiles()) {
+        std::printf("%s (%s): %s\n", p->id, p->name, p->blurb);
+        std::printf("  versions: %s; default: the newest, %s\n", p->version_forms, newest_release(*p).id);
+        for (const EngineRelease& r : p->releases)
+            std::printf("  %-8s %-8s %s%s%s\n", r.id, r.date, r.label, *r.changed ? "\n                    changed: " : "", r.changed);
+        for (const KnobUse& k : p->knobs) std::printf("  knob %-20s %s\n", k.knob, k.help);
+    }
+}
+
 namespace {
 
 void row(const char* label, const Figure& f, bool explain) {
@@ -82,8 +97,8 @@ void row(const char* label, const Figure& f, bool explain) {
 }  // namespace
 
 void print_estimate(const Scenario& s, const Estimate& e, bool explain) {
-    // vLLM and SGLang fill their memory fraction with KV cache: their headroom is KV cache to spare.
-    const bool fills_budget = s.engine == Engine::Vllm || s.engine == Engine::Sglang;
+    // Engines that reserve a memory fraction fill it with KV cache: their headroom is KV cache to spare.
+    const bool fills_budget = engine_profile(s.engine).reserved_fraction != nullptr;
     std::printf("%s: %s per GPU of %s (%s %s)\n", e.fits ? "FITS" : "DOES NOT FIT",
                 format_size(e.per_gpu.total_bytes, SizeUnit::GiB, 2).c_str(),
                 format_size(e.gpu_memory_bytes, SizeUnit::GiB, 2).c_str(),

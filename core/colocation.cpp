@@ -4,15 +4,6 @@
 
 namespace vramcalc {
 
-namespace {
-
-double effective_util(const Scenario& s) {
-    if (s.gpu_mem_util > 0) return s.gpu_mem_util;
-    return s.engine == Engine::Sglang ? 0.88 : 0.9;  // engine defaults (vLLM 0.9; SGLang varies by GPU size)
-}
-
-}  // namespace
-
 Colocation colocate(const std::vector<Scenario>& list) {
     Colocation c;
     if (list.empty()) {
@@ -29,16 +20,19 @@ Colocation colocate(const std::vector<Scenario>& list) {
         s.gpu_memory_gib = list.front().gpu_memory_gib;
         if (s.gpus < list.front().gpus) s.gpus = list.front().gpus;
         ColocatedDeployment d;
-        d.estimate = estimate(s);
+        std::string error;
+        const auto r = resolve(s, error);
+        d.estimate = r ? estimate(*r) : Estimate{};
+        if (!r) d.estimate.error = error;
         if (!d.estimate.ok) {
             c.error = "deployment " + std::to_string(index) + ": " + d.estimate.error;
             return c;
         }
         const Bytes mem = d.estimate.gpu_memory_bytes;
         if (c.gpu_memory_bytes == 0) c.gpu_memory_bytes = mem;
-        const std::string name = std::string(engine_name(s.engine)) + " #" + std::to_string(index);
-        if (s.engine == Engine::Vllm || s.engine == Engine::Sglang) {
-            const double util = effective_util(s);
+        const std::string name = std::string(r->engine->name) + " #" + std::to_string(index);
+        if (r->engine->reserved_fraction) {
+            const double util = r->engine->reserved_fraction(*r);
             d.reserved_bytes = bytes_from(util * static_cast<double>(mem));
             d.how = format_fixed(util, 2) + " x " + format_size(mem) + " reserved for the process";
             // vLLM's start-up check: free memory must be at least util x total.

@@ -1,5 +1,5 @@
-// The ready command for a scenario: `vllm serve ...`, `python -m sglang.launch_server ...`,
-// `llama-server ...`, or the transformers loading snippet.
+// The ready command for a scenario, as its engine profile writes it: `vllm serve ...`,
+// `python -m sglang.launch_server ...`, `llama-server ...`, or the transformers loading snippet.
 #pragma once
 #include <string>
 

@@ -8,26 +8,12 @@
 namespace vramcalc {
 
 Scenario with_sequence_context(Scenario s, std::int64_t context) {
-    context = std::max<std::int64_t>(1, context);
-    if (s.engine == Engine::LlamaCpp) {
-        // llama.cpp shares n_ctx among -np slots (llama-server: n_ctx_slot = n_ctx / n_parallel).
-        s.context = context * std::max(1, s.parallel);
-    } else if (s.engine == Engine::Transformers) {
-        // keep the generated length, grow the prompt (as solvers.cpp with_context does)
-        s.output_tokens = std::min(s.output_tokens, context);
-        if (s.input_tokens > 0 || s.output_tokens > 0) s.input_tokens = context - s.output_tokens;
-        s.context = context;
-    } else {
-        s.context = context;
-    }
-    return s;
+    return engine_profile(s.engine).workload.with_sequence_context(s, std::max<std::int64_t>(1, context));
 }
 
 namespace {
 
-std::int64_t sequence_context(const Scenario& s) {
-    return s.engine == Engine::LlamaCpp ? s.context / std::max(1, s.parallel) : s.context;
-}
+std::int64_t sequence_context(const Scenario& s) { return engine_profile(s.engine).workload.sequence_context(s); }
 
 ContextPoint point_at(const Scenario& base, std::int64_t context, bool budget_engine, Bytes* capacity) {
     ContextPoint p;
@@ -60,7 +46,7 @@ ContextSweep context_sweep(const Scenario& s, int points, std::int64_t min_conte
     const Estimate here = estimate(s);
     if (!here.ok) return out;
     out.gpu_memory_bytes = here.gpu_memory_bytes;
-    out.budget_engine = (s.engine == Engine::Vllm || s.engine == Engine::Sglang) && here.kv_cache_tokens.has_value();
+    out.budget_engine = engine_profile(s.engine).reserved_fraction != nullptr && here.kv_cache_tokens.has_value();
     const std::int64_t own = std::max<std::int64_t>(1, sequence_context(s));
 
     if (max_context <= 0) {

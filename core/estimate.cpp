@@ -1,5 +1,5 @@
-// resolve(): ids -> catalog entries, and every user-caused error as one clear message.
-// estimate(): dispatch to the engine's accounting, then the figures every engine shares.
+// resolve(): ids -> catalog entries and engine profile, and every user-caused error as one clear message.
+// estimate(): the engine profile's accounting for the chosen release, then the figures every engine shares.
 #include "estimate.h"
 
 #include <algorithm>
@@ -8,8 +8,9 @@
 
 #include "catalog.h"
 #include "config_parser.h"
-#include "engines/engines.h"
+#include "knobs.h"
 #include "kv_cache.h"
+#include "rule_of_thumb.h"
 #include "tensors.h"
 
 namespace vramcalc {
@@ -20,30 +21,6 @@ std::string join(const std::vector<std::string>& v) {
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
     return out;
-}
-
-bool is_float_format(const WeightFormat& f) { return f.id == "fp32" || f.id == "fp16" || f.id == "bf16"; }
-
-// Which engines load which checkpoints: a mismatch is a user error with a way out.
-std::string engine_format_error(Engine e, const WeightFormat& f) {
-    const bool gguf = f.kind == "gguf";
-    switch (e) {
-        case Engine::LlamaCpp:
-            if (!gguf && !is_float_format(f))
-                return "weights: llama.cpp loads GGUF files; choose a gguf-* format (e.g. gguf-q4_k_m) instead of " + f.id;
-            return "";
-        case Engine::Vllm:
-        case Engine::Sglang:
-            if (f.kind == "exl2") return "weights: EXL2 runs on ExLlamaV2/TabbyAPI, not " + std::string(engine_name(e)) + "; choose the simple engine or another format";
-            return "";
-        case Engine::Transformers:
-            if (gguf) return "weights: transformers dequantizes GGUF to 16-bit on load; choose bf16 or a transformers format (awq, gptq-int4, nf4)";
-            if (f.kind == "exl2") return "weights: EXL2 runs on ExLlamaV2/TabbyAPI, not transformers";
-            return "";
-        case Engine::Simple:
-            return "";
-    }
-    return "";
 }
 
 // Only a parameter count is known: weights are params x bits, nothing else can be said.
@@ -66,16 +43,6 @@ Estimate estimate_params_only(const ResolvedScenario& r) {
 }
 
 }  // namespace
-
-void add_load_bytes(GpuLoad& total, const std::vector<GpuLoad>& loads) {
-    for (const GpuLoad& g : loads) {
-        total.weights.bytes += g.weights.bytes;
-        total.kv_cache.bytes += g.kv_cache.bytes;
-        total.activation.bytes += g.activation.bytes;
-        total.overhead.bytes += g.overhead.bytes;
-        total.total_bytes += g.total_bytes;
-    }
-}
 
 std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     ResolvedScenario r;
@@ -125,10 +92,27 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
         return std::nullopt;
     }
     r.kv = *kf;
-    if (std::string e = engine_format_error(s.engine, r.weights); !e.empty()) {
-        error = e;
+
+    // Engine and release
+    r.engine = find_engine(s.engine);
+    if (!r.engine) {
+        error = "engine: unknown engine '" + s.engine + "' (" + engine_ids_text() + ")";
         return std::nullopt;
     }
+    sc.engine = r.engine->id;
+    const ReleaseChoice rel = choose_release(*r.engine, s.engine_version);
+    if (!rel.release) {
+        error = rel.error;
+        return std::nullopt;
+    }
+    r.release = rel.release;
+    r.release_note = rel.note;
+    r.release_older_than_known = rel.older_than_known;
+    if (r.engine->load_error)
+        if (std::string e = r.engine->load_error(r.weights, r.kv); !e.empty()) {
+            error = e;
+            return std::nullopt;
+        }
 
     // GPU
     if (s.gpu_memory_gib > 0) {
@@ -163,19 +147,17 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     }
     if (sc.context < 1 || sc.context > 100'000'000) { error = "context: between 1 and 100M tokens"; return std::nullopt; }
     if (sc.batch < 1 || sc.batch > 1'000'000) { error = "batch: between 1 and 1M sequences"; return std::nullopt; }
-    if (sc.gpu_mem_util < 0 || sc.gpu_mem_util > 1) { error = "gpu_mem_util: a fraction between 0 and 1 (e.g. 0.9)"; return std::nullopt; }
-    if (sc.ubatch < 1 || sc.n_batch < 1 || sc.parallel < 1) { error = "ubatch/n_batch/parallel: must be at least 1"; return std::nullopt; }
-    if (sc.cpu_offload_gib < 0) { error = "cpu_offload_gib: must not be negative"; return std::nullopt; }
+    if (std::string e = knob_range_error(sc); !e.empty()) { error = e; return std::nullopt; }
 
     if (!r.model.params_only) {
         const Architecture& a = r.model.arch;
-        const bool sharded_engine = s.engine == Engine::Vllm || s.engine == Engine::Sglang;
-        if (sharded_engine && a.num_heads % sc.tp != 0) {
+        const ParallelRules& par = r.engine->parallel;
+        if (par.heads_divide_tp && a.num_heads % sc.tp != 0) {
             error = "tp: tensor parallel " + std::to_string(sc.tp) + " does not divide the " + std::to_string(a.num_heads) +
-                    " attention heads of " + r.model.name + " (vLLM and SGLang require it)";
+                    " attention heads of " + r.model.name + " (" + r.engine->name + " requires it)";
             return std::nullopt;
         }
-        if (sharded_engine && sc.pp > a.num_layers) {
+        if (par.pipeline_parallel && sc.pp > a.num_layers) {
             error = "pp: pipeline parallel " + std::to_string(sc.pp) + " exceeds the " + std::to_string(a.num_layers) + " layers";
             return std::nullopt;
         }
@@ -183,18 +165,30 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     return r;
 }
 
-Estimate estimate(const ResolvedScenario& r) {
-    Estimate e;
-    if (r.model.params_only) e = estimate_params_only(r);
-    else switch (r.scenario.engine) {
-        case Engine::Vllm: e = estimate_vllm(r); break;
-        case Engine::Sglang: e = estimate_sglang(r); break;
-        case Engine::LlamaCpp: e = estimate_llamacpp(r); break;
-        case Engine::Transformers: e = estimate_transformers(r); break;
-        case Engine::Simple: e = estimate_simple(r); break;
+Estimate estimate(const ResolvedScenario& r_in) {
+    // A hand-built ResolvedScenario (tests) may leave the profile and release to the scenario's ids.
+    ResolvedScenario filled;
+    const ResolvedScenario* rp = &r_in;
+    if (!r_in.engine || !r_in.release) {
+        filled = r_in;
+        filled.engine = &engine_profile(r_in.scenario.engine);
+        if (!filled.release) filled.release = choose_release(*filled.engine, r_in.scenario.engine_version).release;
+        if (!filled.release) filled.release = &newest_release(*filled.engine);
+        rp = &filled;
     }
+    const ResolvedScenario& r = *rp;
+    const EngineProfile& profile = *r.engine;
+    const EngineRelease& release = *r.release;
+
+    Estimate e = r.model.params_only ? estimate_params_only(r) : profile.estimate(r, release);
     if (!e.ok && e.error.empty()) e.error = "the estimator could not answer this scenario";
     if (!e.ok) return e;
+
+    // Whose accounting this is: the profile's name, the release and what that release follows.
+    if (e.engine_version.empty())
+        e.engine_version = std::string(profile.name) + " " + release.id + (*release.label ? std::string(" (") + release.label + ")" : "");
+    if (!r.release_note.empty()) e.engine_version += "; " + r.release_note;
+    if (r.release_older_than_known) e.warnings.push_back("engine_version: " + r.release_note);
 
     // Figures every engine shares.
     if (!r.model.params_only) {
@@ -207,11 +201,12 @@ Estimate estimate(const ResolvedScenario& r) {
         e.active_params = r.model.params_published;
     }
     e.gpu_memory_bytes = r.gpu.memory_bytes;
-    if (r.scenario.engine != Engine::Simple) {
-        Estimate rule = estimate_simple(r);
-        e.rule_of_thumb = rule.rule_of_thumb;
-    }
-    if (r.model.params_only && r.scenario.engine != Engine::Simple)
+    e.rule_of_thumb = rule_of_thumb_estimate(r).rule_of_thumb;
+    // Knobs of other engines (kept when the page switches engine) change nothing here: say so.
+    for (const Knob& k : engine_knobs())
+        if (!uses_knob(profile, k.id) && k.get(r.scenario) != k.get(Scenario{}))
+            e.warnings.push_back(std::string(k.id) + " is not a " + profile.name + " setting: ignored");
+    if (r.model.params_only && profile.counts_kv_cache)
         e.warnings.push_back("only a parameter count is known: weights are exact, KV cache and activations are not counted");
     if (!r.model.params_only && r.model.arch.max_context > 0 && r.scenario.context > r.model.arch.max_context)
         e.warnings.push_back("context " + std::to_string(r.scenario.context) + " exceeds the model's trained maximum of " +

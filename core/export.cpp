@@ -219,7 +219,7 @@ std::string result_csv(const Scenario& s, const Estimate& e) {
     text("scenario", "model_name", n.model);
     text("scenario", "weights", s.weights);
     text("scenario", "kv_dtype", s.kv_dtype);
-    text("scenario", "engine", engine_id(s.engine));
+    text("scenario", "engine", s.engine);
     text("scenario", "gpu", s.gpu_memory_gib > 0 ? "custom" : s.gpu);
     text("scenario", "gpu_name", n.gpu);
     count("scenario", "gpus", s.gpus, "");

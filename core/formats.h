@@ -1,48 +1,19 @@
-// Weight and KV-cache formats: what a byte of each costs. The table is data (core/data/formats.json);
-// the per-tensor rules (what stays 16-bit, GGUF K-quant mixes) are in formats.cpp.
+// The weight and KV-cache format catalog (core/data/formats.json) and its spellings. What a format is
+// and what a tensor costs in it are in format_types.h (the rules are implemented in formats.cpp).
 #pragma once
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "tensors.h"
-#include "units.h"
+#include "format_types.h"
 
 namespace vramcalc {
-
-struct WeightFormat {
-    std::string id;             // "bf16", "awq", "gptq-int4", "gguf-q4_k_m", "exl2-4.65", ...
-    std::string name;           // "AWQ int4 (g128)"
-    std::string kind;           // "float", "fp8", "int", "awq", "gptq", "bnb", "gguf", "exl2", "mxfp4"
-    std::string description;    // one line for a tooltip
-    double bits_per_weight = 16.0;  // nominal, scales and zero points included, for quantized matrices
-    int group_size = 0;         // AWQ/GPTQ group (0 = none)
-    int gguf_ftype = -1;        // GgufFtype of a gguf-* format, resolved once (tensor_bytes is hot)
-};
-
-struct KvFormat {
-    std::string id;             // "auto", "fp16", "bf16", "fp8", "int8", "q8_0", "q4_0", "fp32"
-    std::string name;
-    std::string description;
-    double bits_per_value = 16.0;  // q8_0 is 8.5 (32 values + one fp16 scale), q4_0 4.5
-};
 
 // Parses a format id (case-insensitive); exl2-<bits> accepts any bits per weight in [2, 8].
 std::optional<WeightFormat> find_weight_format(std::string_view id);
 std::optional<KvFormat> find_kv_format(std::string_view id);
 const std::vector<WeightFormat>& weight_formats();
 const std::vector<KvFormat>& kv_formats();
-
-// KV bits for an "auto" KV format follow the model's dtype (fp32 checkpoints keep fp32 caches).
-double kv_bits(const KvFormat& kv, const Architecture& arch, const WeightFormat& weights);
-
-// Bytes a tensor group occupies when the checkpoint is stored/loaded in this format. Embeddings,
-// lm_head and norms stay 16-bit where the format leaves them so (AWQ, GPTQ, FP8, bitsandbytes);
-// GGUF mixes pick each tensor's type by role and layer as llama.cpp's quantizer does.
-Bytes tensor_bytes(const WeightFormat& format, const TensorGroup& tensor, const Architecture& arch);
-
-// Sum over the whole inventory.
-Bytes model_weight_bytes(const WeightFormat& format, const Architecture& arch);
 
 }  // namespace vramcalc

@@ -2,15 +2,11 @@
 // --scenario file, the page's state (getState/setState) and the share link's payload.
 #pragma once
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 
 #include "architecture.h"
 
 namespace vramcalc {
-
-enum class Engine { Vllm, LlamaCpp, Transformers, Sglang, Simple };
 
 struct Scenario {
     std::string model = "qwen2.5-7b-instruct";  // catalog id or HF id; ignored for custom models
@@ -21,7 +17,10 @@ struct Scenario {
     std::string custom_name;
     std::string weights = "bf16";               // weight format id
     std::string kv_dtype = "auto";              // KV format id
-    Engine engine = Engine::Vllm;
+    std::string engine = "vllm";                // engine profile id (core/engines/<id>.cpp): vllm, sglang, llamacpp, ...
+    // The engine release whose accounting to follow, as users type it ("0.10.1", "b4343", "4.38.2",
+    // a pasted "version: 8054 (01d8eaa28)" line); "" = the newest release the profile knows.
+    std::string engine_version;
 
     std::string gpu = "h100-sxm";               // GPU catalog id; ignored when gpu_memory_gib > 0
     double gpu_memory_gib = 0.0;                // custom memory per GPU, as the runtime reports it
@@ -45,14 +44,9 @@ struct Scenario {
     bool flash_attn = false;                    // llama.cpp -fa
     int parallel = 1;                           // llama.cpp -np
     bool enforce_eager = false;                 // vLLM: no CUDA graphs
-    // transformers: the release whose accounting to follow ("4.38.2", "AutoAWQ 0.1.6"); "" = the current
-    // one. Releases before 4.45 computed fp32 logits for every prompt token (see engines/transformers.cpp).
-    std::string engine_version;
+    // (every knob above is also a row of core/knobs.cpp, which the JSON, link and CLI readers use)
 };
 
-const char* engine_id(Engine e);                      // "vllm", "llamacpp", ...
-const char* engine_name(Engine e);                    // "vLLM", "llama.cpp", ...
-std::optional<Engine> parse_engine(std::string_view id);
 bool is_custom(const Scenario& s);
 
 }  // namespace vramcalc

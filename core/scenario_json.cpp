@@ -3,6 +3,9 @@
 #include <cmath>
 #include <optional>
 
+#include "engine_profile.h"
+#include "knobs.h"
+
 namespace vramcalc {
 
 using nlohmann::json;
@@ -20,7 +23,7 @@ json scenario_to_json(const Scenario& s) {
     j["weights"] = s.weights;
     j["kv_dtype"] = s.kv_dtype;
     if (!s.engine_version.empty()) j["engine_version"] = s.engine_version;
-    j["engine"] = engine_id(s.engine);
+    j["engine"] = s.engine;
     j["gpu"] = s.gpu;
     if (s.gpu_memory_gib > 0) j["gpu_memory_gib"] = s.gpu_memory_gib;
     j["gpus"] = s.gpus;
@@ -31,15 +34,12 @@ json scenario_to_json(const Scenario& s) {
     j["batch"] = s.batch;
     j["input_tokens"] = s.input_tokens;
     j["output_tokens"] = s.output_tokens;
-    j["gpu_mem_util"] = s.gpu_mem_util;
-    j["max_batched_tokens"] = s.max_batched_tokens;
-    j["cpu_offload_gib"] = s.cpu_offload_gib;
-    j["gpu_layers"] = s.gpu_layers;
-    j["ubatch"] = s.ubatch;
-    j["n_batch"] = s.n_batch;
-    j["flash_attn"] = s.flash_attn;
-    j["parallel"] = s.parallel;
-    j["enforce_eager"] = s.enforce_eager;
+    for (const Knob& k : engine_knobs()) {
+        const double v = k.get(s);
+        if (k.kind == KnobKind::Flag) j[k.id] = v != 0;
+        else if (k.kind == KnobKind::Integer) j[k.id] = static_cast<std::int64_t>(v);
+        else j[k.id] = v;
+    }
     return j;
 }
 
@@ -82,6 +82,7 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
         problems.push_back("scenario: expected a JSON object");
         return;
     }
+    const std::string engine_before = s.engine;
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string& key = it.key();
         const json& v = it.value();
@@ -124,10 +125,14 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
         } else if (key == "kv_dtype") {
             str(s.kv_dtype);
         } else if (key == "engine_version") {
-            str(s.engine_version);
+            // "" (or null) is the newest release the profile knows; resolve() checks the text.
+            if (v.is_string()) s.engine_version = v.get<std::string>();
+            else if (v.is_null()) s.engine_version.clear();
+            else bad("a version string such as \"0.10.1\" or \"b4343\" (empty = the newest)");
         } else if (key == "engine") {
-            auto e = v.is_string() ? parse_engine(v.get<std::string>()) : std::nullopt;
-            if (e) s.engine = *e; else bad("one of vllm, llamacpp, transformers, sglang, simple");
+            const EngineProfile* e = v.is_string() ? find_engine(v.get<std::string>()) : nullptr;
+            if (e) s.engine = e->id;
+            else bad(("one of " + engine_ids_text()).c_str());
         } else if (key == "gpu") {
             str(s.gpu);
         } else if (key == "gpu_memory_gib") {
@@ -148,28 +153,26 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
             integer(s.input_tokens, 0, 100'000'000, "a token count between 0 and 100M");
         } else if (key == "output_tokens") {
             integer(s.output_tokens, 0, 100'000'000, "a token count between 0 and 100M");
-        } else if (key == "gpu_mem_util") {
-            number(s.gpu_mem_util, 0.0, 1.0, "a fraction between 0 and 1");
-        } else if (key == "max_batched_tokens") {
-            integer(s.max_batched_tokens, 0, 100'000'000, "a token count between 0 and 100M");
-        } else if (key == "cpu_offload_gib") {
-            number(s.cpu_offload_gib, 0.0, 1e6, "GiB between 0 and 1e6");
-        } else if (key == "gpu_layers") {
-            integer(s.gpu_layers, -1, 100000, "a layer count (-1 = all)");
-        } else if (key == "ubatch") {
-            integer(s.ubatch, 1, 1'000'000, "a micro-batch between 1 and 1M");
-        } else if (key == "n_batch") {
-            integer(s.n_batch, 1, 1'000'000, "a batch between 1 and 1M");
-        } else if (key == "flash_attn") {
-            boolean(s.flash_attn);
-        } else if (key == "parallel") {
-            integer(s.parallel, 1, 65536, "a sequence count between 1 and 65536");
-        } else if (key == "enforce_eager") {
-            boolean(s.enforce_eager);
+        } else if (const Knob* k = find_knob(key)) {
+            if (k->kind == KnobKind::Flag) {
+                bool b = k->get(s) != 0;
+                boolean(b);
+                k->set(s, b ? 1.0 : 0.0);
+            } else if (k->kind == KnobKind::Integer) {
+                std::int64_t x = 0;
+                if (read_int(v, static_cast<std::int64_t>(k->min), static_cast<std::int64_t>(k->max), x)) k->set(s, static_cast<double>(x));
+                else bad(k->expected);
+            } else {
+                double x = 0;
+                if (read_double(v, k->min, k->max, x)) k->set(s, x);
+                else bad(k->expected);
+            }
         } else {
             problems.push_back(key + ": unknown field, ignored");
         }
     }
+    // A release belongs to its engine: a new engine without a version of its own starts at its newest.
+    if (s.engine != engine_before && !j.contains("engine_version")) s.engine_version.clear();
 }
 
 }  // namespace vramcalc

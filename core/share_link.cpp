@@ -5,13 +5,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <iterator>
 #include <set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "catalog.h"
 #include "config_parser.h"
 #include "formats.h"
+#include "knobs.h"
 #include "scenario_json.h"
 #include "tensors.h"
 
@@ -23,17 +26,19 @@ namespace {
 
 // ---- the key table -----------------------------------------------------------------------------
 // Short link key -> the scenario_json field it carries. The order is the order keys are written.
-enum class Kind { Model, Weights, Kv, Gpu, Name, Config, Number, Bool, Engine };
+enum class Kind { Model, Weights, Kv, Gpu, Name, Config, Number, Bool, Engine, Text };
 struct LinkKey {
     const char* key;
     const char* field;  // scenario_to_json / apply_scenario_json name
     Kind kind;
 };
-constexpr LinkKey kKeys[] = {
+// The fields every scenario has; the engine knobs (core/knobs.cpp) follow them, then kTail.
+constexpr LinkKey kHead[] = {
     {"m", "model", Kind::Model},
     {"w", "weights", Kind::Weights},
     {"kv", "kv_dtype", Kind::Kv},
     {"e", "engine", Kind::Engine},
+    {"ev", "engine_version", Kind::Text},
     {"gpu", "gpu", Kind::Gpu},
     {"mem", "gpu_memory_gib", Kind::Number},
     {"n", "gpus", Kind::Number},
@@ -44,19 +49,24 @@ constexpr LinkKey kKeys[] = {
     {"b", "batch", Kind::Number},
     {"in", "input_tokens", Kind::Number},
     {"out", "output_tokens", Kind::Number},
-    {"util", "gpu_mem_util", Kind::Number},
-    {"mbt", "max_batched_tokens", Kind::Number},
-    {"off", "cpu_offload_gib", Kind::Number},
-    {"ngl", "gpu_layers", Kind::Number},
-    {"ub", "ubatch", Kind::Number},
-    {"nb", "n_batch", Kind::Number},
-    {"fa", "flash_attn", Kind::Bool},
-    {"np", "parallel", Kind::Number},
-    {"eager", "enforce_eager", Kind::Bool},
+};
+constexpr LinkKey kTail[] = {
     {"name", "custom_name", Kind::Name},
     {"params", "custom_params", Kind::Number},
     {"cfg", "custom_config", Kind::Config},  // last: the only long value
 };
+
+// The order keys are written in: kHead, the engine knobs, kTail.
+const std::vector<LinkKey>& link_keys() {
+    static const std::vector<LinkKey> keys = [] {
+        std::vector<LinkKey> v(std::begin(kHead), std::end(kHead));
+        for (const Knob& k : engine_knobs())
+            v.push_back({k.link_key, k.id, k.kind == KnobKind::Flag ? Kind::Bool : Kind::Number});
+        v.insert(v.end(), std::begin(kTail), std::end(kTail));
+        return v;
+    }();
+    return keys;
+}
 
 constexpr std::size_t kMaxConfigChars = 1u << 20;  // a real config.json is 1-10 KB
 constexpr std::size_t kMaxNameChars = 200;
@@ -403,7 +413,7 @@ std::string encode_share_fragment(const Scenario& s) {
     const json now = scenario_to_json(s);
     const json def = scenario_to_json(Scenario{});
     std::string out = "v=" + std::to_string(kShareLinkVersion);
-    for (const LinkKey& k : kKeys) {
+    for (const LinkKey& k : link_keys()) {
         std::string value;
         if (k.kind == Kind::Config) {
             if (s.custom_config.empty()) continue;
@@ -499,7 +509,7 @@ DecodedLink decode_share_fragment(std::string_view fragment, const Scenario& bas
             }
 
             const LinkKey* k = nullptr;
-            for (const LinkKey& c : kKeys)
+            for (const LinkKey& c : link_keys())
                 if (key == c.key) k = &c;
             if (!k) {
                 ignore("unknown key");
@@ -552,7 +562,8 @@ DecodedLink decode_share_fragment(std::string_view fragment, const Scenario& bas
                 }
                 case Kind::Number:
                 case Kind::Bool:
-                case Kind::Engine: {
+                case Kind::Engine:
+                case Kind::Text: {
                     json j = json::object();
                     if (k->kind == Kind::Number) {
                         auto x = parse_number(val);
@@ -561,6 +572,8 @@ DecodedLink decode_share_fragment(std::string_view fragment, const Scenario& bas
                     } else {
                         j[k->field] = val;
                     }
+                    // ev= may come before e=: the engine key keeps the version the link names.
+                    if (k->kind == Kind::Engine) j["engine_version"] = s.engine_version;
                     std::vector<std::string> problems;
                     Scenario trial = s;
                     apply_scenario_json(j, trial, problems);

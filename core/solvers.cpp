@@ -16,32 +16,12 @@ std::string short_tokens(std::int64_t t) {
     return std::to_string(t);
 }
 
-// Concurrency is spelled differently per engine: llama.cpp shares n_ctx among -np sequences.
-Scenario with_concurrency(Scenario s, std::int64_t n) {
-    if (s.engine == Engine::LlamaCpp) {
-        const std::int64_t per_seq = std::max<std::int64_t>(1, s.context / std::max(1, s.parallel));
-        s.parallel = static_cast<int>(n);
-        s.context = per_seq * n;
-    } else {
-        s.batch = n;
-    }
-    return s;
-}
-
-Scenario with_context(Scenario s, std::int64_t ctx) {
-    if (s.engine == Engine::LlamaCpp) s.context = ctx * std::max(1, s.parallel);
-    else if (s.engine == Engine::Transformers) {
-        // keep the generated length, grow the prompt
-        s.output_tokens = std::min(s.output_tokens, ctx);
-        s.input_tokens = ctx - s.output_tokens;
-        s.context = ctx;
-    } else s.context = ctx;
-    return s;
-}
-
-std::int64_t context_per_sequence(const Scenario& s) {
-    return s.engine == Engine::LlamaCpp ? s.context / std::max(1, s.parallel) : s.context;
-}
+// Context and concurrency are spelled differently per engine (llama.cpp shares n_ctx among -np
+// sequences; transformers grows the prompt): the profile's workload map says how.
+const WorkloadMap& workload(const Scenario& s) { return engine_profile(s.engine).workload; }
+Scenario with_concurrency(const Scenario& s, std::int64_t n) { return workload(s).with_concurrency(s, n); }
+Scenario with_context(const Scenario& s, std::int64_t ctx) { return workload(s).with_sequence_context(s, ctx); }
+std::int64_t context_per_sequence(const Scenario& s) { return workload(s).sequence_context(s); }
 
 // Largest x in [lo, hi] with ok(x), given ok is monotone (true then false); lo must be ok.
 template <class F>
@@ -65,20 +45,8 @@ bool fits(const Scenario& s) {
     return e.ok && e.fits;
 }
 
-std::vector<std::string> formats_by_quality(Engine engine) {
-    switch (engine) {
-        case Engine::LlamaCpp:
-            return {"gguf-bf16", "gguf-q8_0", "gguf-q6_k", "gguf-q5_k_m", "gguf-q5_k_s", "gguf-q4_k_m", "gguf-q4_k_s",
-                    "gguf-iq4_xs", "gguf-q3_k_m", "gguf-q2_k", "gguf-iq2_m", "gguf-iq2_xxs", "gguf-iq1_m"};
-        case Engine::Transformers:
-            return {"bf16", "fp8", "bnb-int8", "gptq-int8", "awq", "gptq-int4", "nf4"};
-        case Engine::Vllm:
-        case Engine::Sglang:
-            return {"bf16", "fp8", "int8", "gptq-int8", "awq", "gptq-int4", "nf4"};
-        case Engine::Simple:
-            return {"bf16", "fp8", "int8", "int6", "awq", "int4", "gguf-q3_k_m", "gguf-q2_k"};
-    }
-    return {"bf16"};
+std::vector<std::string> formats_by_quality(std::string_view engine) {
+    return engine_profile(engine).formats_by_quality;
 }
 
 // A model known only by its parameter count has no KV cache to size: context and concurrency
@@ -88,7 +56,8 @@ static bool weights_only(const Scenario& s) { return s.custom_config.empty() && 
 std::optional<std::int64_t> largest_context(const Scenario& s) {
     if (weights_only(s)) return std::nullopt;
     auto ok = [&](std::int64_t ctx) { return fits(with_context(s, ctx)); };
-    std::int64_t lo = s.engine == Engine::Transformers ? std::max<std::int64_t>(1, s.output_tokens) : 1;
+    const WorkloadMap& w = workload(s);
+    std::int64_t lo = w.min_sequence_context ? std::max<std::int64_t>(1, w.min_sequence_context(s)) : 1;
     if (!ok(lo)) return std::nullopt;
     // Past the model's trained context the answer means nothing (and vLLM refuses it).
     std::int64_t limit = 100'000'000;
@@ -105,11 +74,9 @@ std::optional<std::int64_t> largest_concurrency(const Scenario& s) {
     if (weights_only(s)) return std::nullopt;
     auto ok = [&](std::int64_t n) { return fits(with_concurrency(s, n)); };
     if (!ok(1)) return std::nullopt;
-    if (s.engine == Engine::Vllm || s.engine == Engine::Sglang) {
-        // The engine reports it directly: KV tokens / max_model_len.
-        Estimate e = estimate(s);
-        if (e.ok && e.max_concurrency) return std::max<std::int64_t>(1, static_cast<std::int64_t>(*e.max_concurrency));
-    }
+    // Engines with a KV pool report it directly: KV tokens / max_model_len.
+    if (Estimate e = estimate(s); e.ok && e.max_concurrency)
+        return std::max<std::int64_t>(1, static_cast<std::int64_t>(*e.max_concurrency));
     std::int64_t lo = 1, hi = 2;
     while (hi < 1'000'000 && ok(hi)) { lo = hi; hi *= 2; }
     if (hi >= 1'000'000 && ok(hi)) return hi;
@@ -120,17 +87,18 @@ std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus) {
     std::string err;
     auto r = resolve(s, err);
     const std::int64_t heads = (r && !r->model.params_only) ? r->model.arch.num_heads : 0;
+    const ParallelRules& par = engine_profile(s.engine).parallel;
     for (int n = 1; n <= max_gpus; ++n) {
         Scenario t = s;
         t.gpus = n;
         t.nodes = 1;
-        if (s.engine == Engine::Vllm || s.engine == Engine::Sglang) {
+        if (par.tensor_parallel) {
             // Prefer tensor parallel within a node (<= 8); pipeline parallel for the rest.
             int tp = 1;
             for (int c = std::min(n, 8); c >= 1; --c)
-                if (n % c == 0 && (heads == 0 || heads % c == 0)) { tp = c; break; }
+                if (n % c == 0 && (heads == 0 || !par.heads_divide_tp || heads % c == 0)) { tp = c; break; }
             t.tp = tp;
-            t.pp = n / tp;
+            t.pp = par.pipeline_parallel ? n / tp : 1;
             t.nodes = (n + 7) / 8;
         } else {
             t.tp = 1;
@@ -167,11 +135,11 @@ std::vector<Suggestion> suggestions(const Scenario& s) {
         Scenario t = with_context(s, c);
         out.push_back({"context " + short_tokens(c) + " instead of " + short_tokens(context_per_sequence(s)), t});
     }
-    if (s.batch > 1 || s.parallel > 1) {
+    const EngineProfile& profile = engine_profile(s.engine);
+    if (const std::int64_t now = profile.workload.concurrency(s); now > 1) {
         if (auto n = largest_concurrency(s)) {
             Scenario t = with_concurrency(s, *n);
-            out.push_back({std::to_string(*n) + " concurrent sequences instead of " +
-                               std::to_string(s.engine == Engine::LlamaCpp ? s.parallel : s.batch), t});
+            out.push_back({std::to_string(*n) + " concurrent sequences instead of " + std::to_string(now), t});
         }
     }
     if (auto g = fewest_gpus(s); g && g->gpus != s.gpus) {
@@ -179,7 +147,8 @@ std::vector<Suggestion> suggestions(const Scenario& s) {
         if (g->tp > 1 || g->pp > 1) label += " (tp " + std::to_string(g->tp) + (g->pp > 1 ? ", pp " + std::to_string(g->pp) : "") + ")";
         out.push_back({label, *g});
     }
-    if (s.engine == Engine::LlamaCpp) {
+    // Engines that keep some layers in CPU RAM (llama.cpp -ngl): the most layers that fit on the GPUs.
+    if (uses_knob(profile, "gpu_layers")) {
         std::string err;
         if (auto r = resolve(s, err); r && !r->model.params_only) {
             const std::int64_t layers = r->model.arch.num_layers;
@@ -192,7 +161,8 @@ std::vector<Suggestion> suggestions(const Scenario& s) {
             }
         }
     }
-    if (s.engine == Engine::Vllm && base.headroom_bytes < 0) {
+    // Engines that stream part of the weights from CPU RAM (vLLM --cpu-offload-gb).
+    if (uses_knob(profile, "cpu_offload_gib") && base.headroom_bytes < 0) {
         Scenario t = s;
         const double short_gib = static_cast<double>(-base.headroom_bytes) / kGiB;
         t.cpu_offload_gib = std::ceil(short_gib + 0.5);

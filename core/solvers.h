@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "estimate.h"
@@ -13,7 +14,7 @@
 namespace vramcalc {
 
 // Weight formats an engine loads, best quality first (the order "smallest loss" walks).
-std::vector<std::string> formats_by_quality(Engine engine);
+std::vector<std::string> formats_by_quality(std::string_view engine);
 
 // Largest context (tokens per sequence) that fits at the scenario's concurrency; nullopt if even 1 does not.
 std::optional<std::int64_t> largest_context(const Scenario& s);

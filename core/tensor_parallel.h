@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "architecture.h"
-#include "formats.h"
+#include "format_types.h"
 #include "tensors.h"
 #include "units.h"
 

@@ -1,5 +1,6 @@
-// llama.cpp accounting, following llama-server of build b10644 (the newest build in the published
-// measurements) on CUDA with the default split mode "layer". Sources mirrored:
+// llama.cpp accounting of llama-server on CUDA with the default split mode "layer", by build (the
+// releases at the end of this file): the newest is b10644, the newest build in the published
+// measurements. Sources mirrored:
 //  - weights: src/llama-model.cpp load_tensors (layer -> device assignment, input layer on the CPU,
 //    output layer on the device after the last repeating layer), src/llama-quant.cpp for each
 //    tensor's GGUF type (engines/gguf.cpp);
@@ -10,16 +11,23 @@
 //    GGML_PAD(min(n_ctx_seq, n_swa + n_ubatch), 256) cells);
 //  - compute: src/llama-context.cpp sched_reserve/graph_reserve (worst-case ubatch of
 //    min(n_ctx, n_ubatch) tokens, full KV), ggml-alloc reusing memory of dead tensors, so the buffer is
-//    the largest set of intermediates alive at once (see docs/accounting/llamacpp.md).
+//    the largest set of intermediates alive at once (see docs/accounting/llamacpp.md). Two changes of
+//    May/June 2026 split the builds: PR #23861 (the reserve graph computes n_outputs = min(n_ubatch,
+//    n_outputs_max) logits rows and llama-server sets n_outputs_max to its slots; every build before
+//    reserved logits for the whole ubatch, issue #23527) and PR #23764 (the KQ mask is allocated f16
+//    when flash attention reads it; before, an f32 mask plus its f16 cast, llama-graph.cpp
+//    `self_kq_mask_cnv = cparams.flash_attn ? ggml_cast(ctx0, self_kq_mask, GGML_TYPE_F16) : ...`).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "../tensors.h"
-#include "engines.h"
+#include "../command_text.h"
+#include "../engine_profile.h"
 #include "../gguf.h"
+#include "../tensors.h"
 #include "../text.h"
 
 namespace vramcalc {
@@ -32,6 +40,10 @@ namespace {
 constexpr double kCudaContextMiB = 130.0;
 // ggml-backend.c GGML_SCHED_MAX_COPIES: with pipeline parallelism every split input is kept 4 times.
 constexpr double kSchedCopies = 4.0;
+// The first build known to carry PR #23861 and PR #23764 (both merged 2026-05-29..06-01; b9272 of
+// 2026-05-22 has neither, b9464 has both). Builds in between are answered with the older, larger
+// reservation.
+constexpr std::int64_t kOutputsMaxBuild = 9464;
 
 
 std::optional<GgmlType> cache_type(const KvFormat& kv) {
@@ -53,13 +65,13 @@ LayerAttention layer_kind(const Architecture& a, std::int64_t l) {
     return i < a.layer_attention.size() ? a.layer_attention[i] : LayerAttention::Full;
 }
 
-}  // namespace
-
-Estimate estimate_llamacpp(const ResolvedScenario& r) {
+Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& release) {
     Estimate e;
     const Scenario& s = r.scenario;
     const Architecture& a = r.model.arch;
-    e.engine_version = "llama.cpp b10644 (llama-server, CUDA, --split-mode layer)";
+    // PR #23861 / #23764 (see the file header): what the reserve graph holds in this build.
+    const bool whole_ubatch_logits = release.order < kOutputsMaxBuild;
+    const bool f32_mask_with_fa = release.order < kOutputsMaxBuild;
 
     const auto ftype = gguf_ftype(r.weights.id);
     if (!ftype) {
@@ -179,9 +191,9 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
 
     // ---- compute buffers: the largest set of intermediates alive at once ---------------------------
     const double T = static_cast<double>(std::min<std::int64_t>(n_ctx, n_ubatch));
-    // llama-server reserves outputs for one token per sequence (n_outputs_max = n_seq_max); builds up
-    // to b8193 and llama-cli/llama-perplexity reserve logits for the whole ubatch.
-    const double n_out = std::min<double>(T, static_cast<double>(n_seq));
+    // Logits rows of the reserve graph: every token of the ubatch before PR #23861; since then
+    // llama-server's n_outputs_max, one row per sequence (llama-cli and bindings keep the ubatch).
+    const double n_out = whole_ubatch_logits ? T : std::min<double>(T, static_cast<double>(n_seq));
     const double E = static_cast<double>(a.hidden_size);
     const double H = static_cast<double>(a.num_heads);
     const double Hkv = mla ? 1.0 : static_cast<double>(a.num_kv_heads);
@@ -189,7 +201,8 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
     const double Dv = mla ? static_cast<double>(a.kv_lora_rank) : static_cast<double>(a.value_head_dim());
     const double V = static_cast<double>(a.vocab_size);
     const double f32 = 4.0;
-    const double mask_bytes = fa ? 2.0 : 4.0;  // KQ mask F16 for flash attention, F32 otherwise
+    // KQ mask: F32 without flash attention; with it F16 since PR #23764, before that F32 + its F16 cast.
+    const double mask_bytes = fa ? (f32_mask_with_fa ? 6.0 : 2.0) : 4.0;
     const bool pipeline = n_dev > 1 && ngl > n_layer;  // llama_context: pipeline parallelism enabled
     const double copies = pipeline ? kSchedCopies : 1.0;
 
@@ -216,7 +229,11 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
         }
         return b;
     };
-    const double output_phase = E * T * f32 + (E + V) * n_out * f32;
+    // Output layer (llm_graph: get_rows of the output rows, norm, lm_head): the ubatch's last hidden
+    // state while the rows are gathered, then the normed rows and the logits. The layers' inputs (KQ
+    // masks, the incoming hidden state) are dead by then: b7772's gpt-oss-20b buffer is exactly
+    // (n_vocab + n_embd) x 512 x 4 B = 398.38 MiB with a 64k-cell mask.
+    const double output_phase = n_out < T ? std::max(E * T + E * n_out, (E + V) * n_out) * f32 : (E + V) * T * f32;
 
     std::vector<double> dev_compute(static_cast<std::size_t>(n_dev), 0.0);
     std::vector<std::string> dev_compute_how(static_cast<std::size_t>(n_dev));
@@ -240,10 +257,8 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
             }
             consider(ffn_phase(l), a.is_moe_layer(l) ? "MoE experts" : "FFN");
         }
-        if (out_dev == d) {
-            any = true;
-            consider(output_phase, "logits");
-        }
+        const bool has_output = out_dev == d;
+        any |= has_output;
         // Layers left on the CPU still run their matrix multiplications on the GPU for ubatches of 32+
         // tokens (ggml_backend_sched op offload): the weight is copied into this buffer while it runs.
         double offload = 0.0;
@@ -255,11 +270,17 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
         if (!any) continue;
         const double inputs = E * T * f32 + (full ? static_cast<double>(n_ctx_seq) * T * mask_bytes : 0.0) +
                               (sliding ? static_cast<double>(swa_cells) * T * mask_bytes : 0.0);
-        dev_compute[static_cast<std::size_t>(d)] = inputs * copies + peak + offload;
+        const double layers_live = inputs * copies + peak;
+        const bool logits_peak = has_output && output_phase > layers_live;
+        dev_compute[static_cast<std::size_t>(d)] = (logits_peak ? output_phase : layers_live) + offload;
+        const std::string mask_what = fa ? (f32_mask_with_fa ? "f32 + f16 cast" : "f16") : "f32";
         dev_compute_how[static_cast<std::size_t>(d)] =
-            "worst-case ubatch of " + std::to_string(static_cast<std::int64_t>(T)) + " tokens: " + peak_what + " peak " + mib_text(peak) +
-            " + inputs (hidden state, KQ mask " + (fa ? "f16" : "f32") + ") " + mib_text(inputs) +
-            (pipeline ? " x 4 pipeline copies" : "") + (offload > 0 ? " + op-offload weight copy " + mib_text(offload) : "");
+            "worst-case ubatch of " + std::to_string(static_cast<std::int64_t>(T)) + " tokens: " +
+            (logits_peak ? "logits of " + std::to_string(static_cast<std::int64_t>(n_out)) + " rows x " +
+                               std::to_string(a.vocab_size) + " vocab + hidden state " + mib_text(output_phase)
+                         : peak_what + " peak " + mib_text(peak) + " + inputs (hidden state, KQ mask " + mask_what + ") " +
+                               mib_text(inputs) + (pipeline ? " x 4 pipeline copies" : "")) +
+            (offload > 0 ? " + op-offload weight copy " + mib_text(offload) : "");
     }
 
     // Recent builds default to -fa auto, which turns flash attention on wherever the GPU supports it.
@@ -271,7 +292,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
     // llama-cli, llama-perplexity and library users (llama-cpp-python, LLamaSharp) keep the default
     // n_outputs_max = n_batch and reserve logits for the whole ubatch on the output device.
     if (out_dev >= 0 && T > n_out) {
-        const double full = E * T * f32 + (E + V) * T * f32;
+        const double full = (E + V) * T * f32;
         if (full > output_phase + 1.0 * kMiB)
             e.warnings.push_back("llama-cli and library bindings reserve logits for all " + std::to_string(static_cast<std::int64_t>(T)) +
                                  " ubatch tokens: up to " + mib_text(full - output_phase) + " more compute buffer on the output GPU");
@@ -326,6 +347,123 @@ Estimate estimate_llamacpp(const ResolvedScenario& r) {
     e.startup_peak = {e.per_gpu.total_bytes, "llama.cpp allocates model, KV and compute buffers at start-up"};
     e.ok = true;
     return e;
+}
+
+// ---- the profile --------------------------------------------------------------------------------
+
+std::string load_error(const WeightFormat& f, const KvFormat& kv) {
+    const bool float_format = f.id == "fp32" || f.id == "fp16" || f.id == "bf16";
+    if (f.kind != "gguf" && !float_format)
+        return "weights: llama.cpp loads GGUF files; choose a gguf-* format (e.g. gguf-q4_k_m) instead of " + f.id;
+    if (!cache_type(kv))
+        return "kv_dtype: llama.cpp caches K/V as f16, bf16, f32, q8_0, q4_0, q4_1, q5_0, q5_1 or iq4_nl, not " + kv.id;
+    return "";
+}
+
+std::optional<VersionKey> parse_version(std::string_view text) {
+    auto n = parse_build_number(text);
+    if (!n) return std::nullopt;
+    return VersionKey{*n, nullptr};
+}
+
+std::string gguf_file(const ResolvedScenario& r) {
+    std::string base = r.model.hf_id.empty() ? std::string("model") : r.model.hf_id.substr(r.model.hf_id.find('/') + 1);
+    std::string q = r.weights.id.rfind("gguf-", 0) == 0 ? r.weights.id.substr(5) : r.weights.id;
+    for (char& c : q) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return base + "-" + q + ".gguf";
+}
+
+std::string command(const ResolvedScenario& r) {
+    const Scenario& s = r.scenario;
+    std::vector<std::string> p;
+    p.push_back("llama-server -m " + shell_word(gguf_file(r)));
+    p.push_back("-ngl " + std::to_string(s.gpu_layers < 0 ? 999 : s.gpu_layers));
+    p.push_back("-c " + std::to_string(s.context));
+    if (s.parallel > 1) p.push_back("-np " + std::to_string(s.parallel));
+    if (s.ubatch != 512) p.push_back("-ub " + std::to_string(s.ubatch));
+    if (s.n_batch != 2048) p.push_back("-b " + std::to_string(s.n_batch));
+    p.push_back(std::string("-fa ") + (s.flash_attn ? "on" : "off"));
+    // -ctk/-ctv take ggml type names; f16 is the default.
+    if (const auto t = cache_type(r.kv); t && *t != GgmlType::F16) {
+        std::string name = ggml_type_info(*t).name;
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        p.push_back("-ctk " + name + " -ctv " + name);
+    }
+    if (s.gpus > 1) p.push_back("--split-mode layer");
+    return checkpoint_note(r) + joined_flags(p);
+}
+
+// n_ctx is the KV cells of all -np slots together (llama-server: n_ctx_slot = n_ctx / n_parallel).
+std::int64_t sequence_context(const Scenario& s) { return s.context / std::max(1, s.parallel); }
+Scenario with_sequence_context(Scenario s, std::int64_t context) {
+    s.context = context * std::max(1, s.parallel);
+    return s;
+}
+std::int64_t concurrency(const Scenario& s) { return s.parallel; }
+Scenario with_concurrency(Scenario s, std::int64_t n) {
+    const std::int64_t per_seq = std::max<std::int64_t>(1, sequence_context(s));
+    s.parallel = static_cast<int>(n);
+    s.context = per_seq * n;
+    return s;
+}
+
+}  // namespace
+
+const EngineProfile& engine_profile_llamacpp() {
+    static const EngineProfile profile{
+        .id = "llamacpp",
+        .name = "llama.cpp",
+        .blurb = "GGUF files; layers can stay in CPU RAM (-ngl); allocates n_ctx of KV up front.",
+        .aliases = {"llama", "ollama", "llama-server", "llama.cpp"},
+        .order = 30,
+        .releases = {
+            {.id = "b4343", .order = 4343, .date = "2024-12",
+             .label = "logits for the whole ubatch; f32 KQ mask (+ f16 cast with flash attention)",
+             .changed = "oldest build modelled (ggml-ci pythia-2.8b buffers, reproduced to the byte). Every build "
+                        "before PR #23861 reserves n_vocab x n_ubatch x 4 B of logits in the output GPU's compute "
+                        "buffer (llm_build_context worst_case: n_outputs = n_tokens; later graph_reserve(n_tokens, "
+                        "n_seqs, n_tokens)); n_ctx padding of older builds (32 without flash attention) is not modelled",
+             .source = "ggml-org/llama.cpp src/llama.cpp llama_new_context_with_model (b4343), issue #23527 (b9272)"},
+            {.id = "b9464", .order = kOutputsMaxBuild, .date = "2026-06",
+             .label = "llama-server reserves one logits row per sequence; f16 KQ mask",
+             .changed = "PR #23861 (merged 2026-06-01): the reserve graph computes min(n_ubatch, n_outputs_max) logits "
+                        "rows and llama-server sets n_outputs_max to its slots (other tools keep n_batch); PR #23764: "
+                        "the KQ mask is allocated f16 when flash attention reads it. b9464 is the first build known to "
+                        "carry both (b9272 has neither)",
+             .source = "ggml-org/llama.cpp PR #23861, PR #23764, issue #23527"},
+            {.id = "b10644", .order = 10644, .date = "2026-09",
+             .label = "llama-server reserves one logits row per sequence; f16 KQ mask",
+             .changed = "",
+             .source = "checked: mcgyvr-lab llama-server b10644 (d7a207411) buffers on RTX 3060 / GTX 1660 SUPER"},
+        },
+        .parse_version = parse_version,
+        .version_forms = "a build number: b4343, 8054, or a whole 'version: 8054 (01d8eaa28)' line pasted",
+        .load_error = load_error,
+        .formats_by_quality = {"gguf-bf16", "gguf-q8_0", "gguf-q6_k", "gguf-q5_k_m", "gguf-q5_k_s", "gguf-q4_k_m", "gguf-q4_k_s",
+                               "gguf-iq4_xs", "gguf-q3_k_m", "gguf-q2_k", "gguf-iq2_m", "gguf-iq2_xxs", "gguf-iq1_m"},
+        .estimate = estimate_llamacpp,
+        .counts_kv_cache = true,
+        .reserved_fraction = nullptr,
+        .command = command,
+        .knobs = {
+            {"gpu_layers", "GPU layers", "-ngl: layers on the GPU (all = every layer plus the output layer); the rest stay in CPU RAM"},
+            {"ubatch", "ubatch", "-ub: physical batch; sizes the compute buffer (default 512)"},
+            {"n_batch", "batch", "-b: logical batch (default 2048); the reserve uses min(n_ctx, -b, -ub) tokens"},
+            {"parallel", "parallel", "-np: slots; n_ctx is shared among them (each sequence gets context / parallel)"},
+            {"flash_attn", "flash attention", "-fa on: flash attention (llama.cpp's default -fa auto turns it on for CUDA GPUs)"},
+        },
+        .knob_default = nullptr,
+        .parallel = {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,
+                     .split = "llama.cpp --split-mode layer"},
+        .workload = {.sequence_context = sequence_context,
+                     .with_sequence_context = with_sequence_context,
+                     .concurrency = concurrency,
+                     .with_concurrency = with_concurrency,
+                     .context_help = "n_ctx: tokens of KV cache, shared by the -np slots",
+                     .concurrency_help = "Set -np (parallel) below for llama.cpp",
+                     .concurrency_knob = "parallel"},
+    };
+    return profile;
 }
 
 }  // namespace vramcalc

@@ -1,6 +1,8 @@
-// SGLang memory accounting (SGLang 0.5.x), per TP rank:
-//   1. python/sglang/srt/server_args.py ServerArgs._handle_gpu_memory_settings: when
-//      --mem-fraction-static is not given, chunked_prefill_size and cuda_graph_max_bs come from the
+// SGLang memory accounting, per TP rank:
+//   1. python/sglang/srt/server_args.py: when --mem-fraction-static is not given, the default by
+//      release (mem_settings below): a table by TP size (~0.3.5-0.4.6, ServerArgs.__post_init__), a
+//      reserve by GPU-memory bucket (PR #7054, ~0.4.7-0.5.3), and since PR #10975 (~0.5.4)
+//      ServerArgs._handle_gpu_memory_settings: chunked_prefill_size and cuda_graph_max_bs from the
 //      GPU's memory bucket and mem_fraction_static = round((gpu_mem - reserved) / gpu_mem, 3) with
 //      reserved = 512 MiB + max(chunked_prefill_size, 2048) x 1.5 MiB + cuda_graph_max_bs x 2 MiB
 //      + tp x pp / 8 x 1024 MiB, at least 10 GiB on GPUs above 60 GiB.
@@ -13,13 +15,13 @@
 //      "KV Cache is allocated. #tokens: N, K size: X GB, V size: X GB" (GB printed, GiB meant).
 // Activations and CUDA graphs live in the (1 - mem_fraction_static) share; SGLang does not profile
 // them, so the figures below are its own reservation terms.
-#include "engines.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
 
+#include "../command_text.h"
+#include "../engine_profile.h"
 #include "../kv_cache.h"
 #include "../tensor_parallel.h"
 #include "../text.h"
@@ -56,9 +58,45 @@ struct MemSettings {
     std::int64_t chunked_prefill_size = 4096;
     std::int64_t cuda_graph_max_bs = 160;
     double reserved_mib = 0;
+    std::string rule;            // how the default fraction was found, for the "how" line
+    bool activation_reserve = false;  // the reserve has a prefill-activation term (PR #10975)
 };
 
-MemSettings mem_settings(double gpu_mem_mib, int tp, int pp) {
+// The release line's order keys (EngineRelease::order: major*1e6 + minor*1e3 + patch).
+constexpr std::int64_t kPr7054 = 4'007;    // ~0.4.7: reserve by GPU-memory bucket
+constexpr std::int64_t kPr10975 = 5'004;   // ~0.5.4: reserve = activations + graphs + NCCL terms
+
+// ~0.3.5-0.4.6, ServerArgs.__post_init__: a fraction by TP size; chunked prefill and the CUDA graph
+// batch by GPU memory (PR #2044).
+MemSettings tp_table_settings(double gpu_mem_mib, int tp) {
+    MemSettings m;
+    m.mem_fraction_static = tp >= 16 ? 0.79 : tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88;
+    const bool small = gpu_mem_mib < 25'000;
+    m.chunked_prefill_size = small ? 2048 : 8192;
+    m.cuda_graph_max_bs = small ? (tp < 4 ? 8 : 80) : 160;
+    m.reserved_mib = gpu_mem_mib * (1.0 - m.mem_fraction_static);
+    m.rule = "tp " + std::to_string(tp) + " table";
+    return m;
+}
+
+// PR #7054 (2025-06-10): reserved GiB by GPU-memory bucket, parallel_size = tp x pp.
+MemSettings bucket_settings(double gpu_mem_mib, int tp, int pp) {
+    MemSettings m;
+    const double ps = static_cast<double>(tp) * pp;
+    const double gib = 1024.0;
+    double reserved_gib;
+    if (gpu_mem_mib < 35 * gib) { reserved_gib = 2.8 + ps / 10.0; m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = tp < 4 ? 8 : 80; }
+    else if (gpu_mem_mib < 90 * gib) { reserved_gib = 9.5 + ps / 2.0; m.chunked_prefill_size = 8192; m.cuda_graph_max_bs = 160; }
+    else if (gpu_mem_mib < 160 * gib) { reserved_gib = 12.0 + ps / 2.0; m.chunked_prefill_size = 8192; m.cuda_graph_max_bs = 256; }
+    else { reserved_gib = 32.0; m.chunked_prefill_size = 16384; m.cuda_graph_max_bs = 512; }
+    m.reserved_mib = reserved_gib * gib;
+    m.mem_fraction_static = std::round((gpu_mem_mib - m.reserved_mib) / gpu_mem_mib * 1000.0) / 1000.0;
+    m.rule = "PR #7054 bucket";
+    return m;
+}
+
+// PR #10975 (2025-09-27): ServerArgs._handle_gpu_memory_settings.
+MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp) {
     MemSettings m;
     if (gpu_mem_mib < 20 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = 8; }
     else if (gpu_mem_mib < 35 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = tp < 4 ? 24 : 80; }
@@ -72,24 +110,30 @@ MemSettings mem_settings(double gpu_mem_mib, int tp, int pp) {
     if (gpu_mem_mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024.0);
     m.reserved_mib = reserved;
     m.mem_fraction_static = std::round((gpu_mem_mib - reserved) / gpu_mem_mib * 1000.0) / 1000.0;
+    m.rule = "chunked_prefill_size " + std::to_string(m.chunked_prefill_size) + ", cuda_graph_max_bs " +
+             std::to_string(m.cuda_graph_max_bs);
+    m.activation_reserve = true;
     return m;
 }
 
-}  // namespace
+MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp) {
+    if (rel.order >= kPr10975) return reserve_settings(gpu_mem_mib, tp, pp);
+    if (rel.order >= kPr7054) return bucket_settings(gpu_mem_mib, tp, pp);
+    return tp_table_settings(gpu_mem_mib, tp);
+}
 
-Estimate estimate_sglang(const ResolvedScenario& r) {
+Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release) {
     Estimate e;
     const Scenario& s = r.scenario;
     const Architecture& a = r.model.arch;
     const int tp = std::max(1, s.tp);
     const int pp = std::max(1, s.pp);
-    e.engine_version = "SGLang 0.5 (server_args mem_fraction_static heuristic, profile_max_num_token)";
     if (a.num_layers <= 0 || a.hidden_size <= 0) {
         e.error = "model: the architecture has no layers or hidden size";
         return e;
     }
     const double mem = static_cast<double>(r.gpu.memory_bytes);
-    const MemSettings ms = mem_settings(mem / kMiB, tp, pp);
+    const MemSettings ms = mem_settings(release, mem / kMiB, tp, pp);
     const bool fraction_given = s.gpu_mem_util > 0;
     const double f = fraction_given ? s.gpu_mem_util : ms.mem_fraction_static;
     const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
@@ -130,8 +174,7 @@ Estimate estimate_sglang(const ResolvedScenario& r) {
     const std::string frac_how = fraction_given
         ? "mem_fraction_static " + num(f) + " (given)"
         : "mem_fraction_static " + num(f) + " = (" + num(mem / kMiB, 0) + " - " + num(ms.reserved_mib, 0) + " MiB reserved) / " +
-              num(mem / kMiB, 0) + " MiB (chunked_prefill_size " + std::to_string(ms.chunked_prefill_size) +
-              ", cuda_graph_max_bs " + std::to_string(ms.cuda_graph_max_bs) + ")";
+              num(mem / kMiB, 0) + " MiB (" + ms.rule + ")";
     // Activations: SGLang reserves max(chunked_prefill_size, 2048) x 1.5 MiB for them but never
     // measures them. What a prefill chunk really takes, as in the vLLM profile (vllm.cpp): the widest
     // MLP of one layer for chunked_prefill_size tokens + ~4 hidden-sized buffers, and the logits of a
@@ -143,7 +186,8 @@ Estimate estimate_sglang(const ResolvedScenario& r) {
     const double up_cols = a.mlp == MlpKind::Gated ? 2.0 : 1.0;
     const double forward = T * (up_cols + 1.0) * width / tp * model_dtype_bytes + 4.25 * T * static_cast<double>(a.hidden_size) * model_dtype_bytes;
     const double logits = static_cast<double>(ms.cuda_graph_max_bs) * static_cast<double>(a.vocab_size) * (model_dtype_bytes + 4.0);
-    const double act = std::min(reserved_act, forward + logits);
+    // Releases before PR #10975 reserve no activation term: the estimate is not capped.
+    const double act = ms.activation_reserve ? std::min(reserved_act, forward + logits) : forward + logits;
     const double graphs = static_cast<double>(ms.cuda_graph_max_bs) * 2.0 * kMiB;
     std::size_t worst = 0;
     double worst_w = -1;
@@ -162,7 +206,9 @@ Estimate estimate_sglang(const ResolvedScenario& r) {
         g.activation.bytes = bytes_from(act);
         g.activation.how = "prefill chunk of " + std::to_string(ms.chunked_prefill_size) + " tokens (MLP + hidden buffers " + gib_text(forward) +
                            ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib_text(logits) +
-                           ", within SGLang's " + gib_text(reserved_act) + " reservation (max(chunked_prefill_size, 2048) x 1.5 MiB)";
+                           (ms.activation_reserve ? ", within SGLang's " + gib_text(reserved_act) +
+                                                        " reservation (max(chunked_prefill_size, 2048) x 1.5 MiB)"
+                                                  : std::string());
         const double overhead = 512.0 * kMiB + graphs + init_bytes;
         g.overhead.bytes = bytes_from(overhead);
         g.overhead.how = "512 MiB attention metadata + CUDA graphs " + std::to_string(ms.cuda_graph_max_bs) +
@@ -209,9 +255,96 @@ Estimate estimate_sglang(const ResolvedScenario& r) {
             e.warnings.push_back("the KV pool holds " + std::to_string(min_tokens) + " tokens, fewer than " +
                                  std::to_string(s.batch) + " x " + std::to_string(s.context) + " (requests wait or are cut)");
     }
-    if (s.cpu_offload_gib > 0) e.warnings.push_back("cpu_offload_gib is a vLLM option; SGLang's --cpu-offload-gb is not modelled");
     e.ok = true;
     return e;
+}
+
+// ---- the profile --------------------------------------------------------------------------------
+
+std::string load_error(const WeightFormat& f, const KvFormat&) {
+    if (f.kind == "exl2") return "weights: EXL2 runs on ExLlamaV2/TabbyAPI, not SGLang; choose the simple engine or another format";
+    return "";
+}
+
+double reserved_fraction(const ResolvedScenario& r) {
+    if (r.scenario.gpu_mem_util > 0) return r.scenario.gpu_mem_util;
+    return mem_settings(r.release ? *r.release : EngineRelease{}, static_cast<double>(r.gpu.memory_bytes) / kMiB,
+                        std::max(1, r.scenario.tp), std::max(1, r.scenario.pp))
+        .mem_fraction_static;
+}
+
+std::optional<double> knob_default(std::string_view knob, const ResolvedScenario& r) {
+    if (knob == "gpu_mem_util") return reserved_fraction(r);
+    return std::nullopt;
+}
+
+std::optional<VersionKey> parse_version(std::string_view text) {
+    auto n = parse_release_number(text);
+    if (!n) return std::nullopt;
+    return VersionKey{*n, nullptr};
+}
+
+std::string command(const ResolvedScenario& r) {
+    const Scenario& s = r.scenario;
+    std::vector<std::string> p;
+    p.push_back("python -m sglang.launch_server --model-path " + shell_word(model_ref(r)));
+    if (s.tp > 1) p.push_back("--tp " + std::to_string(s.tp));
+    if (s.pp > 1) p.push_back("--pp-size " + std::to_string(s.pp));
+    p.push_back("--context-length " + std::to_string(s.context));
+    if (s.gpu_mem_util > 0) p.push_back("--mem-fraction-static " + format_fixed(s.gpu_mem_util, 2));
+    if (std::string q = quantization_flag_value(r); !q.empty() && q != "gguf") p.push_back("--quantization " + q);
+    if (r.kv.id == "fp8") p.push_back("--kv-cache-dtype fp8_e5m2");
+    if (s.batch > 1) p.push_back("--max-running-requests " + std::to_string(s.batch));
+    return checkpoint_note(r) + joined_flags(p);
+}
+
+}  // namespace
+
+const EngineProfile& engine_profile_sglang() {
+    static const EngineProfile profile{
+        .id = "sglang",
+        .name = "SGLang",
+        .blurb = "Serving: reserves mem-fraction-static of each GPU for weights and its KV pool.",
+        .aliases = {},
+        .order = 20,
+        .releases = {
+            {.id = "0.3.5", .order = 3'005, .date = "2024-11",
+             .label = "mem_fraction_static by TP size (0.88 at tp 1, 0.87 tp 2, 0.85 tp 4, 0.81 tp 8)",
+             .changed = "oldest release modelled: ServerArgs.__post_init__ picks the fraction from a TP-size table; "
+                        "chunked prefill 2048 and CUDA graph batch 8 on GPUs under 25,000 MiB (PR #2044). "
+                        "Release inferred from PR dates; 0.2-0.3.0 used 0.83 at tp 8",
+             .source = "sgl-project/sglang python/sglang/srt/server_args.py __post_init__ (stored copies); PR #2044"},
+            {.id = "0.4.7", .order = kPr7054, .date = "2025-06",
+             .label = "mem_fraction_static = (GPU memory - reserve by GPU size) / GPU memory",
+             .changed = "PR #7054 \"Simplify the heuristics for setting --mem-fraction-static\" (2025-06-10): reserve "
+                        "2.8 + tp x pp / 10 GiB under 35 GiB, 9.5 + tp x pp / 2 under 90 GiB, 12 + tp x pp / 2 under 160 GiB, "
+                        "else 32 GiB (release inferred from the PR date)",
+             .source = "sgl-project/sglang PR #7054, server_args.py __post_init__"},
+            {.id = "0.5.4", .order = kPr10975, .date = "2025-10",
+             .label = "reserve = 512 MiB + 1.5 MiB per prefill-chunk token + 2 MiB per CUDA-graph batch + tp x pp / 8 GiB",
+             .changed = "PR #10975 (2025-09-27): ServerArgs._handle_gpu_memory_settings sizes the reserve from the "
+                        "chunked-prefill size, the CUDA-graph batch and the parallel size, at least 10 GiB above 60 GiB "
+                        "(release inferred from the PR date)",
+             .source = "sgl-project/sglang PR #10975, server_args.py _handle_gpu_memory_settings"},
+        },
+        .parse_version = parse_version,
+        .version_forms = "a release such as 0.4.9, 0.5.4 or v0.5.19",
+        .load_error = load_error,
+        .formats_by_quality = {"bf16", "fp8", "int8", "gptq-int8", "awq", "gptq-int4", "nf4"},
+        .estimate = estimate_sglang,
+        .counts_kv_cache = true,
+        .reserved_fraction = reserved_fraction,
+        .command = command,
+        .knobs = {
+            {"gpu_mem_util", "memory fraction", "--mem-fraction-static: the share of each GPU's memory for weights and the KV pool "
+                                                "(default by GPU size and release)", 0.30, 0.99},
+        },
+        .knob_default = knob_default,
+        .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},
+        .workload = per_sequence_workload("Tokens per sequence: prompt + generated (SGLang --context-length)",
+                                          "Requests in flight at once (SGLang --max-running-requests)"),
+    };
+    return profile;
 }
 
 }  // namespace vramcalc

@@ -1,65 +1,52 @@
-// The rule of thumb users already know: VRAM = parameters x bytes per weight x 1.2 (a 20% margin
-// for "everything else"). It is shown beside every engine's answer so users can see how far the
-// folk formula is from the engine's own accounting: it ignores context length, batch, the KV cache,
-// the engine and which tensors a quantized format keeps in 16 bits.
-#include <algorithm>
-#include <cstdio>
-#include <string>
-
-#include "../tensors.h"
-#include "engines.h"
+// The rule of thumb as an engine: VRAM = parameters x bytes per weight x 1.2, for comparison with the
+// engines' own accounting (core/rule_of_thumb.cpp holds the rule; every estimate shows it too).
+#include "../engine_profile.h"
+#include "../rule_of_thumb.h"
 
 namespace vramcalc {
 
 namespace {
 
-std::string fmt(double x, const char* spec) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, spec, x);
-    return buf;
+Estimate estimate_simple(const ResolvedScenario& r, const EngineRelease&) {
+    Estimate e = rule_of_thumb_estimate(r);
+    e.engine_version = "rule of thumb (params x bytes per weight x 1.2)";
+    return e;
 }
+
+// The rule has no versions: any text names its one "release".
+std::optional<VersionKey> parse_version(std::string_view) { return VersionKey{1, nullptr}; }
+
+std::string command(const ResolvedScenario&) {
+    return "# the rule of thumb names no engine: choose vLLM, SGLang, llama.cpp or transformers for a command";
+}
+
+std::string load_error(const WeightFormat&, const KvFormat&) { return ""; }
 
 }  // namespace
 
-Estimate estimate_simple(const ResolvedScenario& r) {
-    Estimate e;
-    e.ok = true;
-    e.engine_version = "rule of thumb (params x bytes per weight x 1.2)";
-
-    const double params = r.model.params_only ? r.model.params_published
-                                              : count_params(r.model.arch).total + r.model.arch.extra_params;
-    // Nominal bytes per weight of the format, as the folk formula takes it (4 bits -> 0.5 B), with
-    // no 16-bit embeddings or scales: that is exactly what the rule gets wrong.
-    const double bytes_per_weight = r.weights.bits_per_weight / 8.0;
-    const double weights = params * bytes_per_weight;
-    const double margin = weights * 0.2;
-    const std::string params_text = fmt(params / 1e9, "%.2fB") + " params";
-
-    const int gpus = std::max(1, r.scenario.gpus);
-    const double per_gpu_weights = weights / gpus;
-    const double per_gpu_margin = margin / gpus;
-
-    e.rule_of_thumb = {bytes_from(weights + margin),
-                       params_text + " x " + fmt(bytes_per_weight, "%.3g") + " B x 1.2 (20% margin)"};
-
-    e.total.weights = {bytes_from(weights), params_text + " x " + fmt(bytes_per_weight, "%.3g") + " B per weight"};
-    e.total.overhead = {bytes_from(margin), "20% of the weights (the rule's margin for KV cache, activations, context)"};
-    e.total.total_bytes = e.total.weights.bytes + e.total.overhead.bytes;
-    e.total.role = "all GPUs";
-
-    GpuLoad g;
-    g.weights = {bytes_from(per_gpu_weights), e.total.weights.how + (gpus > 1 ? ", split evenly over " + std::to_string(gpus) + " GPUs" : "")};
-    g.overhead = {bytes_from(per_gpu_margin), "20% of this GPU's weights"};
-    g.total_bytes = g.weights.bytes + g.overhead.bytes;
-    g.role = gpus > 1 ? "an even 1/" + std::to_string(gpus) + " share" : "the whole model";
-    e.per_gpu = g;
-    e.gpus.assign(static_cast<std::size_t>(gpus), g);
-
-    e.startup_peak = {g.total_bytes, "the rule has no separate start-up peak"};
-    e.fits = g.total_bytes <= r.gpu.memory_bytes;
-    e.headroom_bytes = static_cast<std::int64_t>(r.gpu.memory_bytes) - static_cast<std::int64_t>(g.total_bytes);
-    e.warnings.push_back("rule of thumb: ignores context length, batch, KV cache and the engine; see an engine's answer");
-    return e;
+const EngineProfile& engine_profile_simple() {
+    static const EngineProfile profile{
+        .id = "simple",
+        .name = "rule of thumb",
+        .blurb = "params x bytes x 1.2: the rule of thumb many guides use, for comparison.",
+        .aliases = {"rule-of-thumb"},
+        .order = 90,
+        .releases = {{.id = "1.2x", .order = 1, .date = "", .label = "", .changed = "", .source = "folk formula"}},
+        .parse_version = parse_version,
+        .version_forms = "any",
+        .load_error = load_error,
+        .formats_by_quality = {"bf16", "fp8", "int8", "int6", "awq", "int4", "gguf-q3_k_m", "gguf-q2_k"},
+        .estimate = estimate_simple,
+        .counts_kv_cache = false,
+        .reserved_fraction = nullptr,
+        .command = command,
+        .knobs = {},
+        .knob_default = nullptr,
+        .parallel = {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,
+                     .split = "weights / GPUs"},
+        .workload = per_sequence_workload("Tokens per sequence (the rule ignores it)", "Sequences at once (the rule ignores it)"),
+    };
+    return profile;
 }
 
 }  // namespace vramcalc

@@ -4,8 +4,8 @@
 // speed_benchmark_transformers.py and AutoAWQ's examples/benchmark.py both report exactly that);
 // nvidia-smi adds the CUDA context and the caching allocator's slack (our `overhead`).
 //
-// Accounting of transformers 4.45 and later (checked against Qwen's 4.51.3 tables; --engine-version 4.45+).
-// With no version given the 4.38-4.41 accounting below is used (see regime_for):
+// Accounting by release (the releases at the end of this file; the newest, 4.51, is the default).
+// 4.45 and later (checked against Qwen's 4.51.3 tables):
 //  - generation/utils.py GenerationMixin._sample: the prefill forward keeps only the last position's
 //    logits (logits_to_keep / num_logits_to_keep, added in 4.45), then
 //    `next_token_logits = outputs.logits[:, -1, :].to(copy=True, dtype=torch.float32)`;
@@ -16,7 +16,7 @@
 //  - prefill activations: the residual stream and the gated MLP (act_fn(gate_proj(x)) * up_proj(x):
 //    three batch x prompt x intermediate tensors live at once); flash-attention 2 / SDPA do not
 //    materialize batch x heads x seq x seq scores.
-// Older releases (the default, or Scenario::engine_version, the CLI's --engine-version, below 4.45):
+// Older releases (Scenario::engine_version, the CLI's --engine-version, below 4.45):
 //  - before 4.45 (models/*/modeling_*.py ForCausalLM.forward): `logits = self.lm_head(hidden_states);
 //    logits = logits.float()` over EVERY prompt position: batch x prompt x vocab x (2 + 4) bytes at
 //    the end of the prefill, and the fp32 tensor stays referenced by `outputs` during the first
@@ -30,8 +30,6 @@
 //  - "AutoAWQ ...": AutoAWQ's fused modules (awq/modules/fused/attn.py QuantAttentionFused) with a
 //    static cache of batch x max_seq_len allocated at load, eager attention scores (fp16 + fp32
 //    softmax) at prefill, and fused QKV weights made next to the original q/k/v (the load peak).
-#include "engines.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -39,6 +37,8 @@
 #include <string>
 #include <vector>
 
+#include "../command_text.h"
+#include "../engine_profile.h"
 #include "../kv_cache.h"
 #include "../tensors.h"
 #include "../text.h"
@@ -53,61 +53,35 @@ constexpr double kCudaContextGiB = 0.45;
 constexpr double kAllocatorSlack = 0.05;
 
 std::string num(std::int64_t v) { return std::to_string(v); }
-std::string lower(std::string s) {
+std::string lower(std::string_view text) {
+    std::string s(text);
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 
+// The release line's order keys (EngineRelease::order: major*1e6 + minor*1e3 + patch).
+constexpr std::int64_t k442 = 4'042'000;   // DynamicCache objects in generate(), shared rotary cache
+constexpr std::int64_t k445 = 4'045'000;   // num_logits_to_keep: last-token logits at prefill
+
 // Which transformers behaviours a release has.
 struct Regime {
-    std::string label;
     bool full_prompt_logits = false;  // < 4.45: lm_head + .float() over every prompt position
     bool legacy_cache = false;        // < 4.42: tuple caches, the old tuple alive during each decode step
     bool rope_cache = false;          // < 4.42: per-layer rotary cos/sin caches of max_position_embeddings
     bool autoawq_fused = false;       // AutoAWQ fused modules and static cache
-    bool known = true;                // the version string was understood
 };
 
-// "4.38.2", "transformers 4.38", "v4.44.0" -> minor 38 / 44; "AutoAWQ 0.1.6" -> fused; "" -> current.
-Regime regime_for(const std::string& version_in) {
+Regime regime_for(const EngineRelease& release) {
     Regime r;
-    r.label = "transformers 4.45+ generate() (last-token logits, DynamicCache; checked against 4.51.3)";
-    const std::string v = lower(version_in);
-    if (v.empty()) {
-        // No version given: follow 4.38-4.41, the releases most published transformers memory tables
-        // were measured with (Qwen1.5/Qwen2 speed benchmarks). It is the conservative side: 4.45+
-        // needs less for long prompts (last-token logits), which --engine-version 4.45 selects.
-        r.full_prompt_logits = true;
-        r.legacy_cache = true;
-        r.rope_cache = true;
-        r.label = "transformers 4.38-4.41 generate() (default; fp32 logits for every prompt token, tuple KV cache; "
-                  "--engine-version 4.45 for newer releases)";
-        return r;
-    }
-    if (v.find("autoawq") != std::string::npos) {
+    if (release.variant) {
         r.autoawq_fused = true;
         r.full_prompt_logits = true;  // its forward returns logits for every position
-        r.label = "AutoAWQ fused modules (static cache, eager prefill attention): " + version_in;
         return r;
     }
-    for (std::size_t i = 0; i + 2 < v.size(); ++i) {
-        if (v[i] != '4' || v[i + 1] != '.' || !std::isdigit(static_cast<unsigned char>(v[i + 2]))) continue;
-        if (i > 0 && std::isdigit(static_cast<unsigned char>(v[i - 1]))) continue;
-        const int minor = std::atoi(v.c_str() + i + 2);
-        if (minor >= 45) {
-            r.label = "transformers " + version_in + " generate() (last-token logits, DynamicCache)";
-            return r;
-        }
-        r.full_prompt_logits = true;
-        r.legacy_cache = minor < 42;
-        r.rope_cache = minor < 42;
-        r.label = "transformers " + version_in + " generate() (fp32 logits for every prompt token" +
-                  std::string(r.legacy_cache ? ", tuple KV cache" : "") + ")";
-        return r;
-    }
-    Regime fallback = regime_for("");
-    fallback.known = false;
-    return fallback;
+    r.full_prompt_logits = release.order < k445;
+    r.legacy_cache = release.order < k442;
+    r.rope_cache = release.order < k442;
+    return r;
 }
 
 bool is_quantized_kernel(const WeightFormat& f) {
@@ -128,9 +102,7 @@ struct Device {
     double rope_bytes = 0;     // legacy per-layer cos/sin caches
 };
 
-}  // namespace
-
-Estimate estimate_transformers(const ResolvedScenario& r) {
+Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& release) {
     Estimate e;
     const Scenario& s = r.scenario;
     const Architecture& a = r.model.arch;
@@ -139,11 +111,7 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
         return e;
     }
     e.ok = true;
-    const Regime reg = regime_for(s.engine_version);
-    e.engine_version = reg.label;
-    if (!reg.known)
-        e.warnings.push_back("engine_version '" + s.engine_version +
-                             "' is not a transformers release I know; using the default (4.38-4.41) accounting");
+    const Regime reg = regime_for(release);
 
     // ---- workload ---------------------------------------------------------------------------------
     const double B = static_cast<double>(std::max<std::int64_t>(1, s.batch));
@@ -443,6 +411,107 @@ Estimate estimate_transformers(const ResolvedScenario& r) {
         e.warnings.push_back("this transformers release computes fp32 logits for all " + num(in_tokens) +
                              " prompt tokens (" + gib_text(logits_prefill) + "); 4.45+ keeps only the last one");
     return e;
+}
+
+// ---- the profile --------------------------------------------------------------------------------
+
+std::string load_error(const WeightFormat& f, const KvFormat&) {
+    if (f.kind == "gguf") return "weights: transformers dequantizes GGUF to 16-bit on load; choose bf16 or a transformers format (awq, gptq-int4, nf4)";
+    if (f.kind == "exl2") return "weights: EXL2 runs on ExLlamaV2/TabbyAPI, not transformers";
+    return "";
+}
+
+// "4.38.2", "transformers 4.38", "v4.44.0", "5.0"; anything naming AutoAWQ is its fused-module variant.
+std::optional<VersionKey> parse_version(std::string_view text) {
+    if (lower(text).find("autoawq") != std::string::npos) return VersionKey{0, "autoawq"};
+    auto n = parse_release_number(text);
+    if (!n || *n < 1'000'000) return std::nullopt;  // transformers releases are 4.x and later
+    return VersionKey{*n, nullptr};
+}
+
+std::string command(const ResolvedScenario& r) {
+    const std::string dtype = r.weights.id == "fp32" ? "torch.float32" : r.weights.id == "fp16" ? "torch.float16" : "torch.bfloat16";
+    std::string quant;
+    if (r.weights.id == "nf4")
+        quant = ",\n    quantization_config=BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=\"nf4\")";
+    else if (r.weights.id == "bnb-int8")
+        quant = ",\n    quantization_config=BitsAndBytesConfig(load_in_8bit=True)";
+    std::string code = "python - <<'EOF'\nimport torch\nfrom transformers import AutoModelForCausalLM";
+    if (!quant.empty()) code += ", BitsAndBytesConfig";
+    code += "\nmodel = AutoModelForCausalLM.from_pretrained(\n    \"" + model_ref(r) + "\", torch_dtype=" + dtype +
+            ", device_map=\"auto\"" + quant + ")\nEOF";
+    return checkpoint_note(r) + code;
+}
+
+// generate(): the context is the prompt plus the generated tokens; growing it keeps the generated
+// length and grows the prompt.
+Scenario with_sequence_context(Scenario s, std::int64_t context) {
+    s.output_tokens = std::min(s.output_tokens, context);
+    if (s.input_tokens > 0 || s.output_tokens > 0) s.input_tokens = context - s.output_tokens;
+    s.context = context;
+    return s;
+}
+
+}  // namespace
+
+const EngineProfile& engine_profile_transformers() {
+    static const EngineProfile profile{
+        .id = "transformers",
+        .name = "transformers",
+        .blurb = "Hugging Face generate(): weights, the growing KV cache and the logits of a batch.",
+        .aliases = {"hf", "huggingface"},
+        .order = 40,
+        .releases = {
+            {.id = "4.38", .order = 4'038'000, .date = "2024-02",
+             .label = "generate() with fp32 logits for every prompt token, tuple KV cache, per-layer rotary caches",
+             .changed = "oldest release modelled: ForCausalLM.forward runs lm_head and .float() over every prompt "
+                        "position; generate() passes tuple caches (the old tuple alive while each step builds the new "
+                        "one); every attention layer owns a rotary cos/sin cache of max_position_embeddings",
+             .source = "models/qwen2/modeling_qwen2.py Qwen2ForCausalLM.forward, Qwen2Attention (Qwen's 4.38.2 tables)"},
+            {.id = "4.42", .order = k442, .date = "2024-06",
+             .label = "generate() with fp32 logits for every prompt token, DynamicCache",
+             .changed = "generate() keeps DynamicCache objects (no second tuple) and the rotary cache is shared; "
+                        "approximate boundary: the Qwen2/Mistral code moved between 4.40 and 4.42",
+             .source = "cache_utils.py DynamicCache, models/qwen2/modeling_qwen2.py Qwen2RotaryEmbedding"},
+            {.id = "4.45", .order = k445, .date = "2024-09",
+             .label = "generate() with last-token logits, DynamicCache",
+             .changed = "the prefill computes logits only for the last position (num_logits_to_keep); _sample copies "
+                        "them to fp32",
+             .source = "generation/utils.py GenerationMixin._sample, ForCausalLM num_logits_to_keep (4.45.0)"},
+            {.id = "4.51", .order = 4'051'000, .date = "2025-04",
+             .label = "generate() with last-token logits, DynamicCache",
+             .changed = "",
+             .source = "checked against Qwen3's speed benchmark tables (transformers 4.51.3)"},
+            {.id = "autoawq", .order = 0, .date = "2023-11",
+             .label = "AutoAWQ fused modules: static cache of max_seq_len, eager prefill attention, fused QKV",
+             .changed = "AutoAWQ's fused modules replace transformers' attention: a static cache allocated at load, "
+                        "fp16 scores + fp32 softmax at prefill, fused QKV weights made beside q/k/v",
+             .source = "casper-hansen/AutoAWQ awq/modules/fused/attn.py QuantAttentionFused (3b362c0)",
+             .variant = true},
+        },
+        .parse_version = parse_version,
+        .version_forms = "a release such as 4.38.2, 4.51 or 5.0, or 'AutoAWQ 0.1.6' for AutoAWQ's fused modules",
+        .load_error = load_error,
+        .formats_by_quality = {"bf16", "fp8", "bnb-int8", "gptq-int8", "awq", "gptq-int4", "nf4"},
+        .estimate = estimate_transformers,
+        .counts_kv_cache = true,
+        .reserved_fraction = nullptr,
+        .command = command,
+        .knobs = {},
+        .knob_default = nullptr,
+        .parallel = {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,
+                     .split = "accelerate device_map=\"auto\""},
+        .workload = {.sequence_context = [](const Scenario& s) { return s.context; },
+                     .with_sequence_context = with_sequence_context,
+                     .concurrency = [](const Scenario& s) { return s.batch; },
+                     .with_concurrency = [](Scenario s, std::int64_t n) { s.batch = n; return s; },
+                     .min_sequence_context = [](const Scenario& s) { return std::max<std::int64_t>(1, s.output_tokens); },
+                     .context_help = "Prompt + generated tokens (input and output tokens below)",
+                     .concurrency_help = "Sequences generated together (generate() batch)",
+                     .concurrency_knob = "",
+                     .prompt_and_output = true},
+    };
+    return profile;
 }
 
 }  // namespace vramcalc

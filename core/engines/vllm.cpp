@@ -13,8 +13,6 @@
 //      available // page_size // group_size, the minimum over workers; "GPU KV cache size" =
 //      num_blocks // num_groups x block_size; "Maximum concurrency" =
 //      num_blocks / blocks one max_model_len request needs (get_max_concurrency_for_kv_cache_config).
-#include "engines.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -23,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "../command_text.h"
+#include "../engine_profile.h"
 #include "../kv_cache.h"
 #include "../tensor_parallel.h"
 #include "../text.h"
@@ -305,15 +305,12 @@ ActivationParts activation_peak(const Architecture& a, const PpStage& st, int tp
     return p;
 }
 
-}  // namespace
-
-Estimate estimate_vllm(const ResolvedScenario& r) {
+Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     Estimate e;
     const Scenario& s = r.scenario;
     const Architecture& a = r.model.arch;
     const int tp = std::max(1, s.tp);
     const int pp = std::max(1, s.pp);
-    e.engine_version = "vLLM 0.19 V1 engine (accounting of 0.17-0.19)";
     if (a.num_layers <= 0 || a.hidden_size <= 0) {
         e.error = "model: the architecture has no layers or hidden size";
         return e;
@@ -505,6 +502,93 @@ Estimate estimate_vllm(const ResolvedScenario& r) {
         e.warnings.push_back("vision encoder profiling (encoder cache budget) is not counted in the activation peak");
     e.ok = true;
     return e;
+}
+
+// ---- the profile --------------------------------------------------------------------------------
+
+std::string load_error(const WeightFormat& f, const KvFormat&) {
+    if (f.kind == "exl2") return "weights: EXL2 runs on ExLlamaV2/TabbyAPI, not vLLM; choose the simple engine or another format";
+    return "";
+}
+
+double reserved_fraction(const ResolvedScenario& r) { return r.scenario.gpu_mem_util > 0 ? r.scenario.gpu_mem_util : 0.9; }
+
+std::optional<double> knob_default(std::string_view knob, const ResolvedScenario& r) {
+    if (knob == "gpu_mem_util") return 0.9;  // EngineArgs.gpu_memory_utilization
+    if (knob == "max_batched_tokens") return static_cast<double>(batch_defaults(r.gpu).max_num_batched_tokens);
+    return std::nullopt;
+}
+
+std::optional<VersionKey> parse_version(std::string_view text) {
+    auto n = parse_release_number(text);
+    if (!n) return std::nullopt;
+    return VersionKey{*n, nullptr};
+}
+
+std::string command(const ResolvedScenario& r) {
+    const Scenario& s = r.scenario;
+    std::vector<std::string> p;
+    p.push_back("vllm serve " + shell_word(model_ref(r)));
+    if (s.tp > 1) p.push_back("--tensor-parallel-size " + std::to_string(s.tp));
+    if (s.pp > 1) p.push_back("--pipeline-parallel-size " + std::to_string(s.pp));
+    const int dp = s.gpus / std::max(1, s.tp * s.pp);
+    if (dp > 1) p.push_back("--data-parallel-size " + std::to_string(dp));
+    if (s.nodes > 1) p.push_back("--distributed-executor-backend ray");
+    p.push_back("--max-model-len " + std::to_string(s.context));
+    p.push_back("--gpu-memory-utilization " + format_fixed(reserved_fraction(r), 2));
+    if (std::string q = quantization_flag_value(r); !q.empty()) p.push_back("--quantization " + q);
+    if (r.kv.id == "fp8") p.push_back("--kv-cache-dtype fp8");
+    if (r.weights.id == "fp32") p.push_back("--dtype float32");
+    if (r.weights.id == "fp16") p.push_back("--dtype float16");
+    if (s.batch > 1) p.push_back("--max-num-seqs " + std::to_string(std::max<std::int64_t>(s.batch, 1)));
+    if (s.max_batched_tokens > 0) p.push_back("--max-num-batched-tokens " + std::to_string(s.max_batched_tokens));
+    if (s.cpu_offload_gib > 0) p.push_back("--cpu-offload-gb " + format_fixed(s.cpu_offload_gib, 0));
+    if (s.enforce_eager) p.push_back("--enforce-eager");
+    return checkpoint_note(r) + joined_flags(p);
+}
+
+}  // namespace
+
+const EngineProfile& engine_profile_vllm() {
+    static const EngineProfile profile{
+        .id = "vllm",
+        .name = "vLLM",
+        .blurb = "Serving: reserves gpu-memory-utilization of each GPU and fills what weights and activations leave with KV cache.",
+        .aliases = {},
+        .order = 10,
+        .releases = {
+            {.id = "0.17", .order = 17'000, .date = "2026-03",
+             .label = "V1 engine, Triton top-k/top-p sampler in the profile run",
+             .changed = "top-k/top-p sampling runs a Triton kernel instead of sorting the [rows, vocab] fp32 logits, "
+                        "so the profile run's sampler peak drops (Qwen3-14B on H100: 5.64 GiB on 0.15/0.16, 2.23 on 0.17+); "
+                        "older releases are answered with this accounting",
+             .source = "vllm-project/vllm PR #33538 (2026-02-17); validation rows of the Qwen3-14B version sweep"},
+            {.id = "0.19", .order = 19'000, .date = "",
+             .label = "V1 engine; CUDA graphs outside the KV budget",
+             .changed = "",
+             .source = "checked against 31 vLLM 0.19.0 rows (H100, vllm/v1/worker/gpu_worker.py determine_available_memory)"},
+        },
+        .parse_version = parse_version,
+        .version_forms = "a release such as 0.6.3, 0.10.1 or v0.11.0",
+        .load_error = load_error,
+        .formats_by_quality = {"bf16", "fp8", "int8", "gptq-int8", "awq", "gptq-int4", "nf4"},
+        .estimate = estimate_vllm,
+        .counts_kv_cache = true,
+        .reserved_fraction = reserved_fraction,
+        .command = command,
+        .knobs = {
+            {"gpu_mem_util", "memory util.", "--gpu-memory-utilization: the fraction of each GPU's WHOLE memory vLLM may use (default 0.9)", 0.30, 0.99},
+            {"max_batched_tokens", "batched tokens", "--max-num-batched-tokens: tokens per scheduler step; sizes the activation peak "
+                                                     "(default 8192 on GPUs of 70 GiB and more except A100, else 2048)"},
+            {"cpu_offload_gib", "CPU offload", "--cpu-offload-gb: GiB of weights per GPU kept in CPU RAM and streamed in (slower)"},
+            {"enforce_eager", "no CUDA graphs", "--enforce-eager: no CUDA graphs (saves their memory, slower decoding)"},
+        },
+        .knob_default = knob_default,
+        .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},
+        .workload = per_sequence_workload("Tokens per sequence: prompt + generated (vLLM --max-model-len)",
+                                          "Sequences in flight at once (vLLM's target concurrency)"),
+    };
+    return profile;
 }
 
 }  // namespace vramcalc

@@ -33,7 +33,7 @@ TEST_CASE("online FP8 needs --quantization fp8 but a native FP8 checkpoint does 
 TEST_CASE("the llama-server command offloads layers and sets the KV type") {
     Scenario s;
     s.model = "qwen2.5-14b-instruct";
-    s.engine = Engine::LlamaCpp;
+    s.engine = "llamacpp";
     s.weights = "gguf-q4_k_m";
     s.kv_dtype = "q8_0";
     s.context = 16384;

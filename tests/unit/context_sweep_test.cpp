@@ -39,7 +39,7 @@ TEST_CASE("vLLM's swept KV cache is what the requests need, not the pool it fill
 TEST_CASE("The sweep's break point is the solver's largest context and the curve stops fitting past it") {
     Scenario s;
     s.model = "qwen2.5-7b-instruct";
-    s.engine = Engine::Transformers;
+    s.engine = "transformers";
     s.gpu = "rtx-4090";
     s.context = 4096;
     const ContextSweep sw = context_sweep(s, 24);
@@ -55,7 +55,7 @@ TEST_CASE("The sweep's break point is the solver's largest context and the curve
 
 TEST_CASE("llama.cpp's per-sequence context multiplies by the parallel slots") {
     Scenario s;
-    s.engine = Engine::LlamaCpp;
+    s.engine = "llamacpp";
     s.parallel = 4;
     // n_ctx = 2048 tokens per slot x 4 slots = 8192
     CHECK(with_sequence_context(s, 2048).context == 8192);

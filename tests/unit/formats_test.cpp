@@ -3,44 +3,15 @@
 #include "core/gguf.h"
 #include "core/formats.h"
 #include "core/tensors.h"
+#include "fixtures.h"
 
 using namespace vramcalc;
 
 namespace {
 
-Architecture llama_like(std::int64_t layers = 32) {
-    Architecture a;
-    a.model_type = "llama";
-    a.hidden_size = 4096;
-    a.num_layers = layers;
-    a.num_heads = 32;
-    a.num_kv_heads = 8;
-    a.head_dim = 128;
-    a.intermediate_size = 14336;
-    a.vocab_size = 128256;
-    a.layer_attention.assign(static_cast<std::size_t>(layers), LayerAttention::Full);
-    return a;
-}
-
-// EleutherAI/pythia-2.8b as ggml-ci converts it: GPT-NeoX, fused QKV, LayerNorm, biases everywhere.
-Architecture pythia_2_8b() {
-    Architecture a;
-    a.model_type = "gpt_neox";
-    a.torch_dtype = "float16";
-    a.hidden_size = 2560;
-    a.num_layers = 32;
-    a.num_heads = 32;
-    a.num_kv_heads = 32;
-    a.head_dim = 80;
-    a.intermediate_size = 10240;
-    a.vocab_size = 50304;
-    a.mlp = MlpKind::Plain;
-    a.norm = NormKind::LayerNorm;
-    a.fused_qkv = true;
-    a.qkv_bias = a.o_bias = a.mlp_bias = true;
-    a.layer_attention.assign(32, LayerAttention::Full);
-    return a;
-}
+// Llama-3-8B-shaped (fixtures.h) with any number of layers.
+Architecture llama_like(std::int64_t layers = 32) { return fixtures::llama31_8b(layers); }
+using fixtures::pythia_2_8b;
 
 WeightFormat fmt(const char* id) {
     auto f = find_weight_format(id);

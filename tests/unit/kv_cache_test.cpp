@@ -1,21 +1,13 @@
 #include <doctest/doctest.h>
 
 #include "core/kv_cache.h"
+#include "fixtures.h"
 
 using namespace vramcalc;
 
 namespace {
 
-Architecture llama3_8b() {
-    Architecture a;
-    a.hidden_size = 4096;
-    a.num_layers = 32;
-    a.num_heads = 32;
-    a.num_kv_heads = 8;
-    a.head_dim = 128;
-    a.layer_attention.assign(32, LayerAttention::Full);
-    return a;
-}
+Architecture llama3_8b() { return fixtures::llama31_8b(); }
 
 }  // namespace
 

@@ -32,7 +32,7 @@ std::string gpt_oss_20b() {
 Scenario llamacpp(const std::string& config, const char* weights, std::int64_t context) {
     Scenario s;
     s.custom_config = config;
-    s.engine = Engine::LlamaCpp;
+    s.engine = "llamacpp";
     s.weights = weights;
     s.kv_dtype = "fp16";
     s.gpu_memory_gib = 15.77;

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <string>
+
+#include "core/engine_profile.h"
 #include "core/scenario_json.h"
 
 using namespace vramcalc;
@@ -10,7 +13,7 @@ TEST_CASE("a scenario survives a JSON round trip") {
     s.model = "llama-3.1-70b-instruct";
     s.weights = "awq";
     s.kv_dtype = "fp8";
-    s.engine = Engine::LlamaCpp;
+    s.engine = "llamacpp";
     s.gpu = "rtx-4090";
     s.gpus = 4;
     s.tp = 4;
@@ -24,7 +27,7 @@ TEST_CASE("a scenario survives a JSON round trip") {
     apply_scenario_json(scenario_to_json(s), t, problems);
     CHECK(problems.empty());
     CHECK(scenario_to_json(t) == scenario_to_json(s));
-    CHECK(t.engine == Engine::LlamaCpp);
+    CHECK(t.engine == "llamacpp");
     CHECK(t.context == 32768);
 }
 
@@ -59,8 +62,10 @@ TEST_CASE("numbers may arrive as strings, but not as fractions or NaN") {
 }
 
 TEST_CASE("engine names parse in the spellings people use") {
-    CHECK(parse_engine("vLLM") == Engine::Vllm);
-    CHECK(parse_engine("llama.cpp") == Engine::LlamaCpp);
-    CHECK(parse_engine("SGLang") == Engine::Sglang);
-    CHECK_FALSE(parse_engine("trt").has_value());
+    REQUIRE(find_engine("vLLM") != nullptr);
+    CHECK(std::string(find_engine("vLLM")->id) == "vllm");
+    CHECK(std::string(find_engine("llama.cpp")->id) == "llamacpp");
+    CHECK(std::string(find_engine("ollama")->id) == "llamacpp");
+    CHECK(std::string(find_engine("SGLang")->id) == "sglang");
+    CHECK(find_engine("trt") == nullptr);
 }

@@ -4,50 +4,26 @@
 
 #include <string>
 
-#include "core/engines/engines.h"
 #include "core/estimate.h"
 #include "core/formats.h"
+#include "fixtures.h"
 
 using namespace vramcalc;
 
 namespace {
 
-Architecture qwen3_14b() {
-    Architecture a;
-    a.model_type = "qwen3";
-    a.hidden_size = 5120;
-    a.num_layers = 40;
-    a.num_heads = 40;
-    a.num_kv_heads = 8;
-    a.head_dim = 128;
-    a.intermediate_size = 17408;
-    a.vocab_size = 151936;
-    a.max_context = 40960;
-    a.qk_norm = true;
-    a.layer_attention.assign(40, LayerAttention::Full);
-    return a;
-}
+using fixtures::qwen3_14b;
 
-ResolvedScenario resolved(const Architecture& a, double gpu_gib, int tp, double fraction) {
-    ResolvedScenario r;
-    r.model.id = "test";
-    r.model.arch = a;
-    r.weights = *find_weight_format("bf16");
-    r.kv = *find_kv_format("auto");
-    r.gpu.id = "custom";
-    r.gpu.memory_bytes = gib_to_bytes(gpu_gib);
-    r.scenario.engine = Engine::Sglang;
-    r.scenario.tp = tp;
+ResolvedScenario resolved(const Architecture& a, double gpu_gib, int tp, double fraction, const std::string& version = "") {
+    ResolvedScenario r = fixtures::resolved(a, "sglang", "bf16", fixtures::custom_gpu(gpu_gib), tp, 1, 8192, fraction, version);
     r.scenario.gpus = tp;
-    r.scenario.context = 8192;
-    r.scenario.gpu_mem_util = fraction;
     return r;
 }
 
 }  // namespace
 
 TEST_CASE("SGLang sizes its pool as free memory x mem_fraction_static minus the weights") {
-    Estimate e = estimate_sglang(resolved(qwen3_14b(), 79.19, 1, 0.88));
+    Estimate e = estimate(resolved(qwen3_14b(), 79.19, 1, 0.88));
     REQUIRE(e.ok);
     // cell = 8 KV heads x 128 x 2 (K,V) x 2 B x 40 layers = 163,840 B per token
     // rest = (79.19 - 0.6 context) x 0.88 - weights (27.52 + 0.08) = 41.56 GiB -> ~272,000 tokens
@@ -60,7 +36,7 @@ TEST_CASE("SGLang sizes its pool as free memory x mem_fraction_static minus the 
 }
 
 TEST_CASE("SGLang's default mem_fraction_static on an 80 GB GPU") {
-    Estimate e = estimate_sglang(resolved(qwen3_14b(), 79.19, 1, 0.0));
+    Estimate e = estimate(resolved(qwen3_14b(), 79.19, 1, 0.0));
     REQUIRE(e.ok);
     // gpu_mem = 79.19 x 1024 = 81,091 MiB >= 60 GiB: chunked_prefill 8192, cuda_graph_max_bs 256;
     // reserved = 512 + 8192 x 1.5 + 256 x 2 + 1 x 1 / 8 x 1024 = 13,440 MiB (above the 10 GiB floor)
@@ -70,22 +46,9 @@ TEST_CASE("SGLang's default mem_fraction_static on an 80 GB GPU") {
 }
 
 TEST_CASE("SGLang MLA cell is the latent times the layers, unsplit by TP") {
-    Architecture a;
-    a.model_type = "deepseek_v2";
-    a.hidden_size = 2048;
-    a.num_layers = 27;
-    a.num_heads = 16;
-    a.num_kv_heads = 16;
-    a.head_dim = 192;
-    a.v_head_dim = 128;
-    a.intermediate_size = 10944;
-    a.vocab_size = 102400;
-    a.kv_lora_rank = 512;
-    a.qk_rope_head_dim = 64;
-    a.qk_nope_head_dim = 128;
-    a.layer_attention.assign(27, LayerAttention::Full);
+    const Architecture a = fixtures::deepseek_v2_lite_attention();
     for (int tp : {1, 4}) {
-        Estimate e = estimate_sglang(resolved(a, 79.19, tp, 0.85));
+        Estimate e = estimate(resolved(a, 79.19, tp, 0.85));
         REQUIRE(e.ok);
         // (512 + 64) x 27 layers x 2 B = 31,104 B per token
         CHECK(static_cast<double>(e.per_gpu.kv_cache.bytes) / static_cast<double>(*e.kv_cache_tokens) ==
@@ -95,7 +58,7 @@ TEST_CASE("SGLang MLA cell is the latent times the layers, unsplit by TP") {
 
 TEST_CASE("Qwen3-235B FP8 at tp 4 and mem_fraction 0.93 matches SGLang's pool") {
     Scenario s;
-    s.engine = Engine::Sglang;
+    s.engine = "sglang";
     s.model = "qwen3-235b-a22b";
     s.weights = "fp8";
     s.tp = 4;
@@ -103,17 +66,14 @@ TEST_CASE("Qwen3-235B FP8 at tp 4 and mem_fraction 0.93 matches SGLang's pool") 
     s.gpu_memory_gib = 79.19;
     s.gpu_mem_util = 0.93;
     Estimate e = estimate(s);
-    if (!e.ok) {
-        MESSAGE("catalog lacks qwen3-235b-a22b: " << e.error);
-        return;
-    }
+    REQUIRE_MESSAGE(e.ok, e.error);
     // "KV Cache is allocated. #tokens: 367404, K size: 8.23 GB, V size: 8.23 GB"; cell = 1 KV head per
     // rank (4 / 4) x 128 x 2 x 94 layers x 2 B = 48,128 B
     CHECK(static_cast<double>(*e.kv_cache_tokens) == doctest::Approx(367404.0).epsilon(0.02));
 }
 
 TEST_CASE("SGLang reports no pool when the weights exceed the static fraction") {
-    Estimate e = estimate_sglang(resolved(qwen3_14b(), 23.64, 1, 0.0));
+    Estimate e = estimate(resolved(qwen3_14b(), 23.64, 1, 0.0));
     REQUIRE(e.ok);
     // 27.6 GiB of weights on a 23.64 GiB GPU
     CHECK_FALSE(e.fits);

@@ -14,6 +14,7 @@
 #include "core/formats.h"
 #include "core/scenario_json.h"
 #include "core/share_link.h"
+#include "test_data.h"
 
 using namespace vramcalc;
 using nlohmann::json;
@@ -27,7 +28,7 @@ std::string joined(const std::vector<std::string>& lines) {
 }
 
 // Every config.json the project holds: the catalog's (core/data/models.json "config") and the
-// validation set's (../shared/validation/configs.json).
+// validation set's (tests/data/configs.json).
 std::vector<std::pair<std::string, json>> all_configs() {
     std::vector<std::pair<std::string, json>> out;
     const std::string_view models = embedded_models_json();
@@ -36,15 +37,10 @@ std::vector<std::pair<std::string, json>> all_configs() {
         for (const json& m : catalog)
             if (m.is_object() && m.contains("config") && m["config"].is_object())
                 out.emplace_back(m.value("id", std::string("?")), m["config"]);
-#ifdef VRAMCALC_SHARED_DIR
-    std::ifstream f(std::string(VRAMCALC_SHARED_DIR) + "/validation/configs.json");
-    std::stringstream text;
-    text << f.rdbuf();
-    json validation = json::parse(text.str(), nullptr, false);
-    if (validation.is_object())
-        for (auto it = validation.begin(); it != validation.end(); ++it)
-            if (it.value().is_object()) out.emplace_back(it.key(), it.value());
-#endif
+    const json validation = test_data::load("configs.json");
+    REQUIRE(validation.is_object());
+    for (auto it = validation.begin(); it != validation.end(); ++it)
+        if (it.value().is_object()) out.emplace_back(it.key(), it.value());
     return out;
 }
 
@@ -143,7 +139,7 @@ TEST_CASE("a scenario with every field changed survives a link round trip") {
     s.custom_name = "my model / v2 & more";
     s.weights = "gguf-q4_k_m";
     s.kv_dtype = "q8_0";
-    s.engine = Engine::LlamaCpp;
+    s.engine = "llamacpp";
     s.gpu = "rtx-3090";
     s.gpu_memory_gib = 23.5;
     s.gpus = 8;
@@ -308,7 +304,7 @@ TEST_CASE("a broken part of a link is named and the rest still applies") {
         {"gpu=rtx-9999", "gpu=rtx-9999: unknown GPU"},
         {"w=int3", "w=int3: unknown weight format"},
         {"kv=fp7", "kv=fp7: unknown KV-cache format"},
-        {"e=tensorrt", "e=tensorrt: expected one of vllm, llamacpp"},
+        {"e=tensorrt", "e=tensorrt: expected one of vllm, sglang, llamacpp"},
         {"fa=maybe", "fa=maybe: expected true or false"},
         {"name=%FF%FE", "name=%FF%FE: not valid UTF-8"},
         {"cfg=!!!", "cfg=!!!: not valid base64"},

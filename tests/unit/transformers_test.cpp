@@ -29,7 +29,7 @@ const char* kQwen3_8B = R"({
 Scenario hf(const char* config, std::int64_t input, std::int64_t output, const std::string& version = "") {
     Scenario s;
     s.custom_config = config;
-    s.engine = Engine::Transformers;
+    s.engine = "transformers";
     s.weights = "bf16";
     s.kv_dtype = "auto";
     s.gpu_memory_gib = 79.15;  // A100 80GB as CUDA reports it
@@ -107,12 +107,28 @@ TEST_CASE("A long prompt's prefill MLP is the peak in current transformers") {
 TEST_CASE("Version strings pick the accounting") {
     CHECK(estimate(hf(kQwen2_05B, 8, 8, "4.44.2")).engine_version.find("every prompt token") != std::string::npos);
     CHECK(estimate(hf(kQwen2_05B, 8, 8, "4.45.0")).engine_version.find("last-token") != std::string::npos);
-    // no version: the 4.38-4.41 accounting most published tables were measured with (conservative)
-    CHECK(estimate(hf(kQwen2_05B, 8, 8, "")).engine_version.find("4.38-4.41") != std::string::npos);
+    // no version: the newest release the profile knows (4.51: last-token logits)
+    const Estimate newest = estimate(hf(kQwen2_05B, 8, 8, ""));
+    CHECK(newest.engine_version.find("transformers 4.51") != std::string::npos);
+    CHECK(newest.engine_version.find("last-token") != std::string::npos);
     CHECK(estimate(hf(kQwen2_05B, 8, 8, "AutoAWQ 0.1.6")).engine_version.find("AutoAWQ") != std::string::npos);
-    Estimate odd = estimate(hf(kQwen2_05B, 8, 8, "nightly"));
-    CHECK(odd.ok);
-    CHECK_FALSE(odd.warnings.empty());
+    // a version between two known releases follows the older one
+    CHECK(estimate(hf(kQwen2_05B, 8, 8, "4.43.1")).engine_version.find("accounting of 4.42") != std::string::npos);
+    // a garbled version is an error naming the field and the accepted forms
+    const Estimate odd = estimate(hf(kQwen2_05B, 8, 8, "nightly"));
+    CHECK_FALSE(odd.ok);
+    CHECK(odd.error.rfind("engine_version: 'nightly' is not a transformers version", 0) == 0);
+    CHECK(odd.error.find("4.38.2") != std::string::npos);
+}
+
+TEST_CASE("the default follows the newest release: last-token logits, not the whole prompt's") {
+    // Qwen2-0.5B, 30,720-token prompt: 4.38 keeps fp32 + bf16 logits for every prompt position,
+    // 30,720 x 151,936 x (2 + 4) B = 28,004,474,880 B = 26.08 GiB; 4.45+ only the last position's, and
+    // its prefill peak is the MLP instead: 30,720 x (2 x 896 + 3 x 4,864) x 2 B = 0.94 GiB, which the old
+    // peak hides under the logits. So the newest default needs at least 26.08 - 0.94 = 25.14 GiB less.
+    const double old_peak = peak_gib(estimate(hf(kQwen2_05B, 30720, 8, "4.38.2")));
+    const double new_peak = peak_gib(estimate(hf(kQwen2_05B, 30720, 8, "")));
+    CHECK(old_peak - new_peak > 25.14);
 }
 
 TEST_CASE("device_map auto splits layers and sums per-GPU peaks") {
@@ -143,7 +159,7 @@ TEST_CASE("Weights beyond the GPUs are offloaded to CPU RAM by accelerate") {
 
 TEST_CASE("The rule of thumb is params x bytes x 1.2") {
     Scenario s = hf(kQwen3_8B, 128, 128);
-    s.engine = Engine::Simple;
+    s.engine = "simple";
     Estimate e = estimate(s);
     REQUIRE(e.ok);
     // 8,190,735,360 params x 2 B x 1.2 = 19,657,764,864 B

@@ -4,61 +4,29 @@
 
 #include <string>
 
-#include "core/engines/engines.h"
 #include "core/tensor_parallel.h"
 #include "core/formats.h"
 #include "core/kv_cache.h"
+#include "fixtures.h"
 
 using namespace vramcalc;
 
 namespace {
 
-Architecture llama31_8b() {
-    Architecture a;
-    a.model_type = "llama";
-    a.hidden_size = 4096;
-    a.num_layers = 32;
-    a.num_heads = 32;
-    a.num_kv_heads = 8;
-    a.head_dim = 128;
-    a.intermediate_size = 14336;
-    a.vocab_size = 128256;
-    a.max_context = 131072;
-    a.layer_attention.assign(32, LayerAttention::Full);
-    return a;
-}
+using fixtures::llama31_8b;
 
 // An H100 as the validation rows pass it (--gpu-memory-gib 79.19, a custom GPU).
-Gpu h100() {
-    Gpu g;
-    g.id = "custom";
-    g.name = "Custom GPU";
-    g.memory_bytes = gib_to_bytes(79.19);
-    return g;
-}
+Gpu h100() { return fixtures::custom_gpu(79.19); }
 
 ResolvedScenario resolved(const Architecture& a, const std::string& weights, const Gpu& gpu, int tp, int pp,
                           std::int64_t context, double util) {
-    ResolvedScenario r;
-    r.model.id = "test";
-    r.model.name = "test model";
-    r.model.arch = a;
-    r.weights = *find_weight_format(weights);
-    r.kv = *find_kv_format("auto");
-    r.gpu = gpu;
-    r.scenario.engine = Engine::Vllm;
-    r.scenario.tp = tp;
-    r.scenario.pp = pp;
-    r.scenario.gpus = tp * pp;
-    r.scenario.context = context;
-    r.scenario.gpu_mem_util = util;
-    return r;
+    return fixtures::resolved(a, "vllm", weights, gpu, tp, pp, context, util);
 }
 
 }  // namespace
 
 TEST_CASE("Llama 3.1 8B bf16 weights are two bytes a parameter plus the rotary cache") {
-    Estimate e = estimate_vllm(resolved(llama31_8b(), "bf16", h100(), 1, 1, 8192, 0.95));
+    Estimate e = estimate(resolved(llama31_8b(), "bf16", h100(), 1, 1, 8192, 0.95));
     REQUIRE(e.ok);
     // 8,030,261,248 params x 2 B = 16,060,522,496 B, + cos/sin cache 131,072 positions x 128 x 2 B
     // = 33,554,432 B -> 16,094,076,928 B = 14.989 GiB; vLLM 0.19 printed "Model loading took 14.99 GiB".
@@ -67,7 +35,7 @@ TEST_CASE("Llama 3.1 8B bf16 weights are two bytes a parameter plus the rotary c
 }
 
 TEST_CASE("tensor parallel halves the matrices and keeps norms and the rotary cache whole") {
-    Estimate e = estimate_vllm(resolved(llama31_8b(), "bf16", h100(), 2, 1, 8192, 0.95));
+    Estimate e = estimate(resolved(llama31_8b(), "bf16", h100(), 2, 1, 8192, 0.95));
     REQUIRE(e.ok);
     // 16,060,522,496 / 2 = 8,030,261,248 B, + half of the replicated norms (266,240 params x 2 B / 2)
     // + the 33,554,432 B rotary cache = 8,064,081,920 B = 7.510 GiB (vLLM printed 7.51 GiB).
@@ -76,7 +44,7 @@ TEST_CASE("tensor parallel halves the matrices and keeps norms and the rotary ca
 }
 
 TEST_CASE("the KV budget is utilization x memory minus weights, activation peak and non-torch memory") {
-    Estimate e = estimate_vllm(resolved(llama31_8b(), "bf16", h100(), 1, 1, 8192, 0.95));
+    Estimate e = estimate(resolved(llama31_8b(), "bf16", h100(), 1, 1, 8192, 0.95));
     REQUIRE(e.ok);
     // Activation peak = sampler dry run on H100 defaults (8192 tokens, 1024 seqs):
     // 8192 x 4096 x 2 (hidden) + 1024 x 128256 x 2 (bf16 logits) + 3.25 x 1024 x 128256 x 4
@@ -95,14 +63,14 @@ TEST_CASE("the KV budget is utilization x memory minus weights, activation peak 
 TEST_CASE("fp8 KV cache doubles the tokens of the same budget") {
     ResolvedScenario r = resolved(llama31_8b(), "bf16", h100(), 1, 1, 8192, 0.95);
     r.kv = *find_kv_format("fp8");
-    Estimate e = estimate_vllm(r);
+    Estimate e = estimate(r);
     REQUIRE(e.ok);
     // 29,744 blocks x 2 = 59,488 blocks of 2 MiB / 2 = 951,808 tokens (vLLM printed 952,032).
     CHECK(*e.kv_cache_tokens == 951808);
 }
 
 TEST_CASE("an fp32 run keeps an fp32 cache under kv_cache_dtype auto") {
-    Estimate e = estimate_vllm(resolved(llama31_8b(), "fp32", h100(), 1, 1, 8192, 0.95));
+    Estimate e = estimate(resolved(llama31_8b(), "fp32", h100(), 1, 1, 8192, 0.95));
     REQUIRE(e.ok);
     // vLLM 0.19 printed "GPU KV cache size: 175,296 tokens" for 42.8 GiB at 262,144 B/token.
     CHECK(static_cast<double>(*e.kv_cache_tokens) == doctest::Approx(175296.0).epsilon(0.003));
@@ -114,7 +82,7 @@ TEST_CASE("smaller GPUs and A100s profile with 2048 tokens and 256 sequences") {
     Gpu a100 = h100();
     a100.id = "a100-80gb";
     a100.name = "NVIDIA A100 80GB";
-    Estimate e = estimate_vllm(resolved(llama31_8b(), "bf16", a100, 1, 1, 8192, 0.9));
+    Estimate e = estimate(resolved(llama31_8b(), "bf16", a100, 1, 1, 8192, 0.9));
     REQUIRE(e.ok);
     // 2048 x 4096 x 2 + 256 x 128256 x 2 + 3.25 x 256 x 128256 x 4 = 509,280,256 B
     CHECK(e.per_gpu.activation.bytes == doctest::Approx(509280256.0).epsilon(1e-6));
@@ -137,7 +105,7 @@ TEST_CASE("pipeline stages split layers like get_pp_indices") {
 }
 
 TEST_CASE("with pipeline parallel the last stage sets the block count") {
-    Estimate e = estimate_vllm(resolved(llama31_8b(), "bf16", h100(), 1, 2, 8192, 0.95));
+    Estimate e = estimate(resolved(llama31_8b(), "bf16", h100(), 1, 2, 8192, 0.95));
     REQUIRE(e.ok);
     // vLLM 0.19 printed "GPU KV cache size: 1,075,312 tokens" for pp 2: the last stage also runs the
     // sampler (2.02 GiB peak) and so has less room than stage 0.
@@ -165,22 +133,9 @@ TEST_CASE("the vocabulary is padded to a multiple of 64 before the TP split") {
 }
 
 TEST_CASE("MLA cache is one latent per layer on every TP rank") {
-    Architecture a;
-    a.model_type = "deepseek_v2";
-    a.hidden_size = 2048;
-    a.num_layers = 27;
-    a.num_heads = 16;
-    a.num_kv_heads = 16;
-    a.head_dim = 192;
-    a.v_head_dim = 128;
-    a.intermediate_size = 10944;
-    a.vocab_size = 102400;
-    a.kv_lora_rank = 512;
-    a.qk_rope_head_dim = 64;
-    a.qk_nope_head_dim = 128;
-    a.layer_attention.assign(27, LayerAttention::Full);
+    const Architecture a = fixtures::deepseek_v2_lite_attention();
     for (int tp : {1, 2}) {
-        Estimate e = estimate_vllm(resolved(a, "bf16", h100(), tp, 1, 8192, 0.95));
+        Estimate e = estimate(resolved(a, "bf16", h100(), tp, 1, 8192, 0.95));
         REQUIRE(e.ok);
         // (512 + 64) x 2 B x 27 layers = 31,104 B per token, whatever the TP size
         const double per_token = static_cast<double>(e.per_gpu.kv_cache.bytes) / static_cast<double>(*e.kv_cache_tokens);
@@ -189,12 +144,11 @@ TEST_CASE("MLA cache is one latent per layer on every TP rank") {
 }
 
 TEST_CASE("sliding-window layers need fewer blocks per request than full ones") {
-    Architecture a = llama31_8b();
-    a.num_layers = 42;
+    Architecture a = llama31_8b(42);
     a.sliding_window = 4096;
     a.layer_attention.clear();
     for (int l = 0; l < 42; ++l) a.layer_attention.push_back(l % 2 == 0 ? LayerAttention::Sliding : LayerAttention::Full);
-    Estimate e = estimate_vllm(resolved(a, "bf16", h100(), 1, 1, 32768, 0.95));
+    Estimate e = estimate(resolved(a, "bf16", h100(), 1, 1, 32768, 0.95));
     REQUIRE(e.ok);
     // Two KV cache groups (21 sliding, 21 full) share one block pool: tokens = blocks / 2 x 16.
     // One 32,768-token request: full 2,048 blocks; sliding min(4,095 + 8,192, 32,768) = 12,287 tokens
@@ -207,7 +161,7 @@ TEST_CASE("sliding-window layers need fewer blocks per request than full ones") 
 TEST_CASE("vLLM refuses a max_model_len whose cache does not fit") {
     Gpu g = h100();
     g.memory_bytes = gib_to_bytes(23.64);  // an RTX 4090 as torch reports it
-    Estimate e = estimate_vllm(resolved(llama31_8b(), "bf16", g, 1, 1, 131072, 0.9));
+    Estimate e = estimate(resolved(llama31_8b(), "bf16", g, 1, 1, 131072, 0.9));
     REQUIRE(e.ok);
     // 0.9 x 23.64 = 21.28 GiB - 14.99 - ~0.5 activations - 0.25 = ~5.5 GiB, but 131,072 tokens x
     // 131,072 B = 16 GiB are needed for one request.
@@ -217,13 +171,11 @@ TEST_CASE("vLLM refuses a max_model_len whose cache does not fit") {
 }
 
 TEST_CASE("weights larger than the budget leave no KV cache") {
-    Architecture a = llama31_8b();
-    a.num_layers = 80;
+    Architecture a = llama31_8b(80);
     a.hidden_size = 8192;
     a.num_heads = 64;
     a.intermediate_size = 28672;
-    a.layer_attention.assign(80, LayerAttention::Full);
-    Estimate e = estimate_vllm(resolved(a, "bf16", h100(), 1, 1, 8192, 0.9));
+    Estimate e = estimate(resolved(a, "bf16", h100(), 1, 1, 8192, 0.9));
     REQUIRE(e.ok);
     CHECK_FALSE(e.fits);
     CHECK(*e.kv_cache_tokens == 0);

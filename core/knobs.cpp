@@ -1,0 +1,50 @@
+#include "knobs.h"
+
+#include <cmath>
+#include <string>
+
+namespace vramcalc {
+
+namespace {
+
+// Member access for the table: a knob is a number, whatever type the Scenario field has.
+#define VRAMCALC_KNOB_ACCESS(field)                                                        \
+    [](const Scenario& s) { return static_cast<double>(s.field); },                       \
+        [](Scenario& s, double v) { s.field = static_cast<decltype(s.field)>(v); }
+
+}  // namespace
+
+const std::vector<Knob>& engine_knobs() {
+    static const std::vector<Knob> knobs = {
+        {"gpu_mem_util", "util", KnobKind::Real, 0.0, 1.0, "a fraction between 0 and 1",
+         VRAMCALC_KNOB_ACCESS(gpu_mem_util)},
+        {"max_batched_tokens", "mbt", KnobKind::Integer, 0, 100'000'000, "a token count between 0 and 100M",
+         VRAMCALC_KNOB_ACCESS(max_batched_tokens)},
+        {"cpu_offload_gib", "off", KnobKind::Real, 0.0, 1e6, "GiB between 0 and 1e6", VRAMCALC_KNOB_ACCESS(cpu_offload_gib)},
+        {"gpu_layers", "ngl", KnobKind::Integer, -1, 100000, "a layer count (-1 = all)", VRAMCALC_KNOB_ACCESS(gpu_layers)},
+        {"ubatch", "ub", KnobKind::Integer, 1, 1'000'000, "a micro-batch between 1 and 1M", VRAMCALC_KNOB_ACCESS(ubatch)},
+        {"n_batch", "nb", KnobKind::Integer, 1, 1'000'000, "a batch between 1 and 1M", VRAMCALC_KNOB_ACCESS(n_batch)},
+        {"flash_attn", "fa", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(flash_attn)},
+        {"parallel", "np", KnobKind::Integer, 1, 65536, "a sequence count between 1 and 65536", VRAMCALC_KNOB_ACCESS(parallel)},
+        {"enforce_eager", "eager", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(enforce_eager)},
+    };
+    return knobs;
+}
+
+#undef VRAMCALC_KNOB_ACCESS
+
+const Knob* find_knob(std::string_view id) {
+    for (const Knob& k : engine_knobs())
+        if (id == k.id) return &k;
+    return nullptr;
+}
+
+std::string knob_range_error(const Scenario& s) {
+    for (const Knob& k : engine_knobs()) {
+        const double v = k.get(s);
+        if (!std::isfinite(v) || v < k.min || v > k.max) return std::string(k.id) + ": " + k.expected;
+    }
+    return "";
+}
+
+}  // namespace vramcalc
