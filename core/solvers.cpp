@@ -49,6 +49,17 @@ std::vector<std::string> formats_by_quality(std::string_view engine) {
     return engine_profile(engine).formats_by_quality;
 }
 
+std::string nearest_loadable_format(std::string_view engine, const std::string& weights) {
+    const EngineProfile& p = engine_profile(engine);
+    const auto now = find_weight_format(weights);
+    const auto kv = find_kv_format("auto");
+    if (!now || !kv || p.formats_by_quality.empty()) return weights;
+    if (!p.load_error || p.load_error(*now, *kv).empty()) return weights;
+    for (const std::string& id : p.formats_by_quality)
+        if (const auto f = find_weight_format(id); f && f->bits_per_weight <= now->bits_per_weight + 1.0) return id;
+    return p.formats_by_quality.back();
+}
+
 // A model known only by its parameter count has no KV cache to size: context and concurrency
 // answers would be unbounded, so none are given.
 static bool weights_only(const Scenario& s) { return s.custom_config.empty() && s.custom_params > 0; }

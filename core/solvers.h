@@ -15,6 +15,9 @@ namespace vramcalc {
 
 // Weight formats an engine loads, best quality first (the order "smallest loss" walks).
 std::vector<std::string> formats_by_quality(std::string_view engine);
+// `weights` when the engine loads it, else the best-quality format it loads whose bits per weight are
+// at most one above (AWQ -> GGUF Q4_K_M for llama.cpp, GGUF -> AWQ for transformers), else its smallest.
+std::string nearest_loadable_format(std::string_view engine, const std::string& weights);
 
 // Largest context (tokens per sequence) that fits at the scenario's concurrency; nullopt if even 1 does not.
 std::optional<std::int64_t> largest_context(const Scenario& s);

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/engine_profile_json.h"
 #include "core/export.h"
 #include "core/scenario_json.h"
 #include "core/share_link.h"
@@ -45,6 +46,9 @@ EM_JS(void, js_install_api, (), {
     };
     api["getResult"] = function() { return call(Module["_vramcalc_api_get_result"]); };
     api["getView"] = function() { return call(Module["_vramcalc_api_get_view"]); };
+    // The engine profiles: ids, names, the releases each knows (what changed, the source), the
+    // accepted version forms and the knobs; setState({engine, engine_version}) picks one.
+    api["getEngines"] = function() { return call(Module["_vramcalc_api_get_engines"]); };
     api["shareLink"] = function() { return call(Module["_vramcalc_api_share_link"]); };
     // Exports as text (the Export menu copies or downloads the same strings); saveOffline() downloads
     // the page itself, as the "Save for offline use" button does.
@@ -86,6 +90,8 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_set_state(const char* text) {
     if (g_wake) g_wake();
     return out({{"ok", problems.empty()}, {"problems", problems}});
 }
+
+EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_engines() { return out(vramcalc::engine_profiles_json()); }
 
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_result() {
     if (!g_state) return out(nullptr);

@@ -129,6 +129,26 @@ async function main() {
     const llama = await page.evaluate(() => window.vramcalc.getResult());
     check('llama.cpp refuses AWQ weights, naming the field', /^weights/.test(llama.error || '') && !llama.per_gpu, llama.error);
 
+    // ---- engine releases: the profiles through the API, a version in and out, a garbled one named
+    const engines = await page.evaluate(() => window.vramcalc.getEngines());
+    const llamaProfile = (engines || []).find((e) => e.id === 'llamacpp');
+    check('getEngines() lists every engine with its releases, newest named', Array.isArray(engines) && engines.length >= 5 &&
+      llamaProfile && llamaProfile.newest_release === 'b10644' && llamaProfile.releases.some((x) => x.id === 'b4343'),
+      JSON.stringify((engines || []).map((e) => `${e.id}:${e.newest_release}`)));
+    r = await page.evaluate(() => window.vramcalc.setState({ gpus: 1, tp: 1, engine: 'llamacpp', weights: 'gguf-q4_k_m',
+      engine_version: 'version: 8054 (01d8eaa28)' }));
+    const versioned = await page.evaluate(() => window.vramcalc.getResult());
+    const versionState = await page.evaluate(() => window.vramcalc.getState());
+    check('setState({engine_version}) is followed and getState() carries it', r.ok && versionState.engine_version === 'version: 8054 (01d8eaa28)' &&
+      /^llama\.cpp b4343/.test(versioned.engine_version || ''), versioned.engine_version || versioned.error);
+    await settle(page);
+    await shot(page, 'page-engine-version');
+    await page.evaluate(() => window.vramcalc.setState({ engine_version: 'latest' }));
+    const garbled = await page.evaluate(() => window.vramcalc.getResult());
+    check('a garbled engine version is an error naming the field and the accepted forms',
+      /^engine_version: 'latest'/.test(garbled.error || '') && /b4343/.test(garbled.error || ''), garbled.error);
+    await page.evaluate(() => window.vramcalc.setState({ engine_version: '' }));
+
     // ---- a real estimate that does not fit, with suggestions; then apply one through setState
     await page.evaluate(() => window.vramcalc.setState({ model: 'llama-3.1-70b-instruct', engine: 'vllm', weights: 'bf16', gpu: 'rtx-4090',
       gpus: 2, tp: 2, context: 8192, batch: 1 }));

@@ -77,6 +77,9 @@ for (const [args, needle] of [
   [['estimate', '--frobnicate'], '--frobnicate'],
   [['estimate', '--batch'], '--batch'],
   [['nonsense'], 'nonsense'],
+  // a version the engine cannot read names the field and the accepted forms
+  [['estimate', '--engine', 'llamacpp', '--weights', 'gguf-q4_k_m', '--engine-version', 'nightly'], 'b4343'],
+  [['estimate', '--engine', 'vllm', '--engine-version', 'b4343'], '0.10.1'],
 ]) {
   const r = run(...args);
   check(`exit 2: ${args.join(' ')}`, r.status === 2, `status ${r.status}`);
@@ -107,8 +110,36 @@ for (const [args, needle] of [
   const md = run('estimate', '--model', 'llama-3.1-8b-instruct', '--export', 'md');
   check('markdown export', md.status === 0 && md.stdout.includes('| Weights |'), md.stdout.slice(0, 200));
 }
+// --engine-version for every engine: a build pasted whole, releases with and without "v", and the
+// accounting named in the answer.
+{
+  const base = ['estimate', '--model', 'qwen2.5-7b-instruct', '--json'];
+  const pasted = json(run(...base, '--engine', 'llamacpp', '--weights', 'gguf-q4_k_m', '--flash-attn',
+                          '--engine-version', 'version: 8054 (01d8eaa28)'));
+  check('llama.cpp takes a pasted version line', pasted && !pasted.error && pasted.engine_version.includes('b4343'),
+        JSON.stringify(pasted && (pasted.engine_version || pasted.error)));
+  const newest = json(run(...base, '--engine', 'llamacpp', '--weights', 'gguf-q4_k_m', '--flash-attn'));
+  check('llama.cpp defaults to its newest build', newest && newest.engine_version.startsWith('llama.cpp b10644'),
+        newest && newest.engine_version);
+  // Qwen2.5-7B Q4_K_M, ub 512, -fa on: builds before b9464 keep (152,064 + 3,584) x 512 x 4 B =
+  // 318,767,104 B of logits and last hidden state, which is then the whole buffer; b10644 reserves one row.
+  check('older llama.cpp builds reserve logits for the whole ubatch',
+        pasted && newest && pasted.compute_buffer_bytes === 318767104 && newest.compute_buffer_bytes < 318767104 / 2,
+        `${pasted && pasted.compute_buffer_bytes} vs ${newest && newest.compute_buffer_bytes}`);
+  for (const [engine, v, want] of [['vllm', 'v0.19.0', 'vLLM 0.19'], ['sglang', '0.4.9', 'SGLang 0.4.7'],
+                                   ['transformers', '4.38.2', 'transformers 4.38']]) {
+    const j = json(run(...base, '--engine', engine, '--engine-version', v));
+    check(`--engine-version ${v} for ${engine}`, j && !j.error && j.engine_version.startsWith(want), JSON.stringify(j && (j.engine_version || j.error)));
+  }
+  const link = run('link', '--model', 'qwen2.5-7b-instruct', '--engine', 'sglang', '--engine-version', '0.4.9');
+  check('the link carries the version', link.status === 0 && link.stdout.includes('&e=sglang&ev=0.4.9'), link.stdout);
+  const engines = json(run('engines', '--json')) || [];
+  check('engines --json lists each profile with its releases',
+        engines.length >= 5 && engines.every((e) => e.id && e.newest_release && Array.isArray(e.releases) && e.releases.length >= 1),
+        JSON.stringify(engines.map((e) => e.id)));
+}
 // Listings
-for (const what of ['models', 'gpus', 'formats']) {
+for (const what of ['models', 'gpus', 'formats', 'engines']) {
   const r = run(what, '--json');
   check(`${what} --json`, r.status === 0 && json(r) !== null, r.stderr);
 }

@@ -47,7 +47,9 @@ double mib(Bytes b) { return static_cast<double>(b) / kMiB; }
 }  // namespace
 
 TEST_CASE("pythia-2.8b buffers match the ggml-ci log of llama.cpp b4343") {
-    Estimate e = estimate(llamacpp(kPythia28b, "gguf-f16", 2048));
+    Scenario s = llamacpp(kPythia28b, "gguf-f16", 2048);
+    s.engine_version = "b4343";
+    Estimate e = estimate(s);
     REQUIRE_MESSAGE(e.ok, e.error);
     REQUIRE(e.model_buffer);
     REQUIRE(e.kv_buffer);
@@ -172,6 +174,41 @@ TEST_CASE("llama-server reserves one output row per sequence, not logits for the
     // 398.38 MiB); b10644 keeps the MoE phase as the peak: 3 x 2880 x 4 x 512 x 4 + 2880 x 4 x 512 x 4
     // + 2 x 2880 x 512 x 4 = 106,168,320 B, plus hidden 5,898,240 + masks (4096 + 768) x 512 x 2 = 4,980,736
     CHECK(e.compute_buffer->bytes == 106168320ULL + 5898240ULL + 4980736ULL);
+}
+
+TEST_CASE("builds before b9464 reserve logits for the whole ubatch") {
+    Scenario s = llamacpp(gpt_oss_20b(), "gguf-f16", 16384);
+    s.flash_attn = true;
+    s.gpu_layers = 25;
+    s.engine_version = "b7772";
+    Estimate e = estimate(s);
+    REQUIRE_MESSAGE(e.ok, e.error);
+    // the output phase holds the last hidden state and the logits of all 512 ubatch tokens:
+    // (201,088 + 2,880) x 512 x 4 B = 417,726,464 B = 398.375 MiB; b7772 printed 398.38 MiB (ghghang2 T4 log)
+    CHECK(e.compute_buffer->bytes == 417726464ULL);
+    // -ub 1024 on b8193: (201,088 + 2,880) x 1024 x 4 B = 835,452,928 B = 796.75 MiB (printed 796.75)
+    s.engine_version = "b8193";
+    s.ubatch = 1024;
+    s.n_batch = 1024;
+    e = estimate(s);
+    REQUIRE_MESSAGE(e.ok, e.error);
+    CHECK(e.compute_buffer->bytes == 835452928ULL);
+}
+
+TEST_CASE("builds before b9464 keep an f32 KQ mask beside its f16 cast for flash attention") {
+    Scenario s = llamacpp(kPythia28b, "gguf-f16", 65536);
+    s.flash_attn = true;
+    // FFN phase (the peak): 2 residuals 2 x 2560 x 512 x 4 + up and activation 2 x 10240 x 512 x 4
+    //   = 52,428,800 B; inputs: hidden 2560 x 512 x 4 = 5,242,880 + mask 65536 x 512 x (4 + 2) = 201,326,592
+    s.engine_version = "b4343";
+    Estimate old = estimate(s);
+    REQUIRE_MESSAGE(old.ok, old.error);
+    CHECK(old.compute_buffer->bytes == 52428800ULL + 5242880ULL + 201326592ULL);
+    // b10644 (PR #23764): the mask is allocated f16 only, 65536 x 512 x 2 = 67,108,864 B
+    s.engine_version = "";
+    Estimate now = estimate(s);
+    REQUIRE_MESSAGE(now.ok, now.error);
+    CHECK(now.compute_buffer->bytes == 52428800ULL + 5242880ULL + 67108864ULL);
 }
 
 TEST_CASE("tied embeddings are loaded twice: on the host and as output.weight on the GPU") {

@@ -32,7 +32,7 @@ void draw_chart_panel(AppState& st) {
 
     if (sw.largest_fitting_context)
         ImGui::Text("Fits up to %s tokens per sequence at %lld concurrent", format_tokens(*sw.largest_fitting_context).c_str(),
-                    static_cast<long long>(st.scenario.engine == Engine::LlamaCpp ? st.scenario.parallel : st.scenario.batch));
+                    static_cast<long long>(engine_profile(st.scenario.engine).workload.concurrency(st.scenario)));
     else
         ImGui::TextColored(pal.nofit, "Does not fit even at the shortest context");
     if (sw.budget_engine)
@@ -126,7 +126,7 @@ void draw_chart_panel(AppState& st) {
     }
 
     // the scenario's own context
-    const std::int64_t own = st.scenario.engine == Engine::LlamaCpp ? st.scenario.context / std::max(1, st.scenario.parallel) : st.scenario.context;
+    const std::int64_t own = engine_profile(st.scenario.engine).workload.sequence_context(st.scenario);
     {
         const float xx = X(double(own));
         dl->AddLine(ImVec2(xx, p0.y), ImVec2(xx, p1.y), ImGui::GetColorU32(ImGuiCol_Text), px(st, 1));

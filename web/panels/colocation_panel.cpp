@@ -14,8 +14,6 @@ namespace vramcalc::web {
 
 namespace {
 
-constexpr Engine kEngines[] = {Engine::Vllm, Engine::Sglang, Engine::LlamaCpp, Engine::Transformers};
-
 void edit_deployment(AppState& st, Scenario& d) {
     ImGui::SetNextItemWidth(px(st, 180));
     const ModelInfo* m = find_model(d.model);
@@ -32,10 +30,11 @@ void edit_deployment(AppState& st, Scenario& d) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(px(st, 90));
     if (ImGui::BeginCombo("##engine", engine_name(d.engine))) {
-        for (Engine e : kEngines)
-            if (ImGui::Selectable(engine_name(e), e == d.engine)) {
-                d.engine = e;
-                const auto formats = formats_by_quality(e);
+        for (const EngineProfile* p : engine_profiles())
+            if (ImGui::Selectable(p->name, d.engine == p->id) && d.engine != p->id) {
+                d.engine = p->id;
+                d.engine_version.clear();
+                const auto formats = formats_by_quality(p->id);
                 if (std::find(formats.begin(), formats.end(), d.weights) == formats.end()) d.weights = formats.front();
             }
         ImGui::EndCombo();
@@ -54,7 +53,7 @@ void edit_deployment(AppState& st, Scenario& d) {
     ImGui::SetNextItemWidth(px(st, 64));
     ImGui::InputScalar("ctx", ImGuiDataType_S64, &d.context);
     d.context = std::clamp<std::int64_t>(d.context, 1, 100'000'000);
-    if (d.engine == Engine::Vllm || d.engine == Engine::Sglang) {
+    if (engine_profile(d.engine).reserved_fraction) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(px(st, 70));
         float util = static_cast<float>(d.gpu_mem_util > 0 ? d.gpu_mem_util : 0.9);
@@ -81,10 +80,12 @@ void draw_colocation_panel(AppState& st) {
         Scenario d = st.scenario;
         d.custom_config.clear();
         d.custom_params = 0;
-        d.engine = Engine::Vllm;
+        d.engine = "vllm";
+        d.engine_version.clear();
         d.gpu_mem_util = 0.88;
         if (d.weights.rfind("gguf", 0) == 0) d.weights = "bf16";
-        st.scenario.engine = Engine::Vllm;
+        st.scenario.engine = "vllm";
+        st.scenario.engine_version.clear();
         st.scenario.gpu_mem_util = 0.88;
         if (st.scenario.weights.rfind("gguf", 0) == 0) st.scenario.weights = "bf16";
         v.others.assign(1, d);

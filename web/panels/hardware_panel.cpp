@@ -164,9 +164,10 @@ void draw_hardware_panel(AppState& st) {
     int_field(st, "GPUs", s.gpus, 1, 4096, "GPUs in total, all nodes");
     ImGui::SameLine(0, px(st, 14));
     int_field(st, "nodes", s.nodes, 1, 4096, "Machines the GPUs are spread over (tensor parallel stays inside a node)");
-    // llama.cpp and transformers split layers over every GPU themselves (llama.cpp --split-mode layer,
-    // accelerate device_map="auto"): TP and PP are vLLM/SGLang settings.
-    const bool parallel_engine = s.engine == Engine::Vllm || s.engine == Engine::Sglang;
+    // Engines without tensor parallel split layers over every GPU themselves (llama.cpp --split-mode
+    // layer, accelerate device_map="auto"): TP and PP are settings only where the profile has them.
+    const EngineProfile& profile = engine_profile(s.engine);
+    const bool parallel_engine = profile.parallel.tensor_parallel || profile.parallel.pipeline_parallel;
     ImGui::BeginDisabled(!parallel_engine);
     int_field(st, "TP  ", s.tp, 1, 4096, "Tensor parallel: each layer split over this many GPUs; must divide the attention heads");
     ImGui::SameLine(0, px(st, 14));
@@ -201,8 +202,7 @@ void draw_hardware_panel(AppState& st) {
         }
     } else if (st.result.ok && !parallel_engine) {
         const std::string line = s.gpus == 1 ? "layout: one GPU" :
-            "layout: layers split over " + std::to_string(s.gpus) + " GPUs (" +
-            (s.engine == Engine::LlamaCpp ? "llama.cpp --split-mode layer)" : s.engine == Engine::Transformers ? "device_map=\"auto\")" : "weights / GPUs)");
+            "layout: layers split over " + std::to_string(s.gpus) + " GPUs (" + profile.parallel.split + ")";
         ImGui::PushStyleColor(ImGuiCol_Text, palette(st.dark).fits);
         ImGui::TextWrapped("%s", line.c_str());
         ImGui::PopStyleColor();

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/catalog.h"
+#include "core/solvers.h"
 #include "core/config_parser.h"
 #include "core/text.h"
 #include "web/compute.h"
@@ -62,7 +63,9 @@ void choose_model(AppState& st, const ModelInfo& m) {
     st.scenario.custom_name.clear();
     st.custom.active = false;
     // A checkpoint that ships quantized (FP8, MXFP4) is usually run in its own format.
-    if (!m.default_format.empty() && st.scenario.engine != Engine::LlamaCpp) st.scenario.weights = m.default_format;
+    // The checkpoint's own format (FP8, MXFP4) where the engine loads it.
+    if (!m.default_format.empty() && nearest_loadable_format(st.scenario.engine, m.default_format) == m.default_format)
+        st.scenario.weights = m.default_format;
 }
 
 void draw_picker_popup(AppState& st) {

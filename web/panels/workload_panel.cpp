@@ -7,6 +7,8 @@
 #include <string>
 
 #include "core/catalog.h"
+#include "core/knobs.h"
+#include "core/solvers.h"
 #include "core/text.h"
 #include "web/panels.h"
 #include "web/ui.h"
@@ -14,19 +16,6 @@
 namespace vramcalc::web {
 
 namespace {
-
-constexpr Engine kEngines[] = {Engine::Vllm, Engine::Sglang, Engine::LlamaCpp, Engine::Transformers, Engine::Simple};
-
-const char* engine_blurb(Engine e) {
-    switch (e) {
-        case Engine::Vllm: return "Serving: reserves gpu-memory-utilization of each GPU and fills what weights and activations leave with KV cache.";
-        case Engine::Sglang: return "Serving: reserves mem-fraction-static of each GPU for weights and its KV pool.";
-        case Engine::LlamaCpp: return "GGUF files; layers can stay in CPU RAM (-ngl); allocates n_ctx of KV up front.";
-        case Engine::Transformers: return "Hugging Face generate(): weights, the growing KV cache and the logits of a batch.";
-        case Engine::Simple: return "params x bytes x 1.2: the rule of thumb many guides use, for comparison.";
-    }
-    return "";
-}
 
 bool label_row(AppState& st, const char* label, const char* tip) {
     ImGui::AlignTextToFramePadding();
@@ -36,54 +25,101 @@ bool label_row(AppState& st, const char* label, const char* tip) {
     return true;
 }
 
-void vllm_knobs(AppState& st) {
+// The engine picker: every profile the build has, in the profiles' order.
+void engine_picker(AppState& st) {
     Scenario& s = st.scenario;
-    label_row(st, "memory util.", "--gpu-memory-utilization: the fraction of each GPU's WHOLE memory vLLM may use (default 0.9)");
-    ImGui::SetNextItemWidth(px(st, 150));
-    float util = static_cast<float>(s.gpu_mem_util > 0 ? s.gpu_mem_util : 0.9);
-    if (ImGui::SliderFloat("##util", &util, 0.30f, 0.99f, "%.2f")) s.gpu_mem_util = std::round(util * 100.0f) / 100.0;
-    if (s.engine == Engine::Sglang) return;
-    label_row(st, "batched tokens", "--max-num-batched-tokens: tokens per scheduler step; sizes the activation peak (0 = engine default)");
-    ImGui::SetNextItemWidth(px(st, 150));
-    ImGui::InputScalar("##mbt", ImGuiDataType_S64, &s.max_batched_tokens);
-    s.max_batched_tokens = std::max<std::int64_t>(0, s.max_batched_tokens);
-    label_row(st, "CPU offload", "--cpu-offload-gb: GiB of weights per GPU kept in CPU RAM and streamed in (slower)");
-    ImGui::SetNextItemWidth(px(st, 150));
-    if (ImGui::InputDouble("GiB##off", &s.cpu_offload_gib, 1.0, 4.0, "%.1f")) s.cpu_offload_gib = std::max(0.0, s.cpu_offload_gib);
-    ImGui::Checkbox("--enforce-eager (no CUDA graphs)", &s.enforce_eager);
-}
-
-void llamacpp_knobs(AppState& st) {
-    Scenario& s = st.scenario;
-    int layers = 0;
-    if (st.resolved && !st.resolved->model.params_only) layers = static_cast<int>(st.resolved->model.arch.num_layers);
-    label_row(st, "GPU layers", "-ngl: layers on the GPU (all = every layer plus the output layer)");
-    bool all = s.gpu_layers < 0;
-    if (ImGui::Checkbox("all##ngl", &all)) s.gpu_layers = all ? -1 : std::max(0, layers);
-    if (!all) {
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(px(st, 120));
-        ImGui::SliderInt("##ngl", &s.gpu_layers, 0, std::max(1, layers + 1));
+    const EngineProfile& current = engine_profile(s.engine);
+    label_row(st, "engine", "Whose memory accounting to follow");
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##engine", current.name)) {
+        for (const EngineProfile* p : engine_profiles()) {
+            if (ImGui::Selectable(p->name, p == &current) && p != &current) {
+                s.engine = p->id;
+                s.engine_version.clear();  // a release belongs to its engine: start at the newest
+                // Keep the precision close when the new engine cannot load the current format.
+                s.weights = nearest_loadable_format(p->id, s.weights);
+            }
+            item_tooltip(p->blurb);
+        }
+        ImGui::EndCombo();
     }
-    label_row(st, "ubatch", "-ub: physical batch; sizes the compute buffer (default 512)");
-    ImGui::SetNextItemWidth(px(st, 150));
-    if (ImGui::InputScalar("##ub", ImGuiDataType_S64, &s.ubatch)) s.ubatch = std::clamp<std::int64_t>(s.ubatch, 1, 1 << 20);
-    label_row(st, "parallel", "-np: slots; n_ctx is shared among them (each sequence gets context / parallel)");
-    ImGui::SetNextItemWidth(px(st, 150));
-    if (ImGui::InputInt("##np", &s.parallel)) s.parallel = std::clamp(s.parallel, 1, 4096);
-    ImGui::Checkbox("flash attention (-fa)", &s.flash_attn);
 }
 
-void transformers_knobs(AppState& st) {
+// The release whose accounting to follow: "newest (X)" or one the profile lists; a version typed
+// elsewhere (a link, the JS API) shows as itself with the release it maps to.
+void release_picker(AppState& st) {
     Scenario& s = st.scenario;
-    label_row(st, "release", "Releases before 4.45 computed fp32 logits for every prompt token in generate()");
-    ImGui::SetNextItemWidth(px(st, 190));
-    // "4.45", "v4.51.3", "transformers 4.46" -> minor >= 45 (engines/transformers.cpp regime_for)
-    int minor = 0;
-    if (auto at = s.engine_version.find("4."); at != std::string::npos) minor = std::atoi(s.engine_version.c_str() + at + 2);
-    const char* items[] = {"4.38-4.41 (default)", "4.45+"};
-    int current = minor >= 45 ? 1 : 0;
-    if (ImGui::Combo("##tfver", &current, items, 2)) s.engine_version = current == 0 ? "" : "4.45";
+    const EngineProfile& p = engine_profile(s.engine);
+    if (p.releases.size() < 2) return;
+    const std::string newest = std::string("newest (") + newest_release(p).id + ")";
+    std::string shown = s.engine_version.empty() ? newest : s.engine_version;
+    if (!s.engine_version.empty() && st.resolved && st.resolved->release && shown != st.resolved->release->id)
+        shown += std::string(" -> ") + st.resolved->release->id;
+    label_row(st, "version", (std::string("The ") + p.name + " release whose memory accounting to follow (" + p.version_forms +
+                              "); a version between two listed ones follows the older").c_str());
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##engine_version", shown.c_str())) {
+        if (ImGui::Selectable(newest.c_str(), s.engine_version.empty())) s.engine_version.clear();
+        item_tooltip(newest_release(p).label);
+        for (auto it = p.releases.rbegin(); it != p.releases.rend(); ++it) {
+            const std::string label = std::string(it->id) + (*it->date ? std::string("  (") + it->date + ")" : std::string());
+            if (ImGui::Selectable(label.c_str(), s.engine_version == it->id)) s.engine_version = it->id;
+            item_tooltip((std::string(it->label) + (*it->changed ? std::string("\n\nchanged: ") + it->changed : std::string()) +
+                          "\n\nsource: " + it->source).c_str());
+        }
+        ImGui::EndCombo();
+    }
+}
+
+// One engine knob, drawn from the knob table's kind and the profile's label, help and range.
+void knob_row(AppState& st, const KnobUse& use, const Knob& knob) {
+    Scenario& s = st.scenario;
+    ImGui::PushID(use.knob);
+    double value = knob.get(s);
+    std::optional<double> engine_default;
+    if (const EngineProfile& p = engine_profile(s.engine); p.knob_default && st.resolved) engine_default = p.knob_default(use.knob, *st.resolved);
+    if (knob.kind == KnobKind::Flag) {
+        bool on = value != 0;
+        if (ImGui::Checkbox(use.label, &on)) knob.set(s, on ? 1.0 : 0.0);
+        item_tooltip(use.help);
+        ImGui::PopID();
+        return;
+    }
+    label_row(st, use.label, use.help);
+    if (knob.min < 0) {
+        // -1 = all (llama.cpp -ngl): a checkbox, and the count when not all
+        int layers = 0;
+        if (st.resolved && !st.resolved->model.params_only) layers = static_cast<int>(st.resolved->model.arch.num_layers);
+        bool all = value < 0;
+        if (ImGui::Checkbox("all", &all)) knob.set(s, all ? -1.0 : std::max(0, layers));
+        if (!all) {
+            ImGui::SameLine();
+            ImGui::SetNextItemWidth(px(st, 120));
+            int n = static_cast<int>(value);
+            if (ImGui::SliderInt("##n", &n, 0, std::max(1, layers + 1))) knob.set(s, n);
+        }
+    } else if (use.ui_max > use.ui_min) {
+        ImGui::SetNextItemWidth(px(st, 150));
+        float v = static_cast<float>(value > 0 ? value : engine_default.value_or(use.ui_min));
+        if (ImGui::SliderFloat("##v", &v, static_cast<float>(use.ui_min), static_cast<float>(use.ui_max), "%.2f"))
+            knob.set(s, std::round(v * 100.0f) / 100.0);
+    } else {
+        ImGui::SetNextItemWidth(px(st, 150));
+        double v = value;
+        const char* fmt = knob.kind == KnobKind::Integer ? "%.0f" : "%.1f";
+        if (ImGui::InputDouble("##v", &v, knob.kind == KnobKind::Integer ? 1.0 : 0.5, 0.0, fmt))
+            knob.set(s, std::clamp(knob.kind == KnobKind::Integer ? std::round(v) : v, knob.min, knob.max));
+    }
+    if (value <= 0 && engine_default && knob.min >= 0) {
+        ImGui::SameLine();
+        dim_text("default " + format_fixed(*engine_default, *engine_default == std::floor(*engine_default) ? 0 : 2));
+    }
+    ImGui::PopID();
+}
+
+// generate(): the prompt and the generated tokens make the context.
+void prompt_and_output_rows(AppState& st) {
+    Scenario& s = st.scenario;
     label_row(st, "input tokens", "Prompt length (0 = context minus output)");
     ImGui::SetNextItemWidth(px(st, 150));
     if (ImGui::InputScalar("##in", ImGuiDataType_S64, &s.input_tokens)) s.input_tokens = std::max<std::int64_t>(0, s.input_tokens);
@@ -98,32 +134,17 @@ void draw_workload_panel(AppState& st) {
     section_header("WORKLOAD AND ENGINE");
     Scenario& s = st.scenario;
 
-    label_row(st, "engine", "Whose memory accounting to follow");
-    ImGui::SetNextItemWidth(-1);
-    if (ImGui::BeginCombo("##engine", engine_name(s.engine))) {
-        for (Engine e : kEngines) {
-            if (ImGui::Selectable(engine_name(e), e == s.engine)) {
-                if (e != s.engine) {
-                    const bool was_gguf = s.weights.rfind("gguf", 0) == 0;
-                    s.engine = e;
-                    // llama.cpp loads GGUF only, the others not: keep the precision close.
-                    if (e == Engine::LlamaCpp && !was_gguf && s.weights != "bf16" && s.weights != "fp16") s.weights = "gguf-q4_k_m";
-                    if (e != Engine::LlamaCpp && e != Engine::Simple && was_gguf) s.weights = "awq";
-                    if (e == Engine::Transformers && s.weights == "exl2-4.65") s.weights = "bf16";
-                }
-            }
-            item_tooltip(engine_blurb(e));
-        }
-        ImGui::EndCombo();
-    }
+    const EngineProfile& profile = engine_profile(s.engine);
+    engine_picker(st);
+    release_picker(st);
     if (st.result.ok && !st.result.engine_version.empty()) dim_text("accounting follows " + st.result.engine_version);
+    else if (!st.result.ok && st.result.error.rfind("engine_version", 0) == 0) error_text(st, st.result.error);
 
     // Context: log slider and typed value (the slider spans 256 tokens to the model's max).
     std::int64_t max_ctx = 1 << 20;
     if (st.resolved && !st.resolved->model.params_only && st.resolved->model.arch.max_context > 0)
         max_ctx = std::max<std::int64_t>(st.resolved->model.arch.max_context, 1024);
-    label_row(st, "context", s.engine == Engine::LlamaCpp ? "n_ctx: tokens of KV cache, shared by the -np slots"
-                                                          : "Tokens per sequence: prompt + generated (vLLM --max-model-len)");
+    label_row(st, "context", profile.workload.context_help);
     const float avail = ImGui::GetContentRegionAvail().x;
     ImGui::SetNextItemWidth(std::max(px(st, 80), avail - px(st, 96)));
     std::int64_t lo = 256, ctx = s.context;
@@ -140,26 +161,22 @@ void draw_workload_panel(AppState& st) {
         s.context = std::clamp<std::int64_t>(s.context, 1, 100'000'000);
     item_tooltip("Type an exact context in tokens");
 
-    label_row(st, "concurrency", s.engine == Engine::LlamaCpp ? "Set -np (parallel) below for llama.cpp"
-                                                              : "Sequences in flight at once (vLLM: target concurrency; transformers: batch)");
+    label_row(st, "concurrency", profile.workload.concurrency_help);
     ImGui::SetNextItemWidth(px(st, 150));
-    if (s.engine == Engine::LlamaCpp) {
-        ImGui::TextDisabled("%d slot%s (-np)", s.parallel, s.parallel > 1 ? "s" : "");
+    if (*profile.workload.concurrency_knob) {
+        const long long n = static_cast<long long>(profile.workload.concurrency(s));
+        ImGui::TextDisabled("%lld (%s, below)", n, profile.workload.concurrency_knob);
     } else {
         int batch = static_cast<int>(std::min<std::int64_t>(s.batch, 1'000'000));
         if (ImGui::InputInt("##batch", &batch)) s.batch = std::clamp(batch, 1, 1'000'000);
     }
 
-    if (s.engine == Engine::Simple) return;
+    if (profile.knobs.empty() && !profile.workload.prompt_and_output) return;
     ImGui::Spacing();
     if (ImGui::TreeNodeEx("engine knobs", ImGuiTreeNodeFlags_DefaultOpen)) {
-        switch (s.engine) {
-            case Engine::Vllm:
-            case Engine::Sglang: vllm_knobs(st); break;
-            case Engine::LlamaCpp: llamacpp_knobs(st); break;
-            case Engine::Transformers: transformers_knobs(st); break;
-            case Engine::Simple: break;
-        }
+        if (profile.workload.prompt_and_output) prompt_and_output_rows(st);
+        for (const KnobUse& use : profile.knobs)
+            if (const Knob* k = find_knob(use.knob)) knob_row(st, use, *k);
         ImGui::TreePop();
     }
     if (!st.result.ok && st.result.error.rfind("context", 0) == 0) error_text(st, st.result.error);
