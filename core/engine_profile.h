@@ -67,18 +67,18 @@ struct EngineProfile {
     const char* id = "";                    // "vllm": scenario JSON, links, --engine
     const char* name = "";                  // "vLLM"
     const char* blurb = "";                 // one line for the engine picker
-    std::vector<const char*> aliases;       // other spellings --engine accepts ("ollama")
+    std::vector<const char*> aliases{};     // other spellings --engine accepts ("ollama")
     int order = 0;                          // position in the engine pickers
 
     // ---- releases: oldest first; the last non-variant one is the default
-    std::vector<EngineRelease> releases;
+    std::vector<EngineRelease> releases{};
     std::optional<VersionKey> (*parse_version)(std::string_view text) = nullptr;
     const char* version_forms = "";         // the accepted forms, for the error message
 
     // ---- formats
     // "" when the engine loads this weight and KV format, else the message (naming the field).
     std::string (*load_error)(const WeightFormat&, const KvFormat&) = nullptr;
-    std::vector<std::string> formats_by_quality;  // weight formats it loads, best quality first
+    std::vector<std::string> formats_by_quality{};  // weight formats it loads, best quality first
 
     // ---- accounting: the estimate for a resolved scenario under one of its releases
     Estimate (*estimate)(const ResolvedScenario&, const EngineRelease&) = nullptr;
@@ -91,12 +91,12 @@ struct EngineProfile {
     std::string (*command)(const ResolvedScenario&) = nullptr;
 
     // ---- knobs and their defaults (the engine's own, for its newest release)
-    std::vector<KnobUse> knobs;
+    std::vector<KnobUse> knobs{};
     // The value the engine uses for a knob the scenario leaves at 0 / unset; nullopt = none.
     std::optional<double> (*knob_default)(std::string_view knob, const ResolvedScenario&) = nullptr;
 
-    ParallelRules parallel;
-    WorkloadMap workload;
+    ParallelRules parallel{};
+    WorkloadMap workload{};
 };
 
 // ---- the registry (engine_profile.cpp; the list itself is generated from core/engines/*.cpp) -------
