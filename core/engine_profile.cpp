@@ -199,6 +199,16 @@ std::optional<std::int64_t> parse_build_number(std::string_view text) {
     return *n;
 }
 
+std::optional<VersionKey> release_version(std::string_view text) {
+    const auto n = parse_release_number(text);
+    return n ? std::optional<VersionKey>(VersionKey{*n, nullptr}) : std::nullopt;
+}
+
+std::optional<VersionKey> build_version(std::string_view text) {
+    const auto n = parse_build_number(text);
+    return n ? std::optional<VersionKey>(VersionKey{*n, nullptr}) : std::nullopt;
+}
+
 namespace {
 
 std::int64_t own_context(const Scenario& s) { return s.context; }

@@ -124,6 +124,9 @@ ReleaseChoice choose_release(const EngineProfile& p, std::string_view text);
 std::optional<std::int64_t> parse_release_number(std::string_view text);
 // "b4343", "4343", "version: 8054 (01d8eaa28)", "llama.cpp build 10644 (d7a207411)" -> the build number
 std::optional<std::int64_t> parse_build_number(std::string_view text);
+// The same as EngineProfile::parse_version functions, for profiles whose versions are only that.
+std::optional<VersionKey> release_version(std::string_view text);
+std::optional<VersionKey> build_version(std::string_view text);
 
 // ---- workload maps the profiles share ----------------------------------------------------------------
 // One sequence holds `context` tokens; concurrency is `batch` (vLLM, SGLang, the rule of thumb).

@@ -360,12 +360,6 @@ std::string load_error(const WeightFormat& f, const KvFormat& kv) {
     return "";
 }
 
-std::optional<VersionKey> parse_version(std::string_view text) {
-    auto n = parse_build_number(text);
-    if (!n) return std::nullopt;
-    return VersionKey{*n, nullptr};
-}
-
 std::string gguf_file(const ResolvedScenario& r) {
     std::string base = r.model.hf_id.empty() ? std::string("model") : r.model.hf_id.substr(r.model.hf_id.find('/') + 1);
     std::string q = r.weights.id.rfind("gguf-", 0) == 0 ? r.weights.id.substr(5) : r.weights.id;
@@ -436,7 +430,7 @@ const EngineProfile& engine_profile_llamacpp() {
              .changed = "",
              .source = "checked: mcgyvr-lab llama-server b10644 (d7a207411) buffers on RTX 3060 / GTX 1660 SUPER"},
         },
-        .parse_version = parse_version,
+        .parse_version = build_version,
         .version_forms = "a build number: b4343, 8054, or a whole 'version: 8054 (01d8eaa28)' line pasted",
         .load_error = load_error,
         .formats_by_quality = {"gguf-bf16", "gguf-q8_0", "gguf-q6_k", "gguf-q5_k_m", "gguf-q5_k_s", "gguf-q4_k_m", "gguf-q4_k_s",

@@ -278,12 +278,6 @@ std::optional<double> knob_default(std::string_view knob, const ResolvedScenario
     return std::nullopt;
 }
 
-std::optional<VersionKey> parse_version(std::string_view text) {
-    auto n = parse_release_number(text);
-    if (!n) return std::nullopt;
-    return VersionKey{*n, nullptr};
-}
-
 std::string command(const ResolvedScenario& r) {
     const Scenario& s = r.scenario;
     std::vector<std::string> p;
@@ -327,7 +321,7 @@ const EngineProfile& engine_profile_sglang() {
                         "(release inferred from the PR date)",
              .source = "sgl-project/sglang PR #10975, server_args.py _handle_gpu_memory_settings"},
         },
-        .parse_version = parse_version,
+        .parse_version = release_version,
         .version_forms = "a release such as 0.4.9, 0.5.4 or v0.5.19",
         .load_error = load_error,
         .formats_by_quality = {"bf16", "fp8", "int8", "gptq-int8", "awq", "gptq-int4", "nf4"},

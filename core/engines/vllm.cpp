@@ -519,12 +519,6 @@ std::optional<double> knob_default(std::string_view knob, const ResolvedScenario
     return std::nullopt;
 }
 
-std::optional<VersionKey> parse_version(std::string_view text) {
-    auto n = parse_release_number(text);
-    if (!n) return std::nullopt;
-    return VersionKey{*n, nullptr};
-}
-
 std::string command(const ResolvedScenario& r) {
     const Scenario& s = r.scenario;
     std::vector<std::string> p;
@@ -568,7 +562,7 @@ const EngineProfile& engine_profile_vllm() {
              .changed = "",
              .source = "checked against 31 vLLM 0.19.0 rows (H100, vllm/v1/worker/gpu_worker.py determine_available_memory)"},
         },
-        .parse_version = parse_version,
+        .parse_version = release_version,
         .version_forms = "a release such as 0.6.3, 0.10.1 or v0.11.0",
         .load_error = load_error,
         .formats_by_quality = {"bf16", "fp8", "int8", "gptq-int8", "awq", "gptq-int4", "nf4"},
