@@ -1,7 +1,8 @@
 // Share links: a whole Scenario <-> a URL fragment such as
 //   v=1&m=qwen2.5-32b-instruct&w=awq&gpu=rtx-4090&n=4&tp=4
-// Only fields that differ from a fresh Scenario{} are written, under short keys, so a catalog model's
-// link stays short and readable. A custom config.json travels under cfg= as base64url of its
+// Only fields that differ from a fresh Scenario{} are written, under short keys (the engine as e=, its
+// release as ev=, the engine knobs under the link keys of core/knobs.cpp), so a catalog model's link
+// stays short and readable. A custom config.json travels under cfg= as base64url of its
 // minified JSON with only the keys the config parser reads (no compression: the browser build has no
 // zlib, and a reduced config is ~0.5-1.5 KB, well within what browsers keep in a URL).
 //
