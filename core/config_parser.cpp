@@ -14,32 +14,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.h"
+
 namespace vramcalc {
 namespace {
 
 using nlohmann::json;
-
-// Collects the first parse error message without throwing (nlohmann's SAX interface hands the
-// exception object to the handler instead of throwing it).
-struct ErrorOnlySax : nlohmann::json_sax<json> {
-    std::string message;
-    bool null() override { return true; }
-    bool boolean(bool) override { return true; }
-    bool number_integer(number_integer_t) override { return true; }
-    bool number_unsigned(number_unsigned_t) override { return true; }
-    bool number_float(number_float_t, const string_t&) override { return true; }
-    bool string(string_t&) override { return true; }
-    bool binary(binary_t&) override { return true; }
-    bool start_object(std::size_t) override { return true; }
-    bool key(string_t&) override { return true; }
-    bool end_object() override { return true; }
-    bool start_array(std::size_t) override { return true; }
-    bool end_array() override { return true; }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
-        message = ex.what();
-        return false;
-    }
-};
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -278,14 +258,12 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
     ParsedConfig out;
     std::vector<std::string>& warn = out.warnings;
 
-    json root = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false,
-                            /*ignore_comments=*/true);
-    if (root.is_discarded()) {
-        ErrorOnlySax sax;
-        json::sax_parse(json_text.begin(), json_text.end(), &sax, nlohmann::detail::input_format_t::json, false, true);
-        out.error = "config is not valid JSON" + (sax.message.empty() ? std::string() : ": " + sax.message);
+    JsonParse parsed = parse_json(json_text, kConfigJsonLimits);
+    if (!parsed.ok()) {
+        out.error = "config is " + parsed.message;  // "config is not valid JSON: line 3, column 9: ..."
         return out;
     }
+    json root = std::move(parsed.value);
     if (!root.is_object()) {
         out.error = "config must be a JSON object (the contents of config.json)";
         return out;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <optional>
 
+#include "bounded_json.h"
+
 namespace vramcalc {
 
 using nlohmann::json;
@@ -12,8 +14,9 @@ json scenario_to_json(const Scenario& s) {
     j["model"] = s.model;
     if (!s.custom_config.empty()) {
         // Keep the config as an object when it is valid JSON, so the state reads naturally.
-        json cfg = json::parse(s.custom_config, nullptr, false);
-        j["custom_config"] = cfg.is_discarded() ? json(s.custom_config) : cfg;
+        // A config too large or too deep for the parser stays text, so nothing recurses into it.
+        JsonParse cfg = parse_json(s.custom_config, kConfigJsonLimits);
+        j["custom_config"] = cfg.ok() ? std::move(cfg.value) : json(s.custom_config);
     }
     if (s.custom_params > 0) j["custom_params"] = s.custom_params;
     if (!s.custom_name.empty()) j["custom_name"] = s.custom_name;
@@ -45,10 +48,9 @@ json scenario_to_json(const Scenario& s) {
 
 namespace {
 
-std::string shown(const json& v) {
-    std::string d = v.dump();
-    return d.size() > 40 ? d.substr(0, 37) + "..." : d;
-}
+constexpr std::size_t kMaxIdBytes = 256;
+
+std::string shown(const json& v) { return clean_utf8(dump_json(v), 40); }
 
 // Numbers may arrive as JSON numbers or as numeric strings (share links, hand-written files).
 std::optional<double> read_number(const json& v) {
@@ -77,6 +79,12 @@ bool read_int(const json& v, std::int64_t lo, std::int64_t hi, std::int64_t& out
 
 }  // namespace
 
+std::string custom_name_problem(std::string_view name) {
+    if (name.size() > kMaxCustomNameBytes) return "longer than " + std::to_string(kMaxCustomNameBytes) + " bytes";
+    if (!is_valid_utf8(name)) return "not valid UTF-8";
+    return "";
+}
+
 void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& problems) {
     if (!j.is_object()) {
         problems.push_back("scenario: expected a JSON object");
@@ -86,9 +94,12 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
         const std::string& key = it.key();
         const json& v = it.value();
         auto bad = [&](const char* what) { problems.push_back(key + ": expected " + what + ", got " + shown(v)); };
+        // Ids (catalog ids, Hugging Face ids "org/name", format ids, engine releases) are short; a bound
+        // keeps the "did you mean" search over the catalog cheap whatever is pasted.
         auto str = [&](std::string& out) {
-            if (v.is_string() && !v.get_ref<const std::string&>().empty()) out = v.get<std::string>();
-            else bad("a non-empty string");
+            const std::size_t n = v.is_string() ? v.get_ref<const std::string&>().size() : 0;
+            if (n > 0 && n <= kMaxIdBytes) out = v.get<std::string>();
+            else bad("a non-empty string of at most 256 bytes");
         };
         auto integer = [&](auto& out, std::int64_t lo, std::int64_t hi, const char* what) {
             std::int64_t x = 0;
@@ -111,14 +122,17 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
         if (key == "model") {
             str(s.model);
         } else if (key == "custom_config") {
-            if (v.is_object()) s.custom_config = v.dump();
+            if (v.is_object()) s.custom_config = dump_json(v);
             else if (v.is_string()) s.custom_config = v.get<std::string>();
             else if (v.is_null()) s.custom_config.clear();
             else bad("a config.json object");
         } else if (key == "custom_params") {
             number(s.custom_params, 0.0, 1e14, "a parameter count between 0 and 1e14");
         } else if (key == "custom_name") {
-            if (v.is_string()) s.custom_name = v.get<std::string>(); else bad("a string");
+            if (!v.is_string()) bad("a string");
+            else if (std::string why = custom_name_problem(v.get_ref<const std::string&>()); !why.empty())
+                problems.push_back(key + ": " + why);
+            else s.custom_name = v.get<std::string>();
         } else if (key == "weights") {
             str(s.weights);
         } else if (key == "kv_dtype") {
