@@ -7,6 +7,7 @@
 #include <string>
 
 #include "catalog.h"
+#include "checked.h"
 #include "config_parser.h"
 #include "engines/engines.h"
 #include "kv_cache.h"
@@ -15,6 +16,8 @@
 namespace vramcalc {
 
 namespace {
+
+constexpr std::int64_t kMaxTokensInFlight = 10'000'000'000;
 
 std::string join(const std::vector<std::string>& v) {
     std::string out;
@@ -163,7 +166,17 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     }
     if (sc.context < 1 || sc.context > 100'000'000) { error = "context: between 1 and 100M tokens"; return std::nullopt; }
     if (sc.batch < 1 || sc.batch > 1'000'000) { error = "batch: between 1 and 1M sequences"; return std::nullopt; }
+    // Each bound alone is generous; their product wrapped the engines' 64-bit sums (issue 12). 1e10
+    // tokens in flight is 10x a 1M-token context at 1,000 sequences.
+    if (!product_within(sc.context, sc.batch, kMaxTokensInFlight)) {
+        error = "context x batch: at most 1e10 tokens in flight (got " + std::to_string(sc.context) + " x " +
+                std::to_string(sc.batch) + ")";
+        return std::nullopt;
+    }
     if (sc.gpu_mem_util < 0 || sc.gpu_mem_util > 1) { error = "gpu_mem_util: a fraction between 0 and 1 (e.g. 0.9)"; return std::nullopt; }
+    // llama.cpp drives at most 16 devices (llama.cpp src/llama.cpp llama_max_devices() returns 16); more
+    // would also cost the per-device split millions of steps.
+    if (s.engine == Engine::LlamaCpp && sc.gpus > 16) { error = "gpus: llama.cpp uses at most 16 devices (llama_max_devices())"; return std::nullopt; }
     if (sc.ubatch < 1 || sc.n_batch < 1 || sc.parallel < 1) { error = "ubatch/n_batch/parallel: must be at least 1"; return std::nullopt; }
     if (sc.cpu_offload_gib < 0) { error = "cpu_offload_gib: must not be negative"; return std::nullopt; }
 
