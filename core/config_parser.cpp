@@ -33,10 +33,8 @@ std::string fmt_num(double v) {
     return buf;
 }
 
-std::string show(const json& v) {
-    if (v.is_string()) return "\"" + v.get<std::string>() + "\"";
-    return v.dump();
-}
+// JSON-quoted, so a value holding a newline or a quote stays one readable line; cut to 80 bytes.
+std::string show(const json& v) { return clean_utf8(dump_json(v), 80); }
 
 // Field access over the language-model config (text) with the top-level config as fallback: multimodal
 // configs keep the LM in text_config but tie_word_embeddings / quantization_config / torch_dtype at the top.
@@ -181,7 +179,8 @@ std::string format_from_quantization(const json& q, std::vector<std::string>& wa
     };
     auto get_i = [&](const json& o, const char* k) -> std::int64_t {
         auto it = o.find(k);
-        return (it != o.end() && it->is_number()) ? static_cast<std::int64_t>(it->get<double>()) : 0;
+        // |bits| beyond 1e6 is no bit width (and 1e300 does not convert to int64 at all): read as absent.
+        return (it != o.end() && it->is_number() && std::fabs(it->get<double>()) < 1e6) ? static_cast<std::int64_t>(it->get<double>()) : 0;
     };
     auto get_b = [&](const json& o, const char* k) -> bool {
         auto it = o.find(k);

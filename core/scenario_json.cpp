@@ -1,5 +1,6 @@
 #include "scenario_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -48,9 +49,24 @@ json scenario_to_json(const Scenario& s) {
 
 namespace {
 
-constexpr std::size_t kMaxIdBytes = 256;
+// Ids (catalog ids, Hugging Face ids "org/name", format ids, engine releases) are short, printable
+// UTF-8: messages quote them, and the "did you mean" search over the catalog stays cheap.
+bool is_id(const std::string& s) {
+    constexpr std::size_t kMaxIdBytes = 256;
+    if (s.empty() || s.size() > kMaxIdBytes) return false;
+    for (char c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
+    return is_valid_utf8(s);
+}
 
 std::string shown(const json& v) { return clean_utf8(dump_json(v), 40); }
+
+// A key as a message shows it: a printable one as it is, anything else JSON-quoted (control characters
+// escaped, so a problem stays one line) and cut to 40 bytes.
+std::string shown_key(const std::string& key) {
+    const bool plain = key.size() <= 40 && std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+    return plain ? key : shown(json(key));
+}
 
 // Numbers may arrive as JSON numbers or as numeric strings (share links, hand-written files).
 std::optional<double> read_number(const json& v) {
@@ -93,13 +109,10 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string& key = it.key();
         const json& v = it.value();
-        auto bad = [&](const char* what) { problems.push_back(key + ": expected " + what + ", got " + shown(v)); };
-        // Ids (catalog ids, Hugging Face ids "org/name", format ids, engine releases) are short; a bound
-        // keeps the "did you mean" search over the catalog cheap whatever is pasted.
+        auto bad = [&](const char* what) { problems.push_back(shown_key(key) + ": expected " + what + ", got " + shown(v)); };
         auto str = [&](std::string& out) {
-            const std::size_t n = v.is_string() ? v.get_ref<const std::string&>().size() : 0;
-            if (n > 0 && n <= kMaxIdBytes) out = v.get<std::string>();
-            else bad("a non-empty string of at most 256 bytes");
+            if (v.is_string() && is_id(v.get_ref<const std::string&>())) out = v.get<std::string>();
+            else bad("a non-empty id of at most 256 bytes of UTF-8 without control characters");
         };
         auto integer = [&](auto& out, std::int64_t lo, std::int64_t hi, const char* what) {
             std::int64_t x = 0;
@@ -131,7 +144,7 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
         } else if (key == "custom_name") {
             if (!v.is_string()) bad("a string");
             else if (std::string why = custom_name_problem(v.get_ref<const std::string&>()); !why.empty())
-                problems.push_back(key + ": " + why);
+                problems.push_back(shown_key(key) + ": " + why);
             else s.custom_name = v.get<std::string>();
         } else if (key == "weights") {
             str(s.weights);
@@ -181,7 +194,7 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
         } else if (key == "enforce_eager") {
             boolean(s.enforce_eager);
         } else {
-            problems.push_back(key + ": unknown field, ignored");
+            problems.push_back(shown_key(key) + ": unknown field, ignored");
         }
     }
 }
