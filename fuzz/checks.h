@@ -4,6 +4,9 @@
 // wasm. Each returns "" when the input was handled, else what went wrong; a crash, a sanitizer report
 // or a hang is the other way to fail.
 #pragma once
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +57,7 @@ inline std::string scenario_difference(const Scenario& a, const Scenario& b) {
     jb.erase("custom_config");
     if (ja != jb) return dump_json(ja) + " vs " + dump_json(jb);
     if (a.custom_config.empty() != b.custom_config.empty()) return "custom_config dropped or added";
-    if (!a.custom_config.empty()) {
+    if (a.custom_config != b.custom_config) {
         const ParsedConfig pa = parse_hf_config(a.custom_config), pb = parse_hf_config(b.custom_config);
         if (pa.ok != pb.ok || (pa.ok && !same_model_info(pa.model, pb.model))) return "custom_config reads differently";
     }
@@ -94,6 +97,17 @@ inline std::string check_scenario_json(std::string_view text) {
         return message_problem("the resolve error", error);
     }
     return "";
+}
+
+// The body of each LLVMFuzzerTestOneInput: a failed check aborts, which libFuzzer reports as a finding.
+template <class Check>
+int run(const char* target, Check check, const std::uint8_t* data, std::size_t size) {
+    const std::string problem = check(std::string_view(reinterpret_cast<const char*>(data), size));
+    if (!problem.empty()) {
+        std::fprintf(stderr, "%s: %s\n", target, problem.c_str());
+        std::abort();
+    }
+    return 0;
 }
 
 }  // namespace vramcalc::fuzz

@@ -1,15 +1,6 @@
 // libFuzzer entry point: scripts/fuzz.sh builds and runs it; the checks live in fuzz/checks.h.
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-
 #include "fuzz/checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const std::string problem = vramcalc::fuzz::check_scenario_json({reinterpret_cast<const char*>(data), size});
-    if (!problem.empty()) {
-        std::fprintf(stderr, "fuzz_scenario_json: %s\n", problem.c_str());
-        std::abort();
-    }
-    return 0;
+    return vramcalc::fuzz::run("fuzz_scenario_json", vramcalc::fuzz::check_scenario_json, data, size);
 }
