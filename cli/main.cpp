@@ -8,6 +8,7 @@
 
 #include "cli/options.h"
 #include "cli/report.h"
+#include "core/bounded_json.h"
 #include "core/estimate.h"
 #include "core/estimate_json.h"
 #include "core/export.h"
@@ -17,9 +18,13 @@ int main(int argc, char** argv) {
     using namespace vramcalc;
     std::vector<std::string> args(argv + 1, argv + argc);
     cli::Options o = cli::parse_options(args);
-    auto fail = [&](const std::string& msg) {
+    auto fail = [&](const std::string& what) {
+        // Messages quote what the user typed: one line of valid UTF-8, whatever bytes they typed.
+        std::string msg = clean_utf8(what, 1000);
+        for (char& c : msg)
+            if (c == '\n' || c == '\r') c = ' ';
         std::cerr << "vramcalc: " << msg << "\n";
-        if (o.json) std::cout << nlohmann::json{{"error", msg}}.dump() << "\n";
+        if (o.json || o.export_format == "json") std::cout << dump_json(nlohmann::json{{"error", msg}}) << "\n";
         return 2;
     };
     if (!o.error.empty()) return fail(o.error);
@@ -47,11 +52,11 @@ int main(int argc, char** argv) {
     } else if (o.export_format == "csv") {
         std::cout << result_csv(o.scenario, e);
     } else if (o.export_format == "json") {
-        std::cout << result_json(o.scenario, e).dump(2) << "\n";
+        std::cout << dump_json(result_json(o.scenario, e), 2) << "\n";
     } else if (o.json) {
         nlohmann::json j = estimate_to_json(e, o.explain);
         j["answers"] = cli::answers_json(o.scenario);
-        std::cout << j.dump(2) << "\n";
+        std::cout << dump_json(j, 2) << "\n";
     } else {
         cli::print_estimate(o.scenario, e, o.explain);
     }

@@ -3,11 +3,13 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "core/engine_profile.h"
 #include "core/knobs.h"
+#include "core/bounded_json.h"
 #include "core/scenario_json.h"
 #include "core/share_link.h"
 
@@ -50,13 +52,20 @@ const std::string& usage() {
 
 namespace {
 
-bool read_file(const std::string& path, std::string& out) {
+// The file's text, or "" with `error` set. Reads at most max_bytes + 1 bytes, so /dev/zero or a 10 GB
+// file is refused at once instead of read whole.
+std::string read_file(const std::string& flag, const std::string& path, std::size_t max_bytes, std::string& error) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
+    std::string out(max_bytes + 1, '\0');
+    if (in) in.read(out.data(), static_cast<std::streamsize>(out.size()));
+    if (!in && !in.eof()) {
+        error = flag + ": cannot read " + path;
+        return {};
+    }
+    out.resize(static_cast<std::size_t>(in.gcount()));
+    if (out.size() > max_bytes)
+        error = flag + ": " + path + " is larger than the " + std::to_string(max_bytes >> 20) + " MiB allowed";
+    return error.empty() ? out : std::string();
 }
 
 // The flag spellings map onto the scenario JSON keys, so one reader validates both.
@@ -92,8 +101,12 @@ Options parse_options(const std::vector<std::string>& args) {
         return o;
     }
     o.command = args[0];
-    // --json decides how errors are printed, so it counts even when an earlier option is bad.
-    for (const auto& a : args) if (a == "--json") o.json = true;
+    // --json and --export json decide how errors are printed, so they count even when an earlier option is bad.
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--json") o.json = true;
+        if (args[i] == "--export=json" || (args[i] == "--export" && i + 1 < args.size() && args[i + 1] == "json"))
+            o.export_format = "json";
+    }
     if (o.command == "-h" || o.command == "--help" || o.command == "help") {
         o.command = "help";
         return o;
@@ -176,14 +189,12 @@ Options parse_options(const std::vector<std::string>& args) {
         o.scenario = d.scenario;
     }
     if (!scenario_path.empty()) {
-        std::string text;
-        if (!read_file(scenario_path, text)) {
-            o.error = "--scenario: cannot read " + scenario_path;
-            return o;
-        }
-        nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-            o.error = "--scenario: " + scenario_path + " is not a JSON object";
+        const std::string text = read_file("--scenario", scenario_path, kScenarioJsonLimits.max_bytes, o.error);
+        if (!o.error.empty()) return o;
+        JsonParse parsed = parse_json(text, kScenarioJsonLimits);
+        nlohmann::json& j = parsed.value;
+        if (!parsed.ok() || !j.is_object()) {
+            o.error = "--scenario: " + scenario_path + " is " + (parsed.ok() ? "not a JSON object" : parsed.message);
             return o;
         }
         // A scenario file may name a config.json path like --config does.
@@ -203,12 +214,8 @@ Options parse_options(const std::vector<std::string>& args) {
         }
     }
     if (!config_path.empty()) {
-        std::string text;
-        if (!read_file(config_path, text)) {
-            o.error = "--config: cannot read " + config_path;
-            return o;
-        }
-        fields["custom_config"] = text;
+        fields["custom_config"] = read_file("--config", config_path, kConfigJsonLimits.max_bytes, o.error);
+        if (!o.error.empty()) return o;
     }
     apply_scenario_json(fields, o.scenario, problems);
     if (!problems.empty()) {

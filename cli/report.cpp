@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/bounded_json.h"
 #include "core/catalog.h"
 #include "core/engine_profile_json.h"
 #include "core/export.h"
@@ -26,7 +27,7 @@ void print_models(bool as_json) {
                            {"active_params", p.active + m.arch.extra_params}, {"max_context", m.arch.max_context},
                            {"year", m.year}});
         }
-        std::cout << arr.dump(2) << "\n";
+        std::cout << dump_json(arr, 2) << "\n";
         return;
     }
     std::printf("%-40s %-10s %-9s %s\n", "id", "params", "context", "hf_id");
@@ -44,7 +45,7 @@ void print_gpus(bool as_json) {
             arr.push_back({{"id", g.id}, {"name", g.name}, {"vendor", g.vendor}, {"memory", g.memory_marketed},
                            {"memory_unit", g.memory_unit}, {"memory_bytes", g.memory_bytes},
                            {"bandwidth_gbps", g.bandwidth_gbps}, {"unified_memory", g.unified_memory}});
-        std::cout << arr.dump(2) << "\n";
+        std::cout << dump_json(arr, 2) << "\n";
         return;
     }
     std::printf("%-22s %-12s %-12s %s\n", "id", "marketed", "usable", "name");
@@ -62,7 +63,7 @@ void print_formats(bool as_json) {
                          {"description", f.description}});
         for (const auto& f : kv_formats())
             k.push_back({{"id", f.id}, {"name", f.name}, {"bits_per_value", f.bits_per_value}, {"description", f.description}});
-        std::cout << json{{"weights", w}, {"kv", k}}.dump(2) << "\n";
+        std::cout << dump_json(json{{"weights", w}, {"kv", k}}, 2) << "\n";
         return;
     }
     std::printf("weight formats\n");
@@ -168,7 +169,7 @@ bool print_matrix(const Options& o) {
     if (formats.empty()) formats = formats_by_quality(o.scenario.engine);
     FitMatrix m = fit_matrix(o.scenario, models, formats);
     if (o.export_format == "csv") std::cout << fit_matrix_csv(m);
-    else if (o.export_format == "json" || o.json) std::cout << fit_matrix_json(m).dump(2) << "\n";
+    else if (o.export_format == "json" || o.json) std::cout << dump_json(fit_matrix_json(m), 2) << "\n";
     else std::cout << fit_matrix_markdown(m);
     return true;
 }

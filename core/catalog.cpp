@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.h"
 #include "config_parser.h"
 #include "data/embedded.h"
 
@@ -51,12 +52,13 @@ bool has_number(const json& o, const char* key) {
 }
 
 json parse_array(std::string_view text, const char* what, std::vector<std::string>* problems) {
-    json root = json::parse(text.begin(), text.end(), nullptr, false, true);
-    if (root.is_discarded() || !root.is_array()) {
-        if (problems && !text.empty()) problems->push_back(std::string(what) + ": not a JSON array");
+    JsonParse parsed = parse_json(text, kCatalogJsonLimits);
+    if (!parsed.ok() || !parsed.value.is_array()) {
+        if (problems && !text.empty())
+            problems->push_back(std::string(what) + (parsed.ok() ? ": not a JSON array" : " is " + parsed.message));
         return json::array();
     }
-    return root;
+    return std::move(parsed.value);
 }
 
 int edit_distance(std::string_view a, std::string_view b) {

@@ -14,32 +14,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.h"
+
 namespace vramcalc {
 namespace {
 
 using nlohmann::json;
-
-// Collects the first parse error message without throwing (nlohmann's SAX interface hands the
-// exception object to the handler instead of throwing it).
-struct ErrorOnlySax : nlohmann::json_sax<json> {
-    std::string message;
-    bool null() override { return true; }
-    bool boolean(bool) override { return true; }
-    bool number_integer(number_integer_t) override { return true; }
-    bool number_unsigned(number_unsigned_t) override { return true; }
-    bool number_float(number_float_t, const string_t&) override { return true; }
-    bool string(string_t&) override { return true; }
-    bool binary(binary_t&) override { return true; }
-    bool start_object(std::size_t) override { return true; }
-    bool key(string_t&) override { return true; }
-    bool end_object() override { return true; }
-    bool start_array(std::size_t) override { return true; }
-    bool end_array() override { return true; }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
-        message = ex.what();
-        return false;
-    }
-};
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -53,10 +33,8 @@ std::string fmt_num(double v) {
     return buf;
 }
 
-std::string show(const json& v) {
-    if (v.is_string()) return "\"" + v.get<std::string>() + "\"";
-    return v.dump();
-}
+// JSON-quoted, so a value holding a newline or a quote stays one readable line; cut to 80 bytes.
+std::string show(const json& v) { return clean_utf8(dump_json(v), 80); }
 
 // Field access over the language-model config (text) with the top-level config as fallback: multimodal
 // configs keep the LM in text_config but tie_word_embeddings / quantization_config / torch_dtype at the top.
@@ -201,7 +179,8 @@ std::string format_from_quantization(const json& q, std::vector<std::string>& wa
     };
     auto get_i = [&](const json& o, const char* k) -> std::int64_t {
         auto it = o.find(k);
-        return (it != o.end() && it->is_number()) ? static_cast<std::int64_t>(it->get<double>()) : 0;
+        // |bits| beyond 1e6 is no bit width (and 1e300 does not convert to int64 at all): read as absent.
+        return (it != o.end() && it->is_number() && std::fabs(it->get<double>()) < 1e6) ? static_cast<std::int64_t>(it->get<double>()) : 0;
     };
     auto get_b = [&](const json& o, const char* k) -> bool {
         auto it = o.find(k);
@@ -278,14 +257,12 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
     ParsedConfig out;
     std::vector<std::string>& warn = out.warnings;
 
-    json root = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false,
-                            /*ignore_comments=*/true);
-    if (root.is_discarded()) {
-        ErrorOnlySax sax;
-        json::sax_parse(json_text.begin(), json_text.end(), &sax, nlohmann::detail::input_format_t::json, false, true);
-        out.error = "config is not valid JSON" + (sax.message.empty() ? std::string() : ": " + sax.message);
+    JsonParse parsed = parse_json(json_text, kConfigJsonLimits);
+    if (!parsed.ok()) {
+        out.error = "config is " + parsed.message;  // "config is not valid JSON: line 3, column 9: ..."
         return out;
     }
+    json root = std::move(parsed.value);
     if (!root.is_object()) {
         out.error = "config must be a JSON object (the contents of config.json)";
         return out;

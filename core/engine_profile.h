@@ -61,6 +61,7 @@ struct ParallelRules {
     bool pipeline_parallel = false;  // pp > 1 splits layers into stages
     bool heads_divide_tp = false;    // tp must divide the attention heads
     const char* split = "";          // how it splits without tp/pp: "llama.cpp --split-mode layer"
+    int max_devices = 0;             // the most devices the engine drives (0: no limit of its own)
 };
 
 struct EngineProfile {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "catalog.h"
+#include "checked.h"
 #include "config_parser.h"
 #include "knobs.h"
 #include "kv_cache.h"
@@ -16,6 +17,8 @@
 namespace vramcalc {
 
 namespace {
+
+constexpr std::int64_t kMaxTokensInFlight = 10'000'000'000;
 
 std::string join(const std::vector<std::string>& v) {
     std::string out;
@@ -148,6 +151,17 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     if (sc.context < 1 || sc.context > 100'000'000) { error = "context: between 1 and 100M tokens"; return std::nullopt; }
     if (sc.batch < 1 || sc.batch > 1'000'000) { error = "batch: between 1 and 1M sequences"; return std::nullopt; }
     if (std::string e = knob_range_error(sc); !e.empty()) { error = e; return std::nullopt; }
+    // Each bound alone is generous; their product wrapped the engines' 64-bit sums (issue 12). 1e10
+    // tokens in flight is 10x a 1M-token context at 1,000 sequences.
+    if (!product_within(sc.context, sc.batch, kMaxTokensInFlight)) {
+        error = "context x batch: at most 1e10 tokens in flight (got " + std::to_string(sc.context) + " x " +
+                std::to_string(sc.batch) + ")";
+        return std::nullopt;
+    }
+    if (const int most = r.engine->parallel.max_devices; most > 0 && sc.gpus > most) {
+        error = "gpus: " + std::string(r.engine->name) + " uses at most " + std::to_string(most) + " devices";
+        return std::nullopt;
+    }
 
     if (!r.model.params_only) {
         const Architecture& a = r.model.arch;

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.h"
 #include "data/embedded.h"
 #include "gguf.h"
 
@@ -32,8 +33,9 @@ struct Tables {
 const Tables& tables() {
     static const Tables t = [] {
         Tables out;
-        const auto j = nlohmann::json::parse(embedded_formats_json(), nullptr, false);
-        if (j.is_discarded() || !j.is_object()) return out;
+        const JsonParse parsed = parse_json(embedded_formats_json(), kCatalogJsonLimits);
+        const nlohmann::json& j = parsed.value;
+        if (!parsed.ok() || !j.is_object()) return out;
         if (j.contains("weights") && j["weights"].is_array()) {
             for (const auto& w : j["weights"]) {
                 WeightFormat f;

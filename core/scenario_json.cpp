@@ -1,10 +1,12 @@
 #include "scenario_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
 #include "engine_profile.h"
 #include "knobs.h"
+#include "bounded_json.h"
 
 namespace vramcalc {
 
@@ -15,8 +17,9 @@ json scenario_to_json(const Scenario& s) {
     j["model"] = s.model;
     if (!s.custom_config.empty()) {
         // Keep the config as an object when it is valid JSON, so the state reads naturally.
-        json cfg = json::parse(s.custom_config, nullptr, false);
-        j["custom_config"] = cfg.is_discarded() ? json(s.custom_config) : cfg;
+        // A config too large or too deep for the parser stays text, so nothing recurses into it.
+        JsonParse cfg = parse_json(s.custom_config, kConfigJsonLimits);
+        j["custom_config"] = cfg.ok() ? std::move(cfg.value) : json(s.custom_config);
     }
     if (s.custom_params > 0) j["custom_params"] = s.custom_params;
     if (!s.custom_name.empty()) j["custom_name"] = s.custom_name;
@@ -45,9 +48,23 @@ json scenario_to_json(const Scenario& s) {
 
 namespace {
 
-std::string shown(const json& v) {
-    std::string d = v.dump();
-    return d.size() > 40 ? d.substr(0, 37) + "..." : d;
+// Ids (catalog ids, Hugging Face ids "org/name", format ids, engine releases) are short, printable
+// UTF-8: messages quote them, and the "did you mean" search over the catalog stays cheap.
+bool is_id(const std::string& s) {
+    constexpr std::size_t kMaxIdBytes = 256;
+    if (s.empty() || s.size() > kMaxIdBytes) return false;
+    for (char c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
+    return is_valid_utf8(s);
+}
+
+std::string shown(const json& v) { return clean_utf8(dump_json(v), 40); }
+
+// A key as a message shows it: a printable one as it is, anything else JSON-quoted (control characters
+// escaped, so a problem stays one line) and cut to 40 bytes.
+std::string shown_key(const std::string& key) {
+    const bool plain = key.size() <= 40 && std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+    return plain ? key : shown(json(key));
 }
 
 // Numbers may arrive as JSON numbers or as numeric strings (share links, hand-written files).
@@ -77,6 +94,12 @@ bool read_int(const json& v, std::int64_t lo, std::int64_t hi, std::int64_t& out
 
 }  // namespace
 
+std::string custom_name_problem(std::string_view name) {
+    if (name.size() > kMaxCustomNameBytes) return "longer than " + std::to_string(kMaxCustomNameBytes) + " bytes";
+    if (!is_valid_utf8(name)) return "not valid UTF-8";
+    return "";
+}
+
 void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& problems) {
     if (!j.is_object()) {
         problems.push_back("scenario: expected a JSON object");
@@ -86,10 +109,10 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string& key = it.key();
         const json& v = it.value();
-        auto bad = [&](const char* what) { problems.push_back(key + ": expected " + what + ", got " + shown(v)); };
+        auto bad = [&](const char* what) { problems.push_back(shown_key(key) + ": expected " + what + ", got " + shown(v)); };
         auto str = [&](std::string& out) {
-            if (v.is_string() && !v.get_ref<const std::string&>().empty()) out = v.get<std::string>();
-            else bad("a non-empty string");
+            if (v.is_string() && is_id(v.get_ref<const std::string&>())) out = v.get<std::string>();
+            else bad("a non-empty id of at most 256 bytes of UTF-8 without control characters");
         };
         auto integer = [&](auto& out, std::int64_t lo, std::int64_t hi, const char* what) {
             std::int64_t x = 0;
@@ -112,14 +135,17 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
         if (key == "model") {
             str(s.model);
         } else if (key == "custom_config") {
-            if (v.is_object()) s.custom_config = v.dump();
+            if (v.is_object()) s.custom_config = dump_json(v);
             else if (v.is_string()) s.custom_config = v.get<std::string>();
             else if (v.is_null()) s.custom_config.clear();
             else bad("a config.json object");
         } else if (key == "custom_params") {
             number(s.custom_params, 0.0, 1e14, "a parameter count between 0 and 1e14");
         } else if (key == "custom_name") {
-            if (v.is_string()) s.custom_name = v.get<std::string>(); else bad("a string");
+            if (!v.is_string()) bad("a string");
+            else if (std::string why = custom_name_problem(v.get_ref<const std::string&>()); !why.empty())
+                problems.push_back(shown_key(key) + ": " + why);
+            else s.custom_name = v.get<std::string>();
         } else if (key == "weights") {
             str(s.weights);
         } else if (key == "kv_dtype") {
@@ -168,7 +194,7 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
                 else bad(k->expected);
             }
         } else {
-            problems.push_back(key + ": unknown field, ignored");
+            problems.push_back(shown_key(key) + ": unknown field, ignored");
         }
     }
     // A release belongs to its engine: a new engine without a version of its own starts at its newest.

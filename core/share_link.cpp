@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.h"
 #include "catalog.h"
 #include "config_parser.h"
 #include "formats.h"
@@ -68,9 +69,6 @@ const std::vector<LinkKey>& link_keys() {
     return keys;
 }
 
-constexpr std::size_t kMaxConfigChars = 1u << 20;  // a real config.json is 1-10 KB
-constexpr std::size_t kMaxNameChars = 200;
-constexpr int kMaxJsonDepth = 32;                    // real configs nest 3 deep
 
 // Shortest decimal that reads back as the same double, without an exponent's '+' or leading zeros
 // ("7e9", not "7e+09"), so numbers never need percent escapes.
@@ -117,30 +115,10 @@ std::optional<double> parse_number(std::string_view t) {
     return x;
 }
 
-bool valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-        if (n < 0 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4)) return false;
-        if (i + static_cast<std::size_t>(n) >= s.size()) return false;  // truncated sequence
-        std::uint32_t cp = n == 0 ? c : c & (0x3F >> n);
-        for (int k = 1; k <= n; ++k) {
-            const auto d = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((d >> 6) != 0x2) return false;
-            cp = (cp << 6) | (d & 0x3F);
-        }
-        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return false;
-        i += static_cast<std::size_t>(n) + 1;
-    }
-    return true;
-}
-
 // A part of a link as a message shows it: at most 40 characters, control bytes and (in text that is
 // not UTF-8) high bytes escaped, so a tampered link cannot put garbage into the UI or into JSON.
 std::string shown(std::string_view text) {
-    const bool utf8 = valid_utf8(text);
+    const bool utf8 = is_valid_utf8(text);
     std::string out;
     std::size_t chars = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -160,27 +138,6 @@ std::string shown(std::string_view text) {
         }
     }
     return out;
-}
-
-// Nesting depth of a JSON text, strings skipped: nlohmann's dump() recurses, so a link must not be
-// able to hand it ten thousand nested arrays.
-int json_depth(std::string_view t) {
-    int depth = 0, max_depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < t.size(); ++i) {
-        const char c = t[i];
-        if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            max_depth = std::max(max_depth, ++depth);
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-    return max_depth;
 }
 
 // ---- config reduction ------------------------------------------------------------------------------
@@ -394,13 +351,12 @@ bool same_model_info(const ModelInfo& a, const ModelInfo& b) {
 }
 
 std::string reduce_config_for_link(std::string_view config_json) {
-    if (json_depth(config_json) > kMaxJsonDepth) return std::string(config_json);
-    json full = json::parse(config_json.begin(), config_json.end(), nullptr, /*allow_exceptions=*/false,
-                            /*ignore_comments=*/true);
-    if (full.is_discarded()) return std::string(config_json);
-    const std::string minified = full.dump(-1, ' ', false, json::error_handler_t::replace);
+    JsonParse parsed = parse_json(config_json, kConfigJsonLimits);
+    if (!parsed.ok()) return std::string(config_json);
+    const json& full = parsed.value;
+    const std::string minified = dump_json(full);
     if (!full.is_object()) return minified;
-    const std::string reduced = reduce_object(full, false).dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string reduced = dump_json(reduce_object(full, false));
     // Only keep the reduction when the parser cannot tell the difference.
     const ParsedConfig a = parse_hf_config(minified);
     if (!a.ok) return minified;
@@ -546,17 +502,15 @@ DecodedLink decode_share_fragment(std::string_view fragment, const Scenario& bas
                     else { ignore("unknown KV-cache format"); ok = false; }
                     break;
                 case Kind::Name:
-                    if (!valid_utf8(val)) { ignore("not valid UTF-8"); ok = false; }
-                    else if (val.size() > kMaxNameChars) { ignore("longer than 200 bytes"); ok = false; }
+                    if (std::string why = custom_name_problem(val); !why.empty()) { ignore(why); ok = false; }
                     else s.custom_name = val;
                     break;
                 case Kind::Config: {
-                    auto text = val.size() <= kMaxConfigChars * 4 / 3 + 4 ? base64url_decode(val) : std::nullopt;
+                    auto text = val.size() <= kConfigJsonLimits.max_bytes * 4 / 3 + 4 ? base64url_decode(val) : std::nullopt;
                     if (!text) { ignore("not valid base64"); ok = false; break; }
-                    if (json_depth(*text) > kMaxJsonDepth) { ignore("JSON nested too deeply"); ok = false; break; }
-                    json cfg = json::parse(*text, nullptr, false, true);
-                    if (cfg.is_discarded()) { ignore("not valid JSON"); ok = false; break; }
-                    if (!cfg.is_object()) { ignore("not a JSON object (config.json)"); ok = false; break; }
+                    const JsonParse cfg = parse_json(*text, kConfigJsonLimits);
+                    if (!cfg.ok()) { ignore(cfg.message); ok = false; break; }
+                    if (!cfg.value.is_object()) { ignore("not a JSON object (config.json)"); ok = false; break; }
                     s.custom_config = *text;
                     break;
                 }

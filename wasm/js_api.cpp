@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/engine_profile_json.h"
+#include "core/bounded_json.h"
 #include "core/export.h"
 #include "core/scenario_json.h"
 #include "core/share_link.h"
@@ -20,7 +21,7 @@ void (*g_wake)() = nullptr;
 std::string g_out;  // the last string returned to JS (valid until the next call)
 
 const char* out(const nlohmann::json& j) {
-    g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    g_out = vramcalc::dump_json(j);
     return g_out.c_str();
 }
 
@@ -79,7 +80,7 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_state() {
 
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_set_state(const char* text) {
     if (!g_state) return out({{"ok", false}, {"problems", {"the page is not running"}}});
-    nlohmann::json j = nlohmann::json::parse(text ? text : "", nullptr, false);
+    nlohmann::json j = vramcalc::parse_json(text ? text : "", vramcalc::kScenarioJsonLimits).value;
     std::vector<std::string> problems;
     if (j.is_discarded() || !j.is_object()) {
         problems.push_back("setState: expected a JSON object (a scenario, as getState() returns)");
@@ -101,7 +102,7 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_result() {
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_set_view(const char* text) {
     using vramcalc::web::Tab;
     if (!g_state) return out(nullptr);
-    nlohmann::json j = nlohmann::json::parse(text ? text : "", nullptr, false);
+    nlohmann::json j = vramcalc::parse_json(text ? text : "", vramcalc::kScenarioJsonLimits).value;
     std::vector<std::string> problems;
     if (!j.is_object()) j = nlohmann::json::object();
     auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
@@ -166,10 +167,10 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_export(const char* kind_text) {
     std::string text;
     if (kind == "markdown") text = vramcalc::result_markdown(st.scenario, st.result);
     else if (kind == "csv") text = vramcalc::result_csv(st.scenario, st.result);
-    else if (kind == "json") text = vramcalc::result_json(st.scenario, st.result).dump(2);
+    else if (kind == "json") text = vramcalc::dump_json(vramcalc::result_json(st.scenario, st.result), 2);
     else if (kind == "matrix-markdown" && matrix) text = vramcalc::fit_matrix_markdown(st.matrix.matrix);
     else if (kind == "matrix-csv" && matrix) text = vramcalc::fit_matrix_csv(st.matrix.matrix);
-    else if (kind == "matrix-json" && matrix) text = vramcalc::fit_matrix_json(st.matrix.matrix).dump(2);
+    else if (kind == "matrix-json" && matrix) text = vramcalc::dump_json(vramcalc::fit_matrix_json(st.matrix.matrix), 2);
     return out(text);
 }
 

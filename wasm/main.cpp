@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/bounded_json.h"
 #include "core/scenario_json.h"
 #include "wasm/js_api.h"
 #include "wasm/platform_web.h"
@@ -149,10 +150,10 @@ void restore_state() {
     if (auto link = vramcalc::wasm::link_from_location()) {
         apply_link(*link);
     } else if (std::string saved = storage_get("vramcalc.scenario"); !saved.empty()) {
-        nlohmann::json j = nlohmann::json::parse(saved, nullptr, false);
+        nlohmann::json j = vramcalc::parse_json(saved, vramcalc::kScenarioJsonLimits).value;
         if (j.is_object()) vramcalc::web::apply_state_json(g_state, j);  // a stale field is simply skipped
     }
-    nlohmann::json view = nlohmann::json::parse(storage_get("vramcalc.view"), nullptr, false);
+    nlohmann::json view = vramcalc::parse_json(storage_get("vramcalc.view"), vramcalc::kScenarioJsonLimits).value;
     if (view.is_object()) {
         if (view.contains("dark") && view["dark"].is_boolean()) g_state.dark = view["dark"].get<bool>();
         if (view.contains("unit") && view["unit"].is_string())
@@ -175,7 +176,7 @@ bool save_state(double now_ms) {
     g_saved_revision = g_state.revision;
     g_saved_at_ms = now_ms;
     vramcalc::wasm::write_link_to_location(g_state.scenario);
-    js_storage_set("vramcalc.scenario", vramcalc::scenario_to_json(g_state.scenario).dump().c_str());
+    js_storage_set("vramcalc.scenario", vramcalc::dump_json(vramcalc::scenario_to_json(g_state.scenario)).c_str());
     return false;
 }
 

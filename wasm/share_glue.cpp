@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/bounded_json.h"
 #include "core/scenario_json.h"
 
 namespace {
@@ -81,7 +82,7 @@ EMSCRIPTEN_KEEPALIVE void vramcalc_share_link_changed() {
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_share_encode(const char* scenario_json) {
     vramcalc::Scenario s;
     std::vector<std::string> problems;
-    nlohmann::json j = nlohmann::json::parse(scenario_json ? scenario_json : "", nullptr, false);
+    nlohmann::json j = vramcalc::parse_json(scenario_json ? scenario_json : "", vramcalc::kScenarioJsonLimits).value;
     if (!j.is_discarded()) vramcalc::apply_scenario_json(j, s, problems);
     g_returned = vramcalc::encode_share_fragment(s);
     return g_returned.c_str();
@@ -91,7 +92,7 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_share_encode(const char* scenario_json
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_share_decode(const char* fragment) {
     const vramcalc::DecodedLink d = vramcalc::decode_share_fragment(fragment ? fragment : "");
     nlohmann::json out = {{"scenario", vramcalc::scenario_to_json(d.scenario)}, {"ignored", d.ignored}, {"warnings", d.warnings}};
-    g_returned = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    g_returned = vramcalc::dump_json(out);
     return g_returned.c_str();
 }
 

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include "core/bounded_json.h"
 #include "core/catalog.h"
 #include "core/command.h"
 #include "core/config_parser.h"
@@ -14,7 +15,7 @@
 namespace vramcalc::web {
 
 std::string scenario_key(const Scenario& s) {
-    return scenario_to_json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return dump_json(scenario_to_json(s));
 }
 
 namespace {
@@ -146,7 +147,7 @@ void show_toast(AppState& st, const std::string& text) {
 
 void load_text_file(AppState& st, const std::string& name, const std::string& contents) {
     st.dropped_file = name;
-    nlohmann::json j = nlohmann::json::parse(contents, nullptr, false);
+    nlohmann::json j = parse_json(contents, kScenarioJsonLimits).value;
     if (j.is_object() && !j.contains("hidden_size") && !j.contains("text_config") &&
         (j.contains("model") || j.contains("gpu") || j.contains("weights") || j.contains("engine"))) {
         std::vector<std::string> problems = apply_state_json(st, j);
@@ -197,7 +198,7 @@ std::string config_from_form(const CustomModelForm& f) {
         {"hidden_size", f.hidden}, {"num_hidden_layers", f.layers}, {"num_attention_heads", f.heads},
         {"num_key_value_heads", f.kv_heads}, {"intermediate_size", f.intermediate}, {"vocab_size", f.vocab},
         {"max_position_embeddings", f.max_context}, {"tie_word_embeddings", false}};
-    return j.dump(2);
+    return dump_json(j, 2);
 }
 
 }  // namespace vramcalc::web

@@ -448,7 +448,8 @@ const EngineProfile& engine_profile_llamacpp() {
         },
         .knob_default = nullptr,
         .parallel = {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,
-                     .split = "llama.cpp --split-mode layer"},
+                     // src/llama.cpp llama_max_devices() returns 16
+                     .split = "llama.cpp --split-mode layer", .max_devices = 16},
         .workload = {.sequence_context = sequence_context,
                      .with_sequence_context = with_sequence_context,
                      .concurrency = concurrency,

@@ -1,4 +1,5 @@
 // The bar across the top: the name, Copy link, Export, Save for offline use, GiB/GB and the theme.
+#include "core/bounded_json.h"
 #include "core/export.h"
 #include "web/compute.h"
 #include "web/panels.h"
@@ -60,13 +61,13 @@ void draw_toolbar(AppState& st) {
         ImGui::TextDisabled("This answer");
         export_item(st, "Markdown", "vramcalc.md", "text/markdown", result_markdown(st.scenario, st.result));
         export_item(st, "CSV", "vramcalc.csv", "text/csv", result_csv(st.scenario, st.result));
-        export_item(st, "JSON", "vramcalc.json", "application/json", result_json(st.scenario, st.result).dump(2));
+        export_item(st, "JSON", "vramcalc.json", "application/json", dump_json(result_json(st.scenario, st.result), 2));
         ImGui::Separator();
         if (st.matrix.complete && !st.matrix.matrix.rows.empty()) {
             ImGui::TextDisabled("The fit matrix (%zu models x %zu formats)", st.matrix.matrix.rows.size(), st.matrix.matrix.cols.size());
             export_item(st, "Matrix Markdown", "vramcalc-matrix.md", "text/markdown", fit_matrix_markdown(st.matrix.matrix));
             export_item(st, "Matrix CSV", "vramcalc-matrix.csv", "text/csv", fit_matrix_csv(st.matrix.matrix));
-            export_item(st, "Matrix JSON", "vramcalc-matrix.json", "application/json", fit_matrix_json(st.matrix.matrix).dump(2));
+            export_item(st, "Matrix JSON", "vramcalc-matrix.json", "application/json", dump_json(fit_matrix_json(st.matrix.matrix), 2));
         } else {
             ImGui::TextDisabled("Open the Fit matrix tab to export the matrix");
         }

@@ -1,0 +1,6 @@
+// libFuzzer entry point: scripts/fuzz.sh builds and runs it; the checks live in fuzz/checks.h.
+#include "fuzz/checks.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    return vramcalc::fuzz::run("fuzz_config_json", vramcalc::fuzz::check_config_json, data, size);
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Configures and builds build-asan/: everything compiled by clang++-14 at -O1 under AddressSanitizer and
+# UndefinedBehaviorSanitizer (-fno-sanitize-recover=all: the first report aborts), with libFuzzer's
+# coverage instrumentation, so the same objects serve the sanitized test suite and the fuzz targets.
+#   scripts/build-asan.sh [TARGET...]     (default: the doctest suite, the CLI and the fuzz targets)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dir="${VRAMCALC_ASAN_DIR:-$root/build-asan}"
+jobs="${VRAMCALC_JOBS:-2}"
+san="-fsanitize=address,undefined -fno-sanitize-recover=all"
+
+if [ ! -f "$dir/CMakeCache.txt" ]; then
+    launcher=()
+    command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake -S "$root" -B "$dir" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g -fno-omit-frame-pointer" \
+        -DCMAKE_CXX_FLAGS="$san -fsanitize=fuzzer-no-link" \
+        -DCMAKE_EXE_LINKER_FLAGS="$san" \
+        -DVRAMCALC_FUZZ=ON "${launcher[@]}" >/dev/null
+fi
+if [ "$#" -eq 0 ]; then
+    cmake --build "$dir" -j"$jobs"
+else
+    for t in "$@"; do cmake --build "$dir" -j"$jobs" --target "$t"; done
+fi

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target (fuzz/fuzz_*.cpp) for SECONDS each, under ASan+UBSan (build-asan/, built
+# by scripts/build-asan.sh with clang++-14 from Debian's clang-14 and libclang-rt-14-dev).
+#   scripts/fuzz.sh [SECONDS]            (default 60 per target)
+#   scripts/fuzz.sh SECONDS fuzz_share_link ...   (only the named targets)
+# Each target starts from its committed seeds (fuzz/corpus/TARGET/) and dictionary (fuzz/TARGET.dict);
+# inputs that reach new code are kept in build-asan/fuzz-corpus/TARGET/ (not committed). A crash, a
+# sanitizer report, a failed check (fuzz/checks.h) or an input slower than 10 s stops that target,
+# writes the input to build-asan/fuzz-crashes/TARGET/ and fails the script: once fixed, commit the
+# input to tests/data/fuzz-regressions/TARGET/ (named for what it found) so the suite replays it.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dir="${VRAMCALC_ASAN_DIR:-$root/build-asan}"
+seconds="${1:-60}"
+shift || true
+
+targets=("$@")
+if [ "${#targets[@]}" -eq 0 ]; then
+    for src in "$root"/fuzz/fuzz_*.cpp; do targets+=("$(basename "$src" .cpp)"); done
+fi
+bash "$root/scripts/build-asan.sh" "${targets[@]}" || exit 1
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+failed=()
+for t in "${targets[@]}"; do
+    name="${t#fuzz_}"
+    seeds="$root/fuzz/corpus/$name"
+    work="$dir/fuzz-corpus/$name"
+    crashes="$dir/fuzz-crashes/$name"
+    mkdir -p "$work" "$crashes"
+    args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
+          -artifact_prefix="$crashes/")
+    [ -f "$root/fuzz/$name.dict" ] && args+=(-dict="$root/fuzz/$name.dict")
+    echo "fuzz: $t for ${seconds} s"
+    if "$dir/$t" "${args[@]}" "$work" "$seeds" >"$dir/$t.log" 2>&1; then
+        grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$dir/$t.log" | tr '\n' ' '
+        echo
+    else
+        echo "fuzz: $t FAILED (log: $dir/$t.log, input: $(ls -t "$crashes" | head -n 1))"
+        grep -E 'ERROR|runtime error|fuzz_[a-z_]*: ' "$dir/$t.log" | head -n 5
+        failed+=("$t")
+    fi
+done
+if [ "${#failed[@]}" -gt 0 ]; then
+    echo "fuzz: FAILED: ${failed[*]}"
+    exit 1
+fi
+echo "fuzz: all ${#targets[@]} targets ran ${seconds} s each without a finding"
