@@ -6,10 +6,12 @@
 #include <cmath>
 #include <string>
 
+#include "cache_support.h"
 #include "catalog.h"
 #include "config_parser.h"
 #include "engines/engines.h"
 #include "kv_cache.h"
+#include "rope_scaling.h"
 #include "tensors.h"
 
 namespace vramcalc {
@@ -185,6 +187,12 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
 
 Estimate estimate(const ResolvedScenario& r) {
     Estimate e;
+    if (!r.model.params_only) {
+        if (std::string why = unsupported_cache_reason(r.model.arch, r.scenario.engine); !why.empty()) {
+            e.error = r.model.name + ": " + why;
+            return e;
+        }
+    }
     if (r.model.params_only) e = estimate_params_only(r);
     else switch (r.scenario.engine) {
         case Engine::Vllm: e = estimate_vllm(r); break;
@@ -213,9 +221,8 @@ Estimate estimate(const ResolvedScenario& r) {
     }
     if (r.model.params_only && r.scenario.engine != Engine::Simple)
         e.warnings.push_back("only a parameter count is known: weights are exact, KV cache and activations are not counted");
-    if (!r.model.params_only && r.model.arch.max_context > 0 && r.scenario.context > r.model.arch.max_context)
-        e.warnings.push_back("context " + std::to_string(r.scenario.context) + " exceeds the model's trained maximum of " +
-                             std::to_string(r.model.arch.max_context) + " tokens (vLLM refuses it unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1)");
+    if (!r.model.params_only)
+        if (std::string w = context_warning(r.model.arch, r.scenario.context); !w.empty()) e.warnings.push_back(std::move(w));
     return e;
 }
 
