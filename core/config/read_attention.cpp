@@ -145,7 +145,14 @@ bool read_attention_pattern(Reader& r, Architecture& a, const Family& f) {
     a.layer_attention.assign(static_cast<std::size_t>(a.num_layers), LayerAttention::Full);
     std::int64_t win = r.soft_integer({"sliding_window", "sliding_window_size", "attention_window_size"}).value_or(0);
     const json* lt = r.find({"layer_types", "layers_block_type"}, false);
-    const std::string block_pattern = r.str({"hybrid_override_pattern"}, false);
+    std::string block_pattern = r.str({"hybrid_override_pattern"}, false);
+    if (block_pattern.empty() && mt == "nemotron_h" && lt && lt->is_array()) {
+        // Newer Nemotron-H configs spell the pattern as layers_block_type words.
+        for (const json& w : *lt) {
+            const std::string t = w.is_string() ? w.get<std::string>() : std::string();
+            block_pattern += t == "mamba" ? 'M' : t == "attention" ? '*' : t == "mlp" ? '-' : t == "moe" ? 'E' : '?';
+        }
+    }
     if (!block_pattern.empty()) {
         if (!read_block_pattern(r, a, block_pattern)) return false;
         win = 0;

@@ -214,6 +214,8 @@ bool read_core_sizes(Reader& r, Architecture& a, const Family& f) {
     const FamilyDefaults defs = family_defaults(mt);
     auto hidden = r.integer({"hidden_size", "n_embd", "d_model", "dim", "model_dim"});
     auto layers = r.integer({"num_hidden_layers", "n_layer", "n_layers", "num_layers"});
+    if (const json* blocks = r.find({"layers_block_type"}, false); !layers && mt == "nemotron_h" && blocks && blocks->is_array())
+        layers = static_cast<std::int64_t>(blocks->size());  // NemotronHConfig.num_hidden_layers = len(layers_block_type)
     auto heads = r.integer({"num_attention_heads", "n_head", "n_heads", "num_heads"});
     auto vocab = r.integer({"vocab_size", "padded_vocab_size", "n_vocab"});
     if (!r.ok()) return false;

@@ -109,6 +109,8 @@ std::string unmodelled_cache_reason(const Reader& r, const Architecture& a, cons
     if (mt == "mimo_v2_flash")
         return "MiMo-V2 hybrid layers (hybrid_layer_pattern, separate swa_num_key_value_heads / swa_head_dim and "
                "attention sinks) are not modelled";
+    if (const json* latent = r.find({"moe_latent_size"}); latent && latent->is_number() && latent->get<double>() > 0)
+        return "latent MoE (moe_latent_size: experts work in a projected latent width) is not modelled";
     if (mt == "mllama" || r.find({"cross_attention_layers"}))
         return "cross-attention layers (cross_attention_layers) keep the image tokens' K/V per sequence: not modelled yet";
     if (mt == "gemma3n_text" && a.altup_inputs == 0)

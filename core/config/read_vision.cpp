@@ -21,13 +21,13 @@ std::int64_t tower_int(const json& c, std::initializer_list<const char*> keys) {
 // ViT/SigLIP-shaped encoder: per block q,k,v,o (4 h^2) + MLP (2 h i) + biases and norms (9 h + i),
 // plus a projector to the language model's width. 0 when the config does not say enough.
 double vit_params(const json& c, std::int64_t lm_hidden) {
-    const std::int64_t h = tower_int(c, {"hidden_size", "embed_dim", "width", "d_model"});
-    const std::int64_t layers = tower_int(c, {"num_hidden_layers", "depth", "layers", "encoder_layers"});
-    std::int64_t inter = tower_int(c, {"intermediate_size", "encoder_ffn_dim"});
+    const std::int64_t h = tower_int(c, {"hidden_size", "embed_dim", "width", "d_model", "vt_hidden_size"});
+    const std::int64_t layers = tower_int(c, {"num_hidden_layers", "depth", "layers", "encoder_layers", "vt_num_hidden_layers"});
+    std::int64_t inter = tower_int(c, {"intermediate_size", "encoder_ffn_dim", "vt_intermediate_size"});
     if (inter == 0) inter = 4 * h;
     if (h <= 0 || layers <= 0 || inter < 0 || h > 100000 || layers > 1000 || inter > 1000000) return 0.0;
     const double hd = static_cast<double>(h), id = static_cast<double>(inter);
-    const std::int64_t out = tower_int(c, {"out_hidden_size", "projection_dim"});
+    const std::int64_t out = tower_int(c, {"out_hidden_size", "projection_dim", "text_hidden_size"});
     return static_cast<double>(layers) * (4.0 * hd * hd + 2.0 * hd * id + 9.0 * hd + id) +
            hd * static_cast<double>(out > 0 ? out : lm_hidden);
 }

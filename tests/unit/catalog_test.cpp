@@ -73,7 +73,7 @@ TEST_CASE("head_dim x heads equals hidden_size wherever the config gives no head
 
 TEST_CASE("MoE entries have complete expert fields") {
     for (const ModelInfo& m : model_catalog()) {
-        if (!m.arch.is_moe()) continue;
+        if (!m.arch.is_moe() || !m.arch.unmodelled_cache.empty()) continue;
         CAPTURE(m.id);
         CHECK(m.arch.experts_per_token >= 1);
         CHECK(m.arch.experts_per_token <= m.arch.num_experts);
@@ -102,6 +102,9 @@ TEST_CASE("every catalog model with a published total counts within 1% of it") {
     nlohmann::json raw = nlohmann::json::parse(embedded_models_json(), nullptr, false);
     for (const ModelInfo& m : model_catalog()) {
         if (!(m.params_published > 0)) continue;
+        // A layout the parser cannot count (latent MoE, DeepSeek V4 ...) is refused by the estimate;
+        // its count is not compared.
+        if (!m.arch.unmodelled_cache.empty()) continue;
         std::string notes;
         for (const auto& e : raw)
             if (e.value("id", "") == m.id && e.contains("notes") && e["notes"].is_string()) notes = lower(e["notes"].get<std::string>());
