@@ -70,10 +70,6 @@ const std::vector<FieldRange> kRanges = {
     {"altup_num_inputs", 0, 64},
     {"laurel_rank", 0, 1000000},
     {"num_nextn_predict_layers", 0, 1000},
-    // vision / audio towers
-    {"vision_hidden_size", 1, 100000},
-    {"vision_num_hidden_layers", 1, 1000},
-    {"vision_intermediate_size", 1, 1000000},
     // quantization
     {"bits", 1, 64},
 };
