@@ -99,10 +99,16 @@ void family_pattern(Reader& r, Architecture& a, const std::string& mt, std::int6
     } else if (one_of(mt, {"mamba", "mamba2"})) {
         set_layers(a, LayerAttention::Linear, [](std::int64_t) { return true; });
     } else if (mt == "exaone4") {
-        // Exaone4Config: sliding_window_pattern "LLLG" (Local/Global) repeated over the layers.
+        // Exaone4Config: sliding_window_pattern "LLLG" (Local/Global) repeated over the layers, or a
+        // number N (every Nth layer global, as Gemma 3).
         const std::string p = r.str({"sliding_window_pattern"});
-        if (!p.empty() && win > 0) sliding([&](std::int64_t i) { return p[static_cast<std::size_t>(i) % p.size()] == 'L'; });
-        else win = 0;
+        const std::int64_t every = p.empty() ? r.soft_integer({"sliding_window_pattern"}).value_or(0) : 0;
+        if (!p.empty() && win > 0)
+            sliding([&](std::int64_t i) { return p[static_cast<std::size_t>(i) % p.size()] == 'L'; });
+        else if (every > 0 && win > 0)
+            sliding([&](std::int64_t i) { return (i + 1) % every != 0; });
+        else
+            win = 0;
     } else if (one_of(mt, {"llama", "gemma", "deepseek_v2", "deepseek_v3", "deepseek_v32", "kimi_k2", "olmo2", "granite",
                            "cohere", "smollm3", "minimax_m2", "nemotron_h", "glm_moe_dsa"})) {
         win = 0;  // these attention classes ignore a sliding_window key

@@ -189,3 +189,19 @@ TEST_CASE("multi-token-prediction layers are recorded, not counted") {
     CHECK(arch_of("deepseek-ai/DeepSeek-V3.2").mtp_layers == 1);  // num_nextn_predict_layers
     CHECK(arch_of("MiniMaxAI/MiniMax-M2.5").mtp_layers == 3);     // use_mtp + num_mtp_modules
 }
+
+TEST_CASE("EXAONE 4.0 32B: 3 sliding layers then a global one; KV per token on each kind") {
+    const Architecture& a = arch_of("LGAI-EXAONE/EXAONE-4.0-32B");
+    // sliding_window_pattern 4 over 64 layers: 16 global (3, 7, ..., 63), 48 sliding
+    CHECK(count_layers(a, LayerAttention::Full) == 16);
+    CHECK(count_layers(a, LayerAttention::Sliding) == 48);
+    CHECK(a.layer_attention[3] == LayerAttention::Full);
+    CHECK(a.sliding_window == 4096);
+    CHECK(a.qk_norm);
+    // every layer: 8 KV heads x (128 + 128) x 2 B = 4,096 B; 64 layers = 262,144 B/token
+    CHECK(kv_bytes_per_token(a, 16.0) == 262144);
+    // the config applies llama3 rope scaling itself (factor 16 over 8192)
+    CHECK(a.rope_scaling.in_config);
+    CHECK(a.rope_scaling.type == "llama3");
+    CHECK(a.rope_scaling.original_max_context == 8192);
+}
