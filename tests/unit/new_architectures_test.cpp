@@ -8,6 +8,7 @@
 #include "core/cache_support.h"
 #include "core/catalog.h"
 #include "core/config_parser.h"
+#include "core/estimate.h"
 #include "core/kv_cache.h"
 #include "core/tensors.h"
 
@@ -204,4 +205,23 @@ TEST_CASE("EXAONE 4.0 32B: 3 sliding layers then a global one; KV per token on e
     CHECK(a.rope_scaling.in_config);
     CHECK(a.rope_scaling.type == "llama3");
     CHECK(a.rope_scaling.original_max_context == 8192);
+}
+
+TEST_CASE("the estimate refuses through unsupported_cache_reason and the rule of thumb still answers") {
+    Scenario s;
+    s.model = "google/gemma-4-E4B-it";
+    s.gpu = "h100-sxm";
+    s.engine = Engine::Vllm;
+    const Estimate refused = estimate(s);
+    CHECK_FALSE(refused.ok);
+    CHECK(refused.error.find("num_kv_shared_layers 18") != std::string::npos);
+    s.engine = Engine::Simple;
+    const Estimate simple = estimate(s);
+    REQUIRE(simple.ok);
+    // at least: per-layer embeddings 262,144 x 42 x 256 = 2.82B + token embeddings 262,144 x 2,560 = 0.67B
+    // + 42 MLPs of 3 x 2,560 x 10,240 = 3.30B -> 6.79B, before attention and norms
+    CHECK(simple.params > 6.79e9);
+    // a refused layout in every engine
+    s.model = "deepseek-ai/DeepSeek-V4-Pro";
+    CHECK_FALSE(estimate(s).ok);
 }
