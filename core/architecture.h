@@ -7,10 +7,20 @@
 
 namespace vramcalc {
 
-enum class LayerAttention { Full, Sliding, Linear };  // Linear: recurrent / linear-attention state
+// Linear: recurrent / linear-attention / short-convolution state per sequence.
+// None: a block with no sequence mixer (Nemotron-H '-' MLP and 'E' MoE blocks): no cache at all.
+enum class LayerAttention { Full, Sliding, Linear, None };
 
 enum class MlpKind { Gated, Plain };  // Gated: gate+up+down (SwiGLU/GeGLU); Plain: up+down (GELU MLP)
 enum class NormKind { RmsNorm, LayerNorm };  // LayerNorm carries a bias as well as a weight
+
+// rope_scaling / rope_parameters of the config: how the trained context was stretched.
+struct RopeScaling {
+    std::string type;                       // "yarn", "linear", "dynamic", "llama3", "longrope", ... ("" = none)
+    double factor = 0.0;                    // 0 = none
+    std::int64_t original_max_context = 0;  // original_max_position_embeddings (0 = not given)
+    bool in_config = false;                 // false: the model card recommends it, the config does not apply it
+};
 
 struct Architecture {
     std::string model_type;    // HF model_type of the language model ("llama", "qwen2", "deepseek_v3", ...)
@@ -48,6 +58,7 @@ struct Architecture {
     std::int64_t moe_layer_step = 1;                 // every Nth layer is MoE (Llama 4 interleave, Qwen decoder_sparse_step)
     bool expert_bias = false;                        // gpt-oss experts and router carry biases
     std::vector<std::int64_t> mlp_only_layers;       // dense layers inside the MoE range (Qwen mlp_only_layers, Jamba, Llama 4 moe_layers)
+    std::vector<std::int64_t> no_ffn_layers;         // layers with no MLP at all (Nemotron-H 'M' and '*' blocks)
 
     // Multi-head latent attention (DeepSeek V2/V3, Kimi K2); kv_lora_rank > 0 means MLA
     std::int64_t q_lora_rank = 0;                    // 0 = plain q_proj
@@ -73,13 +84,60 @@ struct Architecture {
     std::int64_t mamba_heads = 0;   // Mamba-2 mixer (Granite 4 hybrid): SSM heads; 0 = Mamba-1
     std::int64_t mamba_groups = 0;  // Mamba-2 n_groups
 
-    // Parameters outside the language model (vision tower, projector), counted as 16-bit weights
+    std::int64_t short_conv_kernel = 0;  // LFM2 conv_L_cache: short-convolution layers keep kernel-1 inputs
+    bool parallel_ssm = false;           // Falcon-H1: every layer runs attention and a Mamba-2 mixer side by side
+    std::string ssm_state_dtype;         // mamba_ssm_dtype / mamba_ssm_cache_dtype when the config names one ("float32")
+
+    // Attention geometry of the full-attention layers when it differs from the sliding ones (Gemma 4)
+    std::int64_t global_head_dim = 0;    // 0 = head_dim
+    std::int64_t global_kv_heads = 0;    // 0 = num_kv_heads
+    bool k_eq_v = false;                 // Gemma 4 attention_k_eq_v: full layers have k_proj and no v_proj
+    bool attn_output_gate = false;       // Qwen3-Next / Qwen3.5: q_proj also produces the output gate
+    std::int64_t kv_shared_layers = 0;   // the last N layers reuse earlier layers' K/V (Gemma 3n / Gemma 4)
+
+    // DeepSeek sparse attention (V3.2, GLM-5): the lightning indexer keeps one key per token and layer
+    std::int64_t index_heads = 0;
+    std::int64_t index_head_dim = 0;
+    std::int64_t index_topk = 0;
+
+    // Per-layer embeddings (Gemma 3n / Gemma 4 E-models), AltUp and LAuReL (Gemma 3n)
+    std::int64_t per_layer_input_size = 0;   // hidden_size_per_layer_input
+    std::int64_t per_layer_vocab_size = 0;   // vocab_size_per_layer_input
+    std::int64_t altup_inputs = 0;           // altup_num_inputs
+    std::int64_t laurel_rank = 0;
+    std::vector<std::int64_t> layer_intermediate_sizes;  // per-layer MLP width when the config lists one per layer
+    bool double_wide_shared_mlp = false;     // Gemma 4 use_double_wide_mlp: KV-shared layers have a 2x MLP
+    bool dense_mlp_beside_moe = false;       // Gemma 4 enable_moe_block: a dense MLP and the experts in every layer
+
+    // Multi-token-prediction layers (num_nextn_predict_layers, mtp_num_hidden_layers): not in the counts,
+    // engines load them only for speculative decoding.
+    std::int64_t mtp_layers = 0;
+
+    RopeScaling rope_scaling;
+
+    // Parameters outside the language model (vision tower, audio tower, projector), counted as 16-bit weights
     double extra_params = 0.0;
+    double vision_params = 0.0;  // the part of extra_params estimated from vision_config
+    double audio_params = 0.0;   // the part of extra_params estimated from audio_config
+
+    // Set when the config describes a cache this build cannot size (names what is missing); the
+    // estimate refuses instead of answering as if the model were a plain transformer.
+    std::string unmodelled_cache;
 
     bool is_moe() const { return num_experts > 0; }
     bool is_mla() const { return kv_lora_rank > 0; }
     bool is_moe_layer(std::int64_t layer) const;
+    bool has_ffn(std::int64_t layer) const;
     std::int64_t value_head_dim() const { return v_head_dim > 0 ? v_head_dim : head_dim; }
+    bool has_dsa_indexer() const { return index_heads > 0 && index_head_dim > 0; }
+    bool has_per_layer_embeddings() const { return per_layer_input_size > 0; }
+    // The layer keeps no K/V of its own: it reads an earlier layer's (Gemma 3n/4 KV sharing).
+    bool is_kv_shared_layer(std::int64_t layer) const {
+        return kv_shared_layers > 0 && layer >= num_layers - kv_shared_layers && layer < num_layers;
+    }
+    // K/V head count and head size of one layer (Gemma 4 full layers differ from sliding ones).
+    std::int64_t layer_kv_heads(std::int64_t layer) const;
+    std::int64_t layer_head_dim(std::int64_t layer) const;
 };
 
 // Everything a catalog entry says about a model besides its architecture.
@@ -94,6 +152,7 @@ struct ModelInfo {
     double active_params_published = 0.0;  // MoE active parameters per the model card (0 = unknown)
     std::string modality = "text";         // "text" or "vision"
     std::string default_format;            // checkpoint's own format id when not 16-bit ("fp8", "mxfp4"), else ""
+    std::vector<std::string> aliases;      // other names people search by ("qwen3.5 27b", "Qwen3.5-27B-Instruct")
     Architecture arch;
     bool params_only = false;              // typed-in parameter count only: weights answer, no KV
 };

@@ -170,6 +170,20 @@ std::vector<ModelInfo> parse_model_catalog(std::string_view json_text, std::vect
             m.arch.extra_params = extra;
         else if (m.modality == "text")
             m.arch.extra_params = 0.0;
+        if (auto al = e.find("aliases"); al != e.end() && al->is_array())
+            for (const json& a : *al)
+                if (a.is_string() && !a.get<std::string>().empty()) m.aliases.push_back(a.get<std::string>());
+        // rope_scaling_card: the scaling the model card tells users to switch on (the config does not apply it).
+        if (auto rc = e.find("rope_scaling_card"); rc != e.end() && rc->is_object() && !m.arch.rope_scaling.in_config) {
+            RopeScaling rs;
+            rs.type = get_string(*rc, "type");
+            rs.factor = get_number(*rc, "factor");
+            rs.original_max_context = static_cast<std::int64_t>(get_number(*rc, "original_max_position_embeddings"));
+            if (rs.factor > 1.0 && rs.factor <= 1e3 && rs.original_max_context > 0 && rs.original_max_context <= m.arch.max_context)
+                m.arch.rope_scaling = rs;
+            else
+                problem("model " + id + ": rope_scaling_card needs a factor above 1 and original_max_position_embeddings up to the context");
+        }
         if (m.name.empty()) problem("model " + id + ": name missing");
         if (m.hf_id.empty()) problem("model " + id + ": hf_id missing");
         out.push_back(std::move(m));

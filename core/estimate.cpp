@@ -6,11 +6,13 @@
 #include <cmath>
 #include <string>
 
+#include "cache_support.h"
 #include "catalog.h"
 #include "checked.h"
 #include "config_parser.h"
 #include "knobs.h"
 #include "kv_cache.h"
+#include "rope_scaling.h"
 #include "rule_of_thumb.h"
 #include "tensors.h"
 
@@ -194,6 +196,13 @@ Estimate estimate(const ResolvedScenario& r_in) {
     const EngineProfile& profile = *r.engine;
     const EngineRelease& release = *r.release;
 
+    if (!r.model.params_only) {
+        if (std::string why = unsupported_cache_reason(r.model.arch, profile); !why.empty()) {
+            Estimate refused;
+            refused.error = r.model.name + ": " + why;
+            return refused;
+        }
+    }
     Estimate e = r.model.params_only ? estimate_params_only(r) : profile.estimate(r, release);
     if (!e.ok && e.error.empty()) e.error = "the estimator could not answer this scenario";
     if (!e.ok) return e;
@@ -222,9 +231,8 @@ Estimate estimate(const ResolvedScenario& r_in) {
             e.warnings.push_back(std::string(k.id) + " is not a " + profile.name + " setting: ignored");
     if (r.model.params_only && profile.counts_kv_cache)
         e.warnings.push_back("only a parameter count is known: weights are exact, KV cache and activations are not counted");
-    if (!r.model.params_only && r.model.arch.max_context > 0 && r.scenario.context > r.model.arch.max_context)
-        e.warnings.push_back("context " + std::to_string(r.scenario.context) + " exceeds the model's trained maximum of " +
-                             std::to_string(r.model.arch.max_context) + " tokens (vLLM refuses it unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1)");
+    if (!r.model.params_only)
+        if (std::string w = context_warning(r.model.arch, r.scenario.context); !w.empty()) e.warnings.push_back(std::move(w));
     return e;
 }
 

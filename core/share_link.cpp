@@ -174,6 +174,19 @@ const std::set<std::string, std::less<>>& parser_keys() {
         "thinker_config", "tie_word_embeddings", "time_step_rank", "top_k", "torch_dtype", "type",
         "use_bias", "use_qk_norm", "use_sliding_window", "v_head_dim", "vision_config", "vocab_size",
         "weights", "width",
+        // read since issue 13 (core/config/read_*.cpp)
+        "altup_num_inputs", "attention_k_eq_v", "attention_out_bias", "attn_output_gate", "audio_config",
+        "block_ff_dim", "conf_num_hidden_layers", "conv_L_cache", "cross_attention_layers", "dense_intermediate_size",
+        "enable_moe_block", "encoder_ffn_dim", "encoder_layers", "factor", "full_attention",
+        "global_head_dim", "hidden_size_per_layer_input", "hybrid_override_pattern", "index_head_dim", "index_n_heads",
+        "index_topk", "laurel_rank", "linear_attn_config", "mamba_d_head", "mamba_d_ssm", "mamba_head_dim",
+        "mamba_n_groups", "mamba_n_heads", "mamba_num_heads", "mamba_ssm_cache_dtype", "mamba_ssm_dtype",
+        "moe_latent_size", "moe_shared_expert_intermediate_size", "n_groups", "num_global_key_value_heads",
+        "num_kv_shared_layers", "num_mtp_modules", "original_max_position_embeddings", "out_hidden_size",
+        "projection_dim", "rope_parameters", "rope_scaling", "rope_type", "share_expert_dim",
+        "shared_intermediate_size", "sparse_attention_config", "ssm_state_size", "text_hidden_size",
+        "top_k_experts", "use_double_wide_mlp", "use_mtp", "vocab_size_per_layer_input", "vt_hidden_size",
+        "vt_intermediate_size", "vt_num_hidden_layers",
     };
     return keys;
 }
@@ -337,7 +350,13 @@ bool same_model_info(const ModelInfo& a, const ModelInfo& b) {
         x.linear_key_heads == y.linear_key_heads && x.linear_value_heads == y.linear_value_heads &&
         x.linear_key_head_dim == y.linear_key_head_dim && x.linear_value_head_dim == y.linear_value_head_dim &&
         x.linear_conv_kernel == y.linear_conv_kernel && x.mamba_d_inner == y.mamba_d_inner &&
-        x.mamba_d_state == y.mamba_d_state && x.mamba_dt_rank == y.mamba_dt_rank && x.extra_params == y.extra_params;
+        x.mamba_d_state == y.mamba_d_state && x.mamba_dt_rank == y.mamba_dt_rank && x.extra_params == y.extra_params &&
+        x.kv_shared_layers == y.kv_shared_layers && x.global_head_dim == y.global_head_dim &&
+        x.global_kv_heads == y.global_kv_heads && x.index_topk == y.index_topk && x.mtp_layers == y.mtp_layers &&
+        x.ssm_state_dtype == y.ssm_state_dtype && x.unmodelled_cache == y.unmodelled_cache &&
+        x.rope_scaling.type == y.rope_scaling.type && x.rope_scaling.factor == y.rope_scaling.factor &&
+        x.rope_scaling.original_max_context == y.rope_scaling.original_max_context &&
+        x.rope_scaling.in_config == y.rope_scaling.in_config;
     if (!fields) return false;
     // Fields added to Architecture later still show up here if they change any tensor's shape.
     const auto ta = tensor_inventory(x), tb = tensor_inventory(y);

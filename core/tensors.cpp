@@ -18,6 +18,11 @@ bool Architecture::is_moe_layer(std::int64_t layer) const {
     return (layer + 1) % step == 0;
 }
 
+bool Architecture::has_ffn(std::int64_t layer) const {
+    // Nemotron-H attention ('*') and Mamba ('M') blocks have no MLP of their own.
+    return std::find(no_ffn_layers.begin(), no_ffn_layers.end(), layer) == no_ffn_layers.end();
+}
+
 namespace {
 
 struct Builder {
@@ -36,6 +41,8 @@ bool type_is(const Architecture& a, std::initializer_list<const char*> names) {
     return false;
 }
 
+void add_indexer(Builder& b, const Architecture& a, std::int64_t l);
+
 void add_attention(Builder& b, const Architecture& a, std::int64_t l) {
     const std::int64_t H = a.hidden_size;
     if (a.is_mla()) {
@@ -53,14 +60,21 @@ void add_attention(Builder& b, const Architecture& a, std::int64_t l) {
         b.vec(TensorRole::Norm, l, a.kv_lora_rank);                            // kv_a_layernorm
         b.add(TensorRole::MlaKvB, l, a.num_heads * (a.qk_nope_head_dim + vhd), a.kv_lora_rank);
         b.add(TensorRole::AttnO, l, H, a.num_heads * vhd);
+        if (a.has_dsa_indexer()) add_indexer(b, a, l);
         return;
     }
-    const std::int64_t hd = a.head_dim;
-    const std::int64_t vhd = a.value_head_dim();
-    // Qwen3-Next gated attention: q_proj also produces the output gate (2 x heads x head_dim).
-    const std::int64_t q_rows = a.num_heads * hd * (a.model_type == "qwen3_next" ? 2 : 1);
-    const std::int64_t k_rows = a.num_kv_heads * hd;
-    const std::int64_t v_rows = a.num_kv_heads * vhd;
+    const std::int64_t hd = a.layer_head_dim(l);
+    const std::int64_t kv_heads = a.layer_kv_heads(l);
+    const std::int64_t vhd = hd != a.head_dim ? hd : a.value_head_dim();
+    const bool full = static_cast<std::size_t>(l) < a.layer_attention.size() &&
+                      a.layer_attention[static_cast<std::size_t>(l)] == LayerAttention::Full;
+    // Qwen3-Next / Qwen3.5 gated attention: q_proj also produces the output gate (2 x heads x head_dim).
+    const std::int64_t q_rows = a.num_heads * hd * (a.attn_output_gate ? 2 : 1);
+    // Gemma 4 (mlx-lm gemma4_text.py Attention): KV-shared layers have no k/v projections, and full
+    // layers with attention_k_eq_v no v_proj. Gemma 3n keeps k/v weights on shared layers.
+    const bool kv_weights = !(a.model_type == "gemma4_text" && a.is_kv_shared_layer(l));
+    const std::int64_t k_rows = kv_weights ? kv_heads * hd : 0;
+    const std::int64_t v_rows = kv_weights && !(a.k_eq_v && full) ? kv_heads * vhd : 0;
     if (a.fused_qkv) {
         b.add(TensorRole::AttnQkv, l, q_rows + k_rows + v_rows, H);
     } else {
@@ -72,16 +86,33 @@ void add_attention(Builder& b, const Architecture& a, std::int64_t l) {
     if (a.qkv_bias) b.vec(TensorRole::Bias, l, q_rows + k_rows + v_rows);
     if (a.o_bias) b.vec(TensorRole::Bias, l, H);
     if (a.qk_norm) {
-        if (type_is(a, {"olmo2", "olmoe"}))
-            b.vec(TensorRole::Norm, l, a.num_heads * hd + a.num_kv_heads * hd);  // Olmo2Attention q_norm/k_norm over all heads
+        if (type_is(a, {"olmo2", "olmo3", "olmoe", "minimax_m2"}))
+            b.vec(TensorRole::Norm, l, a.num_heads * hd + kv_heads * hd);  // q_norm/k_norm over all heads
         else
-            b.vec(TensorRole::Norm, l, hd, 2);  // per-head q_norm, k_norm (Qwen3, Gemma 3)
+            b.vec(TensorRole::Norm, l, hd, kv_weights ? 2 : 1);  // per-head q_norm, k_norm (Qwen3, Gemma 3)
     }
     if (a.model_type == "gpt_oss") b.vec(TensorRole::Bias, l, a.num_heads);  // attention sinks, one per head
 }
 
+// DeepSeek-V3.2 Indexer (deepseek-ai/DeepSeek-V3.2-Exp inference/model.py): wq_b from the q latent,
+// wk, k_norm (LayerNorm: weight + bias), weights_proj (one weight per index head).
+void add_indexer(Builder& b, const Architecture& a, std::int64_t l) {
+    const std::int64_t q_in = a.q_lora_rank > 0 ? a.q_lora_rank : a.hidden_size;
+    b.add(TensorRole::AttnQ, l, a.index_heads * a.index_head_dim, q_in);
+    b.add(TensorRole::AttnK, l, a.index_head_dim, a.hidden_size);
+    b.vec(TensorRole::Norm, l, a.index_head_dim, 2);
+    b.add(TensorRole::Router, l, a.index_heads, a.hidden_size);
+}
+
 void add_linear_mixer(Builder& b, const Architecture& a, std::int64_t l) {
     const std::int64_t H = a.hidden_size;
+    if (a.short_conv_kernel > 0) {
+        // Lfm2ShortConv: in_proj (B, C, x gates: 3 x hidden), depthwise conv1d over L_cache, out_proj.
+        b.add(TensorRole::AttnQkv, l, 3 * H, H);
+        b.vec(TensorRole::Norm, l, H * a.short_conv_kernel);
+        b.add(TensorRole::AttnO, l, H, H);
+        return;
+    }
     if (a.linear_key_heads > 0 && a.linear_value_heads > 0) {
         // Qwen3NextGatedDeltaNet: in_proj_qkvz, in_proj_ba, conv1d, dt_bias, A_log, norm, out_proj.
         const std::int64_t kd = a.linear_key_heads * a.linear_key_head_dim;
@@ -139,7 +170,7 @@ void add_moe(Builder& b, const Architecture& a, std::int64_t l) {
     b.add(TensorRole::Router, l, E, H);
     // gpt-oss router bias; DeepSeek-V3 / GLM-4.5 noaux_tc e_score_correction_bias
     if (a.expert_bias || type_is(a, {"deepseek_v3", "kimi_k2", "glm4_moe", "glm4v_moe_text", "dots1"})) b.vec(TensorRole::Bias, l, E);
-    b.add(TensorRole::ExpertGate, l, I, H, E);
+    if (a.mlp == MlpKind::Gated) b.add(TensorRole::ExpertGate, l, I, H, E);  // Nemotron-H relu2 experts: up + down only
     b.add(TensorRole::ExpertUp, l, I, H, E);
     b.add(TensorRole::ExpertDown, l, H, I, E);
     if (a.expert_bias) b.add(TensorRole::Bias, l, 1, 2 * I + H, E);  // GptOssExperts gate_up_proj_bias, down_proj_bias
@@ -148,7 +179,48 @@ void add_moe(Builder& b, const Architecture& a, std::int64_t l) {
     // Qwen2-MoE: one shared expert shared_expert_intermediate_size wide plus a 1 x hidden sigmoid gate.
     if (a.shared_expert_intermediate_size > 0) {
         add_mlp(b, a, l, a.shared_expert_intermediate_size, true);
-        b.add(TensorRole::Router, l, 1, H, 1, true);
+        if (type_is(a, {"qwen2_moe", "qwen3_next", "qwen3_5_moe_text"})) b.add(TensorRole::Router, l, 1, H, 1, true);
+    }
+    if (a.dense_mlp_beside_moe) {
+        // Gemma 4 26B-A4B decoder layer: the dense MLP runs beside the experts; the router has a
+        // scale (hidden) and per_expert_scale (experts); three more norms around the expert branch.
+        add_mlp(b, a, l, a.intermediate_size, false);
+        b.vec(TensorRole::Norm, l, H, 4);
+        b.vec(TensorRole::Norm, l, E);
+    }
+}
+
+// Dense MLP width of one layer: Gemma 3n lists one per layer; Gemma 4 use_double_wide_mlp doubles
+// it on the KV-shared layers (mlx-lm gemma4_text.py MLP).
+std::int64_t layer_mlp_width(const Architecture& a, std::int64_t l) {
+    if (static_cast<std::size_t>(l) < a.layer_intermediate_sizes.size()) return a.layer_intermediate_sizes[static_cast<std::size_t>(l)];
+    return a.intermediate_size * (a.double_wide_shared_mlp && a.is_kv_shared_layer(l) ? 2 : 1);
+}
+
+// Per-layer embeddings (Gemma3nTextModel / Gemma4TextModel): a second token embedding of
+// num_layers x hidden_size_per_layer_input per token, its projection from the hidden state, and a norm.
+void add_per_layer_inputs(Builder& b, const Architecture& a) {
+    const std::int64_t width = a.num_layers * a.per_layer_input_size;
+    b.add(TensorRole::TokenEmbedding, -1, a.per_layer_vocab_size, width);
+    b.add(TensorRole::MlpUp, -1, width, a.hidden_size);
+    b.vec(TensorRole::Norm, -1, a.per_layer_input_size);
+}
+
+// Gemma 3n (mlx-lm gemma3n.py Gemma3nAltUp, Gemma3nLaurelBlock): AltUp correct_output_scale,
+// correction_coefs (n x n), prediction_coefs (n^2 x n), modality_router (n x hidden), router_norm;
+// LAuReL linear_left (rank x hidden), linear_right (hidden x rank), post_laurel_norm.
+void add_altup_laurel(Builder& b, const Architecture& a, std::int64_t l) {
+    const std::int64_t H = a.hidden_size, n = a.altup_inputs;
+    if (n > 0) {
+        b.vec(TensorRole::Norm, l, H, 2);
+        b.add(TensorRole::Router, l, n, n);
+        b.add(TensorRole::Router, l, n * n, n);
+        b.add(TensorRole::Router, l, n, H);
+    }
+    if (a.laurel_rank > 0) {
+        b.add(TensorRole::MlpGate, l, a.laurel_rank, H);
+        b.add(TensorRole::MlpDown, l, H, a.laurel_rank);
+        b.vec(TensorRole::Norm, l, H);
     }
 }
 
@@ -165,22 +237,33 @@ std::vector<TensorGroup> tensor_inventory(const Architecture& a) {
     b.add(TensorRole::TokenEmbedding, -1, a.vocab_size, H);
     if (a.learned_positions) b.add(TensorRole::PositionEmbedding, -1, a.max_context, H);
 
+    if (a.has_per_layer_embeddings()) add_per_layer_inputs(b, a);
     for (std::int64_t l = 0; l < a.num_layers; ++l) {
         const auto idx = static_cast<std::size_t>(l);
         const LayerAttention la = idx < a.layer_attention.size() ? a.layer_attention[idx] : LayerAttention::Full;
         b.vec(TensorRole::Norm, l, H, (mamba_only ? 1 : a.norms_per_layer) * norm_vectors);
         if (la == LayerAttention::Linear)
             add_linear_mixer(b, a, l);
-        else
+        else if (la != LayerAttention::None)
             add_attention(b, a, l);
-        if (mamba_only) continue;  // a Mamba block has no MLP
+        if (a.parallel_ssm) add_linear_mixer(b, a, l);  // Falcon-H1: Mamba-2 beside the attention
+        if (a.has_per_layer_embeddings()) {
+            // per_layer_input_gate, per_layer_projection, post_per_layer_input_norm
+            b.add(TensorRole::MlpGate, l, a.per_layer_input_size, H);
+            b.add(TensorRole::MlpDown, l, H, a.per_layer_input_size);
+            b.vec(TensorRole::Norm, l, H);
+        }
+        if (a.altup_inputs > 0 || a.laurel_rank > 0) add_altup_laurel(b, a, l);
+        if (mamba_only || !a.has_ffn(l)) continue;  // a Mamba block has no MLP
         if (a.is_moe_layer(l))
             add_moe(b, a, l);
         else
-            add_mlp(b, a, l, a.intermediate_size, false);
+            add_mlp(b, a, l, layer_mlp_width(a, l), false);
     }
 
     b.vec(TensorRole::FinalNorm, -1, H, norm_vectors);
+    // Gemma 3n altup_projections and altup_unembed_projections: altup_num_inputs - 1 of hidden x hidden each.
+    if (a.altup_inputs > 1) b.add(TensorRole::MlpUp, -1, H, H, 2 * (a.altup_inputs - 1));
     if (!a.tied_embeddings) b.add(TensorRole::LmHead, -1, a.vocab_size, H);
     if (type_is(a, {"phi", "gptj"})) b.vec(TensorRole::Bias, -1, a.vocab_size);  // lm_head bias
     if (a.extra_params > 0.0) {

@@ -213,7 +213,10 @@ TEST_CASE("a link keeps only the config keys the parser reads") {
       "transformers_version": "4.43.0.dev0", "use_cache": true, "vocab_size": 128256,
       "id2label": {"0": "LABEL_0", "1": "LABEL_1"}})";
     const std::string reduced = reduce_config_for_link(cfg);
-    CHECK(reduced.find("rope_scaling") == std::string::npos);
+    // rope_scaling is read (type, factor, original window: the context warning needs them)
+    CHECK(reduced.find("rope_scaling") != std::string::npos);
+    CHECK(reduced.find("\"factor\":8.0") != std::string::npos);
+    CHECK(reduced.find("rms_norm_eps") == std::string::npos);
     CHECK(reduced.find("id2label") == std::string::npos);
     CHECK(reduced.find("transformers_version") == std::string::npos);
     CHECK(reduced.find("\"num_key_value_heads\":8") != std::string::npos);

@@ -1,0 +1,15 @@
+// Which architectures each engine's accounting can size today. One place the estimate asks before
+// answering, so a model whose cache an engine does not model gets a clear refusal naming what is
+// missing instead of a number computed as if it were a plain transformer.
+#pragma once
+#include <string>
+
+#include "architecture.h"
+#include "engine_profile.h"
+
+namespace vramcalc {
+
+// "" when the engine can answer for this architecture; otherwise the reason, naming the feature.
+std::string unsupported_cache_reason(const Architecture& arch, const EngineProfile& engine);
+
+}  // namespace vramcalc
