@@ -90,6 +90,15 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
             return std::nullopt;
         }
         r.model = parsed.model;
+        if (!s.custom_tensors.empty()) {
+            std::string why;
+            auto files = decode_file_weights(s.custom_tensors, why);
+            if (!files) {
+                error = "custom_tensors: " + why;
+                return std::nullopt;
+            }
+            r.files = std::move(*files);
+        }
         if (r.model.id.empty()) r.model.id = "custom";
         if (!s.custom_name.empty()) r.model.name = s.custom_name;
         if (r.model.name.empty()) r.model.name = "Custom model";
@@ -213,6 +222,15 @@ Estimate estimate(const ResolvedScenario& r) {
     }
     if (r.model.params_only && r.scenario.engine != Engine::Simple)
         e.warnings.push_back("only a parameter count is known: weights are exact, KV cache and activations are not counted");
+    if (r.files && !matching_file_weights(r)) {
+        e.warnings.push_back("the model's " + r.files->source + " files hold " + r.files->format + " weights; " +
+                             (r.files->source == "gguf" && r.scenario.engine != Engine::LlamaCpp
+                                  ? std::string(engine_name(r.scenario.engine)) + " does not load them as they are"
+                                  : r.weights.id + " weights") +
+                             ": estimated by the format's rules, not read from the files");
+    } else if (r.files && r.files->params > 0) {
+        e.params = r.files->params;  // every element in the files, vision projector included
+    }
     if (!r.model.params_only && r.model.arch.max_context > 0 && r.scenario.context > r.model.arch.max_context)
         e.warnings.push_back("context " + std::to_string(r.scenario.context) + " exceeds the model's trained maximum of " +
                              std::to_string(r.model.arch.max_context) + " tokens (vLLM refuses it unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1)");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "architecture.h"
+#include "file_weights.h"
 #include "formats.h"
 #include "gpu.h"
 #include "scenario.h"
@@ -35,6 +36,7 @@ struct ResolvedScenario {
     WeightFormat weights;
     KvFormat kv;
     Gpu gpu;                 // memory_bytes is what each GPU reports
+    std::optional<FileWeights> files;  // weights read from the model's files (Scenario::custom_tensors)
 };
 
 struct Estimate {

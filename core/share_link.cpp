@@ -1,5 +1,7 @@
 #include "share_link.h"
 
+#include "json_depth.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +13,7 @@
 
 #include "catalog.h"
 #include "config_parser.h"
+#include "file_weights.h"
 #include "formats.h"
 #include "scenario_json.h"
 #include "tensors.h"
@@ -23,7 +26,7 @@ namespace {
 
 // ---- the key table -----------------------------------------------------------------------------
 // Short link key -> the scenario_json field it carries. The order is the order keys are written.
-enum class Kind { Model, Weights, Kv, Gpu, Name, Config, Number, Bool, Engine };
+enum class Kind { Model, Weights, Kv, Gpu, Name, Config, Tensors, Number, Bool, Engine };
 struct LinkKey {
     const char* key;
     const char* field;  // scenario_to_json / apply_scenario_json name
@@ -55,7 +58,8 @@ constexpr LinkKey kKeys[] = {
     {"eager", "enforce_eager", Kind::Bool},
     {"name", "custom_name", Kind::Name},
     {"params", "custom_params", Kind::Number},
-    {"cfg", "custom_config", Kind::Config},  // last: the only long value
+    {"cfg", "custom_config", Kind::Config},  // last: the only long values
+    {"tw", "custom_tensors", Kind::Tensors}, // weights read from GGUF/safetensors headers (file_weights.h)
 };
 
 constexpr std::size_t kMaxConfigChars = 1u << 20;  // a real config.json is 1-10 KB
@@ -154,24 +158,6 @@ std::string shown(std::string_view text) {
 
 // Nesting depth of a JSON text, strings skipped: nlohmann's dump() recurses, so a link must not be
 // able to hand it ten thousand nested arrays.
-int json_depth(std::string_view t) {
-    int depth = 0, max_depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < t.size(); ++i) {
-        const char c = t[i];
-        if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            max_depth = std::max(max_depth, ++depth);
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-    return max_depth;
-}
 
 // ---- config reduction ------------------------------------------------------------------------------
 // Every key config_parser.cpp (parse_hf_config and its helpers) reads, at any depth. Keys it does not
@@ -408,6 +394,9 @@ std::string encode_share_fragment(const Scenario& s) {
         if (k.kind == Kind::Config) {
             if (s.custom_config.empty()) continue;
             value = base64url_encode(reduce_config_for_link(s.custom_config));
+        } else if (k.kind == Kind::Tensors) {
+            if (s.custom_tensors.empty() || s.custom_config.empty()) continue;
+            value = base64url_encode(s.custom_tensors);
         } else {
             auto it = now.find(k.field);
             auto d = def.find(k.field);
@@ -548,6 +537,14 @@ DecodedLink decode_share_fragment(std::string_view fragment, const Scenario& bas
                     if (cfg.is_discarded()) { ignore("not valid JSON"); ok = false; break; }
                     if (!cfg.is_object()) { ignore("not a JSON object (config.json)"); ok = false; break; }
                     s.custom_config = *text;
+                    break;
+                }
+                case Kind::Tensors: {
+                    auto text = val.size() <= kFileWeightsMaxText * 4 / 3 + 4 ? base64url_decode(val) : std::nullopt;
+                    std::string why;
+                    if (!text) { ignore("not valid base64"); ok = false; break; }
+                    if (!decode_file_weights(*text, why)) { ignore(why); ok = false; break; }
+                    s.custom_tensors = *text;
                     break;
                 }
                 case Kind::Number:
