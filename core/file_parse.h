@@ -8,6 +8,9 @@ namespace vramcalc {
 
 enum class ParseStatus { Ok, NeedMore, Error };
 
+// A file whose size nobody told us (a server that hid Content-Range): no end-of-file checks.
+inline constexpr std::uint64_t kUnknownFileSize = UINT64_MAX;
+
 struct ParseOutcome {
     ParseStatus status = ParseStatus::Error;
     std::string error;               // when Error: what is wrong, and where in the file

@@ -179,9 +179,9 @@ void apply_model_files(const ModelFromFiles& m, Scenario& s) {
     s.custom_tensors = m.tensors;
     s.custom_params = 0;
     s.custom_name = m.name;
-    s.weights = m.weights_format;
+    if (!m.weights_format.empty()) s.weights = m.weights_format;
     if (m.source == "gguf") s.engine = Engine::LlamaCpp;
-    else if (s.engine == Engine::LlamaCpp) s.engine = Engine::Vllm;
+    else if (m.source == "safetensors" && s.engine == Engine::LlamaCpp) s.engine = Engine::Vllm;
 }
 
 }  // namespace vramcalc

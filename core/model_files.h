@@ -34,7 +34,7 @@ struct ModelFromFiles {
     std::string error;                // what is wrong with the files given (empty while only waiting)
     std::vector<std::string> missing; // files named by the others but not given yet (split parts, shards)
     std::vector<std::string> notes;
-    std::string source;               // "gguf" or "safetensors"
+    std::string source;               // "gguf", "safetensors", or "config" (a config.json only)
     std::string name;
     std::string config_json;
     std::string tensors;              // encode_file_weights(...)

@@ -144,7 +144,7 @@ SafetensorsParse parse_safetensors_header(std::span<const std::uint8_t> prefix, 
         expected = t.end;
     }
     h.data_bytes = expected;
-    if (file_size_in > 0 && 8 + n + expected != file_size) {
+    if (file_size_in != kUnknownFileSize && 8 + n + expected != file_size) {
         const std::uint64_t end = 8 + n + expected;
         fail(out, end > file_size ? "the file is truncated: its tensors end at byte " + num(end) + " but it has " + num(file_size) +
                                         " bytes (an unfinished download?)"
