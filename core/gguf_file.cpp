@@ -305,8 +305,8 @@ GgufParse parse_gguf_header(std::span<const std::uint8_t> prefix, std::uint64_t 
     else if (n_kv < 0 || static_cast<std::uint64_t>(n_kv) > kGgufMaxKv)
         r.fail("key-value count " + std::to_string(n_kv) + " is outside [0, " + num(kGgufMaxKv) + "]");
     else if (static_cast<std::uint64_t>(n_tensors) * 24 + static_cast<std::uint64_t>(n_kv) * 13 > r.left_in_file())
-        r.fail(std::to_string(n_tensors) + " tensors and " + std::to_string(n_kv) + " keys cannot fit in a file of " +
-               num(file_size) + " bytes");
+        r.fail("truncated or corrupt header: " + std::to_string(n_tensors) + " tensors and " + std::to_string(n_kv) +
+               " keys cannot fit in a file of " + num(file_size) + " bytes");
     if (!r.ok()) return finish();
     if (!read_kv(r, n_kv, h) || !read_alignment(r, h)) return finish();
 
