@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "web/compute.h"
 #include "web/panels.h"
+#include "web/panels/model_files_panel.h"
 #include "web/ui.h"
 
 namespace vramcalc::web {
@@ -49,6 +50,7 @@ void start_custom(AppState& st) {
     if (const ModelInfo* m = find_model(st.scenario.model)) custom_form_from_model(st, *m);
     st.custom.mode = 1;
     st.scenario.custom_config = config_from_form(st.custom);
+    st.scenario.custom_tensors.clear();
     st.scenario.custom_params = 0;
     st.scenario.custom_name = st.custom.name;
     st.custom.config_text = st.scenario.custom_config;
@@ -58,6 +60,7 @@ void start_custom(AppState& st) {
 void choose_model(AppState& st, const ModelInfo& m) {
     st.scenario.model = m.id;
     st.scenario.custom_config.clear();
+    st.scenario.custom_tensors.clear();
     st.scenario.custom_params = 0;
     st.scenario.custom_name.clear();
     st.custom.active = false;
@@ -167,6 +170,7 @@ void draw_picker_popup(AppState& st) {
         ImGui::EndTable();
     }
     if (total == 0) ImGui::TextDisabled("No model matches \"%s\". Choose \"Custom model\" to paste its config.json.", st.model_filter.c_str());
+    if (draw_hub_offer(st, st.model_filter)) ImGui::CloseCurrentPopup();
     ImGui::EndChild();
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
@@ -175,6 +179,7 @@ void draw_picker_popup(AppState& st) {
 void apply_config_text(AppState& st) {
     const ParsedConfig parsed = parse_hf_config(st.custom.config_text);
     if (parsed.ok) {
+        if (st.scenario.custom_config != st.custom.config_text) st.scenario.custom_tensors.clear();  // another model
         st.scenario.custom_config = st.custom.config_text;
         st.scenario.custom_params = 0;
         st.scenario.custom_name = st.custom.name;
@@ -195,6 +200,7 @@ void draw_custom(AppState& st) {
     if (ImGui::SmallButton("Back to the catalog")) {
         f.active = false;
         st.scenario.custom_config.clear();
+        st.scenario.custom_tensors.clear();
         st.scenario.custom_params = 0;
         st.scenario.custom_name.clear();
     }
@@ -206,6 +212,7 @@ void draw_custom(AppState& st) {
     ImGui::RadioButton("parameters only", &mode, 2);
     if (mode != f.mode) {
         f.mode = mode;
+        st.scenario.custom_tensors.clear();  // typed numbers or a count: no longer the files' weights
         if (mode == 1) { st.scenario.custom_config = config_from_form(f); st.scenario.custom_params = 0; f.config_text = st.scenario.custom_config; }
         if (mode == 2) { st.scenario.custom_config.clear(); st.scenario.custom_params = f.params_billion * 1e9; }
         if (mode == 0 && st.scenario.custom_config.empty()) { f.config_text = config_from_form(f); apply_config_text(st); }
@@ -289,6 +296,7 @@ void draw_model_panel(AppState& st) {
             dim_text(summary_line(st.resolved->model, st.result.params));
         draw_custom(st);
     }
+    draw_model_files_panel(st);
 }
 
 }  // namespace vramcalc::web
