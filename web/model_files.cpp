@@ -164,6 +164,7 @@ void hub_response(AppState& st, const HubResponse& r) {
     } else {
         const ModelFromFiles result = m.hub->result();
         if (result.ok) {
+            clear_model_files(st);  // the fetched repo replaces files given before
             use_model(st, result);
             m.hub_status = "Fetched " + m.hub_repo + ": " +
                            (result.source == "config" ? std::string("config.json") : std::to_string(result.tensor_count) + " tensors") +
