@@ -17,7 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::uint64_t kFirstRead = 256 * 1024;
-constexpr std::uint64_t kMaxHeader = 512ull << 20;
 constexpr std::uint64_t kMaxText = 16ull << 20;
 
 void progress(const std::string& line) { std::fprintf(stderr, "vramcalc: %s\n", line.c_str()); }
@@ -51,19 +50,10 @@ std::string read_model_file(const fs::path& path, ModelFile& f) {
     for (;;) {
         std::vector<std::uint8_t> bytes;
         if (!read_prefix(path, want, bytes)) return path.string() + ": cannot read";
-        ParseOutcome outcome;
-        if (f.kind == ModelFileKind::Gguf) {
-            GgufParse g = parse_gguf_header(bytes, f.size);
-            outcome = g;
-            if (g.status == ParseStatus::Ok) f.gguf = std::move(g.header);
-        } else {
-            SafetensorsParse s = parse_safetensors_header(bytes, f.size);
-            outcome = s;
-            if (s.status == ParseStatus::Ok) f.safetensors = std::move(s.header);
-        }
+        const ParseOutcome outcome = parse_model_file_header(f, bytes);
         if (outcome.status == ParseStatus::Ok) return "";
         if (outcome.status == ParseStatus::Error) return path.string() + ": " + outcome.error;
-        if (outcome.bytes_needed > kMaxHeader) return path.string() + ": a header of more than 512 MB is not plausible";
+        if (outcome.bytes_needed > kMaxHeaderBytes) return path.string() + ": a header of more than 512 MB is not plausible";
         want = next_read_size(outcome.bytes_needed, bytes.size(), f.size);
     }
 }

@@ -8,6 +8,9 @@ namespace vramcalc {
 
 enum class ParseStatus { Ok, NeedMore, Error };
 
+// Longer headers are refused as implausible (the largest GGUF vocabularies take a few MB).
+inline constexpr std::uint64_t kMaxHeaderBytes = 512ull << 20;
+
 // A file whose size nobody told us (a server that hid Content-Range): no end-of-file checks.
 inline constexpr std::uint64_t kUnknownFileSize = UINT64_MAX;
 

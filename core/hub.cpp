@@ -221,19 +221,10 @@ void HubSession::take_header(Pending p, const HubResponse& r) {
     f.name = base_name(p.file);
     f.kind = model_file_kind(p.file);
     f.size = size;
-    ParseOutcome outcome;
-    if (f.kind == ModelFileKind::Gguf) {
-        GgufParse g = parse_gguf_header(bytes, size);
-        outcome = g;
-        if (g.status == ParseStatus::Ok) f.gguf = std::move(g.header);
-    } else {
-        SafetensorsParse s = parse_safetensors_header(bytes, size);
-        outcome = s;
-        if (s.status == ParseStatus::Ok) f.safetensors = std::move(s.header);
-    }
+    const ParseOutcome outcome = parse_model_file_header(f, bytes);
     if (outcome.status == ParseStatus::Error) return fail(p.file + ": " + outcome.error);
     if (outcome.status == ParseStatus::NeedMore) {
-        if (outcome.bytes_needed > kHubMaxHeaderBytes) return fail(p.file + ": a header of more than 512 MB is not plausible");
+        if (outcome.bytes_needed > kMaxHeaderBytes) return fail(p.file + ": a header of more than 512 MB is not plausible");
         p.want = next_read_size(outcome.bytes_needed, r.body.size(), size);
         queue_.insert(queue_.begin(), p);  // ask again for a longer prefix
         return;

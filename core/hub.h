@@ -22,7 +22,6 @@ namespace vramcalc {
 
 inline constexpr const char* kHubDefaultEndpoint = "https://huggingface.co";
 inline constexpr std::uint64_t kHubFirstRead = 256 * 1024;        // bytes of each header file asked first
-inline constexpr std::uint64_t kHubMaxHeaderBytes = 512ull << 20;  // one file's header, at most
 inline constexpr std::uint64_t kHubMaxTextBytes = 16ull << 20;     // API answer, config.json, index
 inline constexpr std::size_t kHubMaxFiles = 2000;                  // shards / split parts fetched
 

@@ -141,6 +141,22 @@ ModelFileKind model_file_kind(std::string_view name) {
     return ModelFileKind::Other;
 }
 
+ParseOutcome parse_model_file_header(ModelFile& f, std::span<const std::uint8_t> prefix) {
+    if (f.kind == ModelFileKind::Gguf) {
+        GgufParse g = parse_gguf_header(prefix, f.size);
+        if (g.status == ParseStatus::Ok) f.gguf = std::move(g.header);
+        return g;
+    }
+    if (f.kind == ModelFileKind::Safetensors) {
+        SafetensorsParse s = parse_safetensors_header(prefix, f.size);
+        if (s.status == ParseStatus::Ok) f.safetensors = std::move(s.header);
+        return s;
+    }
+    ParseOutcome o;
+    o.error = f.name + " is not a .gguf or .safetensors file";
+    return o;
+}
+
 ModelFromFiles model_from_files(const std::vector<ModelFile>& files) {
     ModelFromFiles out;
     std::vector<const ModelFile*> ggufs, shards;

@@ -4,6 +4,7 @@
 // headers their own way and meet here. No I/O: the headers arrive parsed.
 #pragma once
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,10 @@ struct ModelFile {
     std::optional<SafetensorsHeader> safetensors;
     std::string text;                 // an index's or a config's contents
 };
+
+// Parses the header of a .gguf or .safetensors file (by f.kind, of f.size bytes) from a prefix into
+// f.gguf / f.safetensors. NeedMore: read a longer prefix (next_read_size) and call again.
+ParseOutcome parse_model_file_header(ModelFile& f, std::span<const std::uint8_t> prefix);
 
 struct ModelFromFiles {
     bool ok = false;                  // a model to estimate

@@ -9,8 +9,6 @@ namespace vramcalc::web {
 
 namespace {
 
-constexpr std::uint64_t kMaxHeaderBytes = 512ull << 20;
-
 // Bytes read, in the units browsers show downloads in: "412 KB", "2.9 GB".
 std::string download_text(Bytes b) { return b < 1'000'000 ? std::to_string((b + 500) / 1000) + " KB" : format_size(b, SizeUnit::GB); }
 
@@ -52,19 +50,7 @@ std::uint64_t file_header(AppState& st, const std::string& name, Bytes size, std
     f.name = name;
     f.size = size;
     f.kind = model_file_kind(name);
-    ParseOutcome outcome;
-    if (f.kind == ModelFileKind::Gguf) {
-        GgufParse g = parse_gguf_header(prefix, size);
-        outcome = g;
-        if (g.status == ParseStatus::Ok) f.gguf = std::move(g.header);
-    } else if (f.kind == ModelFileKind::Safetensors) {
-        SafetensorsParse s = parse_safetensors_header(prefix, size);
-        outcome = s;
-        if (s.status == ParseStatus::Ok) f.safetensors = std::move(s.header);
-    } else {
-        r->status = "not a .gguf or .safetensors file";
-        return 0;
-    }
+    ParseOutcome outcome = parse_model_file_header(f, prefix);
     if (outcome.status == ParseStatus::NeedMore) {
         if (outcome.bytes_needed <= kMaxHeaderBytes) return next_read_size(outcome.bytes_needed, prefix.size(), size);
         outcome.error = "a header of more than 512 MB is not plausible";

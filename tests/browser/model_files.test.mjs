@@ -101,7 +101,7 @@ async function main() {
       state.custom_name === 'pythia-2.8b' && String(state.custom_tensors).startsWith('fw1;s=gguf'), JSON.stringify(state).slice(0, 200));
     const res = await page.evaluate(() => window.vramcalc.getResult());
     check('the host keeps the 130.49 MiB token embedding', Math.abs(res.cpu_bytes / MiB - 130.49) < 0.005, res.cpu_bytes / MiB);
-    console.log(`pythia-2.8b Q8_0 (2,951,824,928-byte sparse file): answer in ${ms} ms, ${read} bytes read`);
+    console.log(`pythia-2.8b Q8_0 (2,951,824,928-byte sparse file): answer in ${Math.round(ms)} ms, ${read} bytes read`);
     await page.screenshot({ path: path.join(screenshotDir, 'model-files-gguf.png') });
 
     // ---- the link carries the tensor summary; a fresh page opened from it gives the same buffer
