@@ -147,8 +147,18 @@ async function main() {
     await page.evaluate((url) => window.vramcalc.setHubSettings({ endpoint: url }), hub.url);
     await sleep(300);
     check('setting the endpoint sends nothing', hub.stats.requests.length === 0 && requests.length === 0, JSON.stringify(hub.stats.requests));
-    await page.evaluate(() => window.vramcalc.fetchFromHub('acme/tiny-llama'));
-    check('fetch from the Hub on request', await waitFor(page, () => /^Fetched/.test(window.vramcalc.modelFiles().hub.status)));
+    // Real input: the model picker (its button at 230,104 on the wide page) offers the Hub for a repo id
+    // the catalog does not know; typing asks nothing, Enter (or a click on the offer) fetches.
+    await page.mouse.click(230, 104);
+    await sleep(300);
+    await page.keyboard.type('acme/tiny-llama', { delay: 20 });
+    await sleep(400);
+    await page.screenshot({ path: path.join(screenshotDir, 'model-files-hub-offer.png') });
+    check('typing a repo id in the picker asks nothing', hub.stats.requests.length === 0 && requests.length === 0);
+    await page.keyboard.down('Enter');
+    await sleep(80);  // ImGui samples keys once per frame: hold it for a few
+    await page.keyboard.up('Enter');
+    check('Enter on the picker\'s Hub offer fetches the repo', await waitFor(page, () => /^Fetched/.test(window.vramcalc.modelFiles().hub.status)));
     check('the fetched repo is the model', (await page.evaluate(() => window.vramcalc.getState().custom_name)) === 'acme/tiny-llama');
     check('headers were read by range', hub.stats.requests.some((q) => q.range === 'bytes=0-262143'));
     check('only the endpoint was asked', requests.every((u) => u.startsWith(hub.url)), requests.join(' '));

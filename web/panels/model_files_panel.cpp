@@ -79,9 +79,9 @@ void draw_model_files_panel(AppState& st) {
     ImGui::PopID();
 }
 
-bool draw_hub_offer(AppState& st, const std::string& filter) {
+bool draw_hub_offer(AppState& st, const std::string& filter, bool activate) {
     if (!valid_repo_id(filter) || find_model(filter)) return false;
-    const bool clicked = ImGui::Selectable(("Fetch config and file list from Hugging Face: " + filter).c_str());
+    const bool clicked = ImGui::Selectable(("Fetch config and file list from Hugging Face: " + filter).c_str()) || activate;
     item_tooltip("Asks " + hub_endpoint(st.model_files.hub_endpoint) + " for this repo's config.json and file headers (only on click)");
     if (clicked) start_hub_fetch(st, filter);
     return clicked;

@@ -11,7 +11,8 @@ namespace vramcalc::web {
 void draw_model_files_panel(AppState& st);
 
 // In the model picker: when `filter` is a repo id the catalog does not know, a row offering to fetch
-// it from the Hub. Returns true when clicked (the fetch has started; the caller closes the picker).
-bool draw_hub_offer(AppState& st, const std::string& filter);
+// it from the Hub. Returns true when clicked or `activate` (Enter in the filter): the fetch has started
+// and the caller closes the picker.
+bool draw_hub_offer(AppState& st, const std::string& filter, bool activate);
 
 }  // namespace vramcalc::web

@@ -170,7 +170,8 @@ void draw_picker_popup(AppState& st) {
         ImGui::EndTable();
     }
     if (total == 0) ImGui::TextDisabled("No model matches \"%s\". Choose \"Custom model\" to paste its config.json.", st.model_filter.c_str());
-    if (draw_hub_offer(st, st.model_filter)) ImGui::CloseCurrentPopup();
+    // A repo id the catalog does not know: offer the Hub (Enter or a click fetches; nothing before).
+    if (draw_hub_offer(st, st.model_filter, total == 0 && (enter || deactivated_enter))) ImGui::CloseCurrentPopup();
     ImGui::EndChild();
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
