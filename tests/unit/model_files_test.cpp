@@ -290,7 +290,13 @@ TEST_CASE("A safetensors checkpoint gives vLLM's Model loading took within 0.5%"
     // 16,060,522,496 bytes: the index's total_size, summed here from the shapes.
     CHECK(m.weight_bytes == 16060522496ull);
 
-    for (const auto& [tp, truth_gib] : {std::pair{1, 14.99}, std::pair{2, 7.51}}) {
+    struct Run {
+        int tp;
+        double truth_gib;
+    };
+    for (const Run run : {Run{1, 14.99}, Run{2, 7.51}}) {
+        const int tp = run.tp;
+        const double truth_gib = run.truth_gib;
         Scenario s;
         apply_model_files(m, s);
         CHECK(s.engine == Engine::Vllm);

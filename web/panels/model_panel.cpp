@@ -131,7 +131,7 @@ void draw_picker_popup(AppState& st) {
             }
             if (hl && changed) ImGui::SetScrollHereY();
             ImGui::TableSetColumnIndex(2);
-            ImGui::TextDisabled("paste / drop config.json, or type numbers");
+            ImGui::TextDisabled("config.json, model files, Hugging Face, or numbers");
             ++row;
         }
         std::string family;
@@ -297,7 +297,8 @@ void draw_model_panel(AppState& st) {
             dim_text(summary_line(st.resolved->model, st.result.params));
         draw_custom(st);
     }
-    draw_model_files_panel(st);
+    // Files and the Hub belong to custom models: shown with the custom form, or while files are read.
+    if (st.custom.active || !st.model_files.reads.empty() || st.model_files.hub) draw_model_files_panel(st);
 }
 
 }  // namespace vramcalc::web
