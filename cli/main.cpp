@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/model_input.h"
 #include "cli/options.h"
 #include "cli/report.h"
 #include "core/bounded_json.h"
@@ -36,6 +37,12 @@ int main(int argc, char** argv) {
     if (o.command == "gpus") return cli::print_gpus(o.json), 0;
     if (o.command == "formats") return cli::print_formats(o.json), 0;
     if (o.command == "engines") return cli::print_engines(o.json), 0;
+
+    std::vector<std::string> file_notes;
+    if (o.model_from_files())
+        if (std::string err = cli::load_model_input(o, o.scenario, file_notes); !err.empty()) return fail(err);
+    if (!o.json && o.export_format.empty())
+        for (const auto& n : file_notes) std::cerr << "vramcalc: " << n << "\n";
 
     if (o.command == "link") {
         std::string err;

@@ -41,6 +41,9 @@ const std::string& usage() {
             "     " + knobs + "\n"
             "      [--json] [--explain] [--link FRAGMENT] [--export md|csv|json]\n"
             "  vramcalc estimate --scenario FILE.json   (the same options as one JSON object, _ for -)\n"
+            "  vramcalc estimate --gguf FILE.gguf [PART...] [--mmproj FILE.gguf]   (reads the headers only)\n"
+            "  vramcalc estimate --safetensors SHARD... | INDEX.json [--config config.json]\n"
+            "  vramcalc estimate --hf ORG/NAME [--hf-file NAME.gguf]   (asks the Hub: HF_ENDPOINT, HF_TOKEN)\n"
             "  vramcalc matrix [estimate options] [--models ID,ID,...] [--formats FMT,FMT,...] [--export md|csv|json]\n"
             "  vramcalc link [estimate options]         (prints the share-link fragment of the scenario)\n"
             "  vramcalc engines [--json]                 (each engine's releases, knobs and accepted versions)\n"
@@ -165,18 +168,40 @@ Options parse_options(const std::vector<std::string>& args) {
         } else if (flag == "--config") {
             if (!take()) return o;
             config_path = value;
+        } else if (flag == "--gguf" || flag == "--safetensors") {
+            // One or more paths: the value, then every following argument that is not a flag.
+            if (!take()) return o;
+            auto& list = flag == "--gguf" ? o.gguf_paths : o.safetensors_paths;
+            list.push_back(value);
+            while (!has_inline && i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) list.push_back(args[++i]);
+        } else if (flag == "--mmproj" || flag == "--hf" || flag == "--hf-file") {
+            if (!take()) return o;
+            (flag == "--mmproj" ? o.mmproj_path : flag == "--hf" ? o.hf_repo : o.hf_file) = value;
         } else if (flag == "--scenario") {
             if (!take()) return o;
             scenario_path = value;
         } else if (const char* key = scenario_key(flag)) {
             if (!take()) return o;
             fields[key] = value;  // strings are validated (and converted) by apply_scenario_json
+            o.flag_fields[key] = value;
         } else {
             o.error = flag + ": unknown option (see vramcalc --help)";
             return o;
         }
     }
     if (!takes_scenario) return o;
+    if (!o.hf_file.empty() && o.hf_repo.empty()) {
+        o.error = "--hf-file: names a file of the repo given with --hf ORG/NAME";
+        return o;
+    }
+    if (!o.mmproj_path.empty() && o.gguf_paths.empty()) {
+        o.error = "--mmproj: goes with the model's --gguf file";
+        return o;
+    }
+    if ((!o.gguf_paths.empty()) + (!o.safetensors_paths.empty()) + (!o.hf_repo.empty()) > 1) {
+        o.error = "--gguf, --safetensors and --hf each name a model: give one of them";
+        return o;
+    }
 
     std::vector<std::string> problems;
     if (!link.empty()) {
@@ -213,7 +238,8 @@ Options parse_options(const std::vector<std::string>& args) {
             if (!fields.contains(it.key())) fields[it.key()] = it.value();  // command-line flags win
         }
     }
-    if (!config_path.empty()) {
+    o.config_path = config_path;
+    if (!config_path.empty() && !o.model_from_files()) {
         fields["custom_config"] = read_file("--config", config_path, kConfigJsonLimits.max_bytes, o.error);
         if (!o.error.empty()) return o;
     }

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/scenario.h"
 
 namespace vramcalc::cli {
@@ -16,6 +18,16 @@ struct Options {
     bool json = false;
     bool explain = false;
     std::string error;           // set when the command line is bad
+
+    // A model given as files (read header only) or fetched from the Hugging Face Hub on request.
+    std::vector<std::string> gguf_paths;         // --gguf: a .gguf, or the parts of a split set
+    std::string mmproj_path;                     // --mmproj: a vision projector GGUF
+    std::vector<std::string> safetensors_paths;  // --safetensors: shards, or a model.safetensors.index.json
+    std::string hf_repo;                         // --hf ORG/NAME
+    std::string hf_file;                         // --hf-file NAME.gguf
+    std::string config_path;                     // --config, read with the files when a model comes as files
+    nlohmann::json flag_fields = nlohmann::json::object();  // fields set by flags: they win over the files
+    bool model_from_files() const { return !gguf_paths.empty() || !safetensors_paths.empty() || !hf_repo.empty(); }
 };
 
 Options parse_options(const std::vector<std::string>& args);

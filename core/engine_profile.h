@@ -77,6 +77,7 @@ struct EngineProfile {
     const char* version_forms = "";         // the accepted forms, for the error message
 
     // ---- formats
+    const char* checkpoint_files = "safetensors";  // the files it loads weights from: "safetensors" or "gguf"
     // "" when the engine loads this weight and KV format, else the message (naming the field).
     std::string (*load_error)(const WeightFormat&, const KvFormat&) = nullptr;
     std::vector<std::string> formats_by_quality{};  // weight formats it loads, best quality first

@@ -62,6 +62,15 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
             return std::nullopt;
         }
         r.model = parsed.model;
+        if (!s.custom_tensors.empty()) {
+            std::string why;
+            auto files = decode_file_weights(s.custom_tensors, why);
+            if (!files) {
+                error = "custom_tensors: " + why;
+                return std::nullopt;
+            }
+            r.files = std::move(*files);
+        }
         if (r.model.id.empty()) r.model.id = "custom";
         if (!s.custom_name.empty()) r.model.name = s.custom_name;
         if (r.model.name.empty()) r.model.name = "Custom model";
@@ -233,6 +242,15 @@ Estimate estimate(const ResolvedScenario& r_in) {
         e.warnings.push_back("only a parameter count is known: weights are exact, KV cache and activations are not counted");
     if (!r.model.params_only)
         if (std::string w = context_warning(r.model.arch, r.scenario.context); !w.empty()) e.warnings.push_back(std::move(w));
+    if (r.files && !matching_file_weights(r)) {
+        const auto files_format = find_weight_format(r.files->format);
+        const bool loads_files = files_format && (!profile.load_error || profile.load_error(*files_format, r.kv).empty());
+        e.warnings.push_back("the model's " + r.files->source + " files hold " + r.files->format + " weights; " +
+                             (loads_files ? r.weights.id + " weights" : std::string(profile.name) + " does not load them as they are") +
+                             ": estimated by the format's rules, not read from the files");
+    } else if (r.files && r.files->params > 0) {
+        e.params = r.files->params;  // every element in the files, vision projector included
+    }
     return e;
 }
 

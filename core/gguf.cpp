@@ -11,33 +11,52 @@ namespace vramcalc {
 namespace {
 
 // ggml/src/ggml.c type_traits[]: blck_size and type_size (sizeof the block structs that
-// ggml/src/ggml-common.h static_asserts, e.g. block_q8_0 = fp16 d + 32 int8 = 34 bytes).
-constexpr std::array<GgmlTypeInfo, 25> kTypes = {{
-    {"f32", 1, 4},
-    {"f16", 1, 2},
-    {"bf16", 1, 2},
-    {"q4_0", 32, 18},     // fp16 d + 16 bytes of nibbles
-    {"q4_1", 32, 20},     // fp16 d, m + 16 bytes
-    {"q5_0", 32, 22},     // fp16 d + 4 bytes high bits + 16 bytes
-    {"q5_1", 32, 24},     // fp16 d, m + 4 + 16
-    {"q8_0", 32, 34},     // fp16 d + 32 int8
-    {"q2_K", 256, 84},    // 16 scale bytes + 64 quant bytes + fp16 d, dmin
-    {"q3_K", 256, 110},   // 32 hmask + 64 qs + 12 scales + fp16 d
-    {"q4_K", 256, 144},   // fp16 d, dmin + 12 scales + 128 qs
-    {"q5_K", 256, 176},   // fp16 d, dmin + 12 scales + 32 qh + 128 qs
-    {"q6_K", 256, 210},   // 128 ql + 64 qh + 16 scales + fp16 d
-    {"iq2_s", 256, 82},     // fp16 d + 64 qs + 8 qh + 8 scales
-    {"iq3_xxs", 256, 98},   // fp16 d + 96 qs
-    {"iq3_s", 256, 110},    // fp16 d + 64 qs + 8 qh + 32 signs + 4 scales
-    {"iq4_nl", 32, 18},     // fp16 d + 16 bytes of nibbles (non-linear grid)
-    {"iq4_xs", 256, 136},   // fp16 d + u16 scales_h + 4 scales_l + 128 qs
-    {"tq1_0", 256, 54},     // 48 + 4 bytes of base-3 digits + fp16 d
-    {"tq2_0", 256, 66},     // 64 bytes of 2-bit digits + fp16 d
-    {"mxfp4", 32, 17},      // e8m0 scale + 16 bytes of e2m1 nibbles
-    {"iq2_xxs", 256, 66},   // fp16 d + 32 u16 qs
-    {"iq2_xs", 256, 74},    // fp16 d + 32 u16 qs + 8 scales
-    {"iq1_s", 256, 50},     // fp16 d + 32 qs + 8 u16 qh
-    {"iq1_m", 256, 56},     // 32 qs + 16 qh + 8 scales (the fp16 scale lives inside the scales)
+// ggml/src/ggml-common.h static_asserts, e.g. block_q8_0 = fp16 d + 32 int8 = 34 bytes), indexed
+// by ggml's type id; NVFP4, Q1_0 and Q2_0 as in ggml-common.h at llama.cpp 37b53fd.
+constexpr std::array<GgmlTypeInfo, kGgmlTypeCount> kTypes = {{
+    {"f32", 1, 4},          // 0
+    {"f16", 1, 2},          // 1
+    {"q4_0", 32, 18},       // 2: fp16 d + 16 bytes of nibbles
+    {"q4_1", 32, 20},       // 3: fp16 d, m + 16 bytes
+    {nullptr, 0, 0},        // 4: Q4_2, removed
+    {nullptr, 0, 0},        // 5: Q4_3, removed
+    {"q5_0", 32, 22},       // 6: fp16 d + 4 bytes high bits + 16 bytes
+    {"q5_1", 32, 24},       // 7: fp16 d, m + 4 + 16
+    {"q8_0", 32, 34},       // 8: fp16 d + 32 int8
+    {"q8_1", 32, 36},       // 9: fp16 d, s + 32 int8
+    {"q2_K", 256, 84},      // 10: 16 scale bytes + 64 quant bytes + fp16 d, dmin
+    {"q3_K", 256, 110},     // 11: 32 hmask + 64 qs + 12 scales + fp16 d
+    {"q4_K", 256, 144},     // 12: fp16 d, dmin + 12 scales + 128 qs
+    {"q5_K", 256, 176},     // 13: fp16 d, dmin + 12 scales + 32 qh + 128 qs
+    {"q6_K", 256, 210},     // 14: 128 ql + 64 qh + 16 scales + fp16 d
+    {"q8_K", 256, 292},     // 15: float d + 256 int8 + 16 int16 bsums
+    {"iq2_xxs", 256, 66},   // 16: fp16 d + 32 u16 qs
+    {"iq2_xs", 256, 74},    // 17: fp16 d + 32 u16 qs + 8 scales
+    {"iq3_xxs", 256, 98},   // 18: fp16 d + 96 qs
+    {"iq1_s", 256, 50},     // 19: fp16 d + 32 qs + 8 u16 qh
+    {"iq4_nl", 32, 18},     // 20: fp16 d + 16 bytes of nibbles (non-linear grid)
+    {"iq3_s", 256, 110},    // 21: fp16 d + 64 qs + 8 qh + 32 signs + 4 scales
+    {"iq2_s", 256, 82},     // 22: fp16 d + 64 qs + 8 qh + 8 scales
+    {"iq4_xs", 256, 136},   // 23: fp16 d + u16 scales_h + 4 scales_l + 128 qs
+    {"i8", 1, 1},           // 24
+    {"i16", 1, 2},          // 25
+    {"i32", 1, 4},          // 26
+    {"i64", 1, 8},          // 27
+    {"f64", 1, 8},          // 28
+    {"iq1_m", 256, 56},     // 29: 32 qs + 16 qh + 8 scales (the fp16 scale lives inside the scales)
+    {"bf16", 1, 2},         // 30
+    {nullptr, 0, 0},        // 31: Q4_0_4_4, removed
+    {nullptr, 0, 0},        // 32: Q4_0_4_8, removed
+    {nullptr, 0, 0},        // 33: Q4_0_8_8, removed
+    {"tq1_0", 256, 54},     // 34: 48 + 4 bytes of base-3 digits + fp16 d
+    {"tq2_0", 256, 66},     // 35: 64 bytes of 2-bit digits + fp16 d
+    {nullptr, 0, 0},        // 36: IQ4_NL_4_4, removed
+    {nullptr, 0, 0},        // 37: IQ4_NL_4_8, removed
+    {nullptr, 0, 0},        // 38: IQ4_NL_8_8, removed
+    {"mxfp4", 32, 17},      // 39: e8m0 scale + 16 bytes of e2m1 nibbles
+    {"nvfp4", 64, 36},      // 40: 4 ue4m3 scales (one per 16) + 32 bytes of e2m1 nibbles
+    {"q1_0", 128, 18},      // 41: fp16 d + 16 bytes of sign bits
+    {"q2_0", 64, 18},       // 42: fp16 d + 16 bytes of 2-bit values
 }};
 
 enum class Cat { TokenEmbd, Output, AttnQ, AttnK, AttnV, AttnQkv, AttnOut, FfnUp, FfnGate, FfnDown, Other };
@@ -140,6 +159,11 @@ bool is_quantizable(TensorRole r) {
 }  // namespace
 
 const GgmlTypeInfo& ggml_type_info(GgmlType t) { return kTypes[static_cast<std::size_t>(t)]; }
+
+std::optional<GgmlType> ggml_type_from_id(std::uint32_t id) {
+    if (id >= kGgmlTypeCount || kTypes[id].name == nullptr) return std::nullopt;
+    return static_cast<GgmlType>(id);
+}
 
 bool ggml_is_quantized(GgmlType t) { return ggml_type_info(t).block > 1; }
 

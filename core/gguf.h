@@ -13,22 +13,28 @@
 
 namespace vramcalc {
 
-enum class GgmlType {
-    F32, F16, BF16,
-    Q4_0, Q4_1, Q5_0, Q5_1, Q8_0,
-    Q2_K, Q3_K, Q4_K, Q5_K, Q6_K,
-    IQ2_S, IQ3_XXS, IQ3_S, IQ4_NL, IQ4_XS,
-    TQ1_0, TQ2_0, MXFP4,
-    IQ2_XXS, IQ2_XS, IQ1_S, IQ1_M,  // appended: the i-quants below 3 bits
+// Every type of ggml's enum ggml_type (ggml/include/ggml.h), with ggml's own numeric ids, so a type
+// id read from a GGUF file converts directly. Ids 4-5 (Q4_2, Q4_3), 31-33 (Q4_0_4_4, Q4_0_4_8,
+// Q4_0_8_8) and 36-38 (IQ4_NL_4_4/4_8/8_8) were removed from ggml and from GGUF files.
+enum class GgmlType : std::uint8_t {
+    F32 = 0, F16 = 1, Q4_0 = 2, Q4_1 = 3, Q5_0 = 6, Q5_1 = 7, Q8_0 = 8, Q8_1 = 9,
+    Q2_K = 10, Q3_K = 11, Q4_K = 12, Q5_K = 13, Q6_K = 14, Q8_K = 15,
+    IQ2_XXS = 16, IQ2_XS = 17, IQ3_XXS = 18, IQ1_S = 19, IQ4_NL = 20, IQ3_S = 21, IQ2_S = 22, IQ4_XS = 23,
+    I8 = 24, I16 = 25, I32 = 26, I64 = 27, F64 = 28, IQ1_M = 29, BF16 = 30,
+    TQ1_0 = 34, TQ2_0 = 35, MXFP4 = 39, NVFP4 = 40, Q1_0 = 41, Q2_0 = 42,
 };
+inline constexpr std::uint32_t kGgmlTypeCount = 43;  // GGML_TYPE_COUNT
 
 struct GgmlTypeInfo {
-    const char* name;    // as llama.cpp prints it ("q4_K")
-    int block;           // weights per block (1 for float types)
+    const char* name;    // as llama.cpp prints it ("q4_K"); nullptr for a removed id
+    int block;           // weights per block (1 for float and integer types)
     int block_bytes;     // bytes per block
 };
 
 const GgmlTypeInfo& ggml_type_info(GgmlType t);
+// The type with this ggml id, or nullopt for an id out of range or removed from ggml.
+std::optional<GgmlType> ggml_type_from_id(std::uint32_t id);
+// ggml type_traits is_quantized: the block types (Q*, IQ*, TQ*, MXFP4, NVFP4, Q8_K).
 bool ggml_is_quantized(GgmlType t);
 
 // ggml_row_size(type, ne0) x rows x count: bytes of a 2-D (or 3-D expert) tensor with ne0 = cols.

@@ -1,9 +1,11 @@
 // A scenario with every id resolved: the catalog entries it names, the engine profile and the
 // engine release whose accounting applies. What an engine profile's functions receive.
 #pragma once
+#include <optional>
 #include <string>
 
 #include "architecture.h"
+#include "file_weights.h"
 #include "format_types.h"
 #include "gpu.h"
 #include "scenario.h"
@@ -23,6 +25,7 @@ struct ResolvedScenario {
     const EngineRelease* release = nullptr;  // the release of that profile whose accounting applies
     std::string release_note;            // how scenario.engine_version was read ("8054 follows the accounting of b4343")
     bool release_older_than_known = false;   // the version predates every release the profile models
+    std::optional<FileWeights> files;    // weights read from the model's files (Scenario::custom_tensors)
 };
 
 }  // namespace vramcalc

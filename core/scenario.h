@@ -15,6 +15,9 @@ struct Scenario {
     std::string custom_config;
     double custom_params = 0.0;
     std::string custom_name;
+    // The weights as read from the model's own files (GGUF or safetensors headers): bytes per tensor
+    // role and layer, in file_weights.h's text form ("fw1;s=gguf;f=gguf-q4_k_m;..."); "" = none.
+    std::string custom_tensors;
     std::string weights = "bf16";               // weight format id
     std::string kv_dtype = "auto";              // KV format id
     std::string engine = "vllm";                // engine profile id (core/engines/<id>.cpp): vllm, sglang, llamacpp, ...

@@ -23,6 +23,7 @@ json scenario_to_json(const Scenario& s) {
     }
     if (s.custom_params > 0) j["custom_params"] = s.custom_params;
     if (!s.custom_name.empty()) j["custom_name"] = s.custom_name;
+    if (!s.custom_tensors.empty()) j["custom_tensors"] = s.custom_tensors;
     j["weights"] = s.weights;
     j["kv_dtype"] = s.kv_dtype;
     if (!s.engine_version.empty()) j["engine_version"] = s.engine_version;
@@ -146,6 +147,10 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
             else if (std::string why = custom_name_problem(v.get_ref<const std::string&>()); !why.empty())
                 problems.push_back(shown_key(key) + ": " + why);
             else s.custom_name = v.get<std::string>();
+        } else if (key == "custom_tensors") {
+            if (v.is_string()) s.custom_tensors = v.get<std::string>();
+            else if (v.is_null()) s.custom_tensors.clear();
+            else bad("a tensor summary string (fw1;...)");
         } else if (key == "weights") {
             str(s.weights);
         } else if (key == "kv_dtype") {

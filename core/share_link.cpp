@@ -1,5 +1,7 @@
 #include "share_link.h"
 
+#include "json_depth.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include "bounded_json.h"
 #include "catalog.h"
 #include "config_parser.h"
+#include "file_weights.h"
 #include "formats.h"
 #include "knobs.h"
 #include "scenario_json.h"
@@ -27,7 +30,7 @@ namespace {
 
 // ---- the key table -----------------------------------------------------------------------------
 // Short link key -> the scenario_json field it carries. The order is the order keys are written.
-enum class Kind { Model, Weights, Kv, Gpu, Name, Config, Number, Bool, Engine, Text };
+enum class Kind { Model, Weights, Kv, Gpu, Name, Config, Tensors, Number, Bool, Engine, Text };
 struct LinkKey {
     const char* key;
     const char* field;  // scenario_to_json / apply_scenario_json name
@@ -54,7 +57,8 @@ constexpr LinkKey kHead[] = {
 constexpr LinkKey kTail[] = {
     {"name", "custom_name", Kind::Name},
     {"params", "custom_params", Kind::Number},
-    {"cfg", "custom_config", Kind::Config},  // last: the only long value
+    {"cfg", "custom_config", Kind::Config},  // last: the only long values
+    {"tw", "custom_tensors", Kind::Tensors}, // weights read from GGUF/safetensors headers (file_weights.h)
 };
 
 // The order keys are written in: kHead, the engine knobs, kTail.
@@ -393,6 +397,9 @@ std::string encode_share_fragment(const Scenario& s) {
         if (k.kind == Kind::Config) {
             if (s.custom_config.empty()) continue;
             value = base64url_encode(reduce_config_for_link(s.custom_config));
+        } else if (k.kind == Kind::Tensors) {
+            if (s.custom_tensors.empty() || s.custom_config.empty()) continue;
+            value = base64url_encode(s.custom_tensors);
         } else {
             auto it = now.find(k.field);
             auto d = def.find(k.field);
@@ -531,6 +538,14 @@ DecodedLink decode_share_fragment(std::string_view fragment, const Scenario& bas
                     if (!cfg.ok()) { ignore(cfg.message); ok = false; break; }
                     if (!cfg.value.is_object()) { ignore("not a JSON object (config.json)"); ok = false; break; }
                     s.custom_config = *text;
+                    break;
+                }
+                case Kind::Tensors: {
+                    auto text = val.size() <= kFileWeightsMaxText * 4 / 3 + 4 ? base64url_decode(val) : std::nullopt;
+                    std::string why;
+                    if (!text) { ignore("not valid base64"); ok = false; break; }
+                    if (!decode_file_weights(*text, why)) { ignore(why); ok = false; break; }
+                    s.custom_tensors = *text;
                     break;
                 }
                 case Kind::Number:

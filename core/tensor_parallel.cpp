@@ -87,13 +87,22 @@ double tp_shard_fraction(const TensorGroup& t, const Architecture& arch, int tp_
 }
 
 RankWeights rank_weight_bytes(const Architecture& arch, const WeightFormat& format, int tp,
-                              const PpStage& stage, double model_dtype_bytes) {
+                              const PpStage& stage, double model_dtype_bytes, const FileWeights* files) {
     RankWeights out;
     double total = 0.0;
     double embed = 0.0;
     double tied_embedding_bytes = 0.0;
     bool has_lm_head = false;
-    for (const TensorGroup& t : tensor_inventory(arch)) {
+    // The tensors with their bytes: the checkpoint's own (files) or the format's rules per group.
+    std::vector<std::pair<TensorGroup, double>> tensors;
+    if (files) {
+        for (const FileWeightGroup& g : files->groups)
+            tensors.emplace_back(TensorGroup{g.role, g.layer, 1, 1, 1, false}, static_cast<double>(g.bytes));
+    } else {
+        for (const TensorGroup& t : tensor_inventory(arch))
+            tensors.emplace_back(t, static_cast<double>(tensor_bytes(format, t, arch)));
+    }
+    for (const auto& [t, file_bytes] : tensors) {
         bool here = false;
         if (t.layer >= 0) here = in_stage(t.layer, stage);
         else switch (t.role) {
@@ -113,7 +122,7 @@ RankWeights rank_weight_bytes(const Architecture& arch, const WeightFormat& form
         }
         if (t.role == TensorRole::LmHead) has_lm_head = true;
         const double frac = tp_shard_fraction(t, arch, tp);
-        const double b = static_cast<double>(tensor_bytes(format, t, arch)) * frac;
+        const double b = file_bytes * frac;
         if (t.role == TensorRole::TokenEmbedding) tied_embedding_bytes = b;
         if (!here) continue;
         total += b;
@@ -148,7 +157,7 @@ RankWeights rank_weight_bytes(const Architecture& arch, const WeightFormat& form
     std::string how = std::to_string(stage.num_layers) + " layers";
     if (stage.num_layers != arch.num_layers)
         how += " (" + std::to_string(stage.first_layer) + "-" + std::to_string(stage.first_layer + stage.num_layers - 1) + ")";
-    how += " in " + format.id;
+    how += files ? " as read from the " + files->source + " headers" : " in " + format.id;
     if (tp > 1) how += ", split over tp " + std::to_string(tp);
     if (embed > 0) how += "; embedding/lm_head " + gib_text(embed) + " (vocab padded to 64)";
     if (extra > 0) how += "; rotary cache" + std::string(arch.is_mla() ? " + MLA W_UK/W_UV" : "") + " " + gib_text(extra);

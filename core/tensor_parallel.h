@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "architecture.h"
+#include "file_weights.h"
 #include "format_types.h"
 #include "tensors.h"
 #include "units.h"
@@ -40,7 +41,8 @@ struct RankWeights {
 // (QKVParallelLinear); norms, routers and MLA down-projections replicated. Tied embeddings count
 // once unless the first and last stages differ (then the last stage loads its own lm_head copy).
 // model_dtype_bytes: 2 for 16-bit checkpoints, 4 for fp32: the engine's own buffers use it.
+// `files`: the checkpoint's own tensor bytes (safetensors headers) instead of the format's rules.
 RankWeights rank_weight_bytes(const Architecture& arch, const WeightFormat& format, int tp,
-                              const PpStage& stage, double model_dtype_bytes);
+                              const PpStage& stage, double model_dtype_bytes, const FileWeights* files = nullptr);
 
 }  // namespace vramcalc

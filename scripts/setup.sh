@@ -28,8 +28,9 @@ apt_update_once() {
 
 # ---- Debian packages --------------------------------------------------------------------------------
 # python3 serves the page; xz-utils unpacks ImGui's source tarball; make is CMake's generator.
-# clang-14 and libclang-rt-14-dev (ASan, UBSan, libFuzzer) build build-asan/ for the sanitizer and fuzz stages.
-packages=(emscripten nlohmann-json3-dev doctest-dev cmake make g++ chromium python3 xz-utils clang-14 libclang-rt-14-dev)
+# clang-14 and libclang-rt-14-dev (ASan, UBSan, libFuzzer) build build-asan/ for the sanitizer and fuzz stages;
+# libcurl4-openssl-dev lets the CLI fetch from the Hugging Face Hub (`estimate --hf`).
+packages=(emscripten nlohmann-json3-dev doctest-dev cmake make g++ chromium python3 xz-utils clang-14 libclang-rt-14-dev libcurl4-openssl-dev)
 # emscripten brings Debian's nodejs; npm comes with some other Node.js builds, so add it only if absent.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()

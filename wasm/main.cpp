@@ -18,6 +18,7 @@
 #include "core/bounded_json.h"
 #include "core/scenario_json.h"
 #include "wasm/js_api.h"
+#include "wasm/model_files_glue.h"
 #include "wasm/platform_web.h"
 #include "wasm/share_glue.h"
 #include "web/app.h"
@@ -210,6 +211,7 @@ void frame() {
     const double draw_start_ms = emscripten_get_now();
     vramcalc::web::draw_app(g_state);
     js_publish_draw_ms(emscripten_get_now() - draw_start_ms);
+    vramcalc::wasm::pump_model_files(g_state);  // a click on "Choose files" or "Fetch" acts in this frame
 
     ImGui::Render();
     glViewport(0, 0, canvas.width_px, canvas.height_px);
@@ -269,6 +271,7 @@ int main() {
     restore_state();
     vramcalc::wasm::install_link_listener(on_link_changed);
     vramcalc::wasm::install_js_api(&g_state, wake);
+    vramcalc::wasm::install_model_files(&g_state, wake);
 
     emscripten_set_main_loop(frame, 0, 1);
     return 0;

@@ -15,6 +15,7 @@
 #include "core/scenario.h"
 #include "core/solvers.h"
 #include "core/text.h"
+#include "web/model_files_state.h"
 
 namespace vramcalc::web {
 
@@ -98,6 +99,7 @@ struct AppState {
     std::string gpu_filter;
     bool focus_model_filter = false;
     CustomModelForm custom;
+    ModelFilesState model_files;        // a model given as files or fetched from the Hub
     FitMatrixView matrix;
     ChartView chart;
     ColocationView colocation;

@@ -88,6 +88,7 @@ std::vector<std::string> apply_state_json(AppState& st, const nlohmann::json& j)
     // would silently keep overriding the model the caller asked for.
     if (j.is_object() && j.contains("model") && !j.contains("custom_config") && !j.contains("custom_params")) {
         s.custom_config.clear();
+        s.custom_tensors.clear();
         s.custom_params = 0;
         s.custom_name.clear();
     }
@@ -163,6 +164,7 @@ void load_text_file(AppState& st, const std::string& name, const std::string& co
     const ParsedConfig parsed = parse_hf_config(contents);
     if (parsed.ok) {
         st.scenario.custom_config = contents;
+        st.scenario.custom_tensors.clear();  // a config alone: weights by the format's rules
         st.scenario.custom_params = 0;
         std::string base = name;
         if (base.size() > 5 && base.substr(base.size() - 5) == ".json") base.resize(base.size() - 5);

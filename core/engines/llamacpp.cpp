@@ -74,7 +74,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     const bool f32_mask_with_fa = release.order < kOutputsMaxBuild;
 
     const auto ftype = gguf_ftype(r.weights.id);
-    if (!ftype) {
+    if (!ftype && !matching_file_weights(r)) {
         e.error = "weights: llama.cpp loads GGUF files; choose a gguf-* format instead of " + r.weights.id;
         return e;
     }
@@ -113,34 +113,48 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     const int out_dev = device_of(n_layer);
 
     // ---- model buffers ----------------------------------------------------------------------------
+    // From the GGUF's own tensors when the model came as a file (each tensor's CUDA allocation:
+    // padded rows, 128-byte aligned), else each tensor's type by llama-quant.cpp's rules.
     std::vector<double> dev_model(static_cast<std::size_t>(n_dev), 0.0);
     std::vector<std::int64_t> dev_layers(static_cast<std::size_t>(n_dev), 0);
     double cpu_model = 0.0, embd_bytes = 0.0, largest_cpu_tensor = 0.0, extra_bytes = 0.0;
-    for (const TensorGroup& g : tensor_inventory(a)) {
-        const GgmlType t = gguf_tensor_type(*ftype, g, a);
-        const double b = static_cast<double>(ggml_tensor_bytes(t, g.cols, g.rows, g.count));
-        if (g.role == TensorRole::TokenEmbedding || g.role == TensorRole::PositionEmbedding) {
+    const FileWeights* files = matching_file_weights(r);
+    auto place = [&](TensorRole role, std::int64_t layer, double device_b, double host_b, bool matrix) {
+        if (role == TensorRole::TokenEmbedding || role == TensorRole::PositionEmbedding) {
             // "there is very little benefit to offloading the input layer, so always keep it on the CPU"
-            cpu_model += b;
-            if (g.role == TensorRole::TokenEmbedding) embd_bytes = b;
-            continue;
+            cpu_model += host_b;
+            if (role == TensorRole::TokenEmbedding) embd_bytes += host_b;
+            return;
         }
-        if (g.role == TensorRole::Extra) {  // mmproj (vision) file: libmtmd puts it on the first GPU
-            extra_bytes += b;
-            continue;
+        if (role == TensorRole::Extra) {  // mmproj (vision) file: libmtmd puts it on the first GPU
+            extra_bytes += device_b;
+            return;
         }
-        const int d = device_of(g.layer >= 0 ? g.layer : n_layer);
+        if (layer >= n_layer) return;  // nextn blocks (TENSOR_SKIP)
+        const int d = device_of(layer >= 0 ? layer : n_layer);
         if (d < 0) {
-            cpu_model += b;
-            if (g.layer >= 0 && g.is_matrix()) largest_cpu_tensor = std::max(largest_cpu_tensor, b);
+            cpu_model += host_b;
+            if (layer >= 0 && matrix) largest_cpu_tensor = std::max(largest_cpu_tensor, host_b);
         } else {
-            dev_model[static_cast<std::size_t>(d)] += b;
+            dev_model[static_cast<std::size_t>(d)] += device_b;
+        }
+    };
+    if (files) {
+        for (const FileWeightGroup& g : files->groups)
+            place(g.role, g.layer, static_cast<double>(g.device_bytes), static_cast<double>(g.bytes), g.role != TensorRole::Norm && g.role != TensorRole::Bias);
+    } else {
+        for (const TensorGroup& g : tensor_inventory(a)) {
+            const GgmlType t = gguf_tensor_type(*ftype, g, a);
+            const double b = static_cast<double>(ggml_tensor_bytes(t, g.cols, g.rows, g.count));
+            place(g.role, g.layer, b, b, g.is_matrix());
         }
     }
     for (std::int64_t l = 0; l < n_layer; ++l)
         if (int d = device_of(l); d >= 0) ++dev_layers[static_cast<std::size_t>(d)];
-    // Tied embeddings: output.weight is token_embd loaded again (TENSOR_DUPLICATED) on the output device.
-    if (a.tied_embeddings && out_dev >= 0) dev_model[static_cast<std::size_t>(out_dev)] += embd_bytes;
+    // Tied embeddings: output.weight is token_embd loaded again (TENSOR_DUPLICATED) on the output
+    // device (a GGUF's own tensors already hold that copy with the output layer).
+    if (!files && a.tied_embeddings && out_dev >= 0) dev_model[static_cast<std::size_t>(out_dev)] += embd_bytes;
+    const std::string weights_source = files ? " (the GGUF's own tensors)" : "";
 
     // ---- KV cache: llama-context.cpp + llama-kv-cache(-iswa).cpp ------------------------------------
     const std::int64_t n_seq = std::max(1, s.parallel);
@@ -307,7 +321,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         GpuLoad& g = e.gpus[i];
         const double model = dev_model[i] + (d == 0 ? extra_bytes : 0.0);
         g.weights = {bytes_from(model), std::to_string(dev_layers[i]) + " layers" + (out_dev == d ? " + output layer" : "") +
-                                             (d == 0 && extra_bytes > 0 ? " + mmproj " + mib_text(extra_bytes) : "") + " = " + mib_text(model)};
+                                             (d == 0 && extra_bytes > 0 ? " + mmproj " + mib_text(extra_bytes) : "") + " = " + mib_text(model) + weights_source};
         g.kv_cache = {bytes_from(dev_kv[i]), std::to_string(dev_layers[i]) + " layers x " +
                                                   (iswa ? std::to_string(n_ctx_seq) + " (SWA " + std::to_string(swa_cells) + ")" : std::to_string(n_ctx_seq)) +
                                                   " cells" + (n_stream > 1 ? " x " + std::to_string(n_stream) + " sequences" : "") + " x " +
@@ -334,7 +348,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     // CUDA0 figures, as llama.cpp prints them ("CUDA0 model buffer size = ...")
     // (the mmproj of a vision model is a separate buffer: counted in the GPU's weights, not here)
     e.model_buffer = Figure{bytes_from(dev_model[0]), "CUDA0 model buffer: " + std::to_string(dev_layers[0]) + " layers" +
-                                                          (out_dev == 0 ? " + output layer" : "") + " = " + mib_text(dev_model[0])};
+                                                          (out_dev == 0 ? " + output layer" : "") + " = " + mib_text(dev_model[0]) + weights_source};
     e.kv_buffer = Figure{e.gpus[0].kv_cache.bytes, "CUDA0 KV buffer: " + e.gpus[0].kv_cache.how};
     e.compute_buffer = Figure{e.gpus[0].activation.bytes, "CUDA0 compute buffer: " + e.gpus[0].activation.how};
     e.cpu = {bytes_from(cpu_model + cpu_kv),
@@ -432,6 +446,7 @@ const EngineProfile& engine_profile_llamacpp() {
         },
         .parse_version = build_version,
         .version_forms = "a build number: b4343, 8054, or a whole 'version: 8054 (01d8eaa28)' line pasted",
+        .checkpoint_files = "gguf",
         .load_error = load_error,
         .formats_by_quality = {"gguf-bf16", "gguf-q8_0", "gguf-q6_k", "gguf-q5_k_m", "gguf-q5_k_s", "gguf-q4_k_m", "gguf-q4_k_s",
                                "gguf-iq4_xs", "gguf-q3_k_m", "gguf-q2_k", "gguf-iq2_m", "gguf-iq2_xxs", "gguf-iq1_m"},

@@ -157,7 +157,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     for (const PpStage& st : stages) {
         StageResult x;
         x.st = st;
-        x.w = rank_weight_bytes(a, r.weights, tp, st, model_dtype_bytes);
+        x.w = rank_weight_bytes(a, r.weights, tp, st, model_dtype_bytes, matching_file_weights(r));
         x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
         for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l)
             x.cell += kv_bytes_per_token_layer(a, l, tp, kvb);

@@ -154,7 +154,23 @@ Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& r
     // Measured (Qwen3-0.6B/1.7B/4B-FP8 in Qwen's transformers 4.51.3 tables): FP8 checkpoints of
     // models with tied embeddings carry lm_head.weight as its own bf16 tensor (it is in the
     // quantizer's modules_to_not_convert), so it loads beside the embedding instead of sharing it.
-    if (r.weights.kind == "fp8" && a.tied_embeddings) {
+    // A checkpoint read from its files: the same split, with each tensor's bytes as stored.
+    if (const FileWeights* files = matching_file_weights(r)) {
+        std::fill(layer_w.begin(), layer_w.end(), 0.0);
+        head_first = head_last = qkv_bytes = 0;
+        for (const FileWeightGroup& g : files->groups) {
+            const double b = static_cast<double>(g.bytes);
+            if (g.layer >= 0 && g.layer < a.num_layers) {
+                layer_w[static_cast<std::size_t>(g.layer)] += b;
+                if (g.role == TensorRole::AttnQ || g.role == TensorRole::AttnK || g.role == TensorRole::AttnV || g.role == TensorRole::AttnQkv)
+                    qkv_bytes += b;
+            } else if (g.role == TensorRole::LmHead || g.role == TensorRole::FinalNorm) {
+                head_last += b;
+            } else {
+                head_first += b;
+            }
+        }
+    } else if (r.weights.kind == "fp8" && a.tied_embeddings) {
         TensorGroup lm{TensorRole::LmHead, -1, a.vocab_size, a.hidden_size, 1, false};
         head_last += static_cast<double>(tensor_bytes(r.weights, lm, a));
     }

@@ -347,7 +347,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     for (const PpStage& st : stages) {
         StageResult x;
         x.st = st;
-        x.w = rank_weight_bytes(a, r.weights, tp, st, model_dtype_bytes);
+        x.w = rank_weight_bytes(a, r.weights, tp, st, model_dtype_bytes, matching_file_weights(r));
         // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory.
         x.offloaded = std::min(static_cast<double>(x.w.bytes), s.cpu_offload_gib * kGiB);
         x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;

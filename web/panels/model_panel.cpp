@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "web/compute.h"
 #include "web/panels.h"
+#include "web/panels/model_files_panel.h"
 #include "web/ui.h"
 
 namespace vramcalc::web {
@@ -50,6 +51,7 @@ void start_custom(AppState& st) {
     if (const ModelInfo* m = find_model(st.scenario.model)) custom_form_from_model(st, *m);
     st.custom.mode = 1;
     st.scenario.custom_config = config_from_form(st.custom);
+    st.scenario.custom_tensors.clear();
     st.scenario.custom_params = 0;
     st.scenario.custom_name = st.custom.name;
     st.custom.config_text = st.scenario.custom_config;
@@ -59,6 +61,7 @@ void start_custom(AppState& st) {
 void choose_model(AppState& st, const ModelInfo& m) {
     st.scenario.model = m.id;
     st.scenario.custom_config.clear();
+    st.scenario.custom_tensors.clear();
     st.scenario.custom_params = 0;
     st.scenario.custom_name.clear();
     st.custom.active = false;
@@ -131,7 +134,7 @@ void draw_picker_popup(AppState& st) {
             }
             if (hl && changed) ImGui::SetScrollHereY();
             ImGui::TableSetColumnIndex(2);
-            ImGui::TextDisabled("paste / drop config.json, or type numbers");
+            ImGui::TextDisabled("config.json, model files, Hugging Face, or numbers");
             ++row;
         }
         std::string family;
@@ -170,6 +173,8 @@ void draw_picker_popup(AppState& st) {
         ImGui::EndTable();
     }
     if (total == 0) ImGui::TextDisabled("No model matches \"%s\". Choose \"Custom model\" to paste its config.json.", st.model_filter.c_str());
+    // A repo id the catalog does not know: offer the Hub (Enter or a click fetches; nothing before).
+    if (draw_hub_offer(st, st.model_filter, total == 0 && (enter || deactivated_enter))) ImGui::CloseCurrentPopup();
     ImGui::EndChild();
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
@@ -178,6 +183,7 @@ void draw_picker_popup(AppState& st) {
 void apply_config_text(AppState& st) {
     const ParsedConfig parsed = parse_hf_config(st.custom.config_text);
     if (parsed.ok) {
+        if (st.scenario.custom_config != st.custom.config_text) st.scenario.custom_tensors.clear();  // another model
         st.scenario.custom_config = st.custom.config_text;
         st.scenario.custom_params = 0;
         st.scenario.custom_name = st.custom.name;
@@ -198,6 +204,7 @@ void draw_custom(AppState& st) {
     if (ImGui::SmallButton("Back to the catalog")) {
         f.active = false;
         st.scenario.custom_config.clear();
+        st.scenario.custom_tensors.clear();
         st.scenario.custom_params = 0;
         st.scenario.custom_name.clear();
     }
@@ -209,6 +216,7 @@ void draw_custom(AppState& st) {
     ImGui::RadioButton("parameters only", &mode, 2);
     if (mode != f.mode) {
         f.mode = mode;
+        st.scenario.custom_tensors.clear();  // typed numbers or a count: no longer the files' weights
         if (mode == 1) { st.scenario.custom_config = config_from_form(f); st.scenario.custom_params = 0; f.config_text = st.scenario.custom_config; }
         if (mode == 2) { st.scenario.custom_config.clear(); st.scenario.custom_params = f.params_billion * 1e9; }
         if (mode == 0 && st.scenario.custom_config.empty()) { f.config_text = config_from_form(f); apply_config_text(st); }
@@ -292,6 +300,8 @@ void draw_model_panel(AppState& st) {
             dim_text(summary_line(st.resolved->model, st.result.params));
         draw_custom(st);
     }
+    // Files and the Hub belong to custom models: shown with the custom form, or while files are read.
+    if (st.custom.active || !st.model_files.reads.empty() || st.model_files.hub) draw_model_files_panel(st);
 }
 
 }  // namespace vramcalc::web
