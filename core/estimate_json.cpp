@@ -46,6 +46,13 @@ json estimate_to_json(const Estimate& e, bool explain) {
     for (const auto& g : e.gpus) j["gpus"].push_back(load_to_json(g, false));
     if (e.kv_cache_tokens) j["kv_cache_tokens"] = *e.kv_cache_tokens;
     if (e.max_concurrency) j["max_concurrency"] = finite(*e.max_concurrency);
+    // Needs vs reserves (result.h): what the requested context x concurrency needs on the most loaded
+    // GPU, beside per_gpu (what the engine reserves there).
+    if (e.needed_per_gpu) {
+        j["needed_bytes"] = e.needed_per_gpu->total_bytes;
+        j["needed_per_gpu"] = load_to_json(*e.needed_per_gpu, explain);
+    }
+    if (e.engine_max_context) j["engine_max_context"] = *e.engine_max_context;
     if (e.model_buffer) put(j, "model_buffer_bytes", *e.model_buffer, explain);
     if (e.kv_buffer) put(j, "kv_buffer_bytes", *e.kv_buffer, explain);
     if (e.compute_buffer) put(j, "compute_buffer_bytes", *e.compute_buffer, explain);

@@ -40,13 +40,26 @@ struct Estimate {
     std::int64_t headroom_bytes = 0;     // per GPU (most loaded); negative = shortfall
     Figure startup_peak;                 // per GPU, the largest moment during load/profiling
 
+    // per_gpu is what the engine holds on the most loaded GPU. For engines that reserve a budget at
+    // start and fill it with a KV pool (vLLM, SGLang) that is what they RESERVE: the whole budget, KV
+    // pool included, whatever context and concurrency were asked for.
     GpuLoad per_gpu;                     // the most loaded GPU
     GpuLoad total;                       // summed over GPUs
     std::vector<GpuLoad> gpus;           // every GPU
 
     // engines that fill a memory budget with a KV pool (vLLM, SGLang)
-    std::optional<std::int64_t> kv_cache_tokens;   // block-rounded
+    std::optional<std::int64_t> kv_cache_tokens;   // the pool, in tokens, as the engine reports it
     std::optional<double> max_concurrency;         // at max_model_len
+    // What the model NEEDS on that GPU for the requested context x concurrency, set by engines that
+    // reserve more than that (vLLM, SGLang): weights + the KV cache of `batch` sequences of `context`
+    // tokens (the engine's pages, rounded as it rounds them) + the activation peak + overhead (the same
+    // overhead as per_gpu). per_gpu stays the reserved figure; a headline says "needs X for 1 x 8k; the
+    // engine will reserve Y (KV pool for N tokens)". Unset: the engine allocates what it uses, and
+    // per_gpu is both.
+    std::optional<GpuLoad> needed_per_gpu;
+    // The longest max_model_len the engine itself would accept with this KV budget (vLLM
+    // estimate_max_model_len, and the value `--max-model-len auto` picks); unset when not computed.
+    std::optional<std::int64_t> engine_max_context;
     // llama.cpp (per the most loaded device)
     std::optional<Figure> model_buffer;
     std::optional<Figure> kv_buffer;
