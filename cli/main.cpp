@@ -8,6 +8,7 @@
 
 #include "cli/model_input.h"
 #include "cli/options.h"
+#include "cli/reconcile.h"
 #include "cli/report.h"
 #include "core/bounded_json.h"
 #include "core/estimate.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     if (!o.json && o.export_format.empty())
         for (const auto& n : file_notes) std::cerr << "vramcalc: " << n << "\n";
 
+    if (o.command == "reconcile" || !o.log_path.empty()) return cli::run_reconcile(o, fail);
     if (o.command == "link") {
         std::string err;
         if (!resolve(o.scenario, err)) return fail(err);

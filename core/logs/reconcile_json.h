@@ -1,0 +1,15 @@
+// JSON of a log reading and of a reconciliation: the CLI's `reconcile --json` and the page's
+// readLog(text). Byte counts are integers; "GB" figures of vLLM and SGLang were read as GiB.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "core/logs/log_reading.h"
+#include "core/logs/reconcile.h"
+
+namespace vramcalc {
+
+nlohmann::json log_reading_to_json(const LogReading& r);
+// engine, engine_version, model, scenario, measured, estimate, differences, lacking, notes.
+nlohmann::json reconciliation_to_json(const LogReading& r, const Reconciliation& rc);
+
+}  // namespace vramcalc
