@@ -37,6 +37,14 @@ void print_text(const LogReading& r, const Reconciliation& rc) {
     if (!rc.explanation.empty()) std::cout << "biggest difference: " << rc.explanation << "\n";
     for (const std::string& l : rc.lacking) std::cout << "the log lacks: " << l << "\n";
     for (const std::string& n : r.notes) std::cout << "note: " << n << "\n";
+    Scenario calibrated = rc.scenario;
+    if (apply_calibration(r, calibrated) > 0) {
+        std::cout << "calibration for later estimates on this machine:";
+        if (calibrated.cal_non_torch_gib > 0) std::cout << " --cal-non-torch-gib " << format_fixed(calibrated.cal_non_torch_gib, 2);
+        if (calibrated.cal_activation_gib > 0) std::cout << " --cal-activation-gib " << format_fixed(calibrated.cal_activation_gib, 2);
+        if (calibrated.cal_compute_mib > 0) std::cout << " --cal-compute-mib " << format_fixed(calibrated.cal_compute_mib, 2);
+        std::cout << "\n";
+    }
 }
 
 }  // namespace

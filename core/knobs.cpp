@@ -27,6 +27,9 @@ const std::vector<Knob>& engine_knobs() {
         {"flash_attn", "fa", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(flash_attn)},
         {"parallel", "np", KnobKind::Integer, 1, 65536, "a sequence count between 1 and 65536", VRAMCALC_KNOB_ACCESS(parallel)},
         {"enforce_eager", "eager", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(enforce_eager)},
+        {"cal_non_torch_gib", "cnt", KnobKind::Real, 0.0, 1e4, "GiB between 0 and 10000", VRAMCALC_KNOB_ACCESS(cal_non_torch_gib)},
+        {"cal_activation_gib", "cact", KnobKind::Real, 0.0, 1e4, "GiB between 0 and 10000", VRAMCALC_KNOB_ACCESS(cal_activation_gib)},
+        {"cal_compute_mib", "ccb", KnobKind::Real, 0.0, 1e7, "MiB between 0 and 10000000", VRAMCALC_KNOB_ACCESS(cal_compute_mib)},
     };
     return knobs;
 }

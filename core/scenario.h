@@ -47,6 +47,11 @@ struct Scenario {
     bool flash_attn = false;                    // llama.cpp -fa
     int parallel = 1;                           // llama.cpp -np
     bool enforce_eager = false;                 // vLLM: no CUDA graphs
+    // A calibration: machine-specific figures read from the user's own start-up log (core/logs/), which
+    // the estimate then uses instead of its model of them (0 = not calibrated).
+    double cal_non_torch_gib = 0.0;             // vLLM: non-torch memory of the profile run (CUDA context, NCCL, cuBLAS)
+    double cal_activation_gib = 0.0;            // vLLM: torch peak increase of the profile run
+    double cal_compute_mib = 0.0;               // llama.cpp: the compute buffer per GPU
     // (every knob above is also a row of core/knobs.cpp, which the JSON, link and CLI readers use)
 };
 

@@ -295,6 +295,10 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
                          : peak_what + " peak " + mib_text(peak) + " + inputs (hidden state, KQ mask " + mask_what + ") " +
                                mib_text(inputs) + (pipeline ? " x 4 pipeline copies" : "")) +
             (offload > 0 ? " + op-offload weight copy " + mib_text(offload) : "");
+        if (s.cal_compute_mib > 0) {  // a calibration from the user's own log (docs/logs.md)
+            dev_compute[static_cast<std::size_t>(d)] = s.cal_compute_mib * kMiB;
+            dev_compute_how[static_cast<std::size_t>(d)] = "calibrated: " + mib_text(s.cal_compute_mib * kMiB) + ", as your log printed it";
+        }
     }
 
     // Recent builds default to -fa auto, which turns flash attention on wherever the GPU supports it.
@@ -460,6 +464,7 @@ const EngineProfile& engine_profile_llamacpp() {
             {"n_batch", "batch", "-b: logical batch (default 2048); the reserve uses min(n_ctx, -b, -ub) tokens"},
             {"parallel", "parallel", "-np: slots; n_ctx is shared among them (each sequence gets context / parallel)"},
             {"flash_attn", "flash attention", "-fa on: flash attention (llama.cpp's default -fa auto turns it on for CUDA GPUs)"},
+            {"cal_compute_mib", "calib. compute", "calibration from your log: \"CUDA0 compute buffer size\" in MiB (0 = modelled)"},
         },
         .knob_default = nullptr,
         .parallel = {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,

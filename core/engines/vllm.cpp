@@ -353,6 +353,12 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
         x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs);
         x.non_torch = non_torch_increase_bytes(r.gpu, tp, pp);
+        // A calibration from the user's own log replaces the modelled terms (docs/logs.md).
+        if (s.cal_activation_gib > 0) {
+            x.act.total = s.cal_activation_gib * kGiB;
+            x.act.how = "calibrated: " + gib_text(x.act.total) + " torch peak increase, as your log printed it";
+        }
+        if (s.cal_non_torch_gib > 0) x.non_torch = s.cal_non_torch_gib * kGiB;
         x.graphs = s.enforce_eager ? 0.0 : cuda_graph_bytes(a, st.num_layers, tp);
         x.avail = requested - (x.weights_gpu + x.act.total + x.non_torch);
         x.kv = worker_kv(lay, st);
@@ -576,6 +582,8 @@ const EngineProfile& engine_profile_vllm() {
                                                      "(default 8192 on GPUs of 70 GiB and more except A100, else 2048)"},
             {"cpu_offload_gib", "CPU offload", "--cpu-offload-gb: GiB of weights per GPU kept in CPU RAM and streamed in (slower)"},
             {"enforce_eager", "no CUDA graphs", "--enforce-eager: no CUDA graphs (saves their memory, slower decoding)"},
+            {"cal_non_torch_gib", "calib. non-torch", "calibration from your log: \"non-torch forward increase memory\" in GiB (0 = modelled)"},
+            {"cal_activation_gib", "calib. activation", "calibration from your log: \"torch peak memory increase\" in GiB (0 = modelled)"},
         },
         .knob_default = knob_default,
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},

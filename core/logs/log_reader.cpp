@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bounded_json.h"
 #include "core/logs/engine_logs.h"
 #include "core/logs/log_text.h"
 
@@ -21,6 +22,17 @@ const logs::EngineLogReader* recognise(const std::vector<std::string>& lines) {
         if (score > best_score) best_score = score, best = reader;
     }
     return best_score >= 3 ? best : nullptr;  // one line that only this engine prints
+}
+
+// Whatever bytes the log held, what we show and write into JSON is valid UTF-8 of bounded length.
+void clean_strings(LogReading& r) {
+    for (std::string* s : {&r.engine_flavour, &r.engine_version, &r.model, &r.model_file, &r.architecture, &r.dtype,
+                           &r.quantization, &r.weights, &r.kv_dtype, &r.gpu_name})
+        *s = clean_utf8(*s, 300);
+    for (LogFigure& f : r.figures) {
+        f.line = clean_utf8(f.line, 300);
+        f.device = clean_utf8(f.device, 80);
+    }
 }
 
 }  // namespace
@@ -51,6 +63,7 @@ LogReading read_log(std::string_view text) {
     r.engine = reader->engine;
     r.lines_read = lines.size();
     reader->finish(r);
+    clean_strings(r);
     if (r.runs > 1) logs::add_note(r, std::to_string(r.runs) + " start-ups in this paste: the last one is read");
     if (truncated) logs::add_note(r, "the paste was cut at " + std::to_string(logtext::kMaxLogBytes >> 20) + " MiB");
     if (r.figures.empty()) logs::add_note(r, "no memory figure in this log (cut before the engine loaded the model?)");

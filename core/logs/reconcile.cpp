@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/bounded_json.h"
 #include "core/text.h"
 
 namespace vramcalc {
@@ -45,6 +46,23 @@ Scenario scenario_from_log(const LogReading& r, const Scenario& base, std::vecto
     if (r.enforce_eager) s.enforce_eager = true;
     if (r.engine == "llamacpp") from_llamacpp(r, s, lacking);
     return s;
+}
+
+int apply_calibration(const LogReading& r, Scenario& s) {
+    int n = 0;
+    const auto take = [&](const char* figure, double unit, double& field) {
+        const LogFigure* f = find_figure(r, figure, 0);
+        if (!f || !f->bytes || *f->bytes == 0) return;
+        field = static_cast<double>(*f->bytes) / unit;
+        ++n;
+    };
+    if (r.engine == "vllm") {
+        take("non_torch", kGiB, s.cal_non_torch_gib);
+        take("activation", kGiB, s.cal_activation_gib);
+    } else if (r.engine == "llamacpp") {
+        take("compute_buffer", kMiB, s.cal_compute_mib);
+    }
+    return n;
 }
 
 namespace {
@@ -95,7 +113,7 @@ Reconciliation reconcile(const LogReading& r, const Scenario& s, std::vector<std
     }
     rc.estimate = estimate(s);
     if (!rc.estimate.ok) {
-        rc.error = rc.estimate.error;
+        rc.error = clean_utf8(rc.estimate.error, 1000);
         return rc;
     }
     for (const LogFigure& f : r.figures) {

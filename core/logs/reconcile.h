@@ -39,6 +39,11 @@ struct Reconciliation {
 // for a model the catalog lacks). What the log does not state stays `base`'s and is listed in `lacking`.
 Scenario scenario_from_log(const LogReading& r, const Scenario& base, std::vector<std::string>& lacking);
 
+// The machine-specific figures the log measured, kept as a calibration that later what-ifs on the same
+// machine use (another context, utilization, quantization or model): vLLM's non-torch memory and
+// activation peak, llama.cpp's compute buffer (GPU 0). Sets Scenario's cal_* fields; returns how many.
+int apply_calibration(const LogReading& r, Scenario& s);
+
 // Estimates `s` (usually scenario_from_log's) and sets each measured figure beside ours.
 Reconciliation reconcile(const LogReading& r, const Scenario& s, std::vector<std::string> lacking = {});
 

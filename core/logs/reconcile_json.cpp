@@ -69,6 +69,15 @@ nlohmann::json reconciliation_to_json(const LogReading& r, const Reconciliation&
         diffs.push_back(x);
     }
     j["differences"] = diffs;
+    Scenario calibrated = rc.scenario;
+    nlohmann::json cal = nlohmann::json::object();
+    if (apply_calibration(r, calibrated) > 0) {
+        for (const char* k : {"cal_non_torch_gib", "cal_activation_gib", "cal_compute_mib"}) {
+            const nlohmann::json sj = scenario_to_json(calibrated);
+            if (sj.contains(k) && sj[k].is_number() && sj[k].get<double>() > 0) cal[k] = sj[k];
+        }
+    }
+    j["calibration"] = cal;
     j["explanation"] = rc.explanation;
     return j;
 }

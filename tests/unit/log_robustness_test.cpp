@@ -88,7 +88,7 @@ TEST_CASE("a cut log reads what it has; text that is no log gets a clear message
     CHECK(gib(cut, "weights") == doctest::Approx(12.56));
     CHECK(find_figure(cut, "kv_cache") == nullptr);
 
-    for (const std::string junk : {std::string(""), std::string("\r\n\r\n"), std::string("{\"model\": \"x\"}"),
+    for (const std::string& junk : {std::string(""), std::string("\r\n\r\n"), std::string("{\"model\": \"x\"}"),
                                    std::string("total 0\ndrwxr-xr-x 2 root root 4096 .\n"), std::string(3000, '\0'),
                                    std::string(5000, '\x1b')}) {
         const LogReading r = read_log(junk);
