@@ -49,6 +49,15 @@ void print_text(const LogReading& r, const Reconciliation& rc) {
 
 }  // namespace
 
+std::string error_bands_line(const std::string& engine, const Estimate& e) {
+    const nlohmann::json bands = error_bands_json(engine, e);
+    std::string line;
+    for (const auto& [metric, b] : bands.items())
+        line += (line.empty() ? "" : ", ") + metric + " " + b["text"].get<std::string>() + " (" +
+                std::to_string(b["rows"].get<int>()) + " rows)";
+    return line.empty() ? "" : "error bands from published measurements: " + line;
+}
+
 int run_reconcile(const Options& o, const std::function<int(const std::string&)>& fail) {
     const LogReading r = read_log(o.log_text);
     if (!r.ok) return fail(o.log_path + ": " + r.error);

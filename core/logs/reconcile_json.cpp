@@ -35,6 +35,30 @@ nlohmann::json band_json(const Difference& d) {
 
 }  // namespace
 
+nlohmann::json error_bands_json(const std::string& engine, const Estimate& e) {
+    nlohmann::json j = nlohmann::json::object();
+    const bool buffers = engine == "llamacpp";  // llama.cpp's figures are its buffers
+    const std::pair<const char*, Bytes> figures[] = {
+        {buffers ? "model_buffer" : "weights", e.per_gpu.weights.bytes},
+        {buffers ? "kv_buffer" : "kv_cache", e.per_gpu.kv_cache.bytes},
+        {buffers ? "compute_buffer" : "activation", e.per_gpu.activation.bytes},
+    };
+    for (const auto& [metric, bytes] : figures) {
+        const auto band = error_band(engine, metric);
+        if (!band) continue;
+        const BandRange range = measured_range(static_cast<double>(bytes), *band);
+        j[metric] = {{"low", band->low}, {"high", band->high}, {"rows", band->rows}, {"text", band_text(*band)},
+                     {"low_bytes", number(range.low, metric)}, {"high_bytes", number(range.high, metric)}};
+    }
+    if (e.kv_cache_tokens)
+        if (const auto band = error_band(engine, "kv_tokens")) {
+            const BandRange range = measured_range(static_cast<double>(*e.kv_cache_tokens), *band);
+            j["kv_tokens"] = {{"low", band->low}, {"high", band->high}, {"rows", band->rows}, {"text", band_text(*band)},
+                              {"low_tokens", number(range.low, "kv_tokens")}, {"high_tokens", number(range.high, "kv_tokens")}};
+        }
+    return j;
+}
+
 nlohmann::json log_reading_to_json(const LogReading& r) {
     if (!r.ok) return {{"ok", false}, {"error", r.error}};
     nlohmann::json settings{{"weights", r.weights}, {"quantization", r.quantization}, {"dtype", r.dtype},

@@ -89,3 +89,61 @@ TEST_CASE("each published log reconciles into the measurement's own scenario and
     std::printf("\nreconciled logs (tests/data/logs): %d\n%s", reconciled, table.str().c_str());
     CHECK(reconciled >= 50);
 }
+
+namespace {
+
+double relative_of(const Reconciliation& rc, const std::string& name) {
+    for (const Difference& d : rc.differences)
+        if (d.name == name && d.device_index == 0) return d.relative;
+    FAIL("no difference for " << name);
+    return 0;
+}
+
+}  // namespace
+
+TEST_CASE("a calibration from a vLLM log: its activation peak and non-torch memory drive later what-ifs") {
+    const LogReading r = read_log(read_text("logs/vllm/codellama-codellama-7b-h--h100-80gb--tp1pp1dp1--8192.log"));
+    REQUIRE(r.ok);
+    const json configs = test_data::load("configs.json");
+    Scenario base;
+    base.custom_config = configs["codellama/CodeLlama-7b-hf"].dump();
+    std::vector<std::string> lacking;
+    const Scenario s = scenario_from_log(r, base, lacking);
+    const Reconciliation before = reconcile(r, s, lacking);
+    REQUIRE(before.ok);
+
+    Scenario calibrated = s;
+    CHECK(apply_calibration(r, calibrated) == 2);
+    // "torch peak memory increase: 0.77GiB; non-torch forward increase memory: 0.25GiB"
+    CHECK(calibrated.cal_activation_gib == doctest::Approx(0.77));
+    CHECK(calibrated.cal_non_torch_gib == doctest::Approx(0.25));
+    const Reconciliation after = reconcile(r, calibrated, lacking);
+    REQUIRE(after.ok);
+    CHECK(after.estimate.per_gpu.activation.bytes == gib_to_bytes(0.77));
+    // With the machine's own terms, what is left of the KV difference is the weights' and the rounding.
+    CHECK(std::fabs(relative_of(after, "kv_cache")) <= std::fabs(relative_of(before, "kv_cache")) + 1e-12);
+    CHECK(std::fabs(relative_of(after, "kv_cache")) < 0.01);
+
+    // A what-if on the same machine: another context keeps the calibrated terms.
+    Scenario what_if = calibrated;
+    what_if.context = 4096;
+    const Estimate e = estimate(what_if);
+    REQUIRE(e.ok);
+    CHECK(e.per_gpu.activation.bytes == gib_to_bytes(0.77));
+}
+
+TEST_CASE("a calibration from a llama.cpp log: its compute buffer replaces the modelled one") {
+    const LogReading r = read_log(read_text("logs/llamacpp/llamacpp-mcgyvr-gptoss20b-mxfp4-rtx3060-c2048-np8.log"));
+    REQUIRE(r.ok);
+    Scenario base;
+    base.model = "gpt-oss-20b";
+    base.gpu_memory_gib = 12;
+    std::vector<std::string> lacking;
+    Scenario s = scenario_from_log(r, base, lacking);
+    CHECK(apply_calibration(r, s) == 1);
+    CHECK(s.cal_compute_mib == doctest::Approx(169.55));  // "CUDA0 compute buffer size = 169.55 MiB"
+    const Estimate e = estimate(s);
+    REQUIRE(e.ok);
+    REQUIRE(e.compute_buffer);
+    CHECK(static_cast<double>(e.compute_buffer->bytes) / kMiB == doctest::Approx(169.55).epsilon(1e-6));
+}
