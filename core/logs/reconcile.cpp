@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/bounded_json.h"
+#include "core/catalog.h"
 #include "core/text.h"
 
 namespace vramcalc {
@@ -28,7 +29,10 @@ Scenario scenario_from_log(const LogReading& r, const Scenario& base, std::vecto
     s.engine = r.engine;
     s.engine_version = r.engine_version;
     if (r.engine_version.empty()) lack(lacking, "engine release (not printed): the newest the profile knows");
-    if (!is_custom(base) && !r.model.empty()) s.model = r.model;
+    // The log's model when the catalog knows it (a GGUF's general.name often is a display name).
+    if (!is_custom(base) && !r.model.empty() && find_model(r.model)) s.model = r.model;
+    else if (!is_custom(base) && !r.model.empty())
+        lack(lacking, "model: the log names \"" + r.model + "\", which the catalog lacks: " + s.model + " assumed (give --model or --config)");
     if (r.model.empty() && !is_custom(base)) lack(lacking, "model (not printed): " + s.model + " assumed");
     if (!r.weights.empty()) s.weights = r.weights;
     else lack(lacking, "weight format (" + (r.quantization.empty() ? std::string("not printed") : r.quantization) + "): " + s.weights + " assumed");

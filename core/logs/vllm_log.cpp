@@ -51,6 +51,15 @@ std::string weights_from_quantization(const std::string& q, LogReading& r) {
     if (q.rfind("gptq", 0) == 0) return "gptq-int4";
     if (q == "bitsandbytes") return "nf4";
     if (q == "mxfp4") return "mxfp4";
+    // compressed-tensors (llm-compressor checkpoints) names its scheme in the model's config; the
+    // checkpoints' names say it by convention (RedHatAI/...-quantized.w8a8, ...-FP8-dynamic).
+    std::string model;
+    for (char c : r.model) model += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (q == "compressed-tensors") {
+        if (model.find("w8a8") != std::string::npos) return "int8";
+        if (model.find("fp8") != std::string::npos) return "fp8";
+        if (model.find("w4a16") != std::string::npos) return "gptq-int4";
+    }
     add_note(r, "quantization=" + q + ": the weight format is in the model's own config (give --weights)");
     return "";
 }
