@@ -190,7 +190,7 @@ void read_line(const std::string& l, LogReading& r) {
         contains(l, "model ftype") || contains(l, ": arch"))
         read_model(l, r);
     read_devices(l, r);
-    if (contains(l, "n_ctx") || contains(l, "n_seq_max") || contains(l, "n_batch") || contains(l, "flash_attn") ||
+    if (contains(l, "n_ctx") || contains(l, "n_seq_max") || contains(l, "n_batch") || contains(l, "n_ubatch") || contains(l, "flash_attn") ||
         contains(l, "Flash Attention"))
         read_settings(l, r);
     if (r.engine_flavour.empty()) {
@@ -209,8 +209,11 @@ int signature(std::string_view l) {
     return 0;
 }
 
+// Lines printed once per start-up (a draft model of speculative decoding loads a second model: it reads
+// as a second start-up).
 bool starts_run(std::string_view l) {
-    return contains(l, "build: ") || contains(l, "llama_model_loader: loaded meta data");
+    return contains(l, "build: ") || contains(l, "llama_model_loader: loaded meta data") || contains(l, "print_info: file type") ||
+           contains(l, "llm_load_print_meta: model ftype");
 }
 
 void finish(LogReading& r) {

@@ -28,20 +28,25 @@ namespace {
 
 using namespace logtext;
 
-// "(Worker_TP1 pid=443) INFO ..." -> ("TP1", 1); lines with no rank tag are rank 0.
-void rank_of(const std::string& line, std::string& device, int& index) {
+// The rank a worker's tag names: "(Worker_TP1 pid=443)" -> ("TP1", 1), "(Worker_PP2 pid=..)" -> ("PP2", 2),
+// "(Worker_PP1_TP0 ...)" -> ("PP1_TP0", 1 x tp + 0); lines with no rank tag are rank 0.
+void rank_of(const std::string& line, const LogReading& r, std::string& device, int& index) {
     device = "";
     index = 0;
     const std::size_t w = line.find("(Worker");
-    if (w == std::string::npos || w > 40) return;
-    const std::size_t tp = line.find("TP", w);
-    const std::size_t close = line.find(')', w);
-    if (tp == std::string::npos || close == std::string::npos || tp > close) return;
-    const auto n = number_at(line, tp + 2);
-    if (n && *n >= 0 && *n < 4096) {
-        index = static_cast<int>(*n);
-        device = "TP" + std::to_string(index);
-    }
+    const std::size_t close = w == std::string::npos ? w : line.find(')', w);
+    if (w == std::string::npos || w > 40 || close == std::string::npos) return;
+    const auto rank = [&](const char* key) -> int {
+        const std::size_t p = line.find(key, w);
+        if (p == std::string::npos || p > close) return -1;
+        const auto n = number_at(line, p + 2);
+        return n && *n >= 0 && *n < 4096 ? static_cast<int>(*n) : -1;
+    };
+    const int tp = rank("TP"), pp = rank("PP");
+    if (tp < 0 && pp < 0) return;
+    index = std::max(pp, 0) * std::max(r.tp, 1) + std::max(tp, 0);
+    device = pp >= 0 && tp >= 0 ? "PP" + std::to_string(pp) + "_TP" + std::to_string(tp)
+                                : pp >= 0 ? "PP" + std::to_string(pp) : "TP" + std::to_string(tp);
 }
 
 std::string weights_from_quantization(const std::string& q, LogReading& r) {
@@ -99,6 +104,7 @@ void read_profile_lines(const std::string& l, const std::string& dev, int idx, L
     if (const auto b = size_after(l, "torch peak memory increase:", true)) add_bytes(r, "activation", dev, idx, *b, l);
     if (const auto b = size_after(l, "non-torch forward increase memory:", true)) add_bytes(r, "non_torch", dev, idx, *b, l);
     if (const auto b = size_after(l, "Total non KV cache memory:", true)) add_bytes(r, "non_kv", dev, idx, *b, l);
+    if (const auto b = size_after(l, "; weights memory:", true)) add_bytes(r, "weights", dev, idx, *b, l);
     // V0 worker.py (0.6.5-0.8)
     if (const auto b = size_after(l, "model weights take", true)) add_bytes(r, "weights", dev, idx, *b, l);
     if (const auto b = size_after(l, "non_torch_memory takes", true)) add_bytes(r, "non_torch", dev, idx, *b, l);
@@ -117,7 +123,7 @@ void read_profile_lines(const std::string& l, const std::string& dev, int idx, L
 void read_line(const std::string& l, LogReading& r) {
     std::string dev;
     int idx = 0;
-    rank_of(l, dev, idx);
+    rank_of(l, r, dev, idx);
     if (contains(l, "LLM engine (v") || contains(l, "LLM engine with config:")) read_config_line(l, r);
     if (contains(l, "non-default args:")) read_args_line(l, r);
     if (r.engine_version.empty()) {
