@@ -43,7 +43,7 @@ Scenario user_base(const json& row, const json& configs) {
         base.custom_config = configs[row["config"].get<std::string>()].dump();
     else
         base.model = row["base_model"].get<std::string>();
-    base.gpu_memory_gib = row.value("gpu_memory_gib", 79.19);
+    base.gpu_memory_gib = row.contains("gpu_memory_gib") && row["gpu_memory_gib"].is_number() ? row["gpu_memory_gib"].get<double>() : 79.19;
     return base;
 }
 
@@ -73,8 +73,11 @@ TEST_CASE("each published log reconciles into the measurement's own scenario and
         std::vector<std::string> problems;
         const Estimate row_e = estimate(scenario_for_row(*row, configs, problems));
         REQUIRE(row_e.ok);
+        // With pipeline stages the log prints each stage's figures and the row mixes stages; the row's
+        // estimate is the most loaded GPU's. Those logs are read and reconciled, not compared here.
+        const bool stages = row->contains("pp") && (*row)["pp"].is_number() && (*row)["pp"].get<int>() > 1;
         for (const Difference& d : rc.differences) {
-            if (d.device_index != 0) continue;
+            if (d.device_index != 0 || stages) continue;
             for (const Metric& m : kMetrics) {
                 if (m.label != d.name || !(*row)["truth"].contains(m.truth_key)) continue;
                 CAPTURE(d.name);
