@@ -108,6 +108,9 @@ const EngineProfile& engine_profile(std::string_view id);        // the named on
 const char* engine_name(std::string_view id);                   // "llama.cpp"; the id itself if unknown
 std::string engine_ids_text();                                  // "vllm, sglang, llamacpp, ..."
 bool uses_knob(const EngineProfile& p, std::string_view knob);
+// "" when the engine loads these weights and this KV cache: the formats' own loaders (data) first,
+// then the profile's load_error.
+std::string engine_load_error(const EngineProfile& p, const WeightFormat& w, const KvFormat& kv);
 
 // ---- releases ------------------------------------------------------------------------------------
 const EngineRelease& newest_release(const EngineProfile& p);

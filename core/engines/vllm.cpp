@@ -322,7 +322,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     const BatchDefaults defs = batch_defaults(r.gpu);
     const std::int64_t mnbt = s.max_batched_tokens > 0 ? s.max_batched_tokens : defs.max_num_batched_tokens;
     const std::int64_t seqs = std::min<std::int64_t>(defs.max_num_seqs, mnbt);
-    const std::int64_t max_len = s.context;
+    std::int64_t max_len = s.context;
     const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
     // kv_cache_dtype "auto" is the dtype the model runs in (--dtype), which the weight format sets
     // here: an fp32 run keeps an fp32 cache, a 16-bit run of an fp32 checkpoint a 16-bit one.
@@ -354,7 +354,10 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs);
         x.non_torch = non_torch_increase_bytes(r.gpu, tp, pp);
         x.graphs = s.enforce_eager ? 0.0 : cuda_graph_bytes(a, st.num_layers, tp);
-        x.avail = requested - (x.weights_gpu + x.act.total + x.non_torch);
+        // --kv-cache-memory-bytes: that budget as given, profile run or not (gpu_worker.py
+        // determine_available_memory returns it and ignores gpu_memory_utilization).
+        x.avail = s.kv_cache_memory_bytes > 0 ? static_cast<double>(s.kv_cache_memory_bytes)
+                                              : requested - (x.weights_gpu + x.act.total + x.non_torch);
         x.kv = worker_kv(lay, st);
         x.blocks = (x.avail > 0 && x.kv.bytes_per_block > 0)
                        ? static_cast<std::int64_t>(std::floor(x.avail / x.kv.bytes_per_block))
@@ -363,6 +366,25 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         res.push_back(x);
     }
     if (min_blocks < 0) min_blocks = 0;
+
+    // estimate_max_model_len (kv_cache_utils.py): the longest length, at most `cap`, whose blocks fit
+    // every worker's KV memory. `--max-model-len -1` (auto, original_max_model_len == -1) makes it
+    // max_model_len, searched up to the model's own limit (_auto_fit_max_model_len).
+    auto longest_fitting = [&](std::int64_t cap) {
+        std::int64_t lo = 0, hi = cap;
+        while (lo < hi) {
+            const std::int64_t mid = lo + (hi - lo + 1) / 2;
+            std::int64_t b = 0;
+            for (const auto& g : lay.groups) b += blocks_per_request(a, g, mid, mnbt);
+            bool fits_all = true;
+            for (const auto& x : res) fits_all = fits_all && static_cast<double>(b) * x.kv.bytes_per_block <= x.avail;
+            if (fits_all) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    };
+    if (s.max_model_len_auto) max_len = std::max<std::int64_t>(1, longest_fitting(a.max_context > 0 ? a.max_context : max_len));
+    e.engine_max_context = longest_fitting(max_len);
 
     // Tokens and concurrency as vLLM reports them (_report_kv_cache_config).
     const std::int64_t n_groups = std::max<std::int64_t>(1, static_cast<std::int64_t>(lay.groups.size()));
@@ -385,7 +407,9 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     if (s.gpus % world != 0)
         e.warnings.push_back(std::to_string(s.gpus) + " GPUs is not a multiple of tp x pp = " + std::to_string(world) +
                              ": the extra GPUs are left idle");
-    const std::string budget_how = "gpu_memory_utilization " + num(util) + " x " + gib_text(mem) + " = " + gib_text(requested);
+    const std::string budget_how = s.kv_cache_memory_bytes > 0
+        ? "--kv-cache-memory-bytes " + gib_text(static_cast<double>(s.kv_cache_memory_bytes)) + " (gpu_memory_utilization ignored)"
+        : "gpu_memory_utilization " + num(util) + " x " + gib_text(mem) + " = " + gib_text(requested);
     std::size_t worst = 0;
     double worst_non_kv = -1;
     bool any_short = false;
@@ -464,15 +488,8 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         for (const auto& x : res) {
             const double need = static_cast<double>(blocks_req) * x.kv.bytes_per_block;
             if (need > x.avail) {
-                // _check_enough_kv_cache_memory; estimate the longest length that would fit.
-                std::int64_t lo = 0, hi = max_len;
-                while (lo < hi) {
-                    const std::int64_t mid = (lo + hi + 1) / 2;
-                    std::int64_t b = 0;
-                    for (const auto& g : lay.groups) b += blocks_per_request(a, g, mid, mnbt);
-                    if (static_cast<double>(b) * x.kv.bytes_per_block <= x.avail) lo = mid;
-                    else hi = mid - 1;
-                }
+                // _check_enough_kv_cache_memory names the estimate in its error.
+                const std::int64_t lo = *e.engine_max_context;
                 fail = "max_model_len " + std::to_string(max_len) + " needs " + gib_text(need) + " of KV cache per GPU, more than the " +
                        gib_text(x.avail) + " available (vLLM refuses to start; the longest that fits is about " +
                        std::to_string(lo) + " tokens)";
@@ -528,8 +545,9 @@ std::string command(const ResolvedScenario& r) {
     const int dp = s.gpus / std::max(1, s.tp * s.pp);
     if (dp > 1) p.push_back("--data-parallel-size " + std::to_string(dp));
     if (s.nodes > 1) p.push_back("--distributed-executor-backend ray");
-    p.push_back("--max-model-len " + std::to_string(s.context));
-    p.push_back("--gpu-memory-utilization " + format_fixed(reserved_fraction(r), 2));
+    p.push_back("--max-model-len " + (s.max_model_len_auto ? std::string("-1") : std::to_string(s.context)));
+    if (s.kv_cache_memory_bytes > 0) p.push_back("--kv-cache-memory-bytes " + std::to_string(s.kv_cache_memory_bytes));
+    else p.push_back("--gpu-memory-utilization " + format_fixed(reserved_fraction(r), 2));
     if (std::string q = quantization_flag_value(r); !q.empty()) p.push_back("--quantization " + q);
     if (r.kv.id == "fp8") p.push_back("--kv-cache-dtype fp8");
     if (r.weights.id == "fp32") p.push_back("--dtype float32");
@@ -576,6 +594,9 @@ const EngineProfile& engine_profile_vllm() {
                                                      "(default 8192 on GPUs of 70 GiB and more except A100, else 2048)"},
             {"cpu_offload_gib", "CPU offload", "--cpu-offload-gb: GiB of weights per GPU kept in CPU RAM and streamed in (slower)"},
             {"enforce_eager", "no CUDA graphs", "--enforce-eager: no CUDA graphs (saves their memory, slower decoding)"},
+            {"kv_cache_memory_bytes", "KV cache bytes", "--kv-cache-memory-bytes: a fixed KV cache size per GPU instead of the "
+                                                         "gpu-memory-utilization rule (unset by default)"},
+            {"max_model_len_auto", "max-model-len auto", "--max-model-len -1: the longest length the KV cache holds, up to the model's limit"},
         },
         .knob_default = knob_default,
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},
