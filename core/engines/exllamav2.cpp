@@ -55,10 +55,6 @@ CacheBits cache_bits(const KvFormat& kv) {
     return {};
 }
 
-// TabbyAPI adjust_cache_size: the cache holds every sequence at once, rounded up to 256 tokens.
-std::int64_t cache_tokens(const Scenario& s) {
-    return round_up(std::max<std::int64_t>(1, s.context) * std::max<std::int64_t>(1, s.batch), 256);
-}
 
 // TabbyAPI: chunk_size = sorted((256, chunk_size, max_seq_len))[1] rounded up to 256; the loader then
 // caps max_input_len at max_seq_len (load_autosplit_gen).
@@ -93,7 +89,7 @@ Sizes sizes(const ResolvedScenario& r) {
     const Scenario& s = r.scenario;
     Sizes z;
     z.bits = cache_bits(r.kv);
-    z.tokens = cache_tokens(s);
+    z.tokens = tabby_cache_size(s);
     z.chunk = chunk_tokens(s);
     const double T = static_cast<double>(z.chunk), hd = static_cast<double>(a.head_dim);
     if (z.bits.quantized) {
@@ -111,6 +107,12 @@ Sizes sizes(const ResolvedScenario& r) {
     z.attn_temp = T * static_cast<double>(a.num_heads + 2 * a.num_kv_heads) * hd * 2 + 3 * 128;  // attn.py temp_q/k/v
     z.logits = static_cast<double>(std::min<std::int64_t>(kTabbyOutputLen, z.chunk)) * static_cast<double>(a.vocab_size) * 4;
     return z;
+}
+
+GpuLoad unused_gpu(std::size_t index) {
+    GpuLoad g;
+    g.role = "GPU " + std::to_string(index) + ", unused";
+    return g;
 }
 
 GpuLoad device_load(const DeviceShare& d, const Sizes& z, double reserve, bool last, std::int64_t index) {
@@ -149,7 +151,7 @@ Estimate estimate_exllamav2(const ResolvedScenario& r, const EngineRelease&) {
     // padded with 0 MiB, and the loader holds 256 MiB more on the GPU it is filling.
     std::vector<double> reserve(static_cast<std::size_t>(n), 0.0), capacity;
     if (n > 1) {
-        reserve[0] = (s.autosplit_reserve_mib > 0 ? s.autosplit_reserve_mib : 96.0) * kMiB;
+        reserve[0] = tabby_autosplit_reserve_mib(s) * kMiB;
         for (double& x : reserve) x += kMinimumReserve;
     }
     for (int d = 0; d < n; ++d)
@@ -164,13 +166,12 @@ Estimate estimate_exllamav2(const ResolvedScenario& r, const EngineRelease&) {
     for (std::size_t d = 0; d < split.devices.size(); ++d)
         loads.push_back(split.devices[d].count > 0
                             ? device_load(split.devices[d], z, reserve[d], static_cast<std::int64_t>(d) == last_used, static_cast<std::int64_t>(d))
-                            : GpuLoad{.role = "GPU " + std::to_string(d) + ", unused"});
+                            : unused_gpu(d));
     set_device_loads(e, std::move(loads), r.gpu.memory_bytes, split.fits);
     e.cpu = {bytes_from(mm.embedding_bytes), "token embedding in CPU memory (" + std::to_string(a.vocab_size) + " x " +
                                                  std::to_string(a.hidden_size) + " fp16), as ExLlamaV2 keeps it"};
     e.kv_bytes_per_token = bytes_from(kv_bytes_per_token(a, (z.bits.k + z.bits.v) / 2.0));
     e.kv_cache_tokens = z.tokens;
-    e.max_concurrency = static_cast<double>(z.tokens) / static_cast<double>(std::max<std::int64_t>(1, s.context));
     e.startup_peak = {e.per_gpu.total_bytes, "the loaded model: weights, cache, scratch and the load-time reserves"};
     if (!split.fits)
         e.warnings.push_back("ExLlamaV2's autosplit runs out of GPUs: \"Insufficient VRAM for model and cache\"");
@@ -188,31 +189,10 @@ std::string load_error(const WeightFormat& f, const KvFormat& kv) {
     return "";
 }
 
-std::optional<double> knob_default(std::string_view knob, const ResolvedScenario&) {
-    if (knob == "head_bits") return 6.0;            // convert_exl2.py -hb default
-    if (knob == "chunk_size") return 2048.0;        // TabbyAPI chunk_size
-    if (knob == "autosplit_reserve_mib") return 96.0;  // TabbyAPI autosplit_reserve [96]
-    return std::nullopt;
-}
+std::optional<double> knob_default(std::string_view knob, const ResolvedScenario&) { return tabby_knob_default(knob); }
 
 std::string command(const ResolvedScenario& r) {
-    const Scenario& s = r.scenario;
-    TabbyModelConfig c;
-    std::string name = r.model.hf_id.empty() ? std::string("model") : r.model.hf_id.substr(r.model.hf_id.find('/') + 1);
-    if (r.weights.kind == "exl2") name += "-exl2-" + r.weights.id.substr(5) + "bpw";
-    c.header = "# TabbyAPI config.yml (python main.py): a release before 2026-07-14, the last with the exllamav2 backend\n"
-               "# models/" + name + ": an " + r.weights.name + " quantization of " +
-               (r.model.hf_id.empty() ? std::string("the model") : r.model.hf_id) +
-               (s.head_bits > 0 ? " (convert.py -hb " + format_fixed(s.head_bits, 0) + ")" : "") + "\n";
-    c.model_name = name;
-    c.backend = "exllamav2";
-    c.max_seq_len = s.context;
-    c.cache_size = cache_tokens(s);
-    c.cache_mode = cache_bits(r.kv).mode;
-    c.chunk_size = chunk_tokens(s);
-    c.autosplit_reserve_mib = {s.autosplit_reserve_mib > 0 ? s.autosplit_reserve_mib : 96.0};
-    c.max_batch_size = s.batch > 1 ? s.batch : 0;
-    return tabby_config_yml(c);
+    return tabby_config_yml(r, "exllamav2", ": a release before 2026-07-14, the last with the exllamav2 backend", cache_bits(r.kv).mode, chunk_tokens(r.scenario));
 }
 
 }  // namespace

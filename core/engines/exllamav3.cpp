@@ -35,7 +35,6 @@ namespace vramcalc {
 namespace {
 
 constexpr double kTorchContextGiB = 0.45;   // PyTorch's CUDA context (as transformers.cpp)
-constexpr std::int64_t kPageSize = 256;     // constants.py PAGE_SIZE
 constexpr std::int64_t kMaxOutputSize = 32; // model.py load_gen max_output_size default (logits rows)
 constexpr double kOtherGpuReserveGiB = 0.5; // model.py load_gen: devices past the list keep 0.5 GB
 
@@ -56,9 +55,6 @@ CacheBits cache_bits(const KvFormat& kv) {
     return {};
 }
 
-std::int64_t cache_tokens(const Scenario& s) {
-    return round_up(std::max<std::int64_t>(1, s.context) * std::max<std::int64_t>(1, s.batch), kPageSize);
-}
 
 // TabbyAPI adjust_chunk_size: at least 256, rounded up to 256.
 std::int64_t chunk_tokens(const Scenario& s) { return round_up(std::max<std::int64_t>(256, s.chunk_size > 0 ? s.chunk_size : 2048), 256); }
@@ -79,7 +75,7 @@ Sizes sizes(const ResolvedScenario& r) {
     const Scenario& s = r.scenario;
     Sizes z;
     z.bits = cache_bits(r.kv);
-    z.tokens = cache_tokens(s);
+    z.tokens = tabby_cache_size(s);
     z.chunk = chunk_tokens(s);
     z.slots = batch_slots(s, a.linear_state_bytes_per_layer > 0);
     const double T = static_cast<double>(z.chunk), H = static_cast<double>(a.hidden_size), hd = static_cast<double>(a.head_dim);
@@ -97,6 +93,12 @@ Sizes sizes(const ResolvedScenario& r) {
     z.forward = T * (std::max(qkv, 2.0 * inter) + 3.0 * H) * 2.0;
     z.logits = static_cast<double>(std::min(kMaxOutputSize, z.chunk)) * static_cast<double>(a.vocab_size) * 4.0;
     return z;
+}
+
+GpuLoad unused_gpu(std::size_t index) {
+    GpuLoad g;
+    g.role = "GPU " + std::to_string(index) + ", unused";
+    return g;
 }
 
 GpuLoad device_load(const DeviceShare& d, const Sizes& z, double reserve, bool last, std::int64_t index) {
@@ -136,7 +138,7 @@ Estimate estimate_exllamav3(const ResolvedScenario& r, const EngineRelease&) {
     std::vector<double> reserve(static_cast<std::size_t>(n), 0.0), capacity;
     if (n > 1)
         for (int d = 0; d < n; ++d)
-            reserve[static_cast<std::size_t>(d)] = d == 0 ? (s.autosplit_reserve_mib > 0 ? s.autosplit_reserve_mib : 96.0) * kMiB : kOtherGpuReserveGiB * kGiB;
+            reserve[static_cast<std::size_t>(d)] = d == 0 ? tabby_autosplit_reserve_mib(s) * kMiB : kOtherGpuReserveGiB * kGiB;
     for (int d = 0; d < n; ++d)
         capacity.push_back(static_cast<double>(r.gpu.memory_bytes) - kTorchContextGiB * kGiB - reserve[static_cast<std::size_t>(d)] -
                            z.forward - z.dequant - (d == n - 1 ? z.logits : 0.0));
@@ -147,14 +149,13 @@ Estimate estimate_exllamav3(const ResolvedScenario& r, const EngineRelease&) {
     std::vector<GpuLoad> loads;
     for (std::size_t d = 0; d < split.devices.size(); ++d)
         loads.push_back(split.devices[d].count > 0 ? device_load(split.devices[d], z, reserve[d], d == last_used, static_cast<std::int64_t>(d))
-                                                   : GpuLoad{.role = "GPU " + std::to_string(d) + ", unused"});
+                                                   : unused_gpu(d));
     set_device_loads(e, std::move(loads), r.gpu.memory_bytes, split.fits);
 
     e.cpu = {bytes_from(mm.embedding_bytes), "token embedding in CPU memory (prefer_cpu), " + std::to_string(a.vocab_size) + " x " +
                                                  std::to_string(a.hidden_size) + " fp16"};
     e.kv_bytes_per_token = bytes_from(kv_bytes_per_token(a, (z.bits.k + z.bits.v) / 2.0));
     e.kv_cache_tokens = z.tokens;
-    e.max_concurrency = static_cast<double>(z.tokens) / static_cast<double>(std::max<std::int64_t>(1, s.context));
     e.startup_peak = {e.per_gpu.total_bytes, "the loaded model: weights, cache and a chunk's forward"};
     if (!split.fits) e.warnings.push_back("ExLlamaV3's autosplit runs out of GPUs: the model and cache do not fit");
     if (mm.extra_bytes > 0) e.warnings.push_back("the vision tower is not counted (TabbyAPI loads it only with vision: true)");
@@ -170,30 +171,10 @@ std::string load_error(const WeightFormat& f, const KvFormat& kv) {
     return "";
 }
 
-std::optional<double> knob_default(std::string_view knob, const ResolvedScenario&) {
-    if (knob == "head_bits") return 6.0;               // convert_model.py head_bits default
-    if (knob == "chunk_size") return 2048.0;           // TabbyAPI chunk_size
-    if (knob == "autosplit_reserve_mib") return 96.0;  // TabbyAPI autosplit_reserve [96]
-    return std::nullopt;
-}
+std::optional<double> knob_default(std::string_view knob, const ResolvedScenario&) { return tabby_knob_default(knob); }
 
 std::string command(const ResolvedScenario& r) {
-    const Scenario& s = r.scenario;
-    TabbyModelConfig c;
-    std::string name = r.model.hf_id.empty() ? std::string("model") : r.model.hf_id.substr(r.model.hf_id.find('/') + 1);
-    if (r.weights.kind == "exl3") name += "-exl3-" + r.weights.id.substr(5) + "bpw";
-    c.header = "# TabbyAPI config.yml (python main.py)\n# models/" + name + ": an " + r.weights.name + " quantization of " +
-               (r.model.hf_id.empty() ? std::string("the model") : r.model.hf_id) +
-               (s.head_bits > 0 ? " (convert.py --head_bits " + format_fixed(s.head_bits, 0) + ")" : "") + "\n";
-    c.model_name = name;
-    c.backend = "exllamav3";
-    c.max_seq_len = s.context;
-    c.cache_size = cache_tokens(s);
-    c.cache_mode = cache_bits(r.kv).mode;
-    c.chunk_size = chunk_tokens(s);
-    c.autosplit_reserve_mib = {s.autosplit_reserve_mib > 0 ? s.autosplit_reserve_mib : 96.0};
-    c.max_batch_size = s.batch > 1 ? s.batch : 0;
-    return tabby_config_yml(c);
+    return tabby_config_yml(r, "exllamav3", "", cache_bits(r.kv).mode, chunk_tokens(r.scenario));
 }
 
 }  // namespace
