@@ -160,10 +160,12 @@ TEST_CASE("ExLlamaV2: one GPU loads without autosplit reserves; two GPUs keep th
     CHECK(one.per_gpu.overhead.bytes == 483183821LL);
     CHECK(one.per_gpu.total_bytes == 3884195840LL + 1073741824LL + 1088242048LL + 483183821LL);
     CHECK(one.fits);
-    // Two 4 GiB GPUs: the layers spill onto the second one; GPU 0 keeps the context + 96 MiB
-    // (TabbyAPI autosplit_reserve) + 256 MiB (minimum_reserve_vram), GPU 1 the context + 256 MiB.
+    // Two 5 GiB GPUs: GPU 0 keeps the context + 96 MiB (TabbyAPI autosplit_reserve) + 256 MiB
+    // (minimum_reserve_vram) + scratch, RoPE, q/k/v: 5 GiB - 483,183,821 - 369,098,752 - 1,050,673,152
+    // - 4,194,304 - 25,166,208 = 3,436,392,883 B for layers of 109,068,288 + 33,554,432 (cache) B:
+    // 24 layers; the other 8 and the head go to GPU 1.
     ResolvedScenario r = exl("exllamav2", "exl2-4");
-    r.gpu = fixtures::custom_gpu(4.0);
+    r.gpu = fixtures::custom_gpu(5.0);
     r.scenario.gpus = 2;
     Estimate two = estimate(r);
     REQUIRE(two.ok);
@@ -172,7 +174,8 @@ TEST_CASE("ExLlamaV2: one GPU loads without autosplit reserves; two GPUs keep th
     CHECK(two.gpus[1].overhead.bytes == 483183821LL + 256LL * 1048576);
     CHECK(two.gpus[0].weights.bytes + two.gpus[1].weights.bytes == 3884195840LL);
     CHECK(two.gpus[0].kv_cache.bytes + two.gpus[1].kv_cache.bytes == 1073741824LL);
-    CHECK(two.gpus[1].weights.bytes > 0);
+    CHECK(two.gpus[0].weights.bytes == 24LL * 109068288);
+    CHECK(two.gpus[1].weights.bytes == 8LL * 109068288 + 8192 + 394002432);
     for (const GpuLoad& g : two.gpus) CHECK(g.total_bytes <= r.gpu.memory_bytes);
     CHECK(two.fits);
 }
