@@ -337,6 +337,8 @@ const EngineProfile& engine_profile_sglang() {
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},
         .workload = per_sequence_workload("Tokens per sequence: prompt + generated (SGLang --context-length)",
                                           "Requests in flight at once (SGLang --max-running-requests)"),
+        // Nemotron-H '-'/'E' blocks: no attention layer id, no cell (kv_bytes_per_token_layer is 0 there)
+        .cache_features = {"mixerless_blocks"},
     };
     return profile;
 }
