@@ -205,6 +205,12 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     // architecture's figure is in the model dtype (vLLM's "auto"), so 16-bit models double. LFM2
     // short-conv layers: n_embd_r = n_embd x (L_cache - 1), n_embd_s = 0.
     const double state_bytes = static_cast<double>(a.linear_state_bytes_per_layer) * (a.torch_dtype == "float32" ? 1.0 : 2.0);
+    // hparams.has_kv(il): KV-shared layers (n_layer_kv_from_start, Gemma 3n / Gemma 4) own no cells;
+    // Nemotron-H '-'/'E' blocks have n_head_kv 0.
+    auto keeps_kv = [&](std::int64_t l) {
+        const LayerAttention k = layer_kind(a, l);
+        return k != LayerAttention::Linear && k != LayerAttention::None && !a.is_kv_shared_layer(l);
+    };
     std::vector<double> dev_kv(static_cast<std::size_t>(n_dev), 0.0);
     double cpu_kv = 0.0;
     for (std::int64_t l = 0; l < n_layer; ++l) {
@@ -212,22 +218,28 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         double b = 0.0;
         // Falcon-H1 (parallel_ssm): llama_memory_hybrid keeps both the recurrent state and the KV of every layer.
         if (k == LayerAttention::Linear || a.parallel_ssm) b += state_bytes * static_cast<double>(n_seq);
-        // hparams.has_kv(il): KV-shared layers (n_layer_kv_from_start, Gemma 3n / Gemma 4) own no cells.
-        if (k != LayerAttention::Linear && !a.is_kv_shared_layer(l))
+        if (keeps_kv(l))
             b += cell_bytes(l) * static_cast<double>((iswa && k == LayerAttention::Sliding ? swa_cells : n_ctx_seq) * n_stream);
         const int d = device_of(l);
         if (d < 0) cpu_kv += b;
         else dev_kv[static_cast<std::size_t>(d)] += b;
     }
-    const bool variable_widths = [&] {
-        for (std::int64_t l = 1; l < n_layer; ++l)
-            if (k_width(l) != k_width(0) || v_width(l) != v_width(0)) return true;
-        return false;
-    }();
-    const std::string width_text = (mla ? "K " + std::to_string(k_width(0)) : "(K " + std::to_string(k_width(0)) + " + V " + std::to_string(v_width(0)) + ")") +
-                                   (idx_width > 0 ? " + indexer K " + std::to_string(idx_width) : "") +
-                                   (variable_widths ? " on layer 0, per-layer widths elsewhere" : "") +
-                                   (a.kv_shared_layers > 0 ? ", last " + std::to_string(a.kv_shared_layers) + " layers share K/V" : "");
+    // The "how" line: the widths of the first layer that keeps K/V, and the recurrent states.
+    std::int64_t first_kv = -1, state_layers = 0;
+    bool variable_widths = false;
+    for (std::int64_t l = 0; l < n_layer; ++l) {
+        if (layer_kind(a, l) == LayerAttention::Linear || a.parallel_ssm) ++state_layers;
+        if (!keeps_kv(l)) continue;
+        if (first_kv < 0) first_kv = l;
+        else variable_widths |= k_width(l) != k_width(first_kv) || v_width(l) != v_width(first_kv);
+    }
+    const std::int64_t w0 = std::max<std::int64_t>(first_kv, 0);
+    const std::string width_text =
+        (mla ? "K " + std::to_string(k_width(w0)) : "(K " + std::to_string(k_width(w0)) + " + V " + std::to_string(v_width(w0)) + ")") +
+        (idx_width > 0 ? " + indexer K " + std::to_string(idx_width) : "") + (variable_widths ? " (per-layer widths)" : "") +
+        (a.kv_shared_layers > 0 ? ", last " + std::to_string(a.kv_shared_layers) + " layers share K/V" : "");
+    const std::string state_text =
+        state_layers > 0 ? " + " + std::to_string(state_layers) + " layers' F32 recurrent state of " + mib_text(state_bytes) + " per sequence" : "";
 
     // ---- compute buffers: the largest set of intermediates alive at once ---------------------------
     const double T = static_cast<double>(std::min<std::int64_t>(n_ctx, n_ubatch));
@@ -351,7 +363,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
                                                   (iswa ? std::to_string(n_ctx_seq) + " (SWA " + std::to_string(swa_cells) + ")" : std::to_string(n_ctx_seq)) +
                                                   " cells" + (n_stream > 1 ? " x " + std::to_string(n_stream) + " sequences" : "") + " x " +
                                                   width_text +
-                                                  " " + cache_name + " = " + mib_text(dev_kv[i])};
+                                                  " " + cache_name + state_text + " = " + mib_text(dev_kv[i])};
         g.activation = {bytes_from(dev_compute[i]), dev_compute_how[i]};
         g.overhead = {bytes_from(ctx_bytes), "CUDA context and cuBLAS/pool with lazy module loading (~130 MiB measured)"};
         g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
