@@ -5,6 +5,7 @@
 // engine rule cited in core/engines/<engine>.cpp.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "core/cache_support.h"
@@ -205,6 +206,52 @@ TEST_CASE("llama.cpp LFM2: short-conv layers keep n_embd x (L_cache - 1) per seq
     CHECK(llamacpp_kv(s) == 8388608ULL + 24576ULL);
 }
 
+// ---- SGLang: get_cell_size_per_token and handle_max_mamba_cache (model_runner_kv_cache_mixin.py) -----
+
+TEST_CASE("SGLang Nemotron 3 Nano: a Mamba pool of 0.9 x the KV pool comes off the rest first") {
+    Scenario s;
+    s.model = "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16";
+    s.engine = "sglang";
+    s.gpu = "h200";
+    const Estimate e = estimate(s);
+    REQUIRE_MESSAGE(e.ok, e.error);
+    REQUIRE(e.kv_cache_tokens.has_value());
+    // cell: 6 attention blocks x 2 KV heads x (128 + 128) x 2 B = 6,144 B per token ('-'/'E' none)
+    const double kv_pool = static_cast<double>(*e.kv_cache_tokens) * 6144.0;
+    // per request: 23 Mamba blocks x (conv 18,432 x 2 B bf16 + SSM 524,288 x 4 B float32) = 49,082,368 B
+    const double per_req = 23.0 * (18432.0 * 2.0 + 524288.0 * 4.0);
+    const double mamba = static_cast<double>(e.per_gpu.kv_cache.bytes) - kv_pool;
+    const double slots = std::round(mamba / per_req);
+    CHECK(slots > 0);
+    CHECK(mamba == doctest::Approx(slots * per_req).epsilon(1e-6));
+    // mamba_state_memory / full_kv_cache_memory = mamba_full_memory_ratio 0.9 (up to the floors)
+    CHECK(mamba / kv_pool == doctest::Approx(0.9).epsilon(2e-3));
+    // running requests: at most max_mamba_cache_size // 3
+    CHECK(*e.max_concurrency <= std::floor(slots / 3.0));
+}
+
+TEST_CASE("SGLang DeepSeek V3.2: the NSA indexer keys in every token's cell") {
+    Scenario s;
+    s.model = "deepseek-ai/DeepSeek-V3.2";
+    s.engine = "sglang";
+    s.gpu = "b200";
+    s.gpus = 8;
+    s.tp = 8;
+    s.weights = "fp8";
+    Estimate e = estimate(s);
+    REQUIRE_MESSAGE(e.ok, e.error);
+    // bf16 latent (512 + 64) x 2 B + indexer 128 + 128 / 128 x 4 = 132 B, x 61 layers = 78,324 B
+    double per_token = static_cast<double>(e.per_gpu.kv_cache.bytes) / static_cast<double>(*e.kv_cache_tokens);
+    CHECK(per_token == doctest::Approx(78324.0).epsilon(1e-9));
+    s.kv_dtype = "fp8";
+    e = estimate(s);
+    REQUIRE_MESSAGE(e.ok, e.error);
+    // fp8: tokens from the profile cell 61 x (576 + 132) = 43,188 B, the pool stores 656 + 132 B:
+    // 61 x 788 = 48,068 B per token allocated
+    per_token = static_cast<double>(e.per_gpu.kv_cache.bytes) / static_cast<double>(*e.kv_cache_tokens);
+    CHECK(per_token == doctest::Approx(48068.0).epsilon(1e-9));
+}
+
 // ---- which engines answer, which still refuse ------------------------------------------------------
 
 TEST_CASE("each engine answers the layouts it models and names the ones it does not") {
@@ -222,7 +269,7 @@ TEST_CASE("each engine answers the layouts it models and names the ones it does 
     CHECK(why("google/gemma-4-E4B-it", "transformers").empty());
     CHECK(why("google/gemma-4-E4B-it", "sglang").find("num_kv_shared_layers 18") != std::string::npos);
     CHECK(why("google/gemma-4-26B-A4B-it", "sglang").find("global_head_dim") != std::string::npos);
-    CHECK(why("deepseek-ai/DeepSeek-V3.2", "sglang").find("indexer") != std::string::npos);
+    CHECK(why("deepseek-ai/DeepSeek-V3.2", "sglang").empty());
     CHECK(why("deepseek-ai/DeepSeek-V3.2", "transformers").find("indexer") != std::string::npos);
     CHECK(why("tiiuae/Falcon-H1-3B-Instruct", "sglang").find("parallel attention") != std::string::npos);
     CHECK(why("tiiuae/Falcon-H1-3B-Instruct", "transformers").find("--engine simple") != std::string::npos);

@@ -171,7 +171,7 @@ TEST_CASE("an engine that cannot size a cache says what is missing instead of an
     CHECK(why.find("num_kv_shared_layers 18") != std::string::npos);
     CHECK(why.find("--engine simple") != std::string::npos);
     CHECK(unsupported_cache_reason(gemma, engine_profile("simple")).empty());
-    CHECK(unsupported_cache_reason(arch_of("deepseek-ai/DeepSeek-V3.2"), engine_profile("sglang")).find("indexer") != std::string::npos);
+    CHECK(unsupported_cache_reason(arch_of("deepseek-ai/DeepSeek-V3.2"), engine_profile("transformers")).find("indexer") != std::string::npos);
     CHECK(unsupported_cache_reason(arch_of("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16"), engine_profile("transformers")).empty());
     // a layout nothing can count is refused by every engine, the rule of thumb included
     const Architecture& v4 = arch_of("deepseek-ai/DeepSeek-V4-Flash");
