@@ -242,14 +242,14 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         g.weights.how = "\"Load weight end ... mem usage\": " + x.w.how + " + ~" + gib_text(kLoadSlackGiB * kGiB) + " allocator slack";
         const double kv = static_cast<double>(min_tokens) * x.pool_cell + x.mamba_bytes;
         g.kv_cache.bytes = bytes_from(kv);
+        const std::string mamba_how =
+            x.mamba_slots > 0 ? " - Mamba pool " + std::to_string(x.mamba_slots) + " states x " + num(x.mamba_per_req, 0) + " B " +
+                                    gib_text(x.mamba_bytes) + " (mamba_full_memory_ratio 0.9)"
+                              : std::string();
         g.kv_cache.how = frac_how + "; free at start " + gib_text(total_at_start) + " x " + num(f) + " - weights " + gib_text(x.weights) +
-                         " = " + gib_text(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
+                         mamba_how + " = " + gib_text(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
                          std::to_string(x.st.num_layers) + " layers" + (a.is_mla() ? ", MLA latent" : "") + ") = " +
-                         std::to_string(min_tokens) + " tokens" +
-                         (x.mamba_slots > 0 ? ", after a Mamba pool of " + std::to_string(x.mamba_slots) + " states x " + num(x.mamba_per_req, 0) +
-                                                  " B (mamba_full_memory_ratio 0.9)"
-                                            : std::string()) +
-                         " = " + gib_text(kv);
+                         std::to_string(min_tokens) + " tokens; pool " + gib_text(kv);
         g.activation.bytes = bytes_from(act);
         g.activation.how = "prefill chunk of " + std::to_string(ms.chunked_prefill_size) + " tokens (MLP + hidden buffers " + gib_text(forward) +
                            ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib_text(logits) +
