@@ -132,7 +132,8 @@ double mamba_cache_per_req(const Architecture& a, const PpStage& st, int tp) {
     std::int64_t layers = 0;
     for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l) {
         const auto i = static_cast<std::size_t>(l);
-        if (i < a.layer_attention.size() && a.layer_attention[i] == LayerAttention::Linear) ++layers;
+        // FalconH1Config.linear_layer_ids: Mamba on every layer (and attention on every layer too)
+        if (a.parallel_ssm || (i < a.layer_attention.size() && a.layer_attention[i] == LayerAttention::Linear)) ++layers;
     }
     const LinearStateValues v = linear_state_values(a);
     return (v.conv * 2.0 + v.recurrent * 4.0) / std::max(1, tp) * static_cast<double>(layers);
@@ -385,8 +386,8 @@ const EngineProfile& engine_profile_sglang() {
         .workload = per_sequence_workload("Tokens per sequence: prompt + generated (SGLang --context-length)",
                                           "Requests in flight at once (SGLang --max-running-requests)"),
         // Nemotron-H '-'/'E' blocks: no attention layer id, no cell (kv_bytes_per_token_layer is 0 there);
-        // the V3.2 indexer in the cell (estimate_sglang)
-        .cache_features = {"mixerless_blocks", "dsa_indexer"},
+        // the V3.2 indexer in the cell; Falcon-H1's Mamba state on every layer (estimate_sglang)
+        .cache_features = {"mixerless_blocks", "dsa_indexer", "parallel_ssm"},
     };
     return profile;
 }

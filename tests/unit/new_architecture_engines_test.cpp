@@ -230,6 +230,24 @@ TEST_CASE("SGLang Nemotron 3 Nano: a Mamba pool of 0.9 x the KV pool comes off t
     CHECK(*e.max_concurrency <= std::floor(slots / 3.0));
 }
 
+TEST_CASE("SGLang Falcon-H1: attention and Mamba on every layer (FalconH1Config layer ids)") {
+    Scenario s;
+    s.model = "tiiuae/Falcon-H1-3B-Instruct";
+    s.engine = "sglang";
+    s.gpu = "h100-sxm";
+    const Estimate e = estimate(s);
+    REQUIRE_MESSAGE(e.ok, e.error);
+    // cell: 32 layers x 2 KV heads x (128 + 128) x 2 B = 32,768 B per token
+    const double kv_pool = static_cast<double>(*e.kv_cache_tokens) * 32768.0;
+    // per request: 32 x (conv 13,824 x 2 B + SSM 1,048,576 x 4 B) = 135,102,464 B
+    const double per_req = 32.0 * (13824.0 * 2.0 + 1048576.0 * 4.0);
+    const double mamba = static_cast<double>(e.per_gpu.kv_cache.bytes) - kv_pool;
+    const double slots = std::round(mamba / per_req);
+    CHECK(slots > 0);
+    CHECK(mamba == doctest::Approx(slots * per_req).epsilon(1e-6));
+    CHECK(mamba / kv_pool == doctest::Approx(0.9).epsilon(5e-3));
+}
+
 TEST_CASE("SGLang DeepSeek V3.2: the NSA indexer keys in every token's cell") {
     Scenario s;
     s.model = "deepseek-ai/DeepSeek-V3.2";
@@ -271,6 +289,6 @@ TEST_CASE("each engine answers the layouts it models and names the ones it does 
     CHECK(why("google/gemma-4-26B-A4B-it", "sglang").find("global_head_dim") != std::string::npos);
     CHECK(why("deepseek-ai/DeepSeek-V3.2", "sglang").empty());
     CHECK(why("deepseek-ai/DeepSeek-V3.2", "transformers").find("indexer") != std::string::npos);
-    CHECK(why("tiiuae/Falcon-H1-3B-Instruct", "sglang").find("parallel attention") != std::string::npos);
+    CHECK(why("tiiuae/Falcon-H1-3B-Instruct", "sglang").empty());
     CHECK(why("tiiuae/Falcon-H1-3B-Instruct", "transformers").find("--engine simple") != std::string::npos);
 }
