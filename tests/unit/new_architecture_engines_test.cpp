@@ -59,6 +59,28 @@ std::uint64_t llamacpp_kv(const Scenario& s) {
     return e.kv_buffer->bytes;
 }
 
+Scenario sglang_on(const char* model, const char* gpu) {
+    Scenario s;
+    s.model = model;
+    s.engine = "sglang";
+    s.gpu = gpu;
+    return s;
+}
+
+// SGLang's pool of a hybrid model: KV cells of `cell` bytes per token and whole Mamba states of
+// `per_req` bytes, the states taking mamba_full_memory_ratio 0.9 of the KV pool (up to the floors).
+// Returns the number of Mamba states.
+double check_mamba_pool(const Estimate& e, double cell, double per_req, double ratio_eps) {
+    REQUIRE(e.kv_cache_tokens.has_value());
+    const double kv_pool = static_cast<double>(*e.kv_cache_tokens) * cell;
+    const double mamba = static_cast<double>(e.per_gpu.kv_cache.bytes) - kv_pool;
+    const double slots = std::round(mamba / per_req);
+    CHECK(slots > 0);
+    CHECK(mamba == doctest::Approx(slots * per_req).epsilon(1e-6));
+    CHECK(mamba / kv_pool == doctest::Approx(0.9).epsilon(ratio_eps));
+    return slots;
+}
+
 }  // namespace
 
 // ---- vLLM: KV cache specs per layer (GPUModelRunner.get_kv_cache_spec, kv_cache_utils.py) ----------
@@ -209,50 +231,25 @@ TEST_CASE("llama.cpp LFM2: short-conv layers keep n_embd x (L_cache - 1) per seq
 // ---- SGLang: get_cell_size_per_token and handle_max_mamba_cache (model_runner_kv_cache_mixin.py) -----
 
 TEST_CASE("SGLang Nemotron 3 Nano: a Mamba pool of 0.9 x the KV pool comes off the rest first") {
-    Scenario s;
-    s.model = "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16";
-    s.engine = "sglang";
-    s.gpu = "h200";
-    const Estimate e = estimate(s);
+    const Estimate e = estimate(sglang_on("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", "h200"));
     REQUIRE_MESSAGE(e.ok, e.error);
-    REQUIRE(e.kv_cache_tokens.has_value());
-    // cell: 6 attention blocks x 2 KV heads x (128 + 128) x 2 B = 6,144 B per token ('-'/'E' none)
-    const double kv_pool = static_cast<double>(*e.kv_cache_tokens) * 6144.0;
+    // cell: 6 attention blocks x 2 KV heads x (128 + 128) x 2 B = 6,144 B per token ('-'/'E' none);
     // per request: 23 Mamba blocks x (conv 18,432 x 2 B bf16 + SSM 524,288 x 4 B float32) = 49,082,368 B
-    const double per_req = 23.0 * (18432.0 * 2.0 + 524288.0 * 4.0);
-    const double mamba = static_cast<double>(e.per_gpu.kv_cache.bytes) - kv_pool;
-    const double slots = std::round(mamba / per_req);
-    CHECK(slots > 0);
-    CHECK(mamba == doctest::Approx(slots * per_req).epsilon(1e-6));
-    // mamba_state_memory / full_kv_cache_memory = mamba_full_memory_ratio 0.9 (up to the floors)
-    CHECK(mamba / kv_pool == doctest::Approx(0.9).epsilon(2e-3));
+    const double slots = check_mamba_pool(e, 6144.0, 23.0 * (18432.0 * 2.0 + 524288.0 * 4.0), 2e-3);
     // running requests: at most max_mamba_cache_size // 3
     CHECK(*e.max_concurrency <= std::floor(slots / 3.0));
 }
 
 TEST_CASE("SGLang Falcon-H1: attention and Mamba on every layer (FalconH1Config layer ids)") {
-    Scenario s;
-    s.model = "tiiuae/Falcon-H1-3B-Instruct";
-    s.engine = "sglang";
-    s.gpu = "h100-sxm";
-    const Estimate e = estimate(s);
+    const Estimate e = estimate(sglang_on("tiiuae/Falcon-H1-3B-Instruct", "h100-sxm"));
     REQUIRE_MESSAGE(e.ok, e.error);
-    // cell: 32 layers x 2 KV heads x (128 + 128) x 2 B = 32,768 B per token
-    const double kv_pool = static_cast<double>(*e.kv_cache_tokens) * 32768.0;
+    // cell: 32 layers x 2 KV heads x (128 + 128) x 2 B = 32,768 B per token;
     // per request: 32 x (conv 13,824 x 2 B + SSM 1,048,576 x 4 B) = 135,102,464 B
-    const double per_req = 32.0 * (13824.0 * 2.0 + 1048576.0 * 4.0);
-    const double mamba = static_cast<double>(e.per_gpu.kv_cache.bytes) - kv_pool;
-    const double slots = std::round(mamba / per_req);
-    CHECK(slots > 0);
-    CHECK(mamba == doctest::Approx(slots * per_req).epsilon(1e-6));
-    CHECK(mamba / kv_pool == doctest::Approx(0.9).epsilon(5e-3));
+    check_mamba_pool(e, 32768.0, 32.0 * (13824.0 * 2.0 + 1048576.0 * 4.0), 5e-3);
 }
 
 TEST_CASE("SGLang DeepSeek V3.2: the NSA indexer keys in every token's cell") {
-    Scenario s;
-    s.model = "deepseek-ai/DeepSeek-V3.2";
-    s.engine = "sglang";
-    s.gpu = "b200";
+    Scenario s = sglang_on("deepseek-ai/DeepSeek-V3.2", "b200");
     s.gpus = 8;
     s.tp = 8;
     s.weights = "fp8";
