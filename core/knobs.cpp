@@ -25,8 +25,9 @@ const std::vector<Knob>& engine_knobs() {
         {"ubatch", "ub", KnobKind::Integer, 1, 1'000'000, "a micro-batch between 1 and 1M", VRAMCALC_KNOB_ACCESS(ubatch)},
         {"n_batch", "nb", KnobKind::Integer, 1, 1'000'000, "a batch between 1 and 1M", VRAMCALC_KNOB_ACCESS(n_batch)},
         {"flash_attn", "fa", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(flash_attn)},
-        {"parallel", "np", KnobKind::Integer, 1, 65536, "a sequence count between 1 and 65536", VRAMCALC_KNOB_ACCESS(parallel)},
+        {"parallel", "np", KnobKind::Integer, 0, 65536, "a sequence count between 1 and 65536 (0 = auto)", VRAMCALC_KNOB_ACCESS(parallel)},
         {"enforce_eager", "eager", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(enforce_eager)},
+        {"replicas", "dp", KnobKind::Integer, 1, 65536, "a replica count between 1 and 65536", VRAMCALC_KNOB_ACCESS(replicas)},
     };
     return knobs;
 }

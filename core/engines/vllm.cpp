@@ -379,12 +379,8 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     e.kv_cache_tokens = tokens;
     e.max_concurrency = concurrency;
 
-    // Per-GPU loads: every TP rank of a stage is alike; DP replicas (gpus beyond tp x pp) repeat them.
-    const int world = tp * pp;
-    const int replicas = std::max(1, s.gpus / world);
-    if (s.gpus % world != 0)
-        e.warnings.push_back(std::to_string(s.gpus) + " GPUs is not a multiple of tp x pp = " + std::to_string(world) +
-                             ": the extra GPUs are left idle");
+    // Per-GPU loads: every TP rank of a stage is alike; DP replicas (--data-parallel-size) repeat them.
+    const int replicas = std::max(1, s.replicas);
     const std::string budget_how = "gpu_memory_utilization " + num(util) + " x " + gib_text(mem) + " = " + gib_text(requested);
     std::size_t worst = 0;
     double worst_non_kv = -1;
@@ -487,6 +483,14 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     // not only the missing KV cache (32B bf16 on one 24 GB GPU is ~40 GiB short, not 2).
     for (const auto& x : res) have = std::min(have, x.avail);
     e.headroom_bytes = static_cast<std::int64_t>(std::llround(have - need_batch));
+    // What the request needs on that GPU: the same load with the KV cache of `batch` sequences of
+    // max_model_len (whole blocks, as the scheduler allocates them) instead of the pool.
+    GpuLoad needed = e.per_gpu;
+    needed.kv_cache = {bytes_from(need_batch), std::to_string(s.batch) + " x " + std::to_string(blocks_req) + " blocks of " +
+                                                   std::to_string(min_block_size) + " tokens for " + std::to_string(max_len) +
+                                                   " tokens = " + gib_text(need_batch)};
+    needed.total_bytes = needed.weights.bytes + needed.kv_cache.bytes + needed.activation.bytes + needed.overhead.bytes;
+    e.needed_per_gpu = needed;
     e.fits = fail.empty() && concurrency + 1e-9 >= static_cast<double>(s.batch);
     if (!fail.empty()) e.warnings.push_back(fail);
     else if (!e.fits)
@@ -525,8 +529,7 @@ std::string command(const ResolvedScenario& r) {
     p.push_back("vllm serve " + shell_word(model_ref(r)));
     if (s.tp > 1) p.push_back("--tensor-parallel-size " + std::to_string(s.tp));
     if (s.pp > 1) p.push_back("--pipeline-parallel-size " + std::to_string(s.pp));
-    const int dp = s.gpus / std::max(1, s.tp * s.pp);
-    if (dp > 1) p.push_back("--data-parallel-size " + std::to_string(dp));
+    if (s.replicas > 1) p.push_back("--data-parallel-size " + std::to_string(s.replicas));
     if (s.nodes > 1) p.push_back("--distributed-executor-backend ray");
     p.push_back("--max-model-len " + std::to_string(s.context));
     p.push_back("--gpu-memory-utilization " + format_fixed(reserved_fraction(r), 2));
@@ -576,6 +579,8 @@ const EngineProfile& engine_profile_vllm() {
                                                      "(default 8192 on GPUs of 70 GiB and more except A100, else 2048)"},
             {"cpu_offload_gib", "CPU offload", "--cpu-offload-gb: GiB of weights per GPU kept in CPU RAM and streamed in (slower)"},
             {"enforce_eager", "no CUDA graphs", "--enforce-eager: no CUDA graphs (saves their memory, slower decoding)"},
+            {"replicas", "replicas", "--data-parallel-size: copies of the model, each on GPUs / replicas GPUs (default 1: "
+                                     "all GPUs serve one copy)"},
         },
         .knob_default = knob_default,
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},
