@@ -59,8 +59,8 @@ std::optional<ParallelLayout> scenario_layout(const Scenario& s, std::int64_t he
     }
     const std::int64_t used = static_cast<std::int64_t>(l.tp) * l.pp * l.replicas;
     if (used > s.gpus) {
-        error = "tp x pp" + std::string(l.replicas > 1 ? " x replicas" : "") + " = " + std::to_string(used) +
-                " needs more than the " + std::to_string(s.gpus) + " GPUs given (--gpus)";
+        error = "tp: " + layout_text(l) + " needs " + std::to_string(used) + " GPUs, more than the " +
+                std::to_string(s.gpus) + " given (--gpus)";
         return std::nullopt;
     }
     l.idle = static_cast<int>(s.gpus - used);

@@ -6,6 +6,7 @@
 
 #include "core/estimate.h"
 #include "core/scenario.h"
+#include "core/text.h"
 #include "core/units.h"
 
 namespace vramcalc::web {

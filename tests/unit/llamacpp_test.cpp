@@ -168,6 +168,7 @@ TEST_CASE("llama-server reserves one output row per sequence, not logits for the
     Scenario s = llamacpp(gpt_oss_20b(), "gguf-f16", 4096);
     s.flash_attn = true;
     s.gpu_layers = -1;
+    s.parallel = 1;  // one slot: the SWA mask below is pad(128 + 512, 256) = 768 cells
     Estimate e = estimate(s);
     REQUIRE_MESSAGE(e.ok, e.error);
     // logits for the whole ubatch would be 201088 x 512 x 4 B = 392.75 MiB (builds up to b8193 printed
