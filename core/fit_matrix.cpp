@@ -6,16 +6,26 @@
 
 namespace vramcalc {
 
+namespace {
+
+// A row's scenario: `base` with the catalog model `id` ("custom" keeps base's custom model).
+Scenario row_scenario(const Scenario& base, const std::string& id) {
+    Scenario s = base;
+    if (id != "custom") {
+        s.model = id;
+        s.custom_config.clear();
+        s.custom_params = 0;
+        s.custom_name.clear();
+    }
+    return s;
+}
+
+}  // namespace
+
 std::vector<std::string> matrix_formats(const Scenario& base, const std::vector<std::string>& model_ids) {
     std::vector<std::string> natives;
     for (const std::string& id : model_ids) {
-        Scenario s = base;
-        if (id != "custom") {
-            s.model = id;
-            s.custom_config.clear();
-            s.custom_params = 0;
-            s.custom_tensors.clear();
-        }
+        const Scenario s = row_scenario(base, id);
         if (std::string n = native_format(s); !n.empty() && std::find(natives.begin(), natives.end(), n) == natives.end())
             natives.push_back(n);
     }
@@ -50,13 +60,7 @@ FitMatrix fit_matrix(const Scenario& base, const std::vector<std::string>& model
     m.cols = format_ids;
     m.cells.reserve(model_ids.size());
     for (const std::string& id : model_ids) {
-        Scenario s = base;
-        if (id != "custom") {
-            s.model = id;
-            s.custom_config.clear();
-            s.custom_params = 0;
-            s.custom_name.clear();
-        }
+        Scenario s = row_scenario(base, id);
         std::vector<FitCell> row;
         row.reserve(format_ids.size());
         for (const std::string& format : format_ids) {

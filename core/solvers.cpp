@@ -95,7 +95,9 @@ std::optional<std::int64_t> largest_concurrency(const Scenario& s) {
 }
 
 std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus) {
-    for (int n = 1; n <= max_gpus; ++n) {
+    // 1-8 GPUs in one node, then whole nodes of 8 (what deployments use; odd counts past 8 would be
+    // long pipelines of 9, 11, 13... stages that nobody runs and that cost an estimate each).
+    for (int n = 1; n <= max_gpus; n += n < 8 ? 1 : 8) {
         // n GPUs serving one copy, pooled by the engine's rule (parallel_layout.h); a node holds 8.
         Scenario t = s;
         t.gpus = n;
