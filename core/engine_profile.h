@@ -99,6 +99,11 @@ struct EngineProfile {
 
     ParallelRules parallel{};
     WorkloadMap workload{};
+
+    // Cache layouts beyond plain, sliding, MLA and linear-attention layers that this engine's accounting
+    // models, by the ids core/cache_support.cpp lists ("kv_sharing", "dsa_indexer", ...). A model
+    // with a layout the engine does not name is refused with a message naming it.
+    std::vector<const char*> cache_features{};
 };
 
 // ---- the registry (engine_profile.cpp; the list itself is generated from core/engines/*.cpp) -------
