@@ -138,7 +138,10 @@ json answers_json(const Scenario& s) {
     if (auto c = largest_context(s)) a["largest_context"] = *c;
     if (auto n = largest_concurrency(s)) a["largest_concurrency"] = *n;
     if (auto f = best_fitting_format(s)) a["best_weights"] = *f;
-    if (auto g = fewest_gpus(s)) a["fewest_gpus"] = {{"gpus", g->gpus}, {"tp", g->tp}, {"pp", g->pp}};
+    if (auto g = fewest_gpus(s)) {
+        const ParallelLayout l = layout_of(*g);
+        a["fewest_gpus"] = {{"gpus", g->gpus}, {"tp", l.tp}, {"pp", l.pp}};
+    }
     a["suggestions"] = json::array();
     for (const auto& sug : suggestions(s)) a["suggestions"].push_back({{"label", sug.label}});
     return a;

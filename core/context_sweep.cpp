@@ -27,12 +27,10 @@ ContextPoint point_at(const Scenario& base, std::int64_t context, bool budget_en
     p.activation_bytes = e.per_gpu.activation.bytes;
     p.overhead_bytes = e.per_gpu.overhead.bytes;
     p.kv_cache_bytes = e.per_gpu.kv_cache.bytes;
-    if (budget_engine && e.kv_cache_tokens && *e.kv_cache_tokens > 0) {
-        // vLLM/SGLang hand every free byte of their budget to the KV pool; what the requests need
-        // is the pool's bytes per token times batch x context tokens.
-        const double per_token = static_cast<double>(e.per_gpu.kv_cache.bytes) / static_cast<double>(*e.kv_cache_tokens);
-        const double need_tokens = static_cast<double>(context) * static_cast<double>(std::max<std::int64_t>(1, s.batch));
-        p.kv_cache_bytes = bytes_from(per_token * need_tokens);
+    if (budget_engine && e.needed_per_gpu) {
+        // vLLM/SGLang hand every free byte of their budget to the KV pool; the curve is what the
+        // requests NEED (Estimate::needed_per_gpu, the verdict's "needs" figure), not the pool.
+        p.kv_cache_bytes = e.needed_per_gpu->kv_cache.bytes;
         if (capacity && *capacity == 0) *capacity = e.per_gpu.total_bytes;
     }
     p.total_bytes = p.weights_bytes + p.kv_cache_bytes + p.activation_bytes + p.overhead_bytes;

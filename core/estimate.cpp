@@ -11,6 +11,7 @@
 #include "checked.h"
 #include "config_parser.h"
 #include "knobs.h"
+#include "parallel_layout.h"
 #include "kv_cache.h"
 #include "rope_scaling.h"
 #include "rule_of_thumb.h"
@@ -33,7 +34,9 @@ Estimate estimate_params_only(const ResolvedScenario& r) {
     Estimate e;
     e.ok = true;
     e.engine_version = "weights only (no architecture)";
-    const int gpus = std::max(1, r.scenario.tp * r.scenario.pp);
+    // One replica's GPUs (engines with TP/PP), or every GPU (engines that split layers over all).
+    const ParallelRules& par = r.engine ? r.engine->parallel : ParallelRules{};
+    const int gpus = std::max(1, par.tensor_parallel || par.pipeline_parallel ? r.scenario.tp * r.scenario.pp : r.scenario.gpus);
     const double bytes = r.model.params_published * r.weights.bits_per_weight / 8.0;
     const std::string how = "parameters x " + std::to_string(r.weights.bits_per_weight).substr(0, 5) + " bits / 8";
     e.total.weights = {bytes_from(bytes), how};
@@ -152,12 +155,7 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     // Layout and workload
     if (sc.gpus < 1 || sc.gpus > 65536) { error = "gpus: between 1 and 65536"; return std::nullopt; }
     if (sc.nodes < 1 || sc.nodes > sc.gpus) { error = "nodes: between 1 and the GPU count"; return std::nullopt; }
-    if (sc.tp < 1 || sc.pp < 1) { error = "tp/pp: must be at least 1"; return std::nullopt; }
-    if (static_cast<std::int64_t>(sc.tp) * sc.pp > sc.gpus) {
-        error = "tp x pp = " + std::to_string(static_cast<std::int64_t>(sc.tp) * sc.pp) + " needs more than the " +
-                std::to_string(sc.gpus) + " GPUs given (--gpus)";
-        return std::nullopt;
-    }
+    if (sc.tp < 0 || sc.pp < 0) { error = "tp/pp: at least 1 (0 = auto)"; return std::nullopt; }
     if (sc.context < 1 || sc.context > 100'000'000) { error = "context: between 1 and 100M tokens"; return std::nullopt; }
     if (sc.batch < 1 || sc.batch > 1'000'000) { error = "batch: between 1 and 1M sequences"; return std::nullopt; }
     if (std::string e = knob_range_error(sc); !e.empty()) { error = e; return std::nullopt; }
@@ -173,9 +171,16 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
         return std::nullopt;
     }
 
+    // The layout: auto TP/PP pooled over the GPUs (core/parallel_layout.h); the engines see numbers.
+    const ParallelRules& par = r.engine->parallel;
+    const std::int64_t heads = r.model.params_only ? 0 : r.model.arch.num_heads;
+    const auto layout = scenario_layout(sc, heads, par, error);
+    if (!layout) return std::nullopt;
+    sc.tp = layout->tp;
+    sc.pp = layout->pp;
+    sc.replicas = layout->replicas;
     if (!r.model.params_only) {
         const Architecture& a = r.model.arch;
-        const ParallelRules& par = r.engine->parallel;
         if (par.heads_divide_tp && a.num_heads % sc.tp != 0) {
             error = "tp: tensor parallel " + std::to_string(sc.tp) + " does not divide the " + std::to_string(a.num_heads) +
                     " attention heads of " + r.model.name + " (" + r.engine->name + " requires it)";
@@ -208,12 +213,16 @@ Estimate estimate(const ResolvedScenario& r_in) {
         if (std::string why = unsupported_cache_reason(r.model.arch, profile); !why.empty()) {
             Estimate refused;
             refused.error = r.model.name + ": " + why;
+            refused.error_field = ErrorField::Model;
             return refused;
         }
     }
     Estimate e = r.model.params_only ? estimate_params_only(r) : profile.estimate(r, release);
     if (!e.ok && e.error.empty()) e.error = "the estimator could not answer this scenario";
-    if (!e.ok) return e;
+    if (!e.ok) {
+        e.error_field = error_field_of(e.error);
+        return e;
+    }
 
     // Whose accounting this is: the profile's name, the release and what that release follows.
     if (e.engine_version.empty())
@@ -237,6 +246,10 @@ Estimate estimate(const ResolvedScenario& r_in) {
     for (const Knob& k : engine_knobs())
         if (!uses_knob(profile, k.id) && k.get(r.scenario) != k.get(Scenario{}))
             e.warnings.push_back(std::string(k.id) + " is not a " + profile.name + " setting: ignored");
+    if (const std::int64_t used = static_cast<std::int64_t>(r.scenario.tp) * r.scenario.pp * r.scenario.replicas;
+        (profile.parallel.tensor_parallel || profile.parallel.pipeline_parallel) && used < r.scenario.gpus)
+        e.warnings.push_back("the layout " + layout_text({r.scenario.tp, r.scenario.pp, r.scenario.replicas, 0}) + " uses " +
+                             std::to_string(used) + " of the " + std::to_string(r.scenario.gpus) + " GPUs: the others stay idle");
     if (r.model.params_only && profile.counts_kv_cache)
         e.warnings.push_back("only a parameter count is known: weights are exact, KV cache and activations are not counted");
     if (!r.model.params_only)
@@ -260,6 +273,7 @@ Estimate estimate(const Scenario& s) {
         Estimate e;
         e.ok = false;
         e.error = error;
+        e.error_field = error_field_of(error);
         return e;
     }
     return estimate(*r);

@@ -10,6 +10,7 @@
 #include "formats.h"
 #include "scenario_json.h"
 #include "share_link.h"
+#include "solvers.h"
 #include "text.h"
 
 namespace vramcalc {
@@ -55,7 +56,8 @@ Names names_of(const Scenario& s) {
 std::string layout_text(const Scenario& s) {
     std::string t = std::to_string(s.gpus) + " GPU" + (s.gpus == 1 ? "" : "s");
     if (s.nodes > 1) t += " on " + std::to_string(s.nodes) + " nodes";
-    if (s.tp > 1 || s.pp > 1) t += " (TP " + std::to_string(s.tp) + " x PP " + std::to_string(s.pp) + ")";
+    const ParallelLayout l = layout_of(s);  // auto TP/PP as the engine will run them
+    if (l.tp > 1 || l.pp > 1 || l.replicas > 1) t += " (" + layout_text(l) + ")";
     return t;
 }
 
@@ -224,8 +226,9 @@ std::string result_csv(const Scenario& s, const Estimate& e) {
     text("scenario", "gpu_name", n.gpu);
     count("scenario", "gpus", s.gpus, "");
     count("scenario", "nodes", s.nodes, "");
-    count("scenario", "tp", s.tp, "");
-    count("scenario", "pp", s.pp, "");
+    const ParallelLayout layout = layout_of(s);
+    count("scenario", "tp", layout.tp, "");
+    count("scenario", "pp", layout.pp, "");
     count("scenario", "context", s.context, " tokens");
     count("scenario", "batch", s.batch, " sequences");
     if (!e.ok) {
@@ -383,6 +386,7 @@ json fit_matrix_json(const FitMatrix& m) {
             } else {
                 jc["headroom_bytes"] = c.headroom_bytes;
                 jc["required_bytes"] = c.required_bytes;
+                jc["needed_bytes"] = c.needed_bytes;
                 jc["per_gpu_total_bytes"] = c.per_gpu_total_bytes;
                 jc["gpu_memory_bytes"] = c.gpu_memory_bytes;
             }

@@ -30,6 +30,10 @@ struct FitCell {
     // SGLang fill their memory fraction with KV cache, so their total alone is always ~90%);
     // for them it includes the share of memory the fraction leaves unused.
     Bytes required_bytes = 0;
+    // What the cell's context x concurrency needs on the most loaded GPU: Estimate::needed_per_gpu
+    // for engines that reserve a budget, else the GPU's total. The page's verdict, chart and matrix
+    // all show this "needs" figure.
+    Bytes needed_bytes = 0;
     Bytes gpu_memory_bytes = 0;        // what each GPU reports
     double params = 0;                 // the model's parameters (same along a row)
     std::string error;                 // set when level == Error
@@ -41,6 +45,10 @@ struct FitMatrix {
     std::vector<std::string> cols;             // weight format ids
     std::vector<std::vector<FitCell>> cells;   // cells[row][col]
 };
+
+// The matrix's columns: the engine's formats best quality first, and before them the native
+// checkpoint format of any row model that has one the engine loads (MXFP4 for gpt-oss).
+std::vector<std::string> matrix_formats(const Scenario& base, const std::vector<std::string>& model_ids);
 
 // Each cell is `base` with model = rows[r] (custom config and parameter count cleared) and
 // weights = cols[c]. A row id "custom" keeps base's custom model, so a pasted config can sit in the

@@ -2,8 +2,30 @@
 
 #include <algorithm>
 #include <utility>
+#include <initializer_list>
+
+#include "knobs.h"
 
 namespace vramcalc {
+
+ErrorField error_field_of(std::string_view m) {
+    if (m.empty()) return ErrorField::None;
+    const std::string_view field = m.substr(0, m.find(':'));
+    const auto is = [&](std::initializer_list<std::string_view> names) {
+        for (std::string_view n : names)
+            if (field == n) return true;
+        return false;
+    };
+    if (is({"model", "config.json", "custom_params", "custom_tensors", "custom_config"})) return ErrorField::Model;
+    if (is({"weights"})) return ErrorField::Weights;
+    if (is({"kv_dtype"})) return ErrorField::KvCache;
+    if (is({"engine", "engine_version"})) return ErrorField::Engine;
+    if (is({"gpu", "gpu_memory_gib"})) return ErrorField::Gpu;
+    if (is({"gpus", "nodes", "tp", "pp", "tp/pp", "replicas"})) return ErrorField::Layout;
+    if (is({"context", "batch", "context x batch", "input_tokens", "output_tokens"})) return ErrorField::Workload;
+    if (find_knob(field)) return ErrorField::Knob;
+    return ErrorField::Other;
+}
 
 void add_load_bytes(GpuLoad& total, const std::vector<GpuLoad>& loads) {
     for (const GpuLoad& g : loads) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "units.h"
@@ -25,9 +26,15 @@ struct GpuLoad {
     std::string role;    // "TP rank 0, PP stage 0, layers 0-39" / "layers 0-23 (llama.cpp split)"
 };
 
+// The input an estimate's error is about, so the page puts the message beside that input without
+// reading the text. Messages start with the field's name ("tp: ..."); error_field_of maps it.
+enum class ErrorField { None, Model, Weights, KvCache, Engine, Gpu, Layout, Workload, Knob, Other };
+ErrorField error_field_of(std::string_view message);
+
 struct Estimate {
     bool ok = false;
     std::string error;                   // set when !ok: names the bad option or field
+    ErrorField error_field = ErrorField::None;
     std::vector<std::string> warnings;   // answered, but something was assumed or clamped
     std::string engine_version;          // "vLLM 0.19 (V1 engine)", whose accounting this follows
 

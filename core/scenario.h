@@ -29,8 +29,10 @@ struct Scenario {
     double gpu_memory_gib = 0.0;                // custom memory per GPU, as the runtime reports it
     int gpus = 1;                               // GPUs in total (all nodes)
     int nodes = 1;
-    int tp = 1;
-    int pp = 1;
+    // Tensor / pipeline parallel; 0 = auto: the GPUs of a replica serve one model, pooled with the
+    // engine's rule (core/parallel_layout.h). resolve() fills the numbers the engine will use.
+    int tp = 0;
+    int pp = 0;
 
     std::int64_t context = 8192;                // vLLM max_model_len, llama.cpp n_ctx, HF prompt+generated
     std::int64_t batch = 1;                     // concurrent sequences (transformers batch, vLLM target concurrency)
@@ -44,8 +46,12 @@ struct Scenario {
     int gpu_layers = -1;                        // llama.cpp -ngl (-1 = all)
     std::int64_t ubatch = 512;                  // llama.cpp -ub
     std::int64_t n_batch = 2048;                // llama.cpp -b
-    bool flash_attn = false;                    // llama.cpp -fa
-    int parallel = 1;                           // llama.cpp -np
+    // llama.cpp -fa: llama.cpp's default is -fa auto, which turns flash attention on wherever the
+    // backend runs it (CUDA, Metal, ROCm, Vulkan for the usual head sizes): true here, "-fa off" false.
+    bool flash_attn = true;
+    // llama-server -np: 0 = its default "auto" (4 slots sharing one unified KV cache of n_ctx cells,
+    // tools/server/server.cpp, PR #16736); N = N slots of n_ctx / N cells each.
+    int parallel = 0;
     bool enforce_eager = false;                 // vLLM: no CUDA graphs
     // vLLM --kv-cache-memory-bytes: a fixed KV cache budget per GPU in bytes instead of the
     // gpu_memory_utilization rule (0 = unset)
@@ -59,6 +65,7 @@ struct Scenario {
     double cal_non_torch_gib = 0.0;             // vLLM: non-torch memory of the profile run (CUDA context, NCCL, cuBLAS)
     double cal_activation_gib = 0.0;            // vLLM: torch peak increase of the profile run
     double cal_compute_mib = 0.0;               // llama.cpp: the compute buffer per GPU
+    int replicas = 1;                           // vLLM --data-parallel-size, SGLang --dp-size: copies of the model
     // (every knob above is also a row of core/knobs.cpp, which the JSON, link and CLI readers use)
 };
 

@@ -173,9 +173,9 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
         } else if (key == "nodes") {
             integer(s.nodes, 1, 8192, "a node count between 1 and 8192");
         } else if (key == "tp") {
-            integer(s.tp, 1, 65536, "a tensor-parallel size between 1 and 65536");
+            integer(s.tp, 0, 65536, "a tensor-parallel size between 1 and 65536 (0 = auto)");
         } else if (key == "pp") {
-            integer(s.pp, 1, 65536, "a pipeline-parallel size between 1 and 65536");
+            integer(s.pp, 0, 65536, "a pipeline-parallel size between 1 and 65536 (0 = auto)");
         } else if (key == "context") {
             integer(s.context, 1, 100'000'000, "a context length between 1 and 100M tokens");
         } else if (key == "batch") {

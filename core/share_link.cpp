@@ -508,6 +508,8 @@ DecodedLink decode_share_fragment(std::string_view fragment, const Scenario& bas
                     else {
                         auto near = val.size() <= 200 ? nearest_model_ids(val) : std::vector<std::string>{};
                         ignore("unknown model" + (near.empty() ? std::string() : " (did you mean " + join(near) + "?)"));
+                        out.missing_model = shown(val);
+                        out.missing_model_near = near;
                         ok = false;
                     }
                     break;

@@ -28,6 +28,10 @@ struct DecodedLink {
     Scenario scenario;
     std::vector<std::string> ignored;   // one line per skipped part: "ctx=abc: not a number"
     std::vector<std::string> warnings;  // read, with a caveat: "made by a newer vramcalc (v=2) ..."
+    // m= named no catalog model: the name as a message shows it and the nearest catalog ids. The
+    // page shows the model as missing instead of answering for the default one.
+    std::string missing_model;
+    std::vector<std::string> missing_model_near;
 };
 
 // Starts from `base` and applies every valid part. Fields the link does not name keep base's value,

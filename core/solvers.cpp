@@ -100,33 +100,50 @@ std::optional<std::int64_t> largest_concurrency(const Scenario& s) {
 }
 
 std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus) {
-    std::string err;
-    auto r = resolve(s, err);
-    const std::int64_t heads = (r && !r->model.params_only) ? r->model.arch.num_heads : 0;
-    const ParallelRules& par = engine_profile(s.engine).parallel;
-    for (int n = 1; n <= max_gpus; ++n) {
+    // 1-8 GPUs in one node, then whole nodes of 8 (what deployments use; odd counts past 8 would be
+    // long pipelines of 9, 11, 13... stages that nobody runs and that cost an estimate each).
+    for (int n = 1; n <= max_gpus; n += n < 8 ? 1 : 8) {
+        // n GPUs serving one copy, pooled by the engine's rule (parallel_layout.h); a node holds 8.
         Scenario t = s;
         t.gpus = n;
-        t.nodes = 1;
-        if (par.tensor_parallel) {
-            // Prefer tensor parallel within a node (<= 8); pipeline parallel for the rest.
-            int tp = 1;
-            for (int c = std::min(n, 8); c >= 1; --c)
-                if (n % c == 0 && (heads == 0 || !par.heads_divide_tp || heads % c == 0)) { tp = c; break; }
-            t.tp = tp;
-            t.pp = par.pipeline_parallel ? n / tp : 1;
-            t.nodes = (n + 7) / 8;
-        } else {
-            t.tp = 1;
-            t.pp = 1;
-        }
+        t.nodes = (n + 7) / 8;
+        t.tp = 0;
+        t.pp = 0;
+        t.replicas = 1;
         if (fits(t)) return t;
     }
     return std::nullopt;
 }
 
+ParallelLayout layout_of(const Scenario& s) {
+    std::string err;
+    if (auto r = resolve(s, err)) return {r->scenario.tp, r->scenario.pp, r->scenario.replicas, 0};
+    return {std::max(1, s.tp), std::max(1, s.pp), std::max(1, s.replicas), 0};
+}
+
+std::string native_format(const Scenario& s) {
+    std::string err;
+    const auto r = resolve(s, err);
+    if (!r || r->model.default_format.empty()) return "";
+    const auto f = find_weight_format(r->model.default_format);
+    const auto kv = find_kv_format("auto");
+    const EngineProfile& p = engine_profile(s.engine);
+    if (!f || !kv || (p.load_error && !p.load_error(*f, *kv).empty())) return "";
+    return f->id;
+}
+
+std::vector<std::string> formats_to_try(const Scenario& s) {
+    std::vector<std::string> out = formats_by_quality(s.engine);
+    // The checkpoint as published (MXFP4 for gpt-oss, FP8 for DeepSeek-V3) loses nothing: first.
+    if (const std::string native = native_format(s); !native.empty()) {
+        out.erase(std::remove(out.begin(), out.end(), native), out.end());
+        out.insert(out.begin(), native);
+    }
+    return out;
+}
+
 std::optional<std::string> best_fitting_format(const Scenario& s) {
-    for (const auto& id : formats_by_quality(s.engine)) {
+    for (const auto& id : formats_to_try(s)) {
         Scenario t = s;
         t.weights = id;
         if (fits(t)) return id;
@@ -145,6 +162,17 @@ std::vector<Suggestion> suggestions(const Scenario& s) {
         t.weights = *f;
         out.push_back({upper(*f) + " instead of " + upper(s.weights), t});
     }
+    // An 8-bit KV cache halves a 16-bit one: fp8 where the engine has it (vLLM, SGLang), q8_0 in llama.cpp.
+    if (s.kv_dtype == "auto" || s.kv_dtype == "fp16" || s.kv_dtype == "bf16") {
+        for (const char* kv : {"fp8", "q8_0"}) {
+            Scenario t = s;
+            t.kv_dtype = kv;
+            const Estimate e = estimate(t);
+            if (!e.ok) continue;  // the engine does not cache K/V in this format
+            if (e.fits) out.push_back({"KV cache " + upper(kv) + " instead of " + upper(s.kv_dtype), t});
+            break;
+        }
+    }
     if (auto ctx = largest_context(s); ctx && *ctx >= 512 && *ctx < context_per_sequence(s)) {
         // Round down to a friendly number so the suggestion still fits.
         std::int64_t c = *ctx >= 4096 ? *ctx / 1024 * 1024 : *ctx / 256 * 256;
@@ -159,8 +187,9 @@ std::vector<Suggestion> suggestions(const Scenario& s) {
         }
     }
     if (auto g = fewest_gpus(s); g && g->gpus != s.gpus) {
-        std::string label = std::to_string(g->gpus) + " GPUs";
-        if (g->tp > 1 || g->pp > 1) label += " (tp " + std::to_string(g->tp) + (g->pp > 1 ? ", pp " + std::to_string(g->pp) : "") + ")";
+        std::string label = std::to_string(g->gpus) + (g->gpus == 1 ? " GPU" : " GPUs");
+        const ParallelLayout l = layout_of(*g);
+        if (l.tp > 1 || l.pp > 1) label += " (" + layout_text(l) + ")";
         out.push_back({label, *g});
     }
     // Engines that keep some layers in CPU RAM (llama.cpp -ngl): the most layers that fit on the GPUs.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "estimate.h"
+#include "parallel_layout.h"
 #include "scenario.h"
 
 namespace vramcalc {
@@ -23,9 +24,17 @@ std::string nearest_loadable_format(std::string_view engine, const std::string& 
 std::optional<std::int64_t> largest_context(const Scenario& s);
 // Largest number of concurrent sequences of the scenario's context that fit; nullopt if not even 1.
 std::optional<std::int64_t> largest_concurrency(const Scenario& s);
-// Fewest GPUs of the scenario's type that fit (layout chosen per engine); nullopt above max_gpus.
+// Fewest GPUs of the scenario's type that fit, all serving one copy with the engine's pooled layout
+// (tp/pp left auto, replicas 1); nullopt above max_gpus.
 std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus = 64);
-// The highest-quality weight format that fits; nullopt if none does.
+// The TP x PP x replicas the engine will run a scenario with (auto values filled in).
+ParallelLayout layout_of(const Scenario& s);
+// The model's own checkpoint format when it is not 16-bit and the engine loads it ("mxfp4" for
+// gpt-oss, "fp8" for DeepSeek-V3), else "".
+std::string native_format(const Scenario& s);
+// The formats best_fitting_format walks: the native one first, then formats_by_quality.
+std::vector<std::string> formats_to_try(const Scenario& s);
+// The highest-quality weight format that fits (the model's native format first); nullopt if none does.
 std::optional<std::string> best_fitting_format(const Scenario& s);
 
 struct Suggestion {

@@ -13,6 +13,7 @@
 #include "core/scenario_json.h"
 #include "core/share_link.h"
 #include "web/compute.h"
+#include "web/verdict_text.h"
 
 namespace {
 
@@ -149,6 +150,12 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_view() {
         j["chart"] = {{"points", st.chart.sweep.points.size()}, {"capacity_bytes", st.chart.sweep.capacity_bytes}};
         if (st.chart.sweep.largest_fitting_context) j["chart"]["largest_fitting_context"] = *st.chart.sweep.largest_fitting_context;
     }
+    // The verdict's words (web/verdict_text.h): what the request needs, what the engine reserves.
+    const vramcalc::web::VerdictText v = vramcalc::web::verdict_text(st.result, st.scenario, st.unit);
+    j["verdict"] = {{"headline", st.missing_model ? std::string("MODEL NOT FOUND") : v.headline}, {"needs", v.needs},
+                    {"reserve", v.reserve}, {"missing_model", st.missing_model ? st.missing_model->asked : std::string()}};
+    if (st.resolved) j["layout"] = {{"tp", st.resolved->scenario.tp}, {"pp", st.resolved->scenario.pp},
+                                    {"replicas", st.resolved->scenario.replicas}};
     const auto& c = st.colocation.result;
     j["colocation"] = {{"deployments", st.colocation.others.size() + 1}, {"ok", c.ok}, {"fits", c.fits}, {"problems", c.problems},
                        {"reserved_bytes", c.reserved_bytes}};

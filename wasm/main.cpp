@@ -135,7 +135,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 // A link (at start-up or pasted into the address bar of the open page) replaces the scenario.
 void apply_link(const vramcalc::DecodedLink& link) {
-    vramcalc::web::set_scenario(g_state, link.scenario);
+    vramcalc::web::open_link(g_state, link.scenario, link.missing_model, link.missing_model_near);
     std::vector<std::string> parts = link.warnings;
     if (!link.ignored.empty()) parts.insert(parts.begin(), "ignored " + join_lines(link.ignored));
     g_state.notice = parts.empty() ? "" : "This link was opened with changes: " + join_lines(parts);
@@ -173,6 +173,7 @@ bool save_state(double now_ms) {
         js_storage_set("vramcalc.view", view.dump().c_str());
     }
     if (g_state.revision == g_saved_revision) return false;
+    if (g_state.revision == g_state.link_revision) return false;  // the address bar holds this link already
     if (now_ms - g_saved_at_ms < kLinkWriteIntervalMs) return true;  // pending: draw again soon
     g_saved_revision = g_state.revision;
     g_saved_at_ms = now_ms;

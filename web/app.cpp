@@ -65,6 +65,7 @@ void draw_toast(AppState& st) {
 
 void draw_app(AppState& st) {
     st.want_frames = false;
+    st.now = ImGui::GetTime();
     refresh(st);
 
     const ImGuiViewport* viewport = ImGui::GetMainViewport();

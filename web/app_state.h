@@ -35,7 +35,8 @@ struct Answers {
     std::optional<std::int64_t> largest_context;
     std::optional<std::int64_t> largest_concurrency;
     std::optional<std::string> best_weights;
-    std::optional<Scenario> fewest_gpus;
+    std::optional<Scenario> fewest_gpus;   // tp/pp auto: the layout below is what the engine runs
+    ParallelLayout fewest_layout;
     std::vector<Suggestion> suggestions;
     std::vector<double> step_ms;        // what each step cost (shown to tests through getView)
 };
@@ -76,6 +77,14 @@ struct CustomModelForm {
 
 enum class Tab { Breakdown, FitMatrix, Chart, Colocation };
 
+// A link named a model the catalog does not know: the page says so (with the nearest ids) instead of
+// answering for the model it shows meanwhile, until the user picks a model.
+struct MissingModel {
+    std::string asked;                  // the link's text, escaped for display
+    std::vector<std::string> near;      // did-you-mean catalog ids
+    std::string shown_instead;          // scenario.model while the state lasts
+};
+
 struct AppState {
     Scenario scenario;
 
@@ -86,6 +95,11 @@ struct AppState {
     std::string command;
     Answers answers;
     std::uint64_t revision = 0;         // bumps on every change of the scenario (drives link/localStorage writes)
+    // The scenario came from the address bar: its revision is already there, so the link is not
+    // rewritten (canonicalised) until the user changes something.
+    bool from_link = false;
+    std::uint64_t link_revision = 0;
+    std::optional<MissingModel> missing_model;
 
     // ---- view state
     SizeUnit unit = SizeUnit::GiB;
@@ -110,6 +124,7 @@ struct AppState {
     std::string toast;                  // short confirmation ("Link copied")
     double toast_until = 0.0;
 
+    double now = 0.0;                   // seconds since the page started (ImGui time), set every frame
     bool want_frames = false;           // more work pending: the platform should draw another frame
     PlatformHooks platform;
 

@@ -2,8 +2,6 @@
 
 #include <chrono>
 
-#include <imgui.h>
-
 #include "core/bounded_json.h"
 #include "core/catalog.h"
 #include "core/command.h"
@@ -30,7 +28,10 @@ bool answer_step(AppState& st) {
         case 1: a.largest_concurrency = largest_concurrency(s); break;
         case 2: if (!st.result.fits) a.suggestions = suggestions(s); break;
         case 3: a.best_weights = best_fitting_format(s); break;
-        case 4: a.fewest_gpus = fewest_gpus(s); break;
+        case 4:
+            a.fewest_gpus = fewest_gpus(s);
+            if (a.fewest_gpus) a.fewest_layout = layout_of(*a.fewest_gpus);
+            break;
         default: a.done = true; return false;
     }
     return true;
@@ -38,16 +39,40 @@ bool answer_step(AppState& st) {
 
 }  // namespace
 
+Estimate missing_model_estimate(const MissingModel& m) {
+    Estimate e;
+    e.error = "model: the link names '" + m.asked + "', which is not in the catalog";
+    if (!m.near.empty()) {
+        e.error += " (did you mean ";
+        for (std::size_t i = 0; i < m.near.size(); ++i) e.error += (i ? ", " : "") + m.near[i];
+        e.error += "?)";
+    }
+    e.error_field = ErrorField::Model;
+    return e;
+}
+
+void open_link(AppState& st, const Scenario& s, const std::string& missing_model, const std::vector<std::string>& near) {
+    set_scenario(st, s);
+    st.from_link = true;
+    st.missing_model.reset();
+    if (!missing_model.empty()) st.missing_model = MissingModel{missing_model, near, s.model};
+    st.scenario_key.clear();  // recompute even when the link's scenario equals the one shown
+}
+
 void refresh(AppState& st) {
     std::string key = scenario_key(st.scenario);
     if (key != st.scenario_key) {
         st.scenario_key = std::move(key);
-        st.result = estimate(st.scenario);
+        if (st.missing_model && (st.scenario.model != st.missing_model->shown_instead || is_custom(st.scenario)))
+            st.missing_model.reset();  // the user picked a model
+        st.result = st.missing_model ? missing_model_estimate(*st.missing_model) : estimate(st.scenario);
         std::string error;
-        st.resolved = resolve(st.scenario, error);
+        st.resolved = st.missing_model ? std::nullopt : resolve(st.scenario, error);
         st.command = st.resolved ? launch_command(*st.resolved) : std::string();
         st.answers = Answers{};
         ++st.revision;
+        if (st.from_link) st.link_revision = st.revision;
+        st.from_link = false;
         st.want_frames = true;
         return;  // the answers start next frame, so this frame shows the new verdict at once
     }
@@ -133,7 +158,7 @@ nlohmann::json result_json_with_answers(AppState& st) {
     if (a.largest_context) ans["largest_context"] = *a.largest_context;
     if (a.largest_concurrency) ans["largest_concurrency"] = *a.largest_concurrency;
     if (a.best_weights) ans["best_weights"] = *a.best_weights;
-    if (a.fewest_gpus) ans["fewest_gpus"] = {{"gpus", a.fewest_gpus->gpus}, {"tp", a.fewest_gpus->tp}, {"pp", a.fewest_gpus->pp}};
+    if (a.fewest_gpus) ans["fewest_gpus"] = {{"gpus", a.fewest_gpus->gpus}, {"tp", a.fewest_layout.tp}, {"pp", a.fewest_layout.pp}};
     ans["suggestions"] = nlohmann::json::array();
     for (const auto& sug : a.suggestions) ans["suggestions"].push_back({{"label", sug.label}});
     j["answers"] = ans;
@@ -142,7 +167,7 @@ nlohmann::json result_json_with_answers(AppState& st) {
 
 void show_toast(AppState& st, const std::string& text) {
     st.toast = text;
-    st.toast_until = ImGui::GetTime() + 2.5;
+    st.toast_until = st.now + 2.5;
     st.want_frames = true;
 }
 

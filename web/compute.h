@@ -19,6 +19,11 @@ void finish_answers(AppState& state);
 
 // Replaces the scenario (a suggestion, a matrix cell, a link) and keeps the custom-model form in step.
 void set_scenario(AppState& state, const Scenario& s);
+// Opens a share link's scenario: the address bar keeps the link until the user changes something,
+// and a model the catalog does not know (`missing_model`, with did-you-mean ids) is shown as missing.
+void open_link(AppState& state, const Scenario& s, const std::string& missing_model, const std::vector<std::string>& near);
+// The answer while a link's model is missing: not ok, the error names it and the nearest ids.
+Estimate missing_model_estimate(const MissingModel& m);
 // Applies JSON fields onto the scenario; returns the problems (unknown or bad fields).
 std::vector<std::string> apply_state_json(AppState& state, const nlohmann::json& j);
 

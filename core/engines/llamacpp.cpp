@@ -44,6 +44,10 @@ constexpr double kSchedCopies = 4.0;
 // 2026-05-22 has neither, b9464 has both). Builds in between are answered with the older, larger
 // reservation.
 constexpr std::int64_t kOutputsMaxBuild = 9464;
+// llama-server's -np default became "auto" (PR #16736, merged 2025-10-23): 4 slots sharing one unified
+// KV cache; b7079 is the first build known to carry it (issue #17300). Before, the default was 1 slot.
+constexpr std::int64_t kAutoSlotsBuild = 7079;
+constexpr int kAutoSlots = 4;
 
 
 std::optional<GgmlType> cache_type(const KvFormat& kv) {
@@ -157,14 +161,19 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     const std::string weights_source = files ? " (the GGUF's own tensors)" : "";
 
     // ---- KV cache: llama-context.cpp + llama-kv-cache(-iswa).cpp ------------------------------------
-    const std::int64_t n_seq = std::max(1, s.parallel);
+    // -np left at llama-server's default: "auto" = 4 slots and kv_unified (tools/server/server.cpp:
+    // `if (params.n_parallel < 0) { params.n_parallel = 4; params.kv_unified = true; }`); older builds 1.
+    const bool unified = s.parallel <= 0 && release.order >= kAutoSlotsBuild;
+    const std::int64_t n_seq = s.parallel > 0 ? s.parallel : unified ? kAutoSlots : 1;
     const std::int64_t n_ctx = round_up(static_cast<std::uint64_t>(std::max<std::int64_t>(1, s.context)), 256);
-    // -np N given explicitly: one stream per sequence (kv_unified false), n_ctx_seq padded to 256.
-    const std::int64_t n_ctx_seq = n_seq > 1 ? static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(std::max<std::int64_t>(1, n_ctx / n_seq)), 256)) : n_ctx;
-    const std::int64_t n_stream = n_seq;
-    if (n_ctx_seq * n_seq != s.context)
-        e.warnings.push_back("llama.cpp pads the context to " + std::to_string(n_ctx_seq * n_seq) + " cells (" +
-                             (n_seq > 1 ? std::to_string(n_seq) + " x " + std::to_string(n_ctx_seq) : std::to_string(n_ctx_seq)) + ")");
+    // llama-context.cpp: kv_unified -> n_ctx_seq = n_ctx, one stream; else (-np N given explicitly) one
+    // stream per sequence, n_ctx_seq = n_ctx / n_seq padded to 256.
+    const std::int64_t n_ctx_seq = (n_seq > 1 && !unified)
+        ? static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(std::max<std::int64_t>(1, n_ctx / n_seq)), 256)) : n_ctx;
+    const std::int64_t n_stream = unified ? 1 : n_seq;
+    if (n_ctx_seq * n_stream != s.context)
+        e.warnings.push_back("llama.cpp pads the context to " + std::to_string(n_ctx_seq * n_stream) + " cells (" +
+                             (n_stream > 1 ? std::to_string(n_stream) + " x " + std::to_string(n_ctx_seq) : std::to_string(n_ctx_seq)) + ")");
     const std::int64_t n_batch = std::min<std::int64_t>(s.context, s.n_batch);
     const std::int64_t n_ubatch = std::max<std::int64_t>(1, std::min<std::int64_t>(n_batch, s.ubatch));
 
@@ -178,7 +187,9 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     // Gemma 2/3, Cohere 2, Llama 4); an all-sliding config (Mistral 7B v0.1) runs with a full cache.
     const bool iswa = has_full && has_sliding && a.sliding_window > 0;
     const std::int64_t swa_cells =
-        iswa ? static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(std::min<std::int64_t>(n_ctx_seq, a.sliding_window + n_ubatch)), 256))
+        // llama-kv-cache-iswa.cpp: n_swa x (unified ? n_seq_max : 1) + n_ubatch, at most the base size
+        iswa ? static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(std::min<std::int64_t>(
+                   n_ctx_seq, a.sliding_window * (unified ? n_seq : 1) + n_ubatch)), 256))
              : n_ctx_seq;
 
     const bool mla = a.is_mla();
@@ -428,10 +439,10 @@ std::string command(const ResolvedScenario& r) {
     p.push_back("llama-server -m " + shell_word(gguf_file(r)));
     p.push_back("-ngl " + std::to_string(s.gpu_layers < 0 ? 999 : s.gpu_layers));
     p.push_back("-c " + std::to_string(s.context));
-    if (s.parallel > 1) p.push_back("-np " + std::to_string(s.parallel));
+    if (s.parallel > 0) p.push_back("-np " + std::to_string(s.parallel));  // 0: llama-server's own "auto"
     if (s.ubatch != 512) p.push_back("-ub " + std::to_string(s.ubatch));
     if (s.n_batch != 2048) p.push_back("-b " + std::to_string(s.n_batch));
-    p.push_back(std::string("-fa ") + (s.flash_attn ? "on" : "off"));
+    if (!s.flash_attn) p.push_back("-fa off");  // on: llama.cpp's default -fa auto turns it on
     // -ctk/-ctv take ggml type names; f16 is the default.
     if (const auto t = cache_type(r.kv); t && *t != GgmlType::F16) {
         std::string name = ggml_type_info(*t).name;
@@ -442,13 +453,14 @@ std::string command(const ResolvedScenario& r) {
     return checkpoint_note(r) + joined_flags(p);
 }
 
-// n_ctx is the KV cells of all -np slots together (llama-server: n_ctx_slot = n_ctx / n_parallel).
+// n_ctx is the KV cells of all -np slots together (llama-server: n_ctx_slot = n_ctx / n_parallel);
+// with the default -np auto the slots share all n_ctx cells, so one sequence may hold all of them.
 std::int64_t sequence_context(const Scenario& s) { return s.context / std::max(1, s.parallel); }
 Scenario with_sequence_context(Scenario s, std::int64_t context) {
     s.context = context * std::max(1, s.parallel);
     return s;
 }
-std::int64_t concurrency(const Scenario& s) { return s.parallel; }
+std::int64_t concurrency(const Scenario& s) { return std::max(1, s.parallel); }
 Scenario with_concurrency(Scenario s, std::int64_t n) {
     const std::int64_t per_seq = std::max<std::int64_t>(1, sequence_context(s));
     s.parallel = static_cast<int>(n);
@@ -499,8 +511,8 @@ const EngineProfile& engine_profile_llamacpp() {
             {"gpu_layers", "GPU layers", "-ngl: layers on the GPU (all = every layer plus the output layer); the rest stay in CPU RAM"},
             {"ubatch", "ubatch", "-ub: physical batch; sizes the compute buffer (default 512)"},
             {"n_batch", "batch", "-b: logical batch (default 2048); the reserve uses min(n_ctx, -b, -ub) tokens"},
-            {"parallel", "parallel", "-np: slots; n_ctx is shared among them (each sequence gets context / parallel)"},
-            {"flash_attn", "flash attention", "-fa on: flash attention (llama.cpp's default -fa auto turns it on for CUDA GPUs)"},
+            {"parallel", "parallel", "-np: slots, each with n_ctx / parallel cells (0 = llama-server's default auto: 4 slots sharing all n_ctx cells)"},
+            {"flash_attn", "flash attention", "flash attention: on is llama.cpp's default -fa auto on GPUs; off = -fa off"},
             {"cal_compute_mib", "calib. compute", "calibration from your log: \"CUDA0 compute buffer size\" in MiB (0 = modelled)"},
         },
         .knob_default = nullptr,

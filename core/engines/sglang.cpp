@@ -269,8 +269,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         }
         loads.push_back(g);
     }
-    const int world = tp * pp;
-    const int replicas = std::max(1, s.gpus / world);
+    const int replicas = std::max(1, s.replicas);
     for (int rep = 0; rep < replicas; ++rep)
         for (std::size_t i = 0; i < loads.size(); ++i)
             for (int t = 0; t < tp; ++t) {
@@ -293,6 +292,11 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
 
     const double need = static_cast<double>(s.context) * static_cast<double>(s.batch);
     e.headroom_bytes = static_cast<std::int64_t>(std::llround((static_cast<double>(min_tokens) - need) * res[worst].cell));
+    GpuLoad needed = e.per_gpu;  // the same load with the KV of context x batch tokens instead of the pool
+    needed.kv_cache = {bytes_from(need * res[worst].cell), std::to_string(s.batch) + " x " + std::to_string(s.context) +
+                                                               " tokens x " + num(res[worst].cell / kKiB, 1) + " KiB per token"};
+    needed.total_bytes = needed.weights.bytes + needed.kv_cache.bytes + needed.activation.bytes + needed.overhead.bytes;
+    e.needed_per_gpu = needed;
     if (min_tokens <= 0) {
         e.fits = false;
         e.warnings.push_back("no memory left for the KV pool: weights exceed mem_fraction_static " + num(f) +
@@ -332,6 +336,7 @@ std::string command(const ResolvedScenario& r) {
     p.push_back("python -m sglang.launch_server --model-path " + shell_word(model_ref(r)));
     if (s.tp > 1) p.push_back("--tp " + std::to_string(s.tp));
     if (s.pp > 1) p.push_back("--pp-size " + std::to_string(s.pp));
+    if (s.replicas > 1) p.push_back("--dp-size " + std::to_string(s.replicas));
     p.push_back("--context-length " + std::to_string(s.context));
     if (s.gpu_mem_util > 0) p.push_back("--mem-fraction-static " + format_fixed(s.gpu_mem_util, 2));
     if (std::string q = quantization_flag_value(r); !q.empty() && q != "gguf") p.push_back("--quantization " + q);
@@ -380,6 +385,7 @@ const EngineProfile& engine_profile_sglang() {
         .knobs = {
             {"gpu_mem_util", "memory fraction", "--mem-fraction-static: the share of each GPU's memory for weights and the KV pool "
                                                 "(default by GPU size and release)", 0.30, 0.99},
+            {"replicas", "replicas", "--dp-size: copies of the model, each on GPUs / replicas GPUs (default 1: all GPUs serve one copy)"},
         },
         .knob_default = knob_default,
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},

@@ -456,12 +456,8 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     e.kv_cache_tokens = tokens;
     e.max_concurrency = concurrency;
 
-    // Per-GPU loads: every TP rank of a stage is alike; DP replicas (gpus beyond tp x pp) repeat them.
-    const int world = tp * pp;
-    const int replicas = std::max(1, s.gpus / world);
-    if (s.gpus % world != 0)
-        e.warnings.push_back(std::to_string(s.gpus) + " GPUs is not a multiple of tp x pp = " + std::to_string(world) +
-                             ": the extra GPUs are left idle");
+    // Per-GPU loads: every TP rank of a stage is alike; DP replicas (--data-parallel-size) repeat them.
+    const int replicas = std::max(1, s.replicas);
     const std::string budget_how = s.kv_cache_memory_bytes > 0
         ? "--kv-cache-memory-bytes " + gib_text(static_cast<double>(s.kv_cache_memory_bytes)) + " (gpu_memory_utilization ignored)"
         : "gpu_memory_utilization " + num(util) + " x " + gib_text(mem) + " = " + gib_text(requested);
@@ -559,6 +555,14 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     // not only the missing KV cache (32B bf16 on one 24 GB GPU is ~40 GiB short, not 2).
     for (const auto& x : res) have = std::min(have, x.avail);
     e.headroom_bytes = static_cast<std::int64_t>(std::llround(have - need_batch));
+    // What the request needs on that GPU: the same load with the KV cache of `batch` sequences of
+    // max_model_len (whole blocks, as the scheduler allocates them) instead of the pool.
+    GpuLoad needed = e.per_gpu;
+    needed.kv_cache = {bytes_from(need_batch), std::to_string(s.batch) + " x " + std::to_string(blocks_req) + " blocks of " +
+                                                   std::to_string(min_block_size) + " tokens for " + std::to_string(max_len) +
+                                                   " tokens = " + gib_text(need_batch)};
+    needed.total_bytes = needed.weights.bytes + needed.kv_cache.bytes + needed.activation.bytes + needed.overhead.bytes;
+    e.needed_per_gpu = needed;
     e.fits = fail.empty() && concurrency + 1e-9 >= static_cast<double>(s.batch);
     if (!fail.empty()) e.warnings.push_back(fail);
     else if (!e.fits)
@@ -597,8 +601,7 @@ std::string command(const ResolvedScenario& r) {
     p.push_back("vllm serve " + shell_word(model_ref(r)));
     if (s.tp > 1) p.push_back("--tensor-parallel-size " + std::to_string(s.tp));
     if (s.pp > 1) p.push_back("--pipeline-parallel-size " + std::to_string(s.pp));
-    const int dp = s.gpus / std::max(1, s.tp * s.pp);
-    if (dp > 1) p.push_back("--data-parallel-size " + std::to_string(dp));
+    if (s.replicas > 1) p.push_back("--data-parallel-size " + std::to_string(s.replicas));
     if (s.nodes > 1) p.push_back("--distributed-executor-backend ray");
     p.push_back("--max-model-len " + (s.max_model_len_auto ? std::string("-1") : std::to_string(s.context)));
     if (s.kv_cache_memory_bytes > 0) p.push_back("--kv-cache-memory-bytes " + std::to_string(s.kv_cache_memory_bytes));
@@ -654,6 +657,8 @@ const EngineProfile& engine_profile_vllm() {
             {"max_model_len_auto", "max-model-len auto", "--max-model-len -1: the longest length the KV cache holds, up to the model's limit"},
             {"cal_non_torch_gib", "calib. non-torch", "calibration from your log: \"non-torch forward increase memory\" in GiB (0 = modelled)"},
             {"cal_activation_gib", "calib. activation", "calibration from your log: \"torch peak memory increase\" in GiB (0 = modelled)"},
+            {"replicas", "replicas", "--data-parallel-size: copies of the model, each on GPUs / replicas GPUs (default 1: "
+                                     "all GPUs serve one copy)"},
         },
         .knob_default = knob_default,
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},

@@ -49,6 +49,7 @@ double mib(Bytes b) { return static_cast<double>(b) / kMiB; }
 TEST_CASE("pythia-2.8b buffers match the ggml-ci log of llama.cpp b4343") {
     Scenario s = llamacpp(kPythia28b, "gguf-f16", 2048);
     s.engine_version = "b4343";
+    s.flash_attn = false;  // the ggml-ci run: no -fa (b4343's default was off)
     Estimate e = estimate(s);
     REQUIRE_MESSAGE(e.ok, e.error);
     REQUIRE(e.model_buffer);
@@ -98,6 +99,7 @@ TEST_CASE("gpt-oss keeps a small SWA cache beside the full one") {
     Scenario s = llamacpp(gpt_oss_20b(), "gguf-f16", 16384);
     s.flash_attn = true;
     s.gpu_layers = 25;
+    s.parallel = 1;  // one slot, as in the published run (-np auto would keep 128 x 4 + 512 SWA cells)
     Estimate e = estimate(s);
     REQUIRE_MESSAGE(e.ok, e.error);
     // 12 full layers x 16384 cells x (512 + 512) x 2 B = 402,653,184 B (384 MiB) and 12 SWA layers x
@@ -168,6 +170,7 @@ TEST_CASE("llama-server reserves one output row per sequence, not logits for the
     Scenario s = llamacpp(gpt_oss_20b(), "gguf-f16", 4096);
     s.flash_attn = true;
     s.gpu_layers = -1;
+    s.parallel = 1;  // one slot: the SWA mask below is pad(128 + 512, 256) = 768 cells
     Estimate e = estimate(s);
     REQUIRE_MESSAGE(e.ok, e.error);
     // logits for the whole ubatch would be 201088 x 512 x 4 B = 392.75 MiB (builds up to b8193 printed

@@ -43,6 +43,13 @@ inline Scenario scenario_for_row(const json& row, const json& configs, std::vect
         if (l.contains("n_gpu_layers")) f["gpu_layers"] = l["n_gpu_layers"];
         if (l.contains("n_parallel")) f["parallel"] = l["n_parallel"];
     }
+    if (row["engine"] == "llamacpp") {
+        // The row's own flags: rows that do not say ran without -fa (b2700) and with one slot (b2700,
+        // b4343: before llama-server's -np auto), which the scenario's defaults no longer are.
+        const json l = row.contains("llamacpp") && row["llamacpp"].is_object() ? row["llamacpp"] : json::object();
+        f["flash_attn"] = l.contains("flash_attn") && l["flash_attn"] == true;
+        f["parallel"] = l.contains("n_parallel") ? l["n_parallel"] : json(1);
+    }
     apply_scenario_json(f, s, problems);
     return s;
 }

@@ -50,33 +50,8 @@ void draw_breakdown_panel(AppState& st) {
         return;
     }
 
-    // ---- what to change (first: it is what a user with a red verdict wants)
+    // (what to change to make it fit is in the verdict, above the fold)
     const Answers& a = st.answers;
-    if (!e.fits) {
-        if (!a.done && a.step <= 2) {
-            dim_text("Looking for changes that make it fit...");
-        } else if (a.suggestions.empty()) {
-            dim_text("No single change makes it fit on this hardware: try a larger GPU or more GPUs.");
-        } else {
-            ImGui::TextUnformatted("To make it fit:");
-            for (std::size_t i = 0; i < a.suggestions.size(); ++i) {
-                ImGui::PushID(static_cast<int>(i));
-                ImGui::SameLine();
-                if (ImGui::GetCursorPosX() + ImGui::CalcTextSize(a.suggestions[i].label.c_str()).x + px(st, 20) >
-                    ImGui::GetContentRegionMax().x)
-                    ImGui::NewLine();
-                if (ImGui::Button(a.suggestions[i].label.c_str())) {
-                    const Scenario next = a.suggestions[i].scenario;
-                    set_scenario(st, next);
-                    show_toast(st, "Applied: " + a.suggestions[i].label);
-                    ImGui::PopID();
-                    return;
-                }
-                ImGui::PopID();
-            }
-        }
-        ImGui::Spacing();
-    }
 
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit |
                                   ImGuiTableFlags_ScrollX;
@@ -142,8 +117,7 @@ void draw_breakdown_panel(AppState& st) {
         ImGui::SameLine();
         if (ImGui::SmallButton("use it")) st.scenario.weights = *a.best_weights;
     }
-    answer("fewest GPUs that fit", a.fewest_gpus ? std::to_string(a.fewest_gpus->gpus) + " (TP " + std::to_string(a.fewest_gpus->tp) +
-                                                       ", PP " + std::to_string(a.fewest_gpus->pp) + ")"
+    answer("fewest GPUs that fit", a.fewest_gpus ? std::to_string(a.fewest_gpus->gpus) + " (" + layout_text(a.fewest_layout) + ")"
                                                  : (a.done ? std::string("more than 64") : std::string("...")));
 }
 

@@ -98,7 +98,7 @@ void draw_fit_matrix_panel(AppState& st) {
     ImGui::EndDisabled();
 
     std::vector<std::string> rows = matrix_rows(st);
-    std::vector<std::string> cols = formats_by_quality(st.scenario.engine);
+    std::vector<std::string> cols = matrix_formats(st.scenario, rows);
     // Every cell overrides model and weights: a click on a cell must not recompute the matrix.
     Scenario base = st.scenario;
     base.model.clear();
@@ -121,7 +121,7 @@ void draw_fit_matrix_panel(AppState& st) {
     ImGui::SameLine();
     ImGui::TextColored(pal.nofit, "does not fit");
     ImGui::SameLine();
-    ImGui::TextDisabled("- each cell: memory asked of each GPU; click to select");
+    ImGui::TextDisabled("- each cell: what the model needs per GPU (the verdict's \"needs\"); click to select");
 
     const int ncols = static_cast<int>(v.matrix.cols.size()) + 1;
     const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX |
@@ -151,7 +151,7 @@ void draw_fit_matrix_panel(AppState& st) {
             const FitCell& cell = v.matrix.cells[r][c];
             ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, cell_colour(st, cell.level));
             const bool selected = current_row && v.matrix.cols[c] == st.scenario.weights;
-            const std::string text = cell.level == FitLevel::Error ? "n/a" : size_text(st, cell.required_bytes);
+            const std::string text = cell.level == FitLevel::Error ? "n/a" : size_text(st, cell.needed_bytes);
             ImGui::PushID(static_cast<int>(r * 100 + c));
             if (ImGui::Selectable(text.c_str(), selected)) {
                 Scenario next = st.scenario;
@@ -166,7 +166,7 @@ void draw_fit_matrix_panel(AppState& st) {
             }
             ImGui::PopID();
             if (cell.level == FitLevel::Error) item_tooltip(cell.error);
-            else item_tooltip(std::string(fit_level_id(cell.level)) + ": needs " + size_text(st, cell.required_bytes) + " of " +
+            else item_tooltip(std::string(fit_level_id(cell.level)) + ": needs " + size_text(st, cell.needed_bytes) + " of " +
                               size_text(st, cell.gpu_memory_bytes) + " per GPU (" +
                               (cell.headroom_bytes >= 0 ? size_text(st, static_cast<Bytes>(cell.headroom_bytes)) + " free)"
                                                         : "short by " + size_text(st, static_cast<Bytes>(-cell.headroom_bytes)) + ")") +

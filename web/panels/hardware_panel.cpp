@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/catalog.h"
+#include "core/parallel_layout.h"
 #include "core/text.h"
 #include "web/panels.h"
 #include "web/ui.h"
@@ -131,6 +132,74 @@ bool int_field(AppState& st, const char* label, int& v, int lo, int hi, const ch
     return changed;
 }
 
+
+// TP / PP: "auto" pools the GPUs of a replica with the engine's rule (core/parallel_layout.h);
+// unticked, the two numbers are the user's. Replicas (data parallel) only when the user asks.
+void layout_fields(AppState& st) {
+    Scenario& s = st.scenario;
+    const bool have = st.resolved.has_value();
+    const int tp_now = have ? st.resolved->scenario.tp : std::max(1, s.tp);
+    const int pp_now = have ? st.resolved->scenario.pp : std::max(1, s.pp);
+    bool autolay = s.tp == 0 && s.pp == 0;
+    if (ImGui::Checkbox("auto TP/PP", &autolay)) {
+        s.tp = autolay ? 0 : tp_now;
+        s.pp = autolay ? 0 : pp_now;
+    }
+    item_tooltip("Auto: all GPUs of a replica serve one copy of the model: the largest tensor parallel that "
+                 "divides the attention heads and fits in a node, pipeline parallel for the rest.");
+    ImGui::SameLine(0, px(st, 14));
+    int_field(st, "replicas", s.replicas, 1, 4096, "Data parallel: separate copies of the model, each on GPUs / replicas GPUs "
+                                                    "(vLLM --data-parallel-size, SGLang --dp-size). 1 = every GPU serves one copy.");
+    ImGui::BeginDisabled(autolay);
+    int tp = autolay ? tp_now : s.tp;
+    int pp = autolay ? pp_now : s.pp;
+    if (int_field(st, "TP  ", tp, 1, 4096, "Tensor parallel: each layer split over this many GPUs; must divide the attention heads"))
+        s.tp = tp;
+    ImGui::SameLine(0, px(st, 14));
+    if (int_field(st, "PP   ", pp, 1, 4096, "Pipeline parallel: layers split into this many stages")) s.pp = pp;
+    ImGui::EndDisabled();
+}
+
+// The layout in words, or what is wrong with it (with one-click TP sizes the heads allow).
+void layout_line(AppState& st, const EngineProfile& profile, bool parallel_engine) {
+    Scenario& s = st.scenario;
+    const std::string& err = st.result.error;
+    const bool layout_error = !st.result.ok && (st.result.error_field == ErrorField::Layout || st.result.error_field == ErrorField::Gpu);
+    if (layout_error) {
+        error_text(st, err);
+        const ModelInfo* m = find_model(s.model);
+        const std::int64_t heads = (m && !is_custom(s)) ? m->arch.num_heads : 0;
+        if (err.rfind("tp:", 0) == 0 && heads > 0) {  // which layout field: the message's own name
+            ImGui::TextDisabled("valid:");
+            for (int d = 1; d <= 16 && d <= heads; ++d) {
+                if (heads % d != 0) continue;
+                ImGui::SameLine();
+                ImGui::PushID(d);
+                if (ImGui::SmallButton(("TP " + std::to_string(d)).c_str())) {
+                    s.tp = d;
+                    s.pp = 0;
+                    if (s.gpus % d != 0) s.gpus = d;
+                }
+                ImGui::PopID();
+            }
+        }
+        return;
+    }
+    if (!st.result.ok || !st.resolved) return;
+    std::string line;
+    if (!parallel_engine) {
+        line = s.gpus == 1 ? "layout: one GPU" : "layout: layers split over " + std::to_string(s.gpus) + " GPUs (" + profile.parallel.split + ")";
+    } else {
+        const Scenario& r = st.resolved->scenario;
+        line = "layout: " + layout_text({r.tp, r.pp, r.replicas, 0}) + " on " + std::to_string(s.gpus) + " GPU" +
+               (s.gpus > 1 ? "s" : "") + (s.nodes > 1 ? ", " + std::to_string(s.nodes) + " nodes" : "");
+        if (s.tp == 0 && s.pp == 0 && s.gpus > 1) line += " (auto)";
+    }
+    ImGui::PushStyleColor(ImGuiCol_Text, palette(st.dark).fits);
+    ImGui::TextWrapped("%s", line.c_str());
+    ImGui::PopStyleColor();
+}
+
 }  // namespace
 
 void draw_hardware_panel(AppState& st) {
@@ -161,66 +230,21 @@ void draw_hardware_panel(AppState& st) {
         if (ImGui::InputDouble("GiB per GPU", &gib, 1.0, 8.0, "%.1f")) s.gpu_memory_gib = std::clamp(gib, 0.25, 100000.0);
     }
 
-    int_field(st, "GPUs", s.gpus, 1, 4096, "GPUs in total, all nodes");
+    int_field(st, "GPUs", s.gpus, 1, 4096, "GPUs in total, all nodes. Together they serve one copy of the model unless you ask for replicas.");
     ImGui::SameLine(0, px(st, 14));
     int_field(st, "nodes", s.nodes, 1, 4096, "Machines the GPUs are spread over (tensor parallel stays inside a node)");
     // Engines without tensor parallel split layers over every GPU themselves (llama.cpp --split-mode
     // layer, accelerate device_map="auto"): TP and PP are settings only where the profile has them.
     const EngineProfile& profile = engine_profile(s.engine);
     const bool parallel_engine = profile.parallel.tensor_parallel || profile.parallel.pipeline_parallel;
-    ImGui::BeginDisabled(!parallel_engine);
-    int_field(st, "TP  ", s.tp, 1, 4096, "Tensor parallel: each layer split over this many GPUs; must divide the attention heads");
-    ImGui::SameLine(0, px(st, 14));
-    int_field(st, "PP   ", s.pp, 1, 4096, "Pipeline parallel: layers split into this many stages");
-    ImGui::EndDisabled();
-
-    if (s.tp * s.pp > s.gpus) dim_text("tp x pp = " + std::to_string(s.tp * s.pp) + " needs at least that many GPUs");
-    const std::string& err = st.result.error;
-    const bool layout_error = !st.result.ok && (err.rfind("tp", 0) == 0 || err.rfind("pp", 0) == 0 ||
-                                                err.rfind("gpus", 0) == 0 || err.rfind("nodes", 0) == 0 ||
-                                                err.rfind("gpu", 0) == 0);
-    if (layout_error) {
-        error_text(st, err);
-        // One click to a valid layout: tensor-parallel sizes that divide the attention heads.
-        if (err.rfind("tp:", 0) == 0) {
-            const ModelInfo* m = find_model(s.model);
-            const std::int64_t heads = (m && !is_custom(s)) ? m->arch.num_heads : 0;
-            if (heads > 0) {
-                ImGui::TextDisabled("valid:");
-                for (int d = 1; d <= 16 && d <= heads; ++d) {
-                    if (heads % d != 0) continue;
-                    ImGui::SameLine();
-                    ImGui::PushID(d);
-                    if (ImGui::SmallButton(("TP " + std::to_string(d)).c_str())) {
-                        s.tp = d;
-                        s.gpus = std::max(s.gpus, d * s.pp);
-                        if (s.gpus % (d * s.pp) != 0) s.gpus = d * s.pp;
-                    }
-                    ImGui::PopID();
-                }
-            }
-        }
-    } else if (st.result.ok && !parallel_engine) {
-        const std::string line = s.gpus == 1 ? "layout: one GPU" :
-            "layout: layers split over " + std::to_string(s.gpus) + " GPUs (" + profile.parallel.split + ")";
-        ImGui::PushStyleColor(ImGuiCol_Text, palette(st.dark).fits);
-        ImGui::TextWrapped("%s", line.c_str());
-        ImGui::PopStyleColor();
-    } else if (st.result.ok) {
-        const int replicas = std::max(1, s.gpus / std::max(1, s.tp * s.pp));
-        std::string line = "layout: TP " + std::to_string(s.tp) + " x PP " + std::to_string(s.pp);
-        if (replicas > 1) line += " x " + std::to_string(replicas) + " replicas";
-        line += " on " + std::to_string(s.gpus) + " GPU" + (s.gpus > 1 ? "s" : "") + (s.nodes > 1 ? ", " + std::to_string(s.nodes) + " nodes" : "");
-        ImGui::PushStyleColor(ImGuiCol_Text, palette(st.dark).fits);
-        ImGui::TextUnformatted(line.c_str());
-        ImGui::PopStyleColor();
-    }
-    if (st.answers.fewest_gpus && (st.answers.fewest_gpus->gpus != s.gpus || st.answers.fewest_gpus->tp != s.tp)) {
+    if (parallel_engine) layout_fields(st);
+    layout_line(st, profile, parallel_engine);
+    if (st.answers.fewest_gpus && st.answers.fewest_gpus->gpus != s.gpus) {
         const Scenario& f = *st.answers.fewest_gpus;
         std::string label = "Fewest that fit: " + std::to_string(f.gpus) + (f.gpus == 1 ? " GPU" : " GPUs");
-        if (parallel_engine) label += ", TP " + std::to_string(f.tp) + (f.pp > 1 ? " PP " + std::to_string(f.pp) : "");
+        if (parallel_engine && f.gpus > 1) label += ", " + layout_text(st.answers.fewest_layout);
         if (ImGui::SmallButton(label.c_str())) {
-            s.gpus = f.gpus; s.tp = f.tp; s.pp = f.pp; s.nodes = f.nodes;
+            s.gpus = f.gpus; s.tp = 0; s.pp = 0; s.replicas = 1; s.nodes = f.nodes;
         }
     }
 }

@@ -27,11 +27,11 @@ std::string refusal(const Scenario& s, const std::string& weights, const std::st
         // Some engine/KV combinations are refused by the engine's accounting rather than resolve().
         if (std::string(field) == "kv_dtype") {
             const Estimate e = estimate(t);
-            if (!e.ok && e.error.rfind("kv", 0) == 0) return e.error;
+            if (!e.ok && e.error_field == ErrorField::KvCache) return e.error;
         }
         return "";
     }
-    return error.rfind(field, 0) == 0 ? error : "";
+    return error_field_of(error) == error_field_of(std::string(field) + ":") ? error : "";
 }
 
 // Reasons per format id, computed when a combo opens (not every frame).
@@ -108,7 +108,7 @@ void draw_precision_panel(AppState& st) {
         ImGui::EndCombo();
     }
     if (kf) item_tooltip(kf->description);
-    if (!st.result.ok && (st.result.error.rfind("weights", 0) == 0 || st.result.error.rfind("kv", 0) == 0))
+    if (!st.result.ok && (st.result.error_field == ErrorField::Weights || st.result.error_field == ErrorField::KvCache))
         error_text(st, st.result.error);
 }
 

@@ -5,8 +5,12 @@
 #include <string>
 
 #include "core/catalog.h"
+#include "core/formats.h"
+#include "core/parallel_layout.h"
 #include "core/text.h"
+#include "web/compute.h"
 #include "web/panels.h"
+#include "web/verdict_text.h"
 #include "web/ui.h"
 
 namespace vramcalc::web {
@@ -95,68 +99,128 @@ void legend(const AppState& st) {
 
 }  // namespace
 
+// The answers a user came for, in one line: largest context and concurrency, best format, fewest GPUs.
+void draw_answers_line(AppState& st) {
+    const Answers& a = st.answers;
+    std::string line;
+    auto add = [&](const std::string& part) { line += (line.empty() ? "" : "  |  ") + part; };
+    if (a.largest_context) add("largest context " + format_tokens(*a.largest_context));
+    else if (a.step > 0) add("no context fits");
+    if (a.largest_concurrency) add(std::to_string(*a.largest_concurrency) + " concurrent at " + format_tokens(st.scenario.context));
+    if (a.best_weights) {
+        const auto f = find_weight_format(*a.best_weights);
+        add("best format " + (f ? f->name : *a.best_weights));
+    } else if (a.step > 3) {
+        add("no format fits");
+    }
+    if (a.fewest_gpus) add("fewest GPUs " + std::to_string(a.fewest_gpus->gpus) + (a.fewest_gpus->gpus > 1 ? " (" + layout_text(a.fewest_layout) + ")" : ""));
+    if (!a.done) add("working out the limits...");
+    ImGui::TextWrapped("%s", line.c_str());
+}
+
+// "To make it fit": one button per change that makes a red verdict green.
+void draw_fixes(AppState& st) {
+    const Answers& a = st.answers;
+    if (!st.result.ok || st.result.fits) return;
+    if (!a.done && a.step <= 2) {
+        dim_text("Looking for changes that make it fit...");
+        return;
+    }
+    if (a.suggestions.empty()) {
+        dim_text("No single change makes it fit on this hardware: try a larger GPU or more GPUs.");
+        return;
+    }
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("To make it fit:");
+    for (std::size_t i = 0; i < a.suggestions.size(); ++i) {
+        const std::string& label = a.suggestions[i].label;
+        flow_next(ImGui::CalcTextSize(label.c_str()).x + px(st, 20));
+        ImGui::PushID(static_cast<int>(i));
+        const bool clicked = ImGui::Button(label.c_str());
+        ImGui::PopID();
+        if (clicked) {
+            const Scenario next = a.suggestions[i].scenario;
+            show_toast(st, "Applied: " + label);
+            set_scenario(st, next);
+            return;
+        }
+    }
+}
+
+// A link named a model the catalog does not know: say so, offer the nearest ids, answer nothing.
+void draw_missing_model(AppState& st) {
+    const MissingModel& m = *st.missing_model;
+    ImGui::PushFont(large_font());
+    ImGui::TextColored(palette(st.dark).nofit, "MODEL NOT FOUND");
+    ImGui::PopFont();
+    ImGui::TextWrapped("The link asks for '%s', which is not in the catalog. Nothing is estimated until you pick a model.",
+                       m.asked.c_str());
+    if (m.near.empty()) return;
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("did you mean");
+    for (const std::string& id : m.near) {
+        const ModelInfo* info = find_model(id);
+        const std::string label = info ? info->name : id;
+        flow_next(ImGui::CalcTextSize(label.c_str()).x + px(st, 24));
+        ImGui::PushID(id.c_str());
+        if (ImGui::Button(label.c_str())) st.scenario.model = id;
+        ImGui::PopID();
+    }
+}
+
 void draw_verdict_panel(AppState& st) {
+    if (st.missing_model) {
+        draw_missing_model(st);
+        return;
+    }
     const Estimate& e = st.result;
     const Palette& pal = palette(st.dark);
+    const VerdictText v = verdict_text(e, st.scenario, st.unit);
     ImGui::PushFont(large_font());
     if (!e.ok) {
-        ImGui::TextColored(pal.nofit, "CANNOT ESTIMATE");
+        ImGui::TextColored(pal.nofit, "%s", v.headline.c_str());
         ImGui::PopFont();
         error_text(st, e.error);
         return;
     }
-    const bool budget_engine = e.kv_cache_tokens.has_value();
-    const std::string headline = e.fits ? "FITS" : "DOES NOT FIT";
-    ImGui::TextColored(e.fits ? pal.fits : pal.nofit, "%s", headline.c_str());
+    const bool budget_engine = e.needed_per_gpu.has_value();
+    ImGui::TextColored(e.fits ? pal.fits : pal.nofit, "%s", v.headline.c_str());
     ImGui::PopFont();
     if (!st.narrow) {  // on a phone the detail goes under the headline
         ImGui::SameLine();
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetTextLineHeightWithSpacing() * 0.5f);
     }
-    std::string detail;
-    if (budget_engine && e.fits) {
-        detail = "  " + hardware_line(st) + "  -  " + size_text(st, e.per_gpu.total_bytes) + " of " +
-                 size_text(st, e.gpu_memory_bytes) + " reserved per GPU";
-    } else if (e.fits) {
-        detail = "  " + hardware_line(st) + "  -  " + size_text(st, e.per_gpu.total_bytes) + " of " +
-                 size_text(st, e.gpu_memory_bytes) + " per GPU, " + size_text(st, static_cast<Bytes>(e.headroom_bytes)) + " free";
-    } else {
-        const std::int64_t shortfall = -shown_headroom(e);
-        detail = "  " + hardware_line(st) + "  -  short by " + size_text(st, static_cast<Bytes>(std::max<std::int64_t>(0, shortfall))) +
-                 " per GPU";
-        if (e.headroom_bytes >= 0) detail = "  " + hardware_line(st) + "  -  not enough KV cache for the requested concurrency";
-    }
-    if (st.narrow) detail.erase(0, detail.find_first_not_of(' '));
-    ImGui::TextWrapped("%s", detail.c_str());
+    // One line a new user reads right: what the request NEEDS, then what a budget engine RESERVES.
+    std::string line = (st.narrow ? "" : "  ") + hardware_line(st) + ": " + v.needs + (v.reserve.empty() ? "" : "; " + v.reserve);
+    ImGui::TextWrapped("%s", line.c_str());
+    item_tooltip(budget_engine
+                     ? "needs: weights + the KV cache of the requested sequences + activations + overhead on the most loaded GPU. "
+                       "reserve: what the engine takes at start (its memory fraction), filled with a KV pool whatever you ask for. "
+                       "The chart and the fit matrix show the same \"needs\" figure."
+                     : "needs: weights + KV cache + activations + overhead on the most loaded GPU, as the engine allocates them. "
+                       "The chart and the fit matrix show the same figure.");
 
-    if (budget_engine && *e.kv_cache_tokens <= 0) {
-        error_text(st, std::string("No room left for KV cache: the weights and activations exceed ") +
-                           engine_name(st.scenario.engine) + "'s budget");
-    } else if (budget_engine) {
-        const std::int64_t seq_ctx = st.scenario.context;
-        std::string kv = "KV cache for " + format_tokens(*e.kv_cache_tokens) + " tokens";
-        if (e.max_concurrency) {
-            // floored, as a whole sequence either has its blocks or waits
-            const double c = *e.max_concurrency < 10 ? std::floor(*e.max_concurrency * 10) / 10 : std::floor(*e.max_concurrency);
-            kv += ", " + format_fixed(c, *e.max_concurrency < 10 ? 1 : 0) + " concurrent sequences at " +
-                  format_tokens(seq_ctx) + " context";
-        }
-        if (!e.fits) kv += " (needs " + std::to_string(st.scenario.batch) + ")";
+    if (budget_engine && e.kv_cache_tokens && *e.kv_cache_tokens > 0 && e.max_concurrency) {
+        // floored, as a whole sequence either has its blocks or waits
+        const double c = *e.max_concurrency < 10 ? std::floor(*e.max_concurrency * 10) / 10 : std::floor(*e.max_concurrency);
+        std::string kv = "the pool holds " + format_fixed(c, *e.max_concurrency < 10 ? 1 : 0) + " sequences of " +
+                         format_tokens(st.scenario.context) + " at once";
+        if (!e.fits) kv += " (you asked for " + std::to_string(st.scenario.batch) + ")";
         ImGui::PushStyleColor(ImGuiCol_Text, e.fits ? ImGui::GetStyleColorVec4(ImGuiCol_Text) : pal.tight);
         ImGui::TextWrapped("%s", kv.c_str());
         ImGui::PopStyleColor();
-        item_tooltip("vLLM and SGLang reserve a fixed share of each GPU and fill whatever weights and activations "
-                     "leave with KV cache blocks: the pool size is what limits context x concurrency.");
     }
-    std::string answers;
-    if (st.answers.largest_context) answers += "largest context " + format_tokens(*st.answers.largest_context) + " tokens";
-    if (st.answers.largest_concurrency)
-        answers += (answers.empty() ? "" : "  -  ") + std::to_string(*st.answers.largest_concurrency) + " concurrent at " +
-                   format_tokens(st.scenario.context);
-    if (st.answers.done && !st.answers.largest_context) answers += "no context fits";
-    if (!st.answers.done) answers += (answers.empty() ? "" : "  -  ") + std::string("working out the limits...");
-    dim_text(e.engine_version + "  |  " + answers);
-    for (const auto& w : e.warnings) dim_text("note: " + w);
+    dim_text(e.engine_version);
+    draw_answers_line(st);
+    draw_fixes(st);
+    // Notes: the first in full, the rest behind a hover, so the answers stay above the fold.
+    if (!e.warnings.empty()) {
+        std::string all;
+        for (const auto& w : e.warnings) all += (all.empty() ? "" : "\n") + ("- " + w);
+        dim_text("note: " + e.warnings.front() +
+                 (e.warnings.size() > 1 ? "  (+" + std::to_string(e.warnings.size() - 1) + " more: hover)" : ""));
+        item_tooltip(all);
+    }
 
     // ---- one bar per GPU (identical GPUs beyond 8 collapse into one line)
     ImGui::Spacing();

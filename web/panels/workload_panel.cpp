@@ -138,7 +138,7 @@ void draw_workload_panel(AppState& st) {
     engine_picker(st);
     release_picker(st);
     if (st.result.ok && !st.result.engine_version.empty()) dim_text("accounting follows " + st.result.engine_version);
-    else if (!st.result.ok && st.result.error.rfind("engine_version", 0) == 0) error_text(st, st.result.error);
+    else if (!st.result.ok && st.result.error_field == ErrorField::Engine) error_text(st, st.result.error);
 
     // Context: log slider and typed value (the slider spans 256 tokens to the model's max).
     std::int64_t max_ctx = 1 << 20;
@@ -176,10 +176,12 @@ void draw_workload_panel(AppState& st) {
     if (ImGui::TreeNodeEx("engine knobs", ImGuiTreeNodeFlags_DefaultOpen)) {
         if (profile.workload.prompt_and_output) prompt_and_output_rows(st);
         for (const KnobUse& use : profile.knobs)
-            if (const Knob* k = find_knob(use.knob)) knob_row(st, use, *k);
+            if (const Knob* k = find_knob(use.knob); k && std::string(use.knob) != "replicas")  // in HARDWARE AND LAYOUT
+                knob_row(st, use, *k);
         ImGui::TreePop();
     }
-    if (!st.result.ok && st.result.error.rfind("context", 0) == 0) error_text(st, st.result.error);
+    if (!st.result.ok && (st.result.error_field == ErrorField::Workload || st.result.error_field == ErrorField::Knob))
+        error_text(st, st.result.error);
 }
 
 }  // namespace vramcalc::web
