@@ -6,6 +6,7 @@
 
 #include "core/catalog.h"
 #include "core/text.h"
+#include "web/copy.h"
 #include "web/panels.h"
 #include "web/ui.h"
 
@@ -128,6 +129,8 @@ void draw_verdict_panel(AppState& st) {
     }
     if (st.narrow) detail.erase(0, detail.find_first_not_of(' '));
     ImGui::TextWrapped("%s", detail.c_str());
+    const std::size_t first = detail.find_first_not_of(' ');
+    copyable(st, "verdict", headline + " - " + (first == std::string::npos ? detail : detail.substr(first)));
 
     if (budget_engine && *e.kv_cache_tokens <= 0) {
         error_text(st, std::string("No room left for KV cache: the weights and activations exceed ") +
@@ -178,6 +181,8 @@ void draw_verdict_panel(AppState& st) {
         const bool over = g.total_bytes > e.gpu_memory_bytes;
         ImGui::TextColored(over ? pal.nofit : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s / %s",
                            size_text(st, g.total_bytes).c_str(), size_text(st, e.gpu_memory_bytes).c_str());
+        copyable(st, "GPU " + std::to_string(i), size_text(st, g.total_bytes),
+                 "GPU " + std::to_string(i) + "\t" + size_text(st, g.total_bytes) + "\t" + size_text(st, e.gpu_memory_bytes));
         ImGui::PopID();
     }
     if (shown < n) ImGui::TextDisabled("... and %zu more GPUs with the same layout (the breakdown lists them)", n - shown);
