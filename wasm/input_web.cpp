@@ -129,7 +129,8 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_input_state() {
     const auto& st = *g_state;
     nlohmann::json j = {{"windows", windows}, {"focus", focus}, {"activeId", g.ActiveId}, {"popups", popups},
                         {"pickers", {{"model", st.model_picker.filter}, {"gpu", st.gpu_picker.filter}, {"weights", st.weights_picker.filter}}},
-                        {"pointerIsTouch", st.input.pointer_is_touch}, {"uiScale", st.ui_scale}};
+                        {"pointerIsTouch", st.input.pointer_is_touch},
+                        {"touch", static_cast<int>(st.input.touch)}, {"flinging", st.input.flinging}, {"velocityY", st.input.velocity_y}, {"uiScale", st.ui_scale}};
     g_out = vramcalc::dump_json(j);
     return g_out.c_str();
 }

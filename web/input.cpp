@@ -96,7 +96,9 @@ void touch_pointer(AppState& st, ImGuiIO& io, double now_ms) {
         in.touch = TouchMode::LongPressed;
         in.right_click_frames = 2;
     }
-    const bool at_start = in.press_at_start;
+    // A scrolling finger keeps the pointer where it went down: the gesture stays on its panel and
+    // nothing under the moving finger lights up.
+    const bool at_start = in.press_at_start || in.touch == TouchMode::Scroll;
     in.press_at_start = false;
     const float x = at_start ? in.start_x : in.touch_x;
     const float y = at_start ? in.start_y : in.touch_y;
