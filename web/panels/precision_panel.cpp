@@ -53,14 +53,14 @@ void refresh_refusals(Refusals& r, const std::string& key, F compute) {
 }
 
 // The weights picker's groups, in the order people think of formats.
-const char* const kGroups[] = {"Float", "Integer", "GPTQ / AWQ", "GGUF (llama.cpp)", "EXL2 (ExLlamaV2)", "FP8 / FP4", "bitsandbytes"};
+const char* const kGroups[] = {"Float", "Integer", "GPTQ / AWQ", "GGUF (llama.cpp)", "EXL2 / EXL3 (ExLlama)", "FP8 / FP4", "bitsandbytes"};
 
 int group_of(const WeightFormat& f) {
     if (f.kind == "float") return 0;
     if (f.kind == "int") return 1;
     if (f.kind == "gptq" || f.kind == "awq") return 2;
     if (f.kind == "gguf") return 3;
-    if (f.kind == "exl2") return 4;
+    if (f.kind == "exl2" || f.kind == "exl3") return 4;
     if (f.kind == "fp8" || f.kind == "mxfp4" || f.kind == "nvfp4") return 5;
     return 6;  // bnb and anything new
 }
