@@ -17,12 +17,14 @@
 
 #include "core/bounded_json.h"
 #include "core/scenario_json.h"
+#include "wasm/input_web.h"
 #include "wasm/js_api.h"
 #include "wasm/model_files_glue.h"
 #include "wasm/platform_web.h"
 #include "wasm/share_glue.h"
 #include "web/app.h"
 #include "web/compute.h"
+#include "web/input.h"
 #include "web/ui.h"
 
 namespace {
@@ -207,7 +209,9 @@ void frame() {
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(static_cast<float>(canvas.width_px), static_cast<float>(canvas.height_px));
     io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
+    vramcalc::web::input_before_new_frame(g_state, io, emscripten_get_now());
     ImGui::NewFrame();
+    vramcalc::web::input_after_new_frame(g_state);
 
     const double draw_start_ms = emscripten_get_now();
     vramcalc::web::draw_app(g_state);
@@ -223,7 +227,8 @@ void frame() {
 
     const bool save_pending = save_state(emscripten_get_now());
     // Pending work (answers, matrix cells, a rate-limited link write) keeps the loop running.
-    if (g_state.want_frames || save_pending) g_frames_left = std::max(g_frames_left, 2);
+    if (g_state.want_frames || save_pending || g_state.input.busy) g_frames_left = std::max(g_frames_left, 2);
+    vramcalc::wasm::input_frame_done();
 
     vramcalc::wasm::publish_frame_drawn(++g_frames_drawn);
     if (g_frames_drawn == 1) js_mark_ready();
@@ -258,6 +263,7 @@ int main() {
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
     ImGui_ImplOpenGL3_Init("#version 300 es");
     vramcalc::wasm::install_clipboard();
+    vramcalc::wasm::install_input(g_window, &g_state, wake);
     vramcalc::wasm::install_file_drop(g_window, [](const std::string& name, const std::string& contents) {
         vramcalc::web::on_file_dropped(g_state, name, contents);
         wake();
@@ -269,6 +275,7 @@ int main() {
         vramcalc::wasm::download_text(name, mime, text);
     };
     g_state.platform.save_page = [] { js_save_page(); };
+    g_state.platform.copy_text = [](const std::string& text) { vramcalc::wasm::copy_text(text); };
     restore_state();
     vramcalc::wasm::install_link_listener(on_link_changed);
     vramcalc::wasm::install_js_api(&g_state, wake);

@@ -53,9 +53,13 @@ EM_JS(void, js_install_paste_listener, (), {
     }, true);
 });
 
+// The page's one way to the clipboard: ImGui's Ctrl+C in a text field and every "Copy" button and
+// menu (AppState::platform.copy_text) come here. window.vramcalc.lastCopied lets tests read it.
 EM_JS(void, js_copy_text, (const char* text), {
     var value = UTF8ToString(text);
     Module["vramcalcPaste"] = value;
+    var api = window["vramcalc"] || (window["vramcalc"] = {});
+    api["lastCopied"] = value;
     if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(value).catch(function() {});
     }
@@ -139,6 +143,10 @@ void install_clipboard() {
     io.SetClipboardTextFn = set_clipboard_text;
     io.GetClipboardTextFn = get_clipboard_text;
     io.ClipboardUserData = nullptr;
+}
+
+void copy_text(const std::string& text) {
+    js_copy_text(text.c_str());
 }
 
 void install_file_drop(GLFWwindow* window, std::function<void(const std::string&, const std::string&)> handler) {

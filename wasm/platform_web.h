@@ -24,6 +24,9 @@ void install_wake_listeners(void (*wake)());
 // Routes ImGui's copy to navigator.clipboard and its paste to the page's last 'paste' event.
 void install_clipboard();
 
+// Puts text on the clipboard (navigator.clipboard, within the user's gesture): the page's one copy path.
+void copy_text(const std::string& text);
+
 // Calls `handler(name, contents)` for each file dropped on the canvas.
 void install_file_drop(GLFWwindow* window, std::function<void(const std::string&, const std::string&)> handler);
 

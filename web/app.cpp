@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "web/compute.h"
+#include "web/copy.h"
 #include "web/panels.h"
 #include "web/ui.h"
 
@@ -87,15 +88,17 @@ void draw_app(AppState& st) {
         draw_tabs(st);
     } else {
         const float left_w = std::clamp(ImGui::GetContentRegionAvail().x * 0.34f, px(st, 340), px(st, 460));
-        ImGui::BeginChild("inputs", ImVec2(left_w, 0), true);
+        // NavFlattened: Tab and the arrows walk from the inputs into the answers as one page.
+        ImGui::BeginChild("inputs", ImVec2(left_w, 0), true, ImGuiWindowFlags_NavFlattened);
         draw_inputs(st);
         ImGui::EndChild();
         ImGui::SameLine();
-        ImGui::BeginChild("answers", ImVec2(0, 0), true);
+        ImGui::BeginChild("answers", ImVec2(0, 0), true, ImGuiWindowFlags_NavFlattened);
         draw_answers(st);
         ImGui::EndChild();
     }
     ImGui::End();
+    draw_copy_menu(st);
     draw_toast(st);
     // A widget changed the scenario this frame: recompute before the next one.
     if (scenario_key(st.scenario) != st.scenario_key) st.want_frames = true;

@@ -15,7 +15,9 @@
 #include "core/scenario.h"
 #include "core/solvers.h"
 #include "core/text.h"
+#include "web/input_state.h"
 #include "web/model_files_state.h"
+#include "web/widget_state.h"
 
 namespace vramcalc::web {
 
@@ -24,7 +26,7 @@ struct PlatformHooks {
     std::function<std::string(const Scenario&)> share_url;
     std::function<void(const std::string& filename, const std::string& mime, const std::string& text)> download;
     std::function<void()> save_page;          // download the page itself for offline use
-    std::function<void(const std::string&)> copy_text;
+    std::function<void(const std::string&)> copy_text;  // the clipboard: every copy goes through it (web/copy.cpp)
 };
 
 // The answers that cost many estimates (solvers.h). Filled one step per frame after a change, so a
@@ -109,9 +111,11 @@ struct AppState {
     Tab tab = Tab::Breakdown;
     Tab requested_tab = Tab::Breakdown;
     bool tab_request = false;
-    std::string model_filter;
-    std::string gpu_filter;
-    bool focus_model_filter = false;
+    PickerState model_picker;
+    PickerState gpu_picker;
+    PickerState weights_picker;
+    CopyMenuState copy_menu;
+    InputState input;                   // wheel, touch and keyboard handling (web/input.cpp)
     CustomModelForm custom;
     ModelFilesState model_files;        // a model given as files or fetched from the Hub
     FitMatrixView matrix;

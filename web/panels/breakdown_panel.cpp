@@ -4,7 +4,9 @@
 
 #include "core/formats.h"
 #include "core/text.h"
+#include "core/export.h"
 #include "web/compute.h"
+#include "web/copy.h"
 #include "web/panels.h"
 #include "web/ui.h"
 
@@ -12,33 +14,49 @@ namespace vramcalc::web {
 
 namespace {
 
-void figure_row(const AppState& st, const char* name, const Figure& per_gpu, const Figure* total) {
+// A row's cells joined by tabs (pastes into a spreadsheet as one row).
+std::string row_text(const char* name, const std::string& a, const std::string& b, const std::string& how) {
+    return std::string(name) + "\t" + a + "\t" + b + "\t" + how;
+}
+
+void figure_row(AppState& st, const char* name, const Figure& per_gpu, const Figure* total) {
+    const std::string per = size_text(st, per_gpu.bytes);
+    const std::string all = total ? size_text(st, total->bytes) : "";
+    const std::string row = row_text(name, per, all, per_gpu.how);
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
     ImGui::TextUnformatted(name);
+    copyable(st, name, per, row);
     ImGui::TableSetColumnIndex(1);
-    ImGui::TextUnformatted(size_text(st, per_gpu.bytes).c_str());
+    ImGui::TextUnformatted(per.c_str());
     item_tooltip(exact_bytes(per_gpu.bytes) + (per_gpu.how.empty() ? "" : "\n" + per_gpu.how));
+    copyable(st, std::string(name) + " per GPU", per, row);
     ImGui::TableSetColumnIndex(2);
     if (total) {
-        ImGui::TextUnformatted(size_text(st, total->bytes).c_str());
+        ImGui::TextUnformatted(all.c_str());
         item_tooltip(exact_bytes(total->bytes) + (total->how.empty() ? "" : "\n" + total->how));
+        copyable(st, std::string(name) + " on all GPUs", all, row);
     }
     ImGui::TableSetColumnIndex(3);
     const std::string& how = per_gpu.how;
     ImGui::TextDisabled("%s", how.c_str());
     item_tooltip(how);
+    copyable(st, name, per, row);
 }
 
-void text_row(const char* name, const std::string& value, const std::string& how) {
+void text_row(AppState& st, const char* name, const std::string& value, const std::string& how) {
+    const std::string row = row_text(name, value, "", how);
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
     ImGui::TextUnformatted(name);
+    copyable(st, name, value, row);
     ImGui::TableSetColumnIndex(1);
     ImGui::TextUnformatted(value.c_str());
+    copyable(st, name, value, row);
     ImGui::TableSetColumnIndex(3);
     ImGui::TextDisabled("%s", how.c_str());
     item_tooltip(how);
+    copyable(st, name, value, row);
 }
 
 }  // namespace
@@ -53,6 +71,9 @@ void draw_breakdown_panel(AppState& st) {
     // (what to change to make it fit is in the verdict, above the fold)
     const Answers& a = st.answers;
 
+    if (ImGui::SmallButton("Copy as Markdown")) copy_text(st, result_markdown(st.scenario, e), "Breakdown copied as Markdown");
+    item_tooltip("The whole breakdown as a Markdown table, with the scenario and its link.\n"
+                 "Right-click (or long-press) any figure to copy just that value or its row.");
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit |
                                   ImGuiTableFlags_ScrollX;
     if (ImGui::BeginTable("figures", 4, flags)) {
@@ -81,15 +102,15 @@ void draw_breakdown_panel(AppState& st) {
         if (e.compute_buffer) figure_row(st, "llama.cpp compute buffer", *e.compute_buffer, nullptr);
         if (e.cpu.bytes > 0) figure_row(st, "CPU RAM (offloaded)", e.cpu, nullptr);
         figure_row(st, "rule of thumb", e.rule_of_thumb, nullptr);
-        text_row("parameters", format_params(e.params) + (e.active_params > 0 && e.active_params < e.params
+        text_row(st, "parameters", format_params(e.params) + (e.active_params > 0 && e.active_params < e.params
                                                               ? " (" + format_params(e.active_params) + " active)" : ""),
                  "counted from the architecture's tensors");
         if (e.kv_bytes_per_token > 0)
-            text_row("KV per token", format_fixed(static_cast<double>(e.kv_bytes_per_token) / 1024.0, 1) + " KiB",
+            text_row(st, "KV per token", format_fixed(static_cast<double>(e.kv_bytes_per_token) / 1024.0, 1) + " KiB",
                      "all layers, unsharded, at the chosen KV dtype");
-        if (e.kv_cache_tokens) text_row("KV cache tokens", format_tokens(*e.kv_cache_tokens), "the pool's size in tokens (block-rounded)");
+        if (e.kv_cache_tokens) text_row(st, "KV cache tokens", format_tokens(*e.kv_cache_tokens), "the pool's size in tokens (block-rounded)");
         if (e.max_concurrency)
-            text_row("max concurrency", format_fixed(*e.max_concurrency, 2) + "x", "KV cache tokens / context, as the engine logs it");
+            text_row(st, "max concurrency", format_fixed(*e.max_concurrency, 2) + "x", "KV cache tokens / context, as the engine logs it");
         ImGui::EndTable();
     }
 
@@ -99,8 +120,10 @@ void draw_breakdown_panel(AppState& st) {
     ImGui::Separator();
     auto answer = [&](const char* label, const std::string& value) {
         ImGui::TextDisabled("%s", label);
+        copyable(st, label, value, std::string(label) + "\t" + value);
         ImGui::SameLine(px(st, 210));
         ImGui::TextUnformatted(value.c_str());
+        copyable(st, label, value, std::string(label) + "\t" + value);
     };
     const char* pending = a.done ? "none fits" : "...";
     answer("largest context that fits", a.largest_context ? format_tokens(*a.largest_context) + " tokens (" +

@@ -1,5 +1,5 @@
 // The ready command for the scenario (core/command.h) with a Copy button.
-#include "web/compute.h"
+#include "web/copy.h"
 #include "web/panels.h"
 #include "web/ui.h"
 
@@ -11,8 +11,7 @@ void draw_command_panel(AppState& st) {
     ImGui::TextDisabled("Run it");
     ImGui::SameLine();
     if (ImGui::SmallButton("Copy command")) {
-        ImGui::SetClipboardText(st.command.c_str());
-        show_toast(st, "Command copied");
+        copy_text(st, st.command, "Command copied");
     }
     int lines = 1;
     for (char c : st.command) lines += c == '\n';

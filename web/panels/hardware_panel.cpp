@@ -7,8 +7,10 @@
 
 #include "core/catalog.h"
 #include "core/parallel_layout.h"
+#include "core/search.h"
 #include "core/text.h"
 #include "web/panels.h"
+#include "web/picker.h"
 #include "web/ui.h"
 
 namespace vramcalc::web {
@@ -35,90 +37,34 @@ const std::vector<int>& gpus_by_group() {
     return order;
 }
 
-void draw_gpu_popup(AppState& st) {
+std::vector<PickerRow> gpu_rows(const AppState& st) {
     const auto& gpus = gpu_catalog();
-    if (!ImGui::BeginPopup("gpu_picker")) return;
-    static int highlight = 0;
-    static bool focus = false;
-    if (ImGui::IsWindowAppearing()) { focus = true; highlight = 0; }
-    if (focus) { ImGui::SetKeyboardFocusHere(); focus = false; }
-    ImGui::SetNextItemWidth(-1);
-    const bool changed = input_text("##gpu_filter", st.gpu_filter, 0, "type to filter: 4090, H100, AMD, 48...");
-    if (changed) highlight = 0;
-    const bool key_nav = ImGui::IsItemActive();
-    if (key_nav && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) ++highlight;
-    if (key_nav && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) highlight = std::max(0, highlight - 1);
-    const bool enter = (key_nav || ImGui::IsItemDeactivated()) && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter));
+    std::vector<PickerRow> rows;
+    for (int idx : gpus_by_group()) {
+        const Gpu& g = gpus[static_cast<std::size_t>(idx)];
+        PickerRow r;
+        r.group = g.vendor + " " + g.segment;
+        r.cells = {g.name, format_fixed(g.memory_marketed, g.memory_marketed == static_cast<int>(g.memory_marketed) ? 0 : 1) + " " + g.memory_unit,
+                   format_fixed(to_gib(g.memory_bytes), 1) + " GiB " + (g.vendor == "NVIDIA" ? "CUDA sees" : "usable")};
+        r.tooltip = g.name + ": " + format_fixed(g.bandwidth_gbps, 0) + " GB/s, " + format_fixed(g.bf16_tflops, 0) + " BF16 TFLOPS" +
+                    (g.interconnect.empty() ? "" : ", " + g.interconnect) +
+                    (g.unified_memory ? "\nUnified memory: the usable figure is the share macOS lets the GPU wire." : "");
+        r.search = gpu_search_text(g);
+        r.current = st.scenario.gpu_memory_gib <= 0 && g.id == st.scenario.gpu;
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
 
-    std::vector<int> shown;
-    for (int i : gpus_by_group()) {
-        const Gpu& g = gpus[static_cast<std::size_t>(i)];
-        const std::string hay = g.name + " " + g.id + " " + g.vendor + " " + g.segment + " " +
-                                format_fixed(g.memory_marketed, 0) + g.memory_unit;
-        if (matches_filter(hay, st.gpu_filter)) shown.push_back(i);
-    }
-    highlight = std::clamp(highlight, 0, std::max(0, static_cast<int>(shown.size()) - 1));
-    if (enter && !shown.empty()) {
-        st.scenario.gpu = gpus[static_cast<std::size_t>(shown[static_cast<std::size_t>(highlight)])].id;
+void draw_gpu_picker(AppState& st, const std::string& label) {
+    PickerSpec spec{"gpu_picker", label, "type to filter: 4090, H100, AMD, 48...", {{"GPU", 220}, {"Marketed", 70}, {"Usable", 140}}, 470, 400};
+    const PickerResult r = picker(st, st.gpu_picker, spec, [&] { return gpu_rows(st); }, [&](const PickerResult& res) {
+        if (res.matches == 0) ImGui::TextDisabled("No GPU matches \"%s\". Tick \"custom memory\" to type a size.", st.gpu_picker.filter.c_str());
+    });
+    if (r.picked >= 0) {
+        st.scenario.gpu = gpu_catalog()[static_cast<std::size_t>(gpus_by_group()[static_cast<std::size_t>(r.picked)])].id;
         st.scenario.gpu_memory_gib = 0;
-        ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
-        return;
     }
-    int groups = 0;
-    std::string last_group;
-    for (int i : shown) {
-        const Gpu& g = gpus[static_cast<std::size_t>(i)];
-        if (g.vendor + g.segment != last_group) { ++groups; last_group = g.vendor + g.segment; }
-    }
-    const float row_h = ImGui::GetTextLineHeightWithSpacing();
-    const float list_h = std::min(px(st, 400), row_h * static_cast<float>(shown.size() + static_cast<std::size_t>(groups) + 1));
-    const float list_w = std::min(px(st, 470), ImGui::GetMainViewport()->WorkSize.x - px(st, 40));
-    ImGui::BeginChild("gpu_list", ImVec2(list_w, list_h), false, ImGuiWindowFlags_HorizontalScrollbar);
-    if (ImGui::BeginTable("gpus", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-        ImGui::TableSetupColumn("GPU", ImGuiTableColumnFlags_WidthFixed, px(st, 220));
-        ImGui::TableSetupColumn("Marketed", ImGuiTableColumnFlags_WidthFixed, px(st, 70));
-        ImGui::TableSetupColumn("Usable", ImGuiTableColumnFlags_WidthFixed, px(st, 140));
-        std::string group;
-        int row = 0;
-        for (int idx : shown) {
-            const Gpu& g = gpus[static_cast<std::size_t>(idx)];
-            const std::string grp = g.vendor + " " + g.segment;
-            if (grp != group) {
-                group = grp;
-                ImGui::TableNextRow();
-                ImGui::TableSetColumnIndex(0);
-                ImGui::TextDisabled("%s", grp.c_str());
-            }
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            ImGui::PushID(idx);
-            const bool hl = row == highlight;
-            if (ImGui::Selectable(("  " + g.name).c_str(), hl || (st.scenario.gpu_memory_gib <= 0 && g.id == st.scenario.gpu),
-                                  ImGuiSelectableFlags_SpanAllColumns)) {
-                st.scenario.gpu = g.id;
-                st.scenario.gpu_memory_gib = 0;
-                ImGui::CloseCurrentPopup();
-            }
-            if (hl && (changed || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow)) ||
-                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))))
-                ImGui::SetScrollHereY();
-            item_tooltip(g.name + ": " + format_fixed(g.bandwidth_gbps, 0) + " GB/s, " + format_fixed(g.bf16_tflops, 0) +
-                         " BF16 TFLOPS" + (g.interconnect.empty() ? "" : ", " + g.interconnect) +
-                         (g.unified_memory ? "\nUnified memory: the usable figure is the share macOS lets the GPU wire." : ""));
-            ImGui::PopID();
-            ImGui::TableSetColumnIndex(1);
-            ImGui::Text("%s %s", format_fixed(g.memory_marketed, g.memory_marketed == static_cast<int>(g.memory_marketed) ? 0 : 1).c_str(),
-                        g.memory_unit.c_str());
-            ImGui::TableSetColumnIndex(2);
-            ImGui::TextDisabled("%s GiB %s", format_fixed(to_gib(g.memory_bytes), 1).c_str(),
-                                g.vendor == "NVIDIA" ? "CUDA sees" : "usable");
-            ++row;
-        }
-        ImGui::EndTable();
-    }
-    ImGui::EndChild();
-    ImGui::EndPopup();
 }
 
 bool int_field(AppState& st, const char* label, int& v, int lo, int hi, const char* tip) {
@@ -210,15 +156,7 @@ void draw_hardware_panel(AppState& st) {
     std::string label = custom_mem ? "Custom: " + format_fixed(s.gpu_memory_gib, 1) + " GiB per GPU"
                         : g        ? g->name + "  -  " + gpu_memory_label(*g)
                                    : s.gpu;
-    const ImVec2 pos = ImGui::GetCursorScreenPos();
-    ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
-    if (ImGui::Button((label + "##gpu_button").c_str(), ImVec2(-1, 0))) {
-        st.gpu_filter.clear();
-        ImGui::OpenPopup("gpu_picker");
-    }
-    ImGui::PopStyleVar();
-    ImGui::SetNextWindowPos(ImVec2(pos.x, ImGui::GetItemRectMax().y + 2), ImGuiCond_Appearing);
-    draw_gpu_popup(st);
+    draw_gpu_picker(st, label);
 
     bool use_custom = custom_mem;
     if (ImGui::Checkbox("custom memory", &use_custom)) s.gpu_memory_gib = use_custom ? (g ? to_gib(g->memory_bytes) : 24.0) : 0.0;

@@ -6,10 +6,12 @@
 #include "core/catalog.h"
 #include "core/solvers.h"
 #include "core/config_parser.h"
+#include "core/search.h"
 #include "core/text.h"
 #include "web/compute.h"
 #include "web/panels.h"
 #include "web/panels/model_files_panel.h"
+#include "web/picker.h"
 #include "web/ui.h"
 
 namespace vramcalc::web {
@@ -31,10 +33,6 @@ const std::vector<int>& models_by_family() {
         return v;
     }();
     return order;
-}
-
-std::string search_text(const ModelInfo& m) {
-    return m.name + " " + m.id + " " + m.family + " " + m.hf_id + " " + m.license + " " + architecture_label(m);
 }
 
 std::string summary_line(const ModelInfo& m, double params) {
@@ -71,113 +69,41 @@ void choose_model(AppState& st, const ModelInfo& m) {
         st.scenario.weights = m.default_format;
 }
 
-void draw_picker_popup(AppState& st) {
+// The picker's rows: "Custom model..." first, then the catalog by family.
+std::vector<PickerRow> model_rows(const AppState& st) {
     const auto& models = model_catalog();
-    ImGui::SetNextWindowSizeConstraints(ImVec2(std::min(px(st, 300), ImGui::GetMainViewport()->WorkSize.x), 0),
-                                        ImVec2(px(st, 800), px(st, 520)));
-    if (!ImGui::BeginPopup("model_picker")) return;
-    static int highlight = 0;
-    if (st.focus_model_filter) {
-        ImGui::SetKeyboardFocusHere();
-        st.focus_model_filter = false;
-        highlight = 0;
+    std::vector<PickerRow> rows;
+    PickerRow custom;
+    custom.cells = {"Custom model...", "", "config.json, model files, Hugging Face, or numbers"};
+    custom.search.name = "Custom model";
+    custom.search.primary = {"custom model", "config.json paste typed numbers parameters files hugging face"};
+    custom.current = st.custom.active;
+    rows.push_back(custom);
+    for (int idx : models_by_family()) {
+        const ModelInfo& m = models[static_cast<std::size_t>(idx)];
+        PickerRow r;
+        r.group = m.family;
+        r.cells = {m.name, format_params(m.params_published), architecture_label(m),
+                   m.arch.max_context > 0 ? format_tokens(m.arch.max_context) : "-", m.license};
+        r.tooltip = m.hf_id + (m.year ? "  (" + std::to_string(m.year) + ")" : "");
+        r.search = model_search_text(m);
+        r.current = !st.custom.active && m.id == st.scenario.model;
+        rows.push_back(std::move(r));
     }
-    ImGui::SetNextItemWidth(-1);
-    const bool changed = input_text("##model_filter", st.model_filter, 0, "type to filter: name, family, licence, MoE, GQA...");
-    if (changed) highlight = 0;
-    const bool enter = ImGui::IsItemActive() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter));
-    const bool deactivated_enter = ImGui::IsItemDeactivated() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter));
-    if (ImGui::IsItemActive() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) ++highlight;
-    if (ImGui::IsItemActive() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) highlight = std::max(0, highlight - 1);
+    return rows;
+}
 
-    std::vector<int> shown;
-    for (int i : models_by_family())
-        if (matches_filter(search_text(models[static_cast<std::size_t>(i)]), st.model_filter)) shown.push_back(i);
-    const bool custom_shown = matches_filter("custom config.json paste typed numbers parameters", st.model_filter);
-    const int total = static_cast<int>(shown.size()) + (custom_shown ? 1 : 0);
-    highlight = std::clamp(highlight, 0, std::max(0, total - 1));
-
-    if ((enter || deactivated_enter) && total > 0) {
-        if (custom_shown && highlight == 0) start_custom(st);
-        else choose_model(st, models[static_cast<std::size_t>(shown[static_cast<std::size_t>(highlight - (custom_shown ? 1 : 0))])]);
-        ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
-        return;
-    }
-
-    int families = 0;
-    std::string last_family = "\x01";
-    for (int i : shown) {
-        const std::string& f = models[static_cast<std::size_t>(i)].family;
-        if (f != last_family) { ++families; last_family = f; }
-    }
-    const float list_h = std::min(px(st, 420), ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(total + families + 2));
-    // As wide as the table, but never wider than the window (a phone).
-    const float list_w = std::min(px(st, 750), ImGui::GetMainViewport()->WorkSize.x - px(st, 40));
-    ImGui::BeginChild("model_list", ImVec2(list_w, list_h), false);
-    ImGuiTableFlags tflags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX;
-    if (list_w < px(st, 700)) tflags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;  // phone
-    if (ImGui::BeginTable("models", 5, tflags)) {
-        ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthFixed, px(st, 270));
-        ImGui::TableSetupColumn("Params", ImGuiTableColumnFlags_WidthFixed, px(st, 70));
-        ImGui::TableSetupColumn("Architecture", ImGuiTableColumnFlags_WidthFixed, px(st, 150));
-        ImGui::TableSetupColumn("Context", ImGuiTableColumnFlags_WidthFixed, px(st, 55));
-        ImGui::TableSetupColumn("Licence", ImGuiTableColumnFlags_WidthFixed, px(st, 130));
-        int row = 0;
-        if (custom_shown) {
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            const bool hl = highlight == row;
-            if (ImGui::Selectable("Custom model...", hl || st.custom.active, ImGuiSelectableFlags_SpanAllColumns)) {
-                start_custom(st);
-                ImGui::CloseCurrentPopup();
-            }
-            if (hl && changed) ImGui::SetScrollHereY();
-            ImGui::TableSetColumnIndex(2);
-            ImGui::TextDisabled("config.json, model files, Hugging Face, or numbers");
-            ++row;
-        }
-        std::string family;
-        for (int idx : shown) {
-            const ModelInfo& m = models[static_cast<std::size_t>(idx)];
-            if (m.family != family) {
-                family = m.family;
-                ImGui::TableNextRow();
-                ImGui::TableSetColumnIndex(0);
-                ImGui::TextDisabled("%s", family.c_str());
-            }
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            const bool selected = !st.custom.active && m.id == st.scenario.model;
-            const bool hl = highlight == row;
-            ImGui::PushID(idx);
-            if (ImGui::Selectable(("  " + m.name).c_str(), hl || selected, ImGuiSelectableFlags_SpanAllColumns)) {
-                choose_model(st, m);
-                ImGui::CloseCurrentPopup();
-            }
-            if (hl && (changed || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow)) ||
-                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))))
-                ImGui::SetScrollHereY();
-            item_tooltip(m.hf_id + (m.year ? "  (" + std::to_string(m.year) + ")" : ""));
-            ImGui::PopID();
-            ImGui::TableSetColumnIndex(1);
-            ImGui::TextUnformatted(format_params(m.params_published).c_str());
-            ImGui::TableSetColumnIndex(2);
-            ImGui::TextUnformatted(architecture_label(m).c_str());
-            ImGui::TableSetColumnIndex(3);
-            ImGui::TextUnformatted(m.arch.max_context > 0 ? format_tokens(m.arch.max_context).c_str() : "-");
-            ImGui::TableSetColumnIndex(4);
-            ImGui::TextUnformatted(m.license.c_str());
-            ++row;
-        }
-        ImGui::EndTable();
-    }
-    if (total == 0) ImGui::TextDisabled("No model matches \"%s\". Choose \"Custom model\" to paste its config.json.", st.model_filter.c_str());
-    // A repo id the catalog does not know: offer the Hub (Enter or a click fetches; nothing before).
-    if (draw_hub_offer(st, st.model_filter, total == 0 && (enter || deactivated_enter))) ImGui::CloseCurrentPopup();
-    ImGui::EndChild();
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
-    ImGui::EndPopup();
+void draw_picker(AppState& st, const std::string& label) {
+    PickerSpec spec{"model_picker", label, "type to filter: name, family, Hugging Face id, MoE...",
+                    {{"Model", 270}, {"Params", 70}, {"Architecture", 150}, {"Context", 55}, {"Licence", 130}}, 750, 420};
+    const PickerResult r = picker(st, st.model_picker, spec, [&] { return model_rows(st); }, [&](const PickerResult& res) {
+        if (res.matches == 0)
+            ImGui::TextDisabled("No model matches \"%s\". Choose \"Custom model\" to paste its config.json.", st.model_picker.filter.c_str());
+        // A repo id the catalog does not know: offer the Hub (Enter or a click fetches; nothing before).
+        if (draw_hub_offer(st, st.model_picker.filter, res.matches == 0 && res.enter_on_no_match)) ImGui::CloseCurrentPopup();
+    });
+    if (r.picked == 0) start_custom(st);
+    else if (r.picked > 0) choose_model(st, model_catalog()[static_cast<std::size_t>(models_by_family()[static_cast<std::size_t>(r.picked - 1)])]);
 }
 
 void apply_config_text(AppState& st) {
@@ -271,26 +197,8 @@ void draw_model_panel(AppState& st) {
     std::string label = st.custom.active ? "Custom: " + st.custom.name
                         : current         ? current->name
                                           : st.scenario.model + " (not in the catalog)";
-    const ImVec2 button_pos = ImGui::GetCursorScreenPos();
-    ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
-    if (ImGui::Button((label + "##model_button").c_str(), ImVec2(-1, 0))) {
-        ImGui::OpenPopup("model_picker");
-        st.focus_model_filter = true;
-        st.model_filter.clear();
-    }
-    ImGui::PopStyleVar();
+    draw_picker(st, label);
     item_tooltip("Choose a model: type to filter, arrows and Enter to pick");
-    // a combo-style arrow on the button's right edge
-    {
-        const ImVec2 max = ImGui::GetItemRectMax();
-        const float h = ImGui::GetFrameHeight();
-        ImGui::GetWindowDrawList()->AddTriangleFilled(ImVec2(max.x - h * 0.65f, max.y - h * 0.62f),
-                                                      ImVec2(max.x - h * 0.35f, max.y - h * 0.62f),
-                                                      ImVec2(max.x - h * 0.5f, max.y - h * 0.38f),
-                                                      ImGui::GetColorU32(ImGuiCol_Text));
-    }
-    ImGui::SetNextWindowPos(ImVec2(button_pos.x, ImGui::GetItemRectMax().y + 2), ImGuiCond_Appearing);
-    draw_picker_popup(st);
 
     if (current) {
         dim_text(summary_line(*current, st.result.ok ? st.result.params : 0));

@@ -1,11 +1,15 @@
-// PRECISION: the weight format and the KV-cache format. Each entry shows its bits and, on hover, the
-// format's description; formats the chosen engine cannot load are disabled with the core's reason.
+// PRECISION: the weight format (a grouped type-ahead picker) and the KV-cache format. Each entry shows
+// its bits and, on hover, the format's description; formats the chosen engine cannot load are
+// disabled with the core's reason.
+#include <algorithm>
 #include <map>
 #include <string>
 
 #include "core/formats.h"
+#include "core/search.h"
 #include "core/text.h"
 #include "web/panels.h"
+#include "web/picker.h"
 #include "web/ui.h"
 
 namespace vramcalc::web {
@@ -48,6 +52,57 @@ void refresh_refusals(Refusals& r, const std::string& key, F compute) {
     compute(r.reason);
 }
 
+// The weights picker's groups, in the order people think of formats.
+const char* const kGroups[] = {"Float", "Integer", "GPTQ / AWQ", "GGUF (llama.cpp)", "EXL2 / EXL3 (ExLlama)", "FP8 / FP4", "bitsandbytes"};
+
+int group_of(const WeightFormat& f) {
+    if (f.kind == "float") return 0;
+    if (f.kind == "int") return 1;
+    if (f.kind == "gptq" || f.kind == "awq") return 2;
+    if (f.kind == "gguf") return 3;
+    if (f.kind == "exl2" || f.kind == "exl3") return 4;
+    if (f.kind == "fp8" || f.kind == "mxfp4" || f.kind == "nvfp4") return 5;
+    return 6;  // bnb and anything new
+}
+
+// Catalog indexes in group order (stable: the catalog's order within a group).
+std::vector<std::size_t> weight_order() {
+    const auto& formats = weight_formats();
+    std::vector<std::size_t> v(formats.size());
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = i;
+    std::stable_sort(v.begin(), v.end(), [&](std::size_t a, std::size_t b) { return group_of(formats[a]) < group_of(formats[b]); });
+    return v;
+}
+
+void draw_weights_picker(AppState& st, Refusals& refusals, const std::string& label) {
+    Scenario& s = st.scenario;
+    const auto& formats = weight_formats();
+    const std::vector<std::size_t> order = weight_order();
+    PickerSpec spec{"weights_picker", label, "type to filter: awq, q4_k_m, gguf, fp8, 4 bit...", {{"Format", 210}, {"Bits", 80}}, 320, 440};
+    const PickerResult r = picker(st, st.weights_picker, spec, [&] {
+        refresh_refusals(refusals, st.scenario_key, [&](std::map<std::string, std::string>& out) {
+            for (const WeightFormat& f : formats) out[f.id] = refusal(s, f.id, s.kv_dtype, "weights");
+        });
+        std::vector<PickerRow> rows;
+        for (std::size_t i : order) {
+            const WeightFormat& f = formats[i];
+            PickerRow row;
+            row.group = kGroups[group_of(f)];
+            row.cells = {f.name, bits_label(f.bits_per_weight)};
+            const std::string& why = refusals.reason[f.id];
+            row.disabled = !why.empty();
+            row.tooltip = why.empty() ? f.description : "Not available: " + why;
+            row.search = weight_format_search_text(f);
+            row.current = f.id == s.weights;
+            rows.push_back(std::move(row));
+        }
+        return rows;
+    }, [&](const PickerResult& res) {
+        if (res.matches == 0) ImGui::TextDisabled("No format matches \"%s\".", st.weights_picker.filter.c_str());
+    });
+    if (r.picked >= 0) s.weights = formats[order[static_cast<std::size_t>(r.picked)]].id;
+}
+
 }  // namespace
 
 void draw_precision_panel(AppState& st) {
@@ -59,29 +114,10 @@ void draw_precision_panel(AppState& st) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("weights");
     ImGui::SameLine(label_w);
-    ImGui::SetNextItemWidth(-1);
     const auto wf = find_weight_format(s.weights);
     const std::string preview = wf ? wf->name + "  -  " + bits_label(wf->bits_per_weight) : s.weights;
     static Refusals weight_refusals;
-    if (ImGui::BeginCombo("##weights", preview.c_str(), ImGuiComboFlags_HeightLarge)) {
-        refresh_refusals(weight_refusals, st.scenario_key, [&](std::map<std::string, std::string>& out) {
-            for (const WeightFormat& f : weight_formats()) out[f.id] = refusal(s, f.id, s.kv_dtype, "weights");
-        });
-        std::string kind;
-        for (const WeightFormat& f : weight_formats()) {
-            if (f.kind != kind && (f.kind == "gguf" || f.kind == "exl2" || f.kind == "exl3" || kind == "gguf")) ImGui::Separator();
-            kind = f.kind;
-            const std::string& why = weight_refusals.reason[f.id];
-            const bool selected = f.id == s.weights;
-            const int flags = why.empty() ? 0 : ImGuiSelectableFlags_Disabled;
-            if (ImGui::Selectable((f.name + "##" + f.id).c_str(), selected, flags)) s.weights = f.id;
-            item_tooltip(why.empty() ? f.description : "Not available: " + why);
-            ImGui::SameLine(px(st, 200));
-            ImGui::TextDisabled("%s", bits_label(f.bits_per_weight).c_str());
-            if (selected) ImGui::SetItemDefaultFocus();
-        }
-        ImGui::EndCombo();
-    }
+    draw_weights_picker(st, weight_refusals, preview);
     if (wf) item_tooltip(wf->description);
 
     // ---- KV cache

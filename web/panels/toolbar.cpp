@@ -2,6 +2,7 @@
 #include "core/bounded_json.h"
 #include "core/export.h"
 #include "web/compute.h"
+#include "web/copy.h"
 #include "web/panels.h"
 #include "web/ui.h"
 
@@ -14,8 +15,7 @@ void export_item(AppState& st, const char* label, const char* filename, const ch
     ImGui::SameLine(px(st, 190));
     ImGui::PushID(filename);
     if (ImGui::SmallButton("Copy")) {
-        ImGui::SetClipboardText(text.c_str());
-        show_toast(st, std::string(label) + " copied");
+        copy_text(st, text, std::string(label) + " copied");
         ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
@@ -50,8 +50,7 @@ void draw_toolbar(AppState& st) {
     if (ImGui::Button("Copy link")) {
         if (st.platform.share_url) {
             const std::string url = st.platform.share_url(st.scenario);
-            ImGui::SetClipboardText(url.c_str());
-            show_toast(st, "Link copied: it opens this exact setup");
+            copy_text(st, url, "Link copied: it opens this exact setup");
         }
     }
     item_tooltip("A link that opens this exact scenario (the address bar always holds it too)");

@@ -9,6 +9,7 @@
 #include "core/parallel_layout.h"
 #include "core/text.h"
 #include "web/compute.h"
+#include "web/copy.h"
 #include "web/panels.h"
 #include "web/verdict_text.h"
 #include "web/ui.h"
@@ -199,6 +200,8 @@ void draw_verdict_panel(AppState& st) {
                        "The chart and the fit matrix show the same \"needs\" figure."
                      : "needs: weights + KV cache + activations + overhead on the most loaded GPU, as the engine allocates them. "
                        "The chart and the fit matrix show the same figure.");
+    const std::size_t first = line.find_first_not_of(' ');
+    copyable(st, "verdict", v.headline + " - " + (first == std::string::npos ? line : line.substr(first)));
 
     if (budget_engine && e.kv_cache_tokens && *e.kv_cache_tokens > 0 && e.max_concurrency) {
         // floored, as a whole sequence either has its blocks or waits
@@ -242,6 +245,8 @@ void draw_verdict_panel(AppState& st) {
         const bool over = g.total_bytes > e.gpu_memory_bytes;
         ImGui::TextColored(over ? pal.nofit : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s / %s",
                            size_text(st, g.total_bytes).c_str(), size_text(st, e.gpu_memory_bytes).c_str());
+        copyable(st, "GPU " + std::to_string(i), size_text(st, g.total_bytes),
+                 "GPU " + std::to_string(i) + "\t" + size_text(st, g.total_bytes) + "\t" + size_text(st, e.gpu_memory_bytes));
         ImGui::PopID();
     }
     if (shown < n) ImGui::TextDisabled("... and %zu more GPUs with the same layout (the breakdown lists them)", n - shown);
