@@ -15,6 +15,7 @@
 #include "rope_scaling.h"
 #include "rule_of_thumb.h"
 #include "tensors.h"
+#include "text.h"
 
 namespace vramcalc {
 
@@ -156,7 +157,7 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     if (sc.tp < 1 || sc.pp < 1) { error = "tp/pp: must be at least 1"; return std::nullopt; }
     if (static_cast<std::int64_t>(sc.tp) * sc.pp > sc.gpus) {
         error = "tp x pp = " + std::to_string(static_cast<std::int64_t>(sc.tp) * sc.pp) + " needs more than the " +
-                std::to_string(sc.gpus) + " GPUs given (--gpus)";
+                count_of(sc.gpus, "GPU") + " given (--gpus)";
         return std::nullopt;
     }
     if (sc.context < 1 || sc.context > 100'000'000) { error = "context: between 1 and 100M tokens"; return std::nullopt; }

@@ -12,6 +12,10 @@ std::string format_fixed(double x, int decimals) {
     return buf;
 }
 
+std::string count_of(std::int64_t n, const std::string& noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string gib_text(double bytes, int decimals) { return format_fixed(bytes / kGiB, decimals) + " GiB"; }
 std::string mib_text(double bytes, int decimals) { return format_fixed(bytes / kMiB, decimals) + " MiB"; }
 
@@ -41,7 +45,8 @@ std::string format_tokens(std::int64_t t) {
 
 std::string format_params(double p) {
     if (!std::isfinite(p) || p <= 0) return "-";
-    if (p >= 1e9) return format_fixed(p / 1e9, p >= 100e9 ? 0 : 1) + " B";
+    // 999.6 M rounds to "1000 M": from 999.5 M on it reads "1.0 B".
+    if (p >= 999.5e6) return format_fixed(p / 1e9, p >= 99.95e9 ? 0 : 1) + " B";
     return format_fixed(p / 1e6, 0) + " M";
 }
 

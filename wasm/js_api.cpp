@@ -124,6 +124,10 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_set_view(const char* text) {
         }
     }
     if (j.contains("matrixFilter") && j["matrixFilter"].is_string()) g_state->matrix.filter = j["matrixFilter"].get<std::string>();
+    if (std::string r = str("matrixRows"); !r.empty()) {  // "family" | "all"
+        if (r != "family" && r != "all") problems.push_back("matrixRows: unknown '" + r + "'");
+        g_state->matrix.rows = r == "all" ? vramcalc::web::MatrixRows::All : vramcalc::web::MatrixRows::Family;
+    }
     if (std::string u = str("unit"); !u.empty()) g_state->unit = u == "GB" ? vramcalc::SizeUnit::GB : vramcalc::SizeUnit::GiB;
     if (std::string th = str("theme"); !th.empty()) g_state->dark = th != "light";
     if (g_wake) g_wake();

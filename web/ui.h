@@ -11,6 +11,7 @@
 #include "core/gpu.h"
 #include "core/units.h"
 #include "web/app_state.h"
+#include "web/fonts.h"
 
 namespace vramcalc::web {
 
@@ -50,9 +51,6 @@ std::string gpu_memory_label(const Gpu& g);
 // understates the shortfall when the weights alone overflow the budget (core/engines/vllm.cpp;
 // reported): 70B bf16 on 2 x RTX 4090 says -1.2 GiB while 68.6 GiB sit on a 23.6 GiB GPU.
 std::int64_t shown_headroom(const Estimate& e);
-
-// Big text (the verdict) uses the second font when the platform loaded one.
-ImFont* large_font();
 
 }  // namespace vramcalc::web
 

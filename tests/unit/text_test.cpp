@@ -27,6 +27,14 @@ TEST_CASE("token counts and parameters read like people write them") {
     CHECK(format_params(32.76e9) == "32.8 B");
     CHECK(format_params(405e9) == "405 B");
     CHECK(format_params(494e6) == "494 M");
+    // Hand-rounded: 999.6 M is 1.0 B to one decimal, not "1000 M"; 99.96 B is 100 B, not "100.0 B".
+    CHECK(format_params(999.6e6) == "1.0 B");
+    CHECK(format_params(999.4e6) == "999 M");
+    CHECK(format_params(99.96e9) == "100 B");
+    // English plural: "1 GPU", never "1 GPUs".
+    CHECK(count_of(1, "GPU") == "1 GPU");
+    CHECK(count_of(2, "GPU") == "2 GPUs");
+    CHECK(count_of(0, "model") == "0 models");
 }
 
 TEST_CASE("saturating byte conversion never overflows or goes negative") {

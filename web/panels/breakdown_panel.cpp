@@ -91,7 +91,7 @@ void draw_breakdown_panel(AppState& st) {
         figure_row(st, "activations", e.per_gpu.activation, &e.total.activation);
         figure_row(st, "overhead", e.per_gpu.overhead, &e.total.overhead);
         const Figure per_total{e.per_gpu.total_bytes, "weights + KV cache + activations + overhead"};
-        const Figure all_total{e.total.total_bytes, "summed over " + std::to_string(e.gpus.size()) + " GPUs"};
+        const Figure all_total{e.total.total_bytes, "summed over " + count_of(static_cast<std::int64_t>(e.gpus.size()), "GPU")};
         figure_row(st, "total", per_total, &all_total);
         figure_row(st, "GPU memory", Figure{e.gpu_memory_bytes, "what the runtime reports per GPU"}, nullptr);
         const std::int64_t headroom = shown_headroom(e);

@@ -202,7 +202,7 @@ void draw_hardware_panel(AppState& st) {
         }
     } else if (st.result.ok && !parallel_engine) {
         const std::string line = s.gpus == 1 ? "layout: one GPU" :
-            "layout: layers split over " + std::to_string(s.gpus) + " GPUs (" + profile.parallel.split + ")";
+            "layout: layers split over " + count_of(s.gpus, "GPU") + " (" + profile.parallel.split + ")";
         ImGui::PushStyleColor(ImGuiCol_Text, palette(st.dark).fits);
         ImGui::TextWrapped("%s", line.c_str());
         ImGui::PopStyleColor();
