@@ -21,13 +21,14 @@ std::string mib_text(double bytes, int decimals) { return format_fixed(bytes / k
 
 std::string format_size(Bytes b, SizeUnit unit, int decimals) {
     const double x = static_cast<double>(b);
+    // Each smaller unit stops where its rounding would print 1000 (or 1024): "1.0 GiB", not "1024 MiB".
     if (unit == SizeUnit::GB) {
-        if (x < 1e6 && x > 0) return format_fixed(x / 1e3, 0) + " kB";
-        if (x < 1e9 && x > 0) return format_fixed(x / 1e6, 0) + " MB";
+        if (x < 999.5e3 && x > 0) return format_fixed(x / 1e3, 0) + " kB";
+        if (x < 999.5e6 && x > 0) return format_fixed(x / 1e6, 0) + " MB";
         return format_fixed(x / 1e9, decimals) + " GB";
     }
-    if (x < kMiB && x > 0) return format_fixed(x / kKiB, 0) + " KiB";
-    if (x < kGiB && x > 0) return format_fixed(x / kMiB, 0) + " MiB";
+    if (x < 1023.5 * kKiB && x > 0) return format_fixed(x / kKiB, 0) + " KiB";
+    if (x < 1023.5 * kMiB && x > 0) return format_fixed(x / kMiB, 0) + " MiB";
     return format_fixed(x / kGiB, decimals) + " GiB";
 }
 
