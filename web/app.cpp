@@ -40,6 +40,7 @@ void draw_tabs(AppState& st) {
     tab("Several models", Tab::Colocation, draw_colocation_panel);
     st.tab_request = false;
     ImGui::EndTabBar();
+    compute_fit_matrix_ahead(st);
 }
 
 void draw_answers(AppState& st) {

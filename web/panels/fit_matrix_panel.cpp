@@ -18,8 +18,10 @@ namespace vramcalc::web {
 
 namespace {
 
-// Time spent on cells per frame: well under the 50 ms a frame may take.
+// Time spent on cells per frame: well under the 50 ms a frame may take while the tab is open; less
+// while it is closed and the page computes the matrix ahead (the user is doing something else).
 constexpr double kBudgetMs = 24.0;
+constexpr double kAheadBudgetMs = 8.0;
 
 // The chosen model first, then every catalog model of the chosen scope (its family, or all; typing a
 // filter searches the whole catalog). No row cap: a family or the whole catalog is listed in full.
@@ -54,7 +56,7 @@ void restart(FitMatrixView& view, const Scenario& base, std::vector<std::string>
     view.complete = view.matrix.rows.empty() || view.matrix.cols.empty();
 }
 
-void compute_some(AppState& st) {
+void compute_some(AppState& st, double budget_ms) {
     FitMatrixView& v = st.matrix;
     const int ncols = static_cast<int>(v.matrix.cols.size());
     const int total = static_cast<int>(v.matrix.rows.size()) * ncols;
@@ -66,7 +68,7 @@ void compute_some(AppState& st) {
         v.computed[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] = true;
         ++v.next_cell;
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        if (ms > kBudgetMs) break;
+        if (ms > budget_ms) break;
     }
     v.complete = v.next_cell >= total;
     if (!v.complete) st.want_frames = true;
@@ -114,12 +116,9 @@ float model_column_width(const AppState& st) {
     return w + ImGui::GetStyle().CellPadding.x * 2;
 }
 
-}  // namespace
-
-void draw_fit_matrix_panel(AppState& st) {
+// Restarts the matrix when its inputs changed, then computes cells for up to `budget_ms`.
+void update_matrix(AppState& st, double budget_ms) {
     FitMatrixView& v = st.matrix;
-    draw_row_scope(st);
-
     std::vector<std::string> rows = matrix_rows(st);
     std::vector<std::string> cols = formats_by_quality(st.scenario.engine);
     // Every cell overrides model and weights: a click on a cell must not recompute the matrix.
@@ -128,7 +127,20 @@ void draw_fit_matrix_panel(AppState& st) {
     base.weights.clear();
     const std::string key = scenario_key(base) + "|" + join(rows) + "|" + join(cols);
     if (key != v.key) restart(v, st.scenario, std::move(rows), std::move(cols), key);
-    if (!v.complete) compute_some(st);
+    if (!v.complete) compute_some(st, budget_ms);
+}
+
+}  // namespace
+
+void compute_fit_matrix_ahead(AppState& st) {
+    if (st.tab == Tab::FitMatrix || !st.answers.done || !st.result.ok) return;
+    update_matrix(st, kAheadBudgetMs);
+}
+
+void draw_fit_matrix_panel(AppState& st) {
+    FitMatrixView& v = st.matrix;
+    draw_row_scope(st);
+    update_matrix(st, kBudgetMs);
 
     const int total = static_cast<int>(v.matrix.rows.size() * v.matrix.cols.size());
     const std::string status = !v.complete ? "computing " + std::to_string(v.next_cell) + " / " + std::to_string(total) + "..."
