@@ -56,7 +56,8 @@ async function matrixFill(browser, file) {
   const page = await context.newPage();
   await page.goto(pathToFileURL(file).href);
   await page.waitForFunction(() => window.vramcalc && window.vramcalc.ready === true, null, { timeout: 60000 });
-  const complete = () => page.waitForFunction(() => window.vramcalc.getView().matrix.complete === true, null, { timeout: 120000, polling: 5 });
+  // matrixProgress() is [computed cells or -1 while computing, total]: cheap to poll every 5 ms.
+  const complete = () => page.waitForFunction(() => window.vramcalc.matrixProgress()[0] >= 0, null, { timeout: 120000, polling: 5 });
   const openTab = async (rows) => {
     await page.evaluate((r) => window.vramcalc.setView({ tab: 'breakdown', matrixRows: r }), rows);
     await sleep(200);
@@ -64,8 +65,8 @@ async function matrixFill(browser, file) {
     await sleep(200);
     const t0 = await page.evaluate(() => { window.vramcalc.setView({ tab: 'matrix' }); return performance.now(); });
     await complete();
-    const v = await page.evaluate(() => window.vramcalc.getView().matrix);
-    return { ms: (await page.evaluate(() => performance.now())) - t0, cells: v.rows.length * v.cols.length };
+    const ms = (await page.evaluate(() => performance.now())) - t0;
+    return { ms, cells: (await page.evaluate(() => window.vramcalc.matrixProgress()))[1] };
   };
   const family = await openTab('family');
   const all = await openTab('all');

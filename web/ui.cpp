@@ -120,6 +120,20 @@ void section_header(const char* title) {
     ImGui::Separator();
 }
 
+std::string fit_text(const std::string& text, float width) {
+    std::string line = text.substr(0, text.find('\n'));
+    if (line.size() == text.size() && ImGui::CalcTextSize(line.c_str()).x <= width) return line;
+    const float dots = ImGui::CalcTextSize("...").x;
+    // Whole characters while the prefix and "..." fit (byte-wise is fine: the page's text is ASCII).
+    std::size_t lo = 0, hi = line.size();  // the longest prefix that fits: binary search
+    while (lo < hi) {
+        const std::size_t mid = (lo + hi + 1) / 2;
+        if (ImGui::CalcTextSize(line.c_str(), line.c_str() + mid).x + dots <= width) lo = mid;
+        else hi = mid - 1;
+    }
+    return line.substr(0, lo) + "...";
+}
+
 void item_tooltip(const std::string& text) {
     if (text.empty() || !ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
     place_beside_item(text);

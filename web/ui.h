@@ -33,6 +33,9 @@ std::string exact_bytes(Bytes b);                                     // "21,843
 inline float px(const AppState& st, float css) { return css * st.ui_scale; }
 
 void section_header(const char* title);
+// `text` cut to its first line and to `width` pixels, ending in "..." when shortened (the whole text
+// goes in a tooltip): a table cell that shows the start of a long line instead of cutting it.
+std::string fit_text(const std::string& text, float width);
 // A tooltip for the last item (shown on hover, also when the item is disabled), wrapped.
 void item_tooltip(const std::string& text);
 // A "(?)" marker with a tooltip.

@@ -26,7 +26,7 @@ void figure_row(const AppState& st, const char* name, const Figure& per_gpu, con
     }
     ImGui::TableSetColumnIndex(3);
     const std::string& how = per_gpu.how;
-    ImGui::TextDisabled("%s", how.c_str());
+    ImGui::TextDisabled("%s", fit_text(how, ImGui::GetContentRegionAvail().x).c_str());
     item_tooltip(how);
 }
 
@@ -37,7 +37,7 @@ void text_row(const char* name, const std::string& value, const std::string& how
     ImGui::TableSetColumnIndex(1);
     ImGui::TextUnformatted(value.c_str());
     ImGui::TableSetColumnIndex(3);
-    ImGui::TextDisabled("%s", how.c_str());
+    ImGui::TextDisabled("%s", fit_text(how, ImGui::GetContentRegionAvail().x).c_str());
     item_tooltip(how);
 }
 
