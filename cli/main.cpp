@@ -8,11 +8,13 @@
 
 #include "cli/model_input.h"
 #include "cli/options.h"
+#include "cli/reconcile.h"
 #include "cli/report.h"
 #include "core/bounded_json.h"
 #include "core/estimate.h"
 #include "core/estimate_json.h"
 #include "core/export.h"
+#include "core/logs/reconcile_json.h"
 #include "core/share_link.h"
 
 int main(int argc, char** argv) {
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
     if (!o.json && o.export_format.empty())
         for (const auto& n : file_notes) std::cerr << "vramcalc: " << n << "\n";
 
+    if (o.command == "reconcile" || !o.log_path.empty()) return cli::run_reconcile(o, fail);
     if (o.command == "link") {
         std::string err;
         if (!resolve(o.scenario, err)) return fail(err);
@@ -63,9 +66,11 @@ int main(int argc, char** argv) {
     } else if (o.json) {
         nlohmann::json j = estimate_to_json(e, o.explain);
         j["answers"] = cli::answers_json(o.scenario);
+        j["error_bands"] = error_bands_json(o.scenario.engine, e);
         std::cout << dump_json(j, 2) << "\n";
     } else {
         cli::print_estimate(o.scenario, e, o.explain);
+        if (const std::string bands = cli::error_bands_line(o.scenario.engine, e); !bands.empty()) std::cout << bands << "\n";
     }
     return 0;
 }

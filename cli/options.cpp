@@ -45,6 +45,8 @@ const std::string& usage() {
             "  vramcalc estimate --safetensors SHARD... | INDEX.json [--config config.json]\n"
             "  vramcalc estimate --hf ORG/NAME [--hf-file NAME.gguf]   (asks the Hub: HF_ENDPOINT, HF_TOKEN)\n"
             "  vramcalc matrix [estimate options] [--models ID,ID,...] [--formats FMT,FMT,...] [--export md|csv|json]\n"
+            "  vramcalc reconcile LOGFILE [estimate options] [--json]   (a vLLM, llama.cpp or SGLang start-up log:\n"
+            "      its figures beside ours; options fill what the log lacks; also: estimate --log LOGFILE)\n"
             "  vramcalc link [estimate options]         (prints the share-link fragment of the scenario)\n"
             "  vramcalc engines [--json]                 (each engine's releases, knobs and accepted versions)\n"
             "  vramcalc models | gpus | formats [--json]\n";
@@ -114,9 +116,10 @@ Options parse_options(const std::vector<std::string>& args) {
         o.command = "help";
         return o;
     }
-    const bool takes_scenario = o.command == "estimate" || o.command == "matrix" || o.command == "link";
+    const bool takes_scenario =
+        o.command == "estimate" || o.command == "matrix" || o.command == "link" || o.command == "reconcile";
     if (!takes_scenario && o.command != "models" && o.command != "gpus" && o.command != "formats" && o.command != "engines") {
-        o.error = "unknown command '" + o.command + "' (estimate, matrix, link, engines, models, gpus, formats)";
+        o.error = "unknown command '" + o.command + "' (estimate, reconcile, matrix, link, engines, models, gpus, formats)";
         return o;
     }
     std::string link;
@@ -145,10 +148,16 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (const Knob* k = takes_scenario ? flag_knob(flag) : nullptr) {
             if (has_inline) fields[k->id] = value;  // --flash-attn=false
             else fields[k->id] = true;
+            o.flag_fields[k->id] = fields[k->id];
         }
         else if (!takes_scenario) {
             o.error = flag + ": unknown option for '" + o.command + "'";
             return o;
+        } else if (o.command == "reconcile" && a.rfind("--", 0) != 0 && o.log_path.empty()) {
+            o.log_path = a;  // vramcalc reconcile LOGFILE
+        } else if (flag == "--log" && (o.command == "estimate" || o.command == "reconcile")) {
+            if (!take()) return o;
+            o.log_path = value;
         } else if (flag == "--link") {
             if (!take()) return o;
             link = value;
@@ -190,6 +199,15 @@ Options parse_options(const std::vector<std::string>& args) {
         }
     }
     if (!takes_scenario) return o;
+    if (o.command == "reconcile" && o.log_path.empty()) {
+        o.error = "reconcile: name the log file (vramcalc reconcile LOGFILE)";
+        return o;
+    }
+    if (!o.log_path.empty()) {
+        // A longer paste is refused rather than cut: the log reader reads at most this much anyway.
+        o.log_text = read_file("--log", o.log_path, 16u << 20, o.error);
+        if (!o.error.empty()) return o;
+    }
     if (!o.hf_file.empty() && o.hf_repo.empty()) {
         o.error = "--hf-file: names a file of the repo given with --hf ORG/NAME";
         return o;

@@ -10,7 +10,7 @@
 namespace vramcalc::cli {
 
 struct Options {
-    std::string command;         // "estimate", "matrix", "link", "engines", "models", "gpus", "formats", "help"
+    std::string command;         // "estimate", "reconcile", "matrix", "link", "engines", "models", "gpus", "formats", "help"
     Scenario scenario;
     std::string export_format;   // "md", "csv", "json" (estimate, matrix); "" = the plain report
     std::vector<std::string> matrix_models;   // matrix: model ids ("" = the chosen model's family)
@@ -26,6 +26,8 @@ struct Options {
     std::string hf_repo;                         // --hf ORG/NAME
     std::string hf_file;                         // --hf-file NAME.gguf
     std::string config_path;                     // --config, read with the files when a model comes as files
+    std::string log_path;                        // reconcile LOGFILE / estimate --log LOGFILE
+    std::string log_text;                        // its text (bounded)
     nlohmann::json flag_fields = nlohmann::json::object();  // fields set by flags: they win over the files
     bool model_from_files() const { return !gguf_paths.empty() || !safetensors_paths.empty() || !hf_repo.empty(); }
 };

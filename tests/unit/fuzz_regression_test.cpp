@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fuzz/checks.h"
+#include "fuzz/log_checks.h"
 
 namespace {
 
@@ -59,4 +60,8 @@ TEST_CASE("every committed share-link fuzz input decodes, and what it decodes to
 
 TEST_CASE("every committed scenario-JSON fuzz input applies, round-trips and resolves or says why") {
     replay("scenario_json", vramcalc::fuzz::check_scenario_json);
+}
+
+TEST_CASE("every committed engine-log fuzz input is read or refused in one clean line, and reconciles or says why") {
+    replay("engine_log", vramcalc::fuzz::check_engine_log);
 }

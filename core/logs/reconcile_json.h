@@ -1,0 +1,18 @@
+// JSON of a log reading and of a reconciliation: the CLI's `reconcile --json` and the page's
+// readLog(text). Byte counts are integers; "GB" figures of vLLM and SGLang were read as GiB.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "core/logs/log_reading.h"
+#include "core/logs/reconcile.h"
+
+namespace vramcalc {
+
+nlohmann::json log_reading_to_json(const LogReading& r);
+// engine, engine_version, model, scenario, measured, estimate, differences, lacking, notes.
+nlohmann::json reconciliation_to_json(const LogReading& r, const Reconciliation& rc);
+// The error band of each per-GPU figure of an estimate: {"weights": {"low", "high", "rows", "text",
+// "low_bytes", "high_bytes"}, ...}, for the figures the published measurements give a band.
+nlohmann::json error_bands_json(const std::string& engine, const Estimate& e);
+
+}  // namespace vramcalc

@@ -1,0 +1,179 @@
+// The log reader over the corpus of real start-up logs in tests/data/logs/ (index.json names each
+// log's source). Expected values are the figures the logs print, as the measurement rows
+// (tests/data/measurements.json, `expected` in the index) read them by hand from the same logs.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "core/logs/log_reader.h"
+#include "test_data.h"
+
+using namespace vramcalc;
+
+namespace {
+
+std::string read_text(const std::string& name) {
+    std::ifstream in(test_data::path(name), std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "cannot read " << test_data::path(name));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// What a truth key of measurements.json is in the reading: figure name, device, unit.
+struct Expect {
+    const char* key;
+    const char* figure;
+    int device;
+    double unit;
+};
+const Expect kExpect[] = {
+    {"weights_gib", "weights", 0, kGiB},           {"kv_cache_gib", "kv_cache", 0, kGiB},
+    {"activation_gib", "activation", 0, kGiB},     {"cuda_graph_gib", "cuda_graph", 0, kGiB},
+    {"non_kv_gib", "non_kv", 0, kGiB},             {"model_buffer_mib", "model_buffer", 0, kMiB},
+    {"kv_buffer_mib", "kv_buffer", 0, kMiB},       {"compute_buffer_mib", "compute_buffer", 0, kMiB},
+    {"cpu_model_buffer_mib", "cpu_model_buffer", -1, kMiB}, {"weights_mib", "weights", 0, kMiB},
+    {"non_torch_gib", "non_torch", 0, kGiB},
+};
+
+void check_entry(const nlohmann::json& entry, std::map<std::string, int>& read_per_engine) {
+    const std::string file = entry["file"].get<std::string>();
+    CAPTURE(file);
+    const LogReading r = read_log(read_text("logs/" + file));
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(r.engine == entry["engine"].get<std::string>());
+    const nlohmann::json& truth = entry["expected"];
+    for (const Expect& x : kExpect) {
+        if (!truth.contains(x.key)) continue;
+        CAPTURE(x.key);
+        const LogFigure* f = find_figure(r, x.figure, x.device);
+        REQUIRE_MESSAGE(f, file << " has no " << x.figure);
+        REQUIRE(f->bytes);
+        // The logs print two decimals: the reading is the printed number, to its last digit.
+        CHECK(static_cast<double>(*f->bytes) / x.unit == doctest::Approx(truth[x.key].get<double>()).epsilon(1e-6));
+    }
+    for (const auto& [key, figure] : {std::pair{"kv_cache_tokens", "kv_tokens"}, std::pair{"kv_blocks", "kv_blocks"}}) {
+        if (!truth.contains(key)) continue;
+        const LogFigure* f = find_figure(r, figure);
+        REQUIRE_MESSAGE(f, file << " has no " << figure);
+        CHECK(f->tokens.value_or(-1) == truth[key].get<std::int64_t>());
+    }
+    if (truth.contains("max_concurrency")) {
+        const LogFigure* f = find_figure(r, "max_concurrency");
+        REQUIRE(f);
+        CHECK(f->value.value_or(0) == doctest::Approx(truth["max_concurrency"].get<double>()));
+    }
+    if (truth.contains("gpu_memory_gib")) CHECK(r.gpu_memory_gib == doctest::Approx(truth["gpu_memory_gib"].get<double>()));
+    if (truth.contains("per_device_mib")) {
+        for (const auto& [device, parts] : truth["per_device_mib"].items()) {
+            int found = 0;
+            for (const LogFigure& f : r.figures) {
+                if (f.device != device || !f.bytes) continue;
+                const std::string part = f.name == "model_buffer" ? "model" : f.name == "kv_buffer" ? "kv"
+                                         : f.name == "compute_buffer" ? "compute" : "";
+                if (part.empty() || !parts.contains(part)) continue;
+                CHECK(static_cast<double>(*f.bytes) / kMiB == doctest::Approx(parts[part].get<double>()).epsilon(1e-6));
+                ++found;
+            }
+            CHECK_MESSAGE(found == static_cast<int>(parts.size()), device);
+        }
+    }
+    ++read_per_engine[r.engine];
+}
+
+}  // namespace
+
+TEST_CASE("every published log in tests/data/logs is read with the figures it printed") {
+    const nlohmann::json index = test_data::load("logs/index.json");
+    REQUIRE(index.is_array());
+    std::map<std::string, int> read_per_engine;
+    for (const auto& entry : index) check_entry(entry, read_per_engine);
+    // The corpus the issue asks for: at least 10 logs each of vLLM and llama.cpp, 5 of SGLang.
+    CHECK(read_per_engine["vllm"] >= 10);
+    CHECK(read_per_engine["llamacpp"] >= 10);
+    CHECK(read_per_engine["sglang"] >= 5);
+}
+
+// Settings each log states, read by hand from the log text (the lines are quoted beside each check).
+TEST_CASE("a vLLM 0.19 log: release, model, settings and the GPU") {
+    const LogReading r = read_log(read_text("logs/vllm/codellama-codellama-7b-h--h100-80gb--tp1pp1dp1--8192.log"));
+    REQUIRE(r.ok);
+    CHECK(r.engine_version == "0.19.0");             // "Initializing a V1 LLM engine (v0.19.0)"
+    CHECK(r.model == "codellama/CodeLlama-7b-hf");   // "model='codellama/CodeLlama-7b-hf'"
+    CHECK(r.context == 8192);                        // "max_seq_len=8192"
+    CHECK(r.tp == 1);                                // "tensor_parallel_size=1"
+    CHECK(r.pp == 1);
+    CHECK(r.gpu_mem_util == doctest::Approx(0.95));  // "'gpu_memory_utilization': 0.95"
+    CHECK(r.gpu_memory_gib == doctest::Approx(79.19));  // "total_memory=79.19GiB"
+    CHECK(r.weights == "bf16");                      // "dtype=torch.bfloat16, ... quantization=None"
+    CHECK(r.kv_dtype == "auto");                     // "kv_cache_dtype=auto"
+    const LogFigure* c = find_figure(r, "max_concurrency");
+    REQUIRE(c);
+    CHECK(c->value.value_or(0) == doctest::Approx(15.41));  // "Maximum concurrency for 8,192 tokens per request: 15.41x"
+    const LogFigure* nt = find_figure(r, "non_torch");
+    REQUIRE(nt);
+    CHECK(static_cast<double>(*nt->bytes) / kGiB == doctest::Approx(0.25));  // "non-torch forward increase memory: 0.25GiB"
+}
+
+TEST_CASE("a vLLM log with tensor parallelism and an FP8 KV cache") {
+    const LogReading tp = read_log(read_text("logs/vllm/meta-llama-llama-3-1-8b---h100-80gb--tp4pp1dp1--8192.log"));
+    REQUIRE(tp.ok);
+    CHECK(tp.tp == 4);
+    CHECK(tp.gpus == 4);
+    const LogReading kv = read_log(read_text("logs/vllm/meta-llama---h100-80gb--tp1pp1dp1--8192-dtbf16-kvfp8.log"));
+    REQUIRE(kv.ok);
+    CHECK(kv.kv_dtype == "fp8");
+    const LogReading q = read_log(read_text("logs/vllm/meta-llama-llama-3---h100-80gb--tp1pp1dp1--8192-qfp8.log"));
+    CHECK(q.weights == "fp8");
+}
+
+TEST_CASE("a llama.cpp log: model, file type, slots, batch sizes and per-device buffers") {
+    const LogReading r = read_log(read_text("logs/llamacpp/llamacpp-mcgyvr-gptoss20b-mxfp4-rtx3060-c2048-np8.log"));
+    REQUIRE(r.ok);
+    CHECK(r.engine == "llamacpp");
+    CHECK(r.model == "gpt-oss-20b");       // "print_info: general.name = gpt-oss-20b"
+    CHECK(r.weights == "gguf-mxfp4");      // "print_info: file type = MXFP4 MoE"
+    CHECK(r.context == 2048);              // "llama_context: n_ctx = 2048"
+    CHECK(r.parallel == 8);                // "llama_context: n_seq_max = 8"
+    CHECK(r.n_ubatch == 256);
+    CHECK(r.n_batch == 256);
+    CHECK(r.gpu_layers == 25);             // "load_tensors: offloaded 25/25 layers to GPU"
+    CHECK(r.flash_attn == 1);              // "resolve_fused_ops: Flash Attention enabled"
+    const LogFigure* kv = find_figure(r, "kv_buffer");
+    REQUIRE(kv);
+    CHECK(static_cast<double>(*kv->bytes) / kMiB == doctest::Approx(96.0));  // 48.00 (non-SWA) + 48.00 (SWA)
+
+    const LogReading rpc = read_log(read_text("logs/llamacpp/llamacpp-mcgyvr-qwen25coder32b-q4km-2x3060-rpc-f16kv-c4096.log"));
+    REQUIRE(rpc.ok);
+    CHECK(rpc.engine_version == "b10644");           // "common_params_print_info: build 10644 (d7a207411)"
+    CHECK(rpc.gpus == 3);                            // CUDA0, CUDA1, RPC0
+    CHECK(rpc.gpu_memory_gib == doctest::Approx(11909.0 / 1024));  // "- CUDA0 : ... (11909 MiB, 11796 MiB free)"
+    CHECK(rpc.kv_dtype == "fp16");                   // "K (f16)"
+    CHECK(rpc.weights == "gguf-q4_k_m");             // "file type = Q4_K - Medium"
+}
+
+TEST_CASE("an SGLang log with a draft model: the target's figures, the draft's apart") {
+    const LogReading r = read_log(read_text("logs/sglang/sglang-docs-mimo-7b-rl-mtp-mf05-cap20480.log"));
+    REQUIRE(r.ok);
+    CHECK(r.engine == "sglang");
+    CHECK(r.model == "XiaomiMiMo/MiMo-7B-RL");      // "model_path='XiaomiMiMo/MiMo-7B-RL'"
+    CHECK(r.gpu_mem_util == doctest::Approx(0.5));  // "mem_fraction_static=0.5"
+    CHECK(r.context == 32768);                      // "context_len=32768"
+    CHECK(r.max_num_seqs == 200);                   // "max_running_requests=200"
+    CHECK(r.weights == "bf16");                     // "dtype=torch.bfloat16"
+    const auto gib = [&](const char* name) {
+        const LogFigure* f = find_figure(r, name);
+        REQUIRE_MESSAGE(f, name);
+        return static_cast<double>(f->bytes.value_or(0)) / kGiB;
+    };
+    CHECK(gib("weights") == doctest::Approx(14.21));        // "mem usage=14.21 GB"
+    CHECK(gib("draft_weights") == doctest::Approx(2.71));   // "type=MiMoMTP, ... mem usage=2.71 GB"
+    CHECK(gib("kv_cache") == doctest::Approx(2.82));        // "K size: 1.41 GB, V size: 1.41 GB"
+    const LogFigure* t = find_figure(r, "kv_tokens");
+    REQUIRE(t);
+    CHECK(*t->tokens == 20480);                             // "#tokens: 20480"
+}
