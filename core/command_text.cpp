@@ -28,8 +28,9 @@ std::string model_ref(const ResolvedScenario& r) {
 std::string checkpoint_note(const ResolvedScenario& r) {
     const std::string& k = r.weights.kind;
     if (k == "awq" || k == "gptq" || (k == "int" && r.weights.id == "int8") || k == "exl2")
-        return "# use a " + r.weights.name + " checkpoint of " + model_ref(r) + " (the repo's quantization_config selects the kernel)\n";
-    if (k == "gguf") return "# use a " + r.weights.name + " GGUF file of " + model_ref(r) + "\n";
+        return "# weights: the " + r.weights.name + " checkpoint of " + model_ref(r) + "\n# (its quantization_config selects the kernel)\n";
+    // The format's name already says GGUF ("GGUF Q4_K_M").
+    if (k == "gguf") return "# weights: the " + r.weights.name + " file of " + model_ref(r) + "\n";
     return "";
 }
 

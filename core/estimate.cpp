@@ -16,6 +16,7 @@
 #include "rope_scaling.h"
 #include "rule_of_thumb.h"
 #include "tensors.h"
+#include "text.h"
 
 namespace vramcalc {
 

@@ -12,18 +12,23 @@ std::string format_fixed(double x, int decimals) {
     return buf;
 }
 
+std::string count_of(std::int64_t n, const std::string& noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string gib_text(double bytes, int decimals) { return format_fixed(bytes / kGiB, decimals) + " GiB"; }
 std::string mib_text(double bytes, int decimals) { return format_fixed(bytes / kMiB, decimals) + " MiB"; }
 
 std::string format_size(Bytes b, SizeUnit unit, int decimals) {
     const double x = static_cast<double>(b);
+    // Each smaller unit stops where its rounding would print 1000 (or 1024): "1.0 GiB", not "1024 MiB".
     if (unit == SizeUnit::GB) {
-        if (x < 1e6 && x > 0) return format_fixed(x / 1e3, 0) + " kB";
-        if (x < 1e9 && x > 0) return format_fixed(x / 1e6, 0) + " MB";
+        if (x < 999.5e3 && x > 0) return format_fixed(x / 1e3, 0) + " kB";
+        if (x < 999.5e6 && x > 0) return format_fixed(x / 1e6, 0) + " MB";
         return format_fixed(x / 1e9, decimals) + " GB";
     }
-    if (x < kMiB && x > 0) return format_fixed(x / kKiB, 0) + " KiB";
-    if (x < kGiB && x > 0) return format_fixed(x / kMiB, 0) + " MiB";
+    if (x < 1023.5 * kKiB && x > 0) return format_fixed(x / kKiB, 0) + " KiB";
+    if (x < 1023.5 * kMiB && x > 0) return format_fixed(x / kMiB, 0) + " MiB";
     return format_fixed(x / kGiB, decimals) + " GiB";
 }
 
@@ -41,7 +46,8 @@ std::string format_tokens(std::int64_t t) {
 
 std::string format_params(double p) {
     if (!std::isfinite(p) || p <= 0) return "-";
-    if (p >= 1e9) return format_fixed(p / 1e9, p >= 100e9 ? 0 : 1) + " B";
+    // 999.6 M rounds to "1000 M": from 999.5 M on it reads "1.0 B".
+    if (p >= 999.5e6) return format_fixed(p / 1e9, p >= 99.95e9 ? 0 : 1) + " B";
     return format_fixed(p / 1e6, 0) + " M";
 }
 

@@ -65,6 +65,7 @@ if stage "wasm: configure" configure_wasm; then
         stage "browser: links, offline, export" node tests/browser/links.test.mjs "$wasm/vramcalc.html"
         stage "browser: model files and the Hub fetch" node tests/browser/model_files.test.mjs "$wasm/vramcalc.html"
         stage "browser: input (wheel, touch, pickers, Tab, copy)" node tests/browser/input.test.mjs "$wasm/vramcalc.html"
+        stage "browser: no cut text at four sizes, screenshots, fit-matrix rows" node tests/browser/look.test.mjs "$wasm/vramcalc.html"
     fi
     if stage "wasm: build the doctest suite for Node.js" cmake --build "$wasm" -j"$jobs"; then
         stage "wasm: doctest under Node.js through CTest" ctest --test-dir "$wasm" --output-on-failure

@@ -48,6 +48,8 @@ EM_JS(void, js_install_api, (), {
     };
     api["getResult"] = function() { return call(Module["_vramcalc_api_get_result"]); };
     api["getView"] = function() { return call(Module["_vramcalc_api_get_view"]); };
+    // Cheap enough to poll every frame (getView serialises every matrix cell): [computed, total].
+    api["matrixProgress"] = function() { return [Module["_vramcalc_api_matrix_done"](), Module["_vramcalc_api_matrix_total"]()]; };
     // The engine profiles: ids, names, the releases each knows (what changed, the source), the
     // accepted version forms and the knobs; setState({engine, engine_version}) picks one.
     api["getEngines"] = function() { return call(Module["_vramcalc_api_get_engines"]); };
@@ -125,6 +127,10 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_set_view(const char* text) {
         }
     }
     if (j.contains("matrixFilter") && j["matrixFilter"].is_string()) g_state->matrix.filter = j["matrixFilter"].get<std::string>();
+    if (std::string r = str("matrixRows"); !r.empty()) {  // "family" | "all"
+        if (r != "family" && r != "all") problems.push_back("matrixRows: unknown '" + r + "'");
+        g_state->matrix.rows = r == "all" ? vramcalc::web::MatrixRows::All : vramcalc::web::MatrixRows::Family;
+    }
     if (std::string u = str("unit"); !u.empty()) g_state->unit = u == "GB" ? vramcalc::SizeUnit::GB : vramcalc::SizeUnit::GiB;
     if (std::string th = str("theme"); !th.empty()) g_state->dark = th != "light";
     if (g_wake) g_wake();
@@ -132,6 +138,11 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_set_view(const char* text) {
 }
 
 // What the tabs show (for tests): the fit matrix's progress and cells, the colocation verdict.
+EMSCRIPTEN_KEEPALIVE int vramcalc_api_matrix_done() { return g_state && g_state->matrix.complete ? g_state->matrix.next_cell : -1; }
+EMSCRIPTEN_KEEPALIVE int vramcalc_api_matrix_total() {
+    return g_state ? static_cast<int>(g_state->matrix.matrix.rows.size() * g_state->matrix.matrix.cols.size()) : 0;
+}
+
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_view() {
     using vramcalc::web::Tab;
     if (!g_state) return out(nullptr);

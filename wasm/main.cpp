@@ -25,6 +25,7 @@
 #include "web/app.h"
 #include "web/compute.h"
 #include "web/input.h"
+#include "web/fonts.h"
 #include "web/ui.h"
 
 namespace {
@@ -100,15 +101,7 @@ std::string storage_get(const char* key) {
 // Rebuilds the font atlas at the screen's pixel density, so text is rasterised for device pixels
 // instead of being stretched (ImGui's display size is in device pixels, scale 1), and the style.
 void apply_pixel_ratio(double dpr) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.Fonts->Clear();
-    ImFontConfig config;
-    // ProggyClean, built into imgui_draw.cpp, is a 13 px pixel font: whole multiples stay sharp.
-    config.SizePixels = std::round(13.0 * dpr);
-    io.Fonts->AddFontDefault(&config);
-    ImFontConfig large;
-    large.SizePixels = std::round(26.0 * dpr);  // the verdict and the title: twice the pixel grid
-    io.Fonts->AddFontDefault(&large);
+    vramcalc::web::load_fonts(*ImGui::GetIO().Fonts, static_cast<float>(dpr));
     if (g_font_dpr > 0.0) {  // before the first frame, the backend's NewFrame uploads the atlas
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();

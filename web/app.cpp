@@ -24,7 +24,8 @@ void draw_inputs(AppState& st) {
 }
 
 void draw_tabs(AppState& st) {
-    if (!ImGui::BeginTabBar("views")) return;
+    // Tabs keep their full titles on a phone (scrolling the bar) instead of shrinking into "Memo...".
+    if (!ImGui::BeginTabBar("views", ImGuiTabBarFlags_FittingPolicyScroll)) return;
     auto tab = [&](const char* label, Tab t, void (*draw)(AppState&)) {
         ImGuiTabItemFlags flags = 0;
         if (st.tab_request && st.requested_tab == t) flags |= ImGuiTabItemFlags_SetSelected;
@@ -40,6 +41,7 @@ void draw_tabs(AppState& st) {
     tab("Several models", Tab::Colocation, draw_colocation_panel);
     st.tab_request = false;
     ImGui::EndTabBar();
+    compute_fit_matrix_ahead(st);
 }
 
 void draw_answers(AppState& st) {

@@ -43,9 +43,12 @@ struct Answers {
     std::vector<double> step_ms;        // what each step cost (shown to tests through getView)
 };
 
+// Which catalog models the fit matrix lists (a non-empty filter narrows any of them).
+enum class MatrixRows { Family, All };
+
 struct FitMatrixView {
-    std::string filter;                 // rows: models whose name/family contains it
-    bool family_only = true;            // rows: the chosen model's family (when filter is empty)
+    std::string filter;                 // rows: models whose name/family/id contains every word of it
+    MatrixRows rows = MatrixRows::Family;
     std::string key;                    // inputs the cells below were computed for
     FitMatrix matrix;                   // rows x cols; filled progressively
     std::vector<std::vector<bool>> computed;

@@ -16,6 +16,9 @@ void draw_toolbar(AppState& st);            // title, copy link, export, save, u
 void draw_verdict_panel(AppState& st);      // FITS / DOES NOT FIT, headroom, per-GPU bars
 void draw_breakdown_panel(AppState& st);    // every figure, largest context/concurrency, suggestions
 void draw_fit_matrix_panel(AppState& st);   // models x formats
+// While the Fit matrix tab is closed and the answers are done: a few of its cells per frame, so the
+// matrix is ready when the tab opens.
+void compute_fit_matrix_ahead(AppState& st);
 void draw_chart_panel(AppState& st);        // memory vs context
 void draw_colocation_panel(AppState& st);   // several deployments on one budget
 void draw_command_panel(AppState& st);      // the launch command with Copy

@@ -40,12 +40,17 @@ void build_style(ImGuiStyle& style, bool dark, float scale) {
     style.TabRounding = 4;
     style.WindowBorderSize = 0;
     style.ChildBorderSize = 1;
+    // Every frame (checkbox, input, combo) is outlined so an unticked checkbox stands out from its
+    // panel by at least 3:1 (WCAG 2.1 non-text contrast). Light: black at 45% over white is grey 140,
+    // relative luminance 0.262 against 1.0, (1.0 + 0.05) / (0.262 + 0.05) = 3.4. Dark: white at 35%
+    // over the panel's grey 28 is grey 107, (0.147 + 0.05) / (0.0116 + 0.05) = 3.2.
+    style.FrameBorderSize = 1;
     ImVec4* c = style.Colors;
     if (dark) {
         c[ImGuiCol_WindowBg] = ImVec4(0.08f, 0.09f, 0.10f, 1);
         c[ImGuiCol_ChildBg] = ImVec4(0.11f, 0.12f, 0.14f, 1);
         c[ImGuiCol_PopupBg] = ImVec4(0.12f, 0.13f, 0.15f, 0.98f);
-        c[ImGuiCol_Border] = ImVec4(1, 1, 1, 0.09f);
+        c[ImGuiCol_Border] = ImVec4(1, 1, 1, 0.35f);
         c[ImGuiCol_FrameBg] = ImVec4(0.17f, 0.19f, 0.22f, 1);
         c[ImGuiCol_FrameBgHovered] = ImVec4(0.22f, 0.25f, 0.30f, 1);
         c[ImGuiCol_FrameBgActive] = ImVec4(0.26f, 0.30f, 0.36f, 1);
@@ -57,7 +62,7 @@ void build_style(ImGuiStyle& style, bool dark, float scale) {
         c[ImGuiCol_WindowBg] = ImVec4(0.96f, 0.965f, 0.97f, 1);
         c[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
         c[ImGuiCol_PopupBg] = ImVec4(1, 1, 1, 0.99f);
-        c[ImGuiCol_Border] = ImVec4(0, 0, 0, 0.12f);
+        c[ImGuiCol_Border] = ImVec4(0, 0, 0, 0.45f);
         c[ImGuiCol_FrameBg] = ImVec4(0.92f, 0.93f, 0.95f, 1);
         c[ImGuiCol_FrameBgHovered] = ImVec4(0.86f, 0.89f, 0.94f, 1);
         c[ImGuiCol_TableHeaderBg] = ImVec4(0.90f, 0.91f, 0.93f, 1);
@@ -80,6 +85,33 @@ std::string exact_bytes(Bytes b) {
     return out + " bytes";
 }
 
+namespace {
+
+// Tooltip text wraps at 36 em, or the width of the item's panel when that is narrower (at least 16 em),
+// so a tooltip in the inputs column does not spread over the verdict beside it.
+float tooltip_wrap_width() {
+    const float em = ImGui::GetFontSize();
+    const float panel = ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x * 2;
+    return std::max(16.0f * em, std::min(36.0f * em, panel));
+}
+
+// Places the next tooltip beside the last item, never over it: below it, or above it when there is
+// no room below, its left edge at the item's, kept inside the item's panel and the screen.
+void place_beside_item(const std::string& text) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const ImVec2 text_size = ImGui::CalcTextSize(text.c_str(), nullptr, false, tooltip_wrap_width());
+    const ImVec2 size(text_size.x + style.WindowPadding.x * 2, text_size.y + style.WindowPadding.y * 2);
+    const ImVec2 item_min = ImGui::GetItemRectMin(), item_max = ImGui::GetItemRectMax();
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float gap = style.ItemSpacing.y;
+    const float right = std::min(display.x, std::max(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(), item_min.x + size.x));
+    const float x = std::max(0.0f, std::min(item_min.x, right - size.x));
+    const float y = item_max.y + gap + size.y <= display.y ? item_max.y + gap : std::max(0.0f, item_min.y - gap - size.y);
+    ImGui::SetNextWindowPos(ImVec2(x, y));
+}
+
+}  // namespace
+
 void section_header(const char* title) {
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -88,10 +120,25 @@ void section_header(const char* title) {
     ImGui::Separator();
 }
 
+std::string fit_text(const std::string& text, float width) {
+    std::string line = text.substr(0, text.find('\n'));
+    if (line.size() == text.size() && ImGui::CalcTextSize(line.c_str()).x <= width) return line;
+    const float dots = ImGui::CalcTextSize("...").x;
+    // Whole characters while the prefix and "..." fit (byte-wise is fine: the page's text is ASCII).
+    std::size_t lo = 0, hi = line.size();  // the longest prefix that fits: binary search
+    while (lo < hi) {
+        const std::size_t mid = (lo + hi + 1) / 2;
+        if (ImGui::CalcTextSize(line.c_str(), line.c_str() + mid).x + dots <= width) lo = mid;
+        else hi = mid - 1;
+    }
+    return line.substr(0, lo) + "...";
+}
+
 void item_tooltip(const std::string& text) {
     if (text.empty() || !ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+    place_beside_item(text);
     ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 36.0f);
+    ImGui::PushTextWrapPos(tooltip_wrap_width());
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
@@ -143,11 +190,6 @@ std::int64_t shown_headroom(const Estimate& e) {
     if (e.fits) return e.headroom_bytes;
     const std::int64_t left = static_cast<std::int64_t>(e.gpu_memory_bytes) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
     return std::min(e.headroom_bytes, left);
-}
-
-ImFont* large_font() {
-    ImGuiIO& io = ImGui::GetIO();
-    return io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : ImGui::GetFont();
 }
 
 }  // namespace vramcalc::web

@@ -11,6 +11,7 @@
 #include "core/gpu.h"
 #include "core/units.h"
 #include "web/app_state.h"
+#include "web/fonts.h"
 
 namespace vramcalc::web {
 
@@ -32,6 +33,9 @@ std::string exact_bytes(Bytes b);                                     // "21,843
 inline float px(const AppState& st, float css) { return css * st.ui_scale; }
 
 void section_header(const char* title);
+// `text` cut to its first line and to `width` pixels, ending in "..." when shortened (the whole text
+// goes in a tooltip): a table cell that shows the start of a long line instead of cutting it.
+std::string fit_text(const std::string& text, float width);
 // A tooltip for the last item (shown on hover, also when the item is disabled), wrapped.
 void item_tooltip(const std::string& text);
 // A "(?)" marker with a tooltip.
@@ -50,9 +54,6 @@ std::string gpu_memory_label(const Gpu& g);
 // understates the shortfall when the weights alone overflow the budget (core/engines/vllm.cpp;
 // reported): 70B bf16 on 2 x RTX 4090 says -1.2 GiB while 68.6 GiB sit on a 23.6 GiB GPU.
 std::int64_t shown_headroom(const Estimate& e);
-
-// Big text (the verdict) uses the second font when the platform loaded one.
-ImFont* large_font();
 
 }  // namespace vramcalc::web
 

@@ -284,7 +284,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
                      std::to_string(res[worst].st.first_layer + res[worst].st.num_layers - 1) +
                      (tp > 1 ? ", each of " + std::to_string(tp) + " TP ranks" : "");
     add_load_bytes(e.total, e.gpus);
-    const std::string ng = std::to_string(e.gpus.size()) + " GPUs";
+    const std::string ng = count_of(static_cast<std::int64_t>(e.gpus.size()), "GPU");
     e.total.weights.how = e.total.kv_cache.how = e.total.activation.how = e.total.overhead.how = "summed over " + ng;
     e.total.role = ng;
     e.startup_peak.bytes = bytes_from(init_bytes + res[worst].weights + static_cast<double>(e.per_gpu.kv_cache.bytes));

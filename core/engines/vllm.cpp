@@ -510,7 +510,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     e.per_gpu = stage_loads[worst];
     if (pp > 1) e.per_gpu.role += " (the stage with the least KV room sets the block count of all)";
     add_load_bytes(e.total, e.gpus);
-    const std::string ng = std::to_string(e.gpus.size()) + " GPUs";
+    const std::string ng = count_of(static_cast<std::int64_t>(e.gpus.size()), "GPU");
     e.total.weights.how = "summed over " + ng;
     e.total.kv_cache.how = "summed over " + ng;
     e.total.activation.how = "summed over " + ng + " (reserved inside each budget)";

@@ -39,7 +39,7 @@ void figure_row(AppState& st, const char* name, const Figure& per_gpu, const Fig
     }
     ImGui::TableSetColumnIndex(3);
     const std::string& how = per_gpu.how;
-    ImGui::TextDisabled("%s", how.c_str());
+    ImGui::TextDisabled("%s", fit_text(how, ImGui::GetContentRegionAvail().x).c_str());
     item_tooltip(how);
     copyable(st, name, per, row);
 }
@@ -54,7 +54,7 @@ void text_row(AppState& st, const char* name, const std::string& value, const st
     ImGui::TextUnformatted(value.c_str());
     copyable(st, name, value, row);
     ImGui::TableSetColumnIndex(3);
-    ImGui::TextDisabled("%s", how.c_str());
+    ImGui::TextDisabled("%s", fit_text(how, ImGui::GetContentRegionAvail().x).c_str());
     item_tooltip(how);
     copyable(st, name, value, row);
 }
@@ -87,7 +87,7 @@ void draw_breakdown_panel(AppState& st) {
         figure_row(st, "activations", e.per_gpu.activation, &e.total.activation);
         figure_row(st, "overhead", e.per_gpu.overhead, &e.total.overhead);
         const Figure per_total{e.per_gpu.total_bytes, "weights + KV cache + activations + overhead"};
-        const Figure all_total{e.total.total_bytes, "summed over " + std::to_string(e.gpus.size()) + " GPUs"};
+        const Figure all_total{e.total.total_bytes, "summed over " + count_of(static_cast<std::int64_t>(e.gpus.size()), "GPU")};
         figure_row(st, "total", per_total, &all_total);
         figure_row(st, "GPU memory", Figure{e.gpu_memory_bytes, "what the runtime reports per GPU"}, nullptr);
         const std::int64_t headroom = shown_headroom(e);

@@ -75,8 +75,8 @@ void draw_colocation_panel(AppState& st) {
         if (is_custom(st.scenario) || d.model.empty()) d.model = "qwen2.5-7b-instruct";
         v.others.push_back(d);
     }
-    ImGui::SameLine();
-    if (ImGui::Button("Seed 001's example: two vLLM at 0.88")) {
+    flow_next(ImGui::CalcTextSize("Example: two vLLM at 0.88").x + ImGui::GetStyle().FramePadding.x * 2);
+    if (ImGui::Button("Example: two vLLM at 0.88")) {
         Scenario d = st.scenario;
         d.custom_config.clear();
         d.custom_params = 0;

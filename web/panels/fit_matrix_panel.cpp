@@ -3,6 +3,9 @@
 // only when the inputs changed, so the page stays responsive; a click selects that model + format.
 #include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <string>
+#include <utility>
 
 #include "core/catalog.h"
 #include "core/formats.h"
@@ -15,24 +18,23 @@ namespace vramcalc::web {
 
 namespace {
 
-// Time spent on cells per frame: well under the 50 ms a frame may take.
+// Time spent on cells per frame: well under the 50 ms a frame may take while the tab is open; less
+// while it is closed and the page computes the matrix ahead (the user is doing something else).
 constexpr double kBudgetMs = 24.0;
-constexpr std::size_t kMaxRows = 40;
+constexpr double kAheadBudgetMs = 8.0;
 
+// The chosen model first, then every catalog model of the chosen scope (its family, or all; typing a
+// filter searches the whole catalog). No row cap: a family or the whole catalog is listed in full.
 std::vector<std::string> matrix_rows(const AppState& st) {
     std::vector<std::string> rows;
-    const auto& models = model_catalog();
     if (is_custom(st.scenario)) rows.push_back("custom");
     const ModelInfo* current = is_custom(st.scenario) ? nullptr : find_model(st.scenario.model);
-    for (const ModelInfo& m : models) {
-        if (rows.size() >= kMaxRows) break;
-        bool take;
-        if (!st.matrix.filter.empty()) take = matches_filter(m.name + " " + m.family + " " + m.id + " " + m.license, st.matrix.filter);
-        else if (st.matrix.family_only && current) take = m.family == current->family;
-        else take = current ? m.id == current->id : false;
-        if (take) rows.push_back(m.id);
+    if (current) rows.push_back(current->id);
+    for (const ModelInfo& m : model_catalog()) {
+        if (current && m.id == current->id) continue;
+        const bool in_scope = st.matrix.rows == MatrixRows::All || !st.matrix.filter.empty() || (current && m.family == current->family);
+        if (in_scope && matches_filter(m.name + " " + m.family + " " + m.id + " " + m.license, st.matrix.filter)) rows.push_back(m.id);
     }
-    if (current && std::find(rows.begin(), rows.end(), current->id) == rows.end()) rows.insert(rows.begin(), current->id);
     return rows;
 }
 
@@ -54,7 +56,7 @@ void restart(FitMatrixView& view, const Scenario& base, std::vector<std::string>
     view.complete = view.matrix.rows.empty() || view.matrix.cols.empty();
 }
 
-void compute_some(AppState& st) {
+void compute_some(AppState& st, double budget_ms) {
     FitMatrixView& v = st.matrix;
     const int ncols = static_cast<int>(v.matrix.cols.size());
     const int total = static_cast<int>(v.matrix.rows.size()) * ncols;
@@ -66,7 +68,7 @@ void compute_some(AppState& st) {
         v.computed[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] = true;
         ++v.next_cell;
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        if (ms > kBudgetMs) break;
+        if (ms > budget_ms) break;
     }
     v.complete = v.next_cell >= total;
     if (!v.complete) st.want_frames = true;
@@ -85,18 +87,38 @@ std::string row_name(const AppState& st, const std::string& id) {
     return m ? m->name : id;
 }
 
-}  // namespace
-
-void draw_fit_matrix_panel(AppState& st) {
+// Rows: the chosen model's family or every catalog model, and a filter that searches the catalog.
+void draw_row_scope(AppState& st) {
     FitMatrixView& v = st.matrix;
-    ImGui::SetNextItemWidth(px(st, 220));
-    input_text("##matrix_filter", v.filter, 0, "filter models (e.g. llama 70b, qwen)");
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Models:");
     ImGui::SameLine();
     ImGui::BeginDisabled(!v.filter.empty());
-    ImGui::Checkbox("the chosen model's family", &v.family_only);
-    item_tooltip("Rows: the chosen model's family; type in the filter box for other models (up to 40 rows)");
+    if (ImGui::RadioButton("this model's family", v.rows == MatrixRows::Family)) v.rows = MatrixRows::Family;
+    ImGui::SameLine();
+    if (ImGui::RadioButton("all models", v.rows == MatrixRows::All)) v.rows = MatrixRows::All;
     ImGui::EndDisabled();
+    const float filter_w = px(st, 240);
+    flow_next(filter_w);
+    ImGui::SetNextItemWidth(filter_w);
+    input_text("##matrix_filter", v.filter, 0, "filter (e.g. llama 70b, qwen)");
+    item_tooltip("Typing here searches every catalog model by name, family and Hugging Face id.");
+}
 
+// Column widths that hold the header and the widest cell ("1000.0 GiB", "n/a") without cutting.
+float format_column_width(const std::string& header) {
+    return std::max(ImGui::CalcTextSize(header.c_str()).x, ImGui::CalcTextSize("1000.0 GiB").x) + ImGui::GetStyle().CellPadding.x * 2;
+}
+
+float model_column_width(const AppState& st) {
+    float w = ImGui::CalcTextSize("model").x;
+    for (const auto& id : st.matrix.matrix.rows) w = std::max(w, ImGui::CalcTextSize(row_name(st, id).c_str()).x);
+    return w + ImGui::GetStyle().CellPadding.x * 2;
+}
+
+// Restarts the matrix when its inputs changed, then computes cells for up to `budget_ms`.
+void update_matrix(AppState& st, double budget_ms) {
+    FitMatrixView& v = st.matrix;
     std::vector<std::string> rows = matrix_rows(st);
     std::vector<std::string> cols = matrix_formats(st.scenario, rows);
     // Every cell overrides model and weights: a click on a cell must not recompute the matrix.
@@ -105,33 +127,48 @@ void draw_fit_matrix_panel(AppState& st) {
     base.weights.clear();
     const std::string key = scenario_key(base) + "|" + join(rows) + "|" + join(cols);
     if (key != v.key) restart(v, st.scenario, std::move(rows), std::move(cols), key);
-    if (!v.complete) compute_some(st);
+    if (!v.complete) compute_some(st, budget_ms);
+}
+
+}  // namespace
+
+void compute_fit_matrix_ahead(AppState& st) {
+    if (st.tab == Tab::FitMatrix || !st.answers.done || !st.result.ok) return;
+    update_matrix(st, kAheadBudgetMs);
+}
+
+void draw_fit_matrix_panel(AppState& st) {
+    FitMatrixView& v = st.matrix;
+    draw_row_scope(st);
+    update_matrix(st, kBudgetMs);
 
     const int total = static_cast<int>(v.matrix.rows.size() * v.matrix.cols.size());
-    flow_next(px(st, 380));
-    if (!v.complete) ImGui::TextDisabled("computing %d / %d...", v.next_cell, total);
-    else ImGui::TextDisabled("%zu models x %zu formats, on %d GPU(s), %s context, %lld concurrent",
-                             v.matrix.rows.size(), v.matrix.cols.size(), st.scenario.gpus,
-                             format_tokens(st.scenario.context).c_str(), static_cast<long long>(st.scenario.batch));
+    const std::string status = !v.complete ? "computing " + std::to_string(v.next_cell) + " / " + std::to_string(total) + "..."
+        : count_of(static_cast<std::int64_t>(v.matrix.rows.size()), "model") + " x " +
+              count_of(static_cast<std::int64_t>(v.matrix.cols.size()), "format") + ", on " + count_of(st.scenario.gpus, "GPU") + ", " +
+              format_tokens(st.scenario.context) + " context, " + std::to_string(st.scenario.batch) + " concurrent";
+    ImGui::TextDisabled("%s", status.c_str());
 
+    // The legend, wrapping piece by piece on a narrow screen.
     const Palette& pal = palette(st.dark);
-    ImGui::TextColored(pal.fits, "fits");
-    ImGui::SameLine();
-    ImGui::TextColored(pal.tight, "tight (< %d%% free)", static_cast<int>(kTightHeadroomFraction * 100));
-    ImGui::SameLine();
-    ImGui::TextColored(pal.nofit, "does not fit");
-    ImGui::SameLine();
-    ImGui::TextDisabled("- each cell: what the model needs per GPU (the verdict's \"needs\"); click to select");
+    const std::string tight = "tight (< " + std::to_string(static_cast<int>(kTightHeadroomFraction * 100)) + "% free)";
+    const std::pair<const char*, ImVec4> keys[] = {{"fits", pal.fits}, {tight.c_str(), pal.tight}, {"does not fit", pal.nofit},
+                                                   {"each cell: what the model needs per GPU (the verdict's \"needs\"); click to select", pal.dim}};
+    for (std::size_t i = 0; i < std::size(keys); ++i) {
+        if (i > 0) flow_next(ImGui::CalcTextSize(keys[i].first).x);
+        ImGui::TextColored(keys[i].second, "%s", keys[i].first);
+    }
 
     const int ncols = static_cast<int>(v.matrix.cols.size()) + 1;
     const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX |
                                   ImGuiTableFlags_ScrollY;
     if (ncols < 2 || !ImGui::BeginTable("matrix", ncols, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
     ImGui::TableSetupScrollFreeze(1, 1);
-    ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthFixed, px(st, 190));
+    ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthFixed, model_column_width(st));
     for (const auto& id : v.matrix.cols) {
         const auto f = find_weight_format(id);
-        ImGui::TableSetupColumn(f ? f->name.c_str() : id.c_str(), ImGuiTableColumnFlags_WidthFixed, px(st, 82));
+        const std::string header = f ? f->name : id;
+        ImGui::TableSetupColumn(header.c_str(), ImGuiTableColumnFlags_WidthFixed, format_column_width(header));
     }
     ImGui::TableHeadersRow();
     for (std::size_t r = 0; r < v.matrix.rows.size(); ++r) {

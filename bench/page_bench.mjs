@@ -1,0 +1,107 @@
+// The page beside a bare Dear ImGui page built the same way (bench/bare_page.cpp): start-up time,
+// the main loop's busy time per frame while the mouse moves, and gzip size; then how long the fit
+// matrix of every catalog model x format takes to fill once its tab opens. A benchmark, not a test:
+// it prints a Markdown table and never fails on a number.
+//   node bench/page_bench.mjs build-wasm/vramcalc.html build-wasm/bare_imgui.html [runs]
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import { launchChromium, sleep } from '../tests/browser/harness.mjs';
+
+const [pagePath, barePath, runsArg] = process.argv.slice(2);
+const runs = Number(runsArg || 5);
+if (!pagePath || !barePath) {
+  console.error('usage: node bench/page_bench.mjs PAGE.html BARE.html [runs]');
+  process.exit(2);
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const gzipBytes = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+
+// Every requestAnimationFrame callback (Emscripten's main loop) is timed: its duration is the
+// frame's CPU cost on the main thread, WebGL calls included.
+const timeFrames = () => {
+  window.__busy = [];
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => raf((t) => {
+    const t0 = performance.now();
+    cb(t);
+    window.__busy.push(performance.now() - t0);
+  });
+};
+
+async function measure(browser, file) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.addInitScript(timeFrames);
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForFunction(() => window.vramcalc && window.vramcalc.readyAt > 0, null, { timeout: 60000 });
+  const readyMs = await page.evaluate(() => window.vramcalc.readyAt);
+  await sleep(500);
+  await page.evaluate(() => { window.__busy = []; });
+  for (let i = 0; i < 60; ++i) {
+    await page.mouse.move(200 + i * 15, 300 + (i % 10) * 20);
+    await sleep(16);
+  }
+  const busy = await page.evaluate(() => window.__busy);
+  await context.close();
+  return { readyMs, busyMs: busy.length ? busy.reduce((a, b) => a + b, 0) / busy.length : 0 };
+}
+
+// The fit matrix: how long after the tab opens its cells are all there (the page computes them
+// ahead while the tab is closed), for the chosen model's family and for every catalog model; and how
+// long the whole catalog takes from scratch with the tab open (a change of context).
+async function matrixFill(browser, file) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForFunction(() => window.vramcalc && window.vramcalc.ready === true, null, { timeout: 60000 });
+  // matrixProgress() is [computed cells or -1 while computing, total]: cheap to poll every 5 ms.
+  const complete = () => page.waitForFunction(() => window.vramcalc.matrixProgress()[0] >= 0, null, { timeout: 120000, polling: 5 });
+  const openTab = async (rows) => {
+    await page.evaluate((r) => window.vramcalc.setView({ tab: 'breakdown', matrixRows: r }), rows);
+    await sleep(200);
+    await complete();  // computed ahead, with the tab closed
+    await sleep(200);
+    const t0 = await page.evaluate(() => { window.vramcalc.setView({ tab: 'matrix' }); return performance.now(); });
+    await complete();
+    const ms = (await page.evaluate(() => performance.now())) - t0;
+    return { ms, cells: (await page.evaluate(() => window.vramcalc.matrixProgress()))[1] };
+  };
+  const family = await openTab('family');
+  const all = await openTab('all');
+  const t0 = await page.evaluate(() => { window.vramcalc.setState({ context: 16384 }); return performance.now(); });
+  await sleep(50);
+  await complete();
+  const cold = { ms: (await page.evaluate(() => performance.now())) - t0, cells: all.cells };
+  await context.close();
+  return { family, all, cold };
+}
+
+const browser = await launchChromium();
+const results = { page: [], bare: [] };
+for (let i = 0; i < runs; ++i) {  // alternated, so both see the same machine load
+  results.bare.push(await measure(browser, barePath));
+  results.page.push(await measure(browser, pagePath));
+}
+const fills = [];
+for (let i = 0; i < 3; ++i) fills.push(await matrixFill(browser, pagePath));
+await browser.close();
+
+const row = (name, file, rs) => ({
+  name, ready: median(rs.map((r) => r.readyMs)), busy: median(rs.map((r) => r.busyMs)), gzip: gzipBytes(file),
+  bytes: fs.statSync(file).size,
+});
+const bare = row('bare ImGui page', barePath, results.bare);
+const calc = row('vramcalc.html', pagePath, results.page);
+const ratio = (a, b) => (a / b).toFixed(2) + 'x';
+console.log(`\npage benchmark (headless Chromium, software WebGL, 1400x900, median of ${runs})\n`);
+console.log('| page | ready (ms) | busy per frame, mouse moving (ms) | size (bytes) | gzip -9 (bytes) |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const r of [bare, calc]) console.log(`| ${r.name} | ${r.ready.toFixed(0)} | ${r.busy.toFixed(2)} | ${r.bytes} | ${r.gzip} |`);
+console.log(`| ratio | ${ratio(calc.ready, bare.ready)} | ${ratio(calc.busy, bare.busy)} | ${ratio(calc.bytes, bare.bytes)} | ${ratio(calc.gzip, bare.gzip)} |`);
+const med = (k) => median(fills.map((f) => f[k].ms));
+console.log(`\nfit matrix (median of ${fills.length}), from opening the tab to the last cell:`);
+console.log(`  the chosen model's family (${fills[0].family.cells} cells): ${med('family').toFixed(0)} ms`);
+console.log(`  every catalog model x format (${fills[0].all.cells} cells): ${med('all').toFixed(0)} ms`);
+console.log(`  every catalog model x format from scratch, tab open (context changed): ${med('cold').toFixed(0)} ms`);

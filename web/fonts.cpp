@@ -1,0 +1,41 @@
+#include "web/fonts.h"
+
+#include <cmath>
+
+namespace vramcalc::web {
+
+namespace {
+
+enum FontSlot { kUi = 0, kLarge = 1, kMono = 2 };
+
+void add(ImFontAtlas& atlas, EmbeddedFont font, float pixels) {
+    ImFontConfig config;
+    config.FontDataOwnedByAtlas = false;  // static data: the atlas must not free it
+    config.OversampleH = 2;               // rasterised at device pixels already: 2 is sharp enough
+    config.OversampleV = 1;
+    config.SizePixels = pixels;
+    // ImGui's default ranges (Basic Latin + Latin-1) plus the marks the subset keeps.
+    static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2019, 0x201D, 0x2022, 0x2022, 0x2026, 0x2026,
+                                     0x2190, 0x2193, 0x2212, 0x2212, 0x2248, 0x2248, 0x2264, 0x2265, 0};
+    atlas.AddFontFromMemoryTTF(font.data, font.size, pixels, &config, ranges);
+}
+
+ImFont* slot(FontSlot s) {
+    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    return atlas->Fonts.Size > s ? atlas->Fonts[s] : ImGui::GetFont();
+}
+
+}  // namespace
+
+void load_fonts(ImFontAtlas& atlas, float dpr) {
+    atlas.Clear();
+    // Whole device pixels: fractional sizes blur the baseline.
+    add(atlas, embedded_ui_font(), std::round(kUiFontCss * dpr));
+    add(atlas, embedded_ui_font(), std::round(kLargeFontCss * dpr));
+    add(atlas, embedded_mono_font(), std::round(kMonoFontCss * dpr));
+}
+
+ImFont* large_font() { return slot(kLarge); }
+ImFont* mono_font() { return slot(kMono); }
+
+}  // namespace vramcalc::web
