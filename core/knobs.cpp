@@ -26,6 +26,9 @@ const std::vector<Knob>& engine_knobs() {
         {"n_batch", "nb", KnobKind::Integer, 1, 1'000'000, "a batch between 1 and 1M", VRAMCALC_KNOB_ACCESS(n_batch)},
         {"flash_attn", "fa", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(flash_attn)},
         {"parallel", "np", KnobKind::Integer, 1, 65536, "a sequence count between 1 and 65536", VRAMCALC_KNOB_ACCESS(parallel)},
+        {"n_cpu_moe", "ncmoe", KnobKind::Integer, 0, 1000, "a layer count between 0 and 1000", VRAMCALC_KNOB_ACCESS(n_cpu_moe)},
+        {"cpu_moe", "cmoe", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(cpu_moe)},
+        {"no_mmap", "nommap", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(no_mmap)},
         {"enforce_eager", "eager", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(enforce_eager)},
     };
     return knobs;
