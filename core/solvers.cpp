@@ -6,6 +6,7 @@
 
 #include "catalog.h"
 #include "formats.h"
+#include "text.h"
 
 namespace vramcalc {
 

@@ -137,6 +137,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     // padded rows, 128-byte aligned), else each tensor's type by llama-quant.cpp's rules.
     std::vector<double> dev_model(static_cast<std::size_t>(n_dev), 0.0);
     std::vector<std::int64_t> dev_layers(static_cast<std::size_t>(n_dev), 0);
+    bool largest_is_expert = false;
     double cpu_model = 0.0, embd_bytes = 0.0, largest_cpu_tensor = 0.0, cpu_output_tensor = 0.0, extra_bytes = 0.0, cpu_overridden = 0.0;
     // Host bytes per file position (0 = input tensors, 1 + l = layer l, n_layer + 1 = output) and which
     // positions hold CPU tensors: the mmap'd CPU buffer spans the file from the first to the last of them.
@@ -163,7 +164,10 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
             slot_cpu[slot] = true;
             if (role == TensorRole::TokenEmbedding) embd_bytes += host_b;
             else if (overridden) cpu_overridden += host_b;
-            if (layer >= 0 && matrix) largest_cpu_tensor = std::max(largest_cpu_tensor, host_b);
+            if (layer >= 0 && matrix && host_b > largest_cpu_tensor) {
+                largest_cpu_tensor = host_b;
+                largest_is_expert = role == TensorRole::ExpertGate || role == TensorRole::ExpertUp || role == TensorRole::ExpertDown;
+            }
             if (role == TensorRole::LmHead || (role == TensorRole::TokenEmbedding && a.tied_embeddings)) cpu_output_tensor = host_b;
         } else {
             dev_model[static_cast<std::size_t>(d)] += device_b;
@@ -332,7 +336,14 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         if (!any) continue;
         const double inputs = E * T * f32 + (full ? static_cast<double>(n_ctx_seq) * T * mask_bytes : 0.0) +
                               (sliding ? static_cast<double>(swa_cells) * T * mask_bytes : 0.0);
-        const double layers_live = inputs * copies + peak + layer_copy;
+        // An expert tensor's copy lives while its own mul_mat_id runs: beside it only the layer input, the
+        // residual and two expert-sized intermediates (gate/up outputs, or the product and the down output),
+        // not the whole FFN peak (mcgyvr gpt-oss-20b --n-cpu-moe 20: 169.55 MiB = 134.47 copy + ~35).
+        const double expert_act = static_cast<double>(std::max<std::int64_t>(1, a.experts_per_token)) *
+                                  static_cast<double>(a.moe_intermediate_size) * T * f32;
+        const double layers_live = largest_is_expert && layer_copy > 0.0
+                                       ? std::max(inputs * copies + peak, inputs + 2.0 * E * T * f32 + 2.0 * expert_act + layer_copy)
+                                       : inputs * copies + peak + layer_copy;
         const double output_live = has_output || output_copy > 0.0 ? output_phase + output_copy : 0.0;
         const bool logits_peak = output_live > layers_live;
         const double offload = logits_peak ? output_copy : layer_copy;

@@ -13,6 +13,7 @@
 #include "core/llamacpp_placement.h"
 #include "core/scenario_json.h"
 #include "core/share_link.h"
+#include "core/solvers.h"
 
 using namespace vramcalc;
 
@@ -174,7 +175,7 @@ TEST_CASE("a model that fits needs no fit changes, and user-set -ngl is left alo
     CHECK_FALSE(plan.changed);
     Scenario big = qwen3_30b_f16(4096);
     big.gpu_layers = 30;
-    big.gpu = "rtx-4060";
+    big.gpu = "rtx-4060-ti-16gb";
     CHECK(plan_llamacpp_fit(big).error.find("changes only what the user left") != std::string::npos);
 }
 
@@ -190,4 +191,45 @@ TEST_CASE("--tensor-split moves the layer boundary") {
     // i.e. il <= 21 (21 / 29 = 0.724, 22 / 29 = 0.759): 22 layers on GPU0, 6 + output on GPU1.
     CHECK(e.gpus[0].role.rfind("layers 0-21", 0) == 0);
     CHECK(e.gpus[1].role.rfind("layers 22-27", 0) == 0);
+}
+
+TEST_CASE("a mixed device list splits llama.cpp's layers by each device's free memory") {
+    Scenario s = qwen3_30b_f16(4096);
+    s.model = "qwen2.5-7b-instruct";
+    s.weights = "gguf-q4_k_m";
+    s.gpu_list = "rtx-3090,rtx-4060-ti-16gb";
+    const Estimate e = estimate(s);
+    REQUIRE_MESSAGE(e.ok, e.error);
+    REQUIRE(e.gpus.size() == 2);
+    // free memory at load = memory - 130 MiB context: 24 GiB card 24576 - 130 = 24446 MiB and 16 GiB card
+    // 16380 - 130 = 16250 MiB (the catalog's reported totals) -> the first split point is ~0.60 of 29 slots:
+    // layers with il / 29 < 0.60 (il <= 17) on the 3090, 18-27 + output on the 4060 Ti.
+    CHECK(e.gpus[0].role.rfind("layers 0-17", 0) == 0);
+    CHECK(e.gpus[1].role.rfind("layers 18-27", 0) == 0);
+    // vLLM shards evenly: the smaller GPU bounds every rank, and the answer says so
+    s.engine = "vllm";
+    s.weights = "bf16";
+    s.kv_dtype = "auto";
+    s.engine_version = "";
+    s.tp = 2;
+    const Estimate v = estimate(s);
+    REQUIRE_MESSAGE(v.ok, v.error);
+    bool said = false;
+    for (const auto& w : v.warnings) said |= w.find("smallest GPU") != std::string::npos;
+    CHECK(said);
+}
+
+TEST_CASE("a MoE model that does not fit is first told to keep experts in system RAM") {
+    Scenario s = qwen3_30b_f16(4096);
+    s.engine_version = "";
+    s.weights = "gguf-q4_k_m";
+    s.gpu = "rtx-4060-ti-16gb";
+    const auto sug = suggestions(s);
+    REQUIRE_FALSE(sug.empty());
+    CHECK(sug.front().label.find("--n-cpu-moe") != std::string::npos);
+    CHECK(fits(sug.front().scenario));
+    // one layer fewer on the CPU does not fit: the suggestion is the smallest N
+    Scenario fewer = sug.front().scenario;
+    fewer.n_cpu_moe -= 1;
+    CHECK_FALSE(fits(fewer));
 }
