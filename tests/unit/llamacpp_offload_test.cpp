@@ -201,9 +201,10 @@ TEST_CASE("a mixed device list splits llama.cpp's layers by each device's free m
     const Estimate e = estimate(s);
     REQUIRE_MESSAGE(e.ok, e.error);
     REQUIRE(e.gpus.size() == 2);
-    // free memory at load = memory - 130 MiB context: 24 GiB card 24576 - 130 = 24446 MiB and 16 GiB card
-    // 16380 - 130 = 16250 MiB (the catalog's reported totals) -> the first split point is ~0.60 of 29 slots:
-    // layers with il / 29 < 0.60 (il <= 17) on the 3090, 18-27 + output on the 4060 Ti.
+    // free memory at load = reported memory - 130 MiB CUDA context: RTX 3090 23.69 GiB = 24258.6 MiB -> 24128.6;
+    // RTX 4060 Ti 16GB 15.84 GiB = 16220.2 MiB -> 16090.2. First split point 24128.6 / 40218.7 = 0.600 of
+    // 29 slots (28 layers + output): layer il goes to the 3090 while il / 29 < 0.600, i.e. il <= 17
+    // (17 / 29 = 0.586, 18 / 29 = 0.621): layers 0-17 on the 3090, 18-27 + output on the 4060 Ti.
     CHECK(e.gpus[0].role.rfind("layers 0-17", 0) == 0);
     CHECK(e.gpus[1].role.rfind("layers 18-27", 0) == 0);
     // vLLM shards evenly: the smaller GPU bounds every rank, and the answer says so

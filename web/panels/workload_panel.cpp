@@ -177,6 +177,7 @@ void draw_workload_panel(AppState& st) {
         if (profile.workload.prompt_and_output) prompt_and_output_rows(st);
         for (const KnobUse& use : profile.knobs)
             if (const Knob* k = find_knob(use.knob)) knob_row(st, use, *k);
+        placement_rows(st);
         ImGui::TreePop();
     }
     if (!st.result.ok && st.result.error.rfind("context", 0) == 0) error_text(st, st.result.error);
