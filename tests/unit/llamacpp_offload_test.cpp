@@ -35,6 +35,12 @@ Scenario qwen3_30b_f16(std::int64_t context) {
     return s;
 }
 
+// A dense model that fits one 16 GB GPU (the layer-split tests).
+Scenario qwen25_7b_q4() {
+    Scenario s = qwen25_7b_q4();
+    return s;
+}
+
 std::string experts_of_layers(int first, int last) {
     std::string ot;
     for (int l = first; l <= last; ++l) ot += (ot.empty() ? "" : ",") + std::string("blk\\.") + std::to_string(l) + "\\.ffn_(up|down|gate)_(ch|)exps=CPU";
@@ -167,9 +173,7 @@ TEST_CASE("the --fit planner keeps the experts of layers 14-47 on the CPU of a 2
 }
 
 TEST_CASE("a model that fits needs no fit changes, and user-set -ngl is left alone as llama.cpp does") {
-    Scenario s = qwen3_30b_f16(4096);
-    s.model = "qwen2.5-7b-instruct";
-    s.weights = "gguf-q4_k_m";
+    Scenario s = qwen25_7b_q4();
     const FitPlan plan = plan_llamacpp_fit(s);
     REQUIRE_MESSAGE(plan.ok, plan.error);
     CHECK_FALSE(plan.changed);
@@ -180,9 +184,7 @@ TEST_CASE("a model that fits needs no fit changes, and user-set -ngl is left alo
 }
 
 TEST_CASE("--tensor-split moves the layer boundary") {
-    Scenario s = qwen3_30b_f16(4096);
-    s.model = "qwen2.5-7b-instruct";
-    s.weights = "gguf-q4_k_m";
+    Scenario s = qwen25_7b_q4();
     s.gpus = 2;
     s.tensor_split = "3,1";
     const Estimate e = estimate(s);
@@ -194,9 +196,7 @@ TEST_CASE("--tensor-split moves the layer boundary") {
 }
 
 TEST_CASE("a mixed device list splits llama.cpp's layers by each device's free memory") {
-    Scenario s = qwen3_30b_f16(4096);
-    s.model = "qwen2.5-7b-instruct";
-    s.weights = "gguf-q4_k_m";
+    Scenario s = qwen25_7b_q4();
     s.gpu_list = "rtx-3090,rtx-4060-ti-16gb";
     const Estimate e = estimate(s);
     REQUIRE_MESSAGE(e.ok, e.error);
