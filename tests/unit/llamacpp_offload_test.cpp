@@ -37,7 +37,9 @@ Scenario qwen3_30b_f16(std::int64_t context) {
 
 // A dense model that fits one 16 GB GPU (the layer-split tests).
 Scenario qwen25_7b_q4() {
-    Scenario s = qwen25_7b_q4();
+    Scenario s = qwen3_30b_f16(4096);
+    s.model = "qwen2.5-7b-instruct";
+    s.weights = "gguf-q4_k_m";
     return s;
 }
 
