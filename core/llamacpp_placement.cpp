@@ -33,25 +33,27 @@ const char* layer_tensor_base(TensorRole role, bool moe_layer) {
     }
 }
 
-// std::regex backtracks: a repeated group that itself repeats ("(a+)+") can take exponential time on a
-// short name. llama.cpp has the same weakness; we refuse such patterns instead of hanging the page.
+// std::regex backtracks: a repeated group that itself repeats or alternates ("(a+)+", "(.|.)*") can take
+// exponential time on a short name. llama.cpp has the same weakness; we refuse such patterns instead of
+// hanging the page.
 bool nested_repetition(const std::string& p) {
-    std::vector<bool> group_repeats;  // per open group: does it contain a quantifier
-    bool last_group_repeats = false;
+    std::vector<bool> group_risky;  // per open group: does it contain a quantifier or an alternation
+    bool last_group_risky = false;
     for (std::size_t i = 0; i < p.size(); ++i) {
         const char c = p[i];
-        if (c == '\\') { ++i; last_group_repeats = false; continue; }
+        if (c == '\\') { ++i; last_group_risky = false; continue; }
         const bool quant = c == '*' || c == '+' || c == '{' || (c == '?' && i > 0 && p[i - 1] != '(');
         if (quant) {
-            if (last_group_repeats) return true;
-            if (!group_repeats.empty()) group_repeats.back() = true;
+            if (last_group_risky) return true;
+            if (!group_risky.empty()) group_risky.back() = true;
         }
-        last_group_repeats = false;
-        if (c == '(') group_repeats.push_back(false);
-        if (c == ')' && !group_repeats.empty()) {
-            last_group_repeats = group_repeats.back();
-            group_repeats.pop_back();
-            if (last_group_repeats && !group_repeats.empty()) group_repeats.back() = true;
+        if (c == '|' && !group_risky.empty()) group_risky.back() = true;
+        last_group_risky = false;
+        if (c == '(') group_risky.push_back(false);
+        if (c == ')' && !group_risky.empty()) {
+            last_group_risky = group_risky.back();
+            group_risky.pop_back();
+            if (last_group_risky && !group_risky.empty()) group_risky.back() = true;
         }
     }
     return false;
@@ -94,7 +96,7 @@ std::string entry_problem(const std::string& entry) {
     const std::string pattern = entry.substr(0, eq), buft = entry.substr(eq + 1);
     if (pattern.size() > 512) return "a pattern longer than 512 characters";
     if (buffer_device(buft) < -1) return "unknown buffer type '" + buft + "' (CPU, CUDA0, CUDA1, ...)";
-    if (nested_repetition(pattern)) return "'" + pattern + "' repeats a group that repeats itself; write it without nesting";
+    if (nested_repetition(pattern)) return "'" + pattern + "' repeats a group that repeats or alternates itself; write it without nesting";
     try {
         std::regex re(pattern);
     } catch (const std::regex_error&) {

@@ -73,6 +73,10 @@ TEST_CASE("llama.cpp tensor names and the patterns llama.cpp's flags make") {
     // refused with a message, never thrown or hung
     s.override_tensor = "(a+)+b=CPU";
     CHECK(read_tensor_placement(s, 1).error.find("repeats a group") != std::string::npos);
+    s.override_tensor = "(.|.)*x=CPU";
+    CHECK(read_tensor_placement(s, 1).error.find("repeats a group") != std::string::npos);
+    s.override_tensor = "blk\\.(1[0-9]|2[0-3])\\.ffn_(up|down|gate)_(ch|)exps=CPU";  // alternation, not repeated: fine
+    CHECK(read_tensor_placement(s, 1).error.empty());
     s.override_tensor = "blk\\.([0-9=CPU";
     CHECK_FALSE(read_tensor_placement(s, 1).error.empty());
     s.override_tensor = "exps=CUDA3";
