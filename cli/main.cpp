@@ -12,6 +12,8 @@
 #include "cli/report.h"
 #include "core/bounded_json.h"
 #include "core/estimate.h"
+#include "core/command.h"
+#include "core/llamacpp_fit.h"
 #include "core/estimate_json.h"
 #include "core/export.h"
 #include "core/logs/reconcile_json.h"
@@ -55,6 +57,24 @@ int main(int argc, char** argv) {
     }
     if (o.command == "matrix") return cli::print_matrix(o) ? 0 : fail(cli::matrix_error(o));
 
+    if (o.command == "fit") {
+        FitOptions fo;
+        fo.margin = static_cast<Bytes>(o.fit_target_mib * kMiB);
+        const FitPlan plan = plan_llamacpp_fit(o.scenario, fo);
+        if (!plan.ok) return fail(plan.error);
+        if (o.json) {
+            nlohmann::json j = {{"changed", plan.changed}, {"fits", plan.fits}, {"flags", plan.flags}, {"log", plan.log},
+                                {"command", launch_command(plan.scenario)}};
+            for (const FitDeviceLine& d : plan.devices)
+                j["devices"].push_back({{"layers", d.layers}, {"overflowing", d.overflowing}, {"used_bytes", d.used}, {"free_bytes", d.free}});
+            std::cout << dump_json(j, 2) << "\n";
+        } else {
+            for (const std::string& line : plan.log) std::cout << "fit: " << line << "\n";
+            std::cout << (plan.fits ? "" : "fit: does not fit even so\n") << plan.flags << "\n"
+                      << launch_command(plan.scenario) << "\n";
+        }
+        return plan.fits ? 0 : 1;
+    }
     Estimate e = estimate(o.scenario);
     if (!e.ok) return fail(e.error);
     if (o.export_format == "md") {

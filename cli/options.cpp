@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -48,6 +49,7 @@ const std::string& usage() {
             "  vramcalc reconcile LOGFILE [estimate options] [--json]   (a vLLM, llama.cpp or SGLang start-up log:\n"
             "      its figures beside ours; options fill what the log lacks; also: estimate --log LOGFILE)\n"
             "  vramcalc link [estimate options]         (prints the share-link fragment of the scenario)\n"
+            "  vramcalc fit [scenario options] [--fit-target MIB]   (llama.cpp --fit: -ngl, --tensor-split, -ot that fit)\n"
             "  vramcalc engines [--json]                 (each engine's releases, knobs and accepted versions)\n"
             "  vramcalc models | gpus | formats [--json]\n";
         return out;
@@ -81,6 +83,10 @@ const char* scenario_key(const std::string& flag) {
         {"--output-tokens", "output_tokens"}, {"--gpu", "gpu"}, {"--gpu-memory-gib", "gpu_memory_gib"},
         {"--gpus", "gpus"}, {"--nodes", "nodes"}, {"--tp", "tp"}, {"--pp", "pp"},
         {"--params", "custom_params"}, {"--name", "custom_name"}, {"--engine-version", "engine_version"},
+        // llama.cpp's own spellings
+        {"-ngl", "gpu_layers"}, {"--n-gpu-layers", "gpu_layers"}, {"-ncmoe", "n_cpu_moe"},
+        {"-ot", "override_tensor"}, {"--override-tensor", "override_tensor"},
+        {"-ts", "tensor_split"}, {"--tensor-split", "tensor_split"},
     };
     for (const auto& [f, k] : kMap)
         if (flag == f) return k;
@@ -116,10 +122,10 @@ Options parse_options(const std::vector<std::string>& args) {
         o.command = "help";
         return o;
     }
-    const bool takes_scenario =
-        o.command == "estimate" || o.command == "matrix" || o.command == "link" || o.command == "reconcile";
+    const bool takes_scenario = o.command == "estimate" || o.command == "matrix" || o.command == "link" ||
+                                o.command == "reconcile" || o.command == "fit";
     if (!takes_scenario && o.command != "models" && o.command != "gpus" && o.command != "formats" && o.command != "engines") {
-        o.error = "unknown command '" + o.command + "' (estimate, reconcile, matrix, link, engines, models, gpus, formats)";
+        o.error = "unknown command '" + o.command + "' (estimate, reconcile, fit, matrix, link, engines, models, gpus, formats)";
         return o;
     }
     std::string link;
@@ -145,7 +151,7 @@ Options parse_options(const std::vector<std::string>& args) {
         };
         if (flag == "--json") o.json = true;
         else if (flag == "--explain") o.explain = true;
-        else if (const Knob* k = takes_scenario ? flag_knob(flag) : nullptr) {
+        else if (const Knob* k = takes_scenario ? flag_knob(flag == "-cmoe" ? "--cpu-moe" : flag) : nullptr) {
             if (has_inline) fields[k->id] = value;  // --flash-attn=false
             else fields[k->id] = true;
             o.flag_fields[k->id] = fields[k->id];
@@ -161,6 +167,16 @@ Options parse_options(const std::vector<std::string>& args) {
         } else if (flag == "--link") {
             if (!take()) return o;
             link = value;
+        } else if (flag == "--fit-target" && o.command == "fit") {
+            // llama.cpp -fitt: MiB to leave free per device (default 1024)
+            if (!take()) return o;
+            char* end = nullptr;
+            const double mib = std::strtod(value.c_str(), &end);
+            if (value.empty() || *end != '\0' || !(mib >= 0 && mib <= 1e6)) {
+                o.error = "--fit-target: MiB between 0 and 1e6, got '" + value + "'";
+                return o;
+            }
+            o.fit_target_mib = mib;
         } else if (flag == "--export") {
             if (!take()) return o;
             if (value != "md" && value != "csv" && value != "json") {
@@ -191,6 +207,10 @@ Options parse_options(const std::vector<std::string>& args) {
             scenario_path = value;
         } else if (const char* key = scenario_key(flag)) {
             if (!take()) return o;
+            // -ot repeats: llama.cpp joins every occurrence (and reads commas inside one) in order.
+            if (std::string(key) == "override_tensor" && fields.contains(key)) value = fields[key].get<std::string>() + "," + value;
+            // --gpu A,B,...: a mixed device list, in device order
+            if (std::string(key) == "gpu" && value.find(',') != std::string::npos) key = "gpu_list";
             fields[key] = value;  // strings are validated (and converted) by apply_scenario_json
             o.flag_fields[key] = value;
         } else {

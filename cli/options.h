@@ -10,6 +10,7 @@
 namespace vramcalc::cli {
 
 struct Options {
+    double fit_target_mib = 1024.0;  // `fit`: llama.cpp --fit-target
     std::string command;         // "estimate", "reconcile", "matrix", "link", "engines", "models", "gpus", "formats", "help"
     Scenario scenario;
     std::string export_format;   // "md", "csv", "json" (estimate, matrix); "" = the plain report

@@ -153,6 +153,26 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
         r.gpu = *g;
     }
 
+    if (!s.gpu_list.empty()) {
+        if (s.gpu_list.size() > 4096) { error = "gpu_list: longer than 4096 bytes"; return std::nullopt; }
+        std::string id;
+        for (std::size_t i = 0; i <= s.gpu_list.size(); ++i) {
+            if (i < s.gpu_list.size() && s.gpu_list[i] != ',') { id += s.gpu_list[i]; continue; }
+            const Gpu* g = find_gpu(id);
+            if (!g) {
+                auto near = id.size() <= 200 ? nearest_gpu_ids(id) : std::vector<std::string>{};
+                error = "gpu_list: unknown GPU '" + id + "'" + (near.empty() ? "" : " (did you mean " + join(near) + "?)");
+                return std::nullopt;
+            }
+            r.devices.push_back(*g);
+            id.clear();
+        }
+        // The layout's GPUs are the list; engines that shard evenly are bound by the smallest one.
+        r.scenario.gpus = static_cast<int>(r.devices.size());
+        r.gpu = *std::min_element(r.devices.begin(), r.devices.end(),
+                                  [](const Gpu& x, const Gpu& y) { return x.memory_bytes < y.memory_bytes; });
+    }
+
     // Layout and workload
     if (sc.gpus < 1 || sc.gpus > 65536) { error = "gpus: between 1 and 65536"; return std::nullopt; }
     if (sc.nodes < 1 || sc.nodes > sc.gpus) { error = "nodes: between 1 and the GPU count"; return std::nullopt; }
@@ -241,7 +261,17 @@ Estimate estimate(const ResolvedScenario& r_in) {
         e.params = r.model.params_published;
         e.active_params = r.model.params_published;
     }
-    e.gpu_memory_bytes = r.gpu.memory_bytes;
+    if (r.devices.empty() || e.gpu_memory_bytes == 0) e.gpu_memory_bytes = r.gpu.memory_bytes;
+    if (!r.devices.empty() && profile.id != std::string("llamacpp")) {
+        bool mixed = false;
+        for (const Gpu& g : r.devices) mixed |= g.memory_bytes != r.gpu.memory_bytes;
+        if (mixed)
+            e.warnings.push_back(std::string(profile.name) + " gives every rank the same budget: the smallest GPU (" + r.gpu.name +
+                                 ") sets it, and the larger GPUs' extra memory goes unused");
+    }
+    // llama.cpp's placement flags mean nothing to the other engines.
+    if (profile.id != std::string("llamacpp") && (!r.scenario.override_tensor.empty() || !r.scenario.tensor_split.empty()))
+        e.warnings.push_back("override_tensor / tensor_split are llama.cpp settings: ignored by " + std::string(profile.name));
     e.rule_of_thumb = rule_of_thumb_estimate(r).rule_of_thumb;
     // Knobs of other engines (kept when the page switches engine) change nothing here: say so.
     for (const Knob& k : engine_knobs())

@@ -57,6 +57,7 @@ json estimate_to_json(const Estimate& e, bool explain) {
     if (e.kv_buffer) put(j, "kv_buffer_bytes", *e.kv_buffer, explain);
     if (e.compute_buffer) put(j, "compute_buffer_bytes", *e.compute_buffer, explain);
     put(j, "cpu_bytes", e.cpu, explain);
+    if (e.host_model_buffer) put(j, "host_model_buffer_bytes", *e.host_model_buffer, explain);
     put(j, "rule_of_thumb_bytes", e.rule_of_thumb, explain);
     j["warnings"] = e.warnings;
     return j;

@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "architecture.h"
 #include "file_weights.h"
@@ -20,7 +21,8 @@ struct ResolvedScenario {
     ModelInfo model;
     WeightFormat weights;
     KvFormat kv;
-    Gpu gpu;                             // memory_bytes is what each GPU reports
+    Gpu gpu;                             // memory_bytes is what each GPU reports (the smallest of a mixed list)
+    std::vector<Gpu> devices;            // Scenario::gpu_list resolved, in device order; empty = gpus x gpu
     const EngineProfile* engine = nullptr;   // the profile of scenario.engine (never null once resolved)
     const EngineRelease* release = nullptr;  // the release of that profile whose accounting applies
     std::string release_note;            // how scenario.engine_version was read ("8054 follows the accounting of b4343")

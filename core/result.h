@@ -71,7 +71,11 @@ struct Estimate {
     std::optional<Figure> model_buffer;
     std::optional<Figure> kv_buffer;
     std::optional<Figure> compute_buffer;
-    // host RAM for offloaded parts (llama.cpp CPU layers, accelerate offload, vLLM cpu-offload)
+    // the host model buffer llama.cpp prints ("CPU_Mapped model buffer size"): with mmap a view of the
+    // file spanning every CPU tensor, so larger than the RAM those tensors need (cpu below)
+    std::optional<Figure> host_model_buffer;
+    // host RAM for offloaded parts (llama.cpp CPU layers and CPU expert tensors, accelerate offload,
+    // vLLM cpu-offload): what the run needs resident in system RAM
     Figure cpu;
     // the rule of thumb (params x bytes x 1.2), shown beside the real answer
     Figure rule_of_thumb;

@@ -27,6 +27,9 @@ struct Scenario {
 
     std::string gpu = "h100-sxm";               // GPU catalog id; ignored when gpu_memory_gib > 0
     double gpu_memory_gib = 0.0;                // custom memory per GPU, as the runtime reports it
+    // A mixed device list, in device order ("rtx-3090,rtx-4060-ti-16gb"): catalog ids, one per GPU. When
+    // set it is the layout's GPUs (gpus = its length) and `gpu` / gpu_memory_gib are not used.
+    std::string gpu_list;
     int gpus = 1;                               // GPUs in total (all nodes)
     int nodes = 1;
     // Tensor / pipeline parallel; 0 = auto: the GPUs of a replica serve one model, pooled with the
@@ -52,6 +55,14 @@ struct Scenario {
     // llama-server -np: 0 = its default "auto" (4 slots sharing one unified KV cache of n_ctx cells,
     // tools/server/server.cpp, PR #16736); N = N slots of n_ctx / N cells each.
     int parallel = 0;
+    // llama.cpp tensor placement (core/llamacpp_placement.h): expert tensors of the first N layers in
+    // host RAM, all of them, -ot REGEX=BUFT entries (comma-separated, as llama.cpp reads -ot), the layer
+    // split proportions ("" = by free memory), and --no-mmap (host weights loaded, not mapped).
+    int n_cpu_moe = 0;                          // llama.cpp --n-cpu-moe
+    bool cpu_moe = false;                       // llama.cpp --cpu-moe
+    bool no_mmap = false;                       // llama.cpp --no-mmap
+    std::string override_tensor;                // llama.cpp -ot, "\\.ffn_.*_exps\\.=CPU,..."
+    std::string tensor_split;                   // llama.cpp --tensor-split, "3,1"
     bool enforce_eager = false;                 // vLLM: no CUDA graphs
     // vLLM --kv-cache-memory-bytes: a fixed KV cache budget per GPU in bytes instead of the
     // gpu_memory_utilization rule (0 = unset)

@@ -6,6 +6,7 @@
 
 #include "engine_profile.h"
 #include "knobs.h"
+#include "llamacpp_placement.h"
 #include "bounded_json.h"
 
 namespace vramcalc {
@@ -38,6 +39,9 @@ json scenario_to_json(const Scenario& s) {
     j["batch"] = s.batch;
     j["input_tokens"] = s.input_tokens;
     j["output_tokens"] = s.output_tokens;
+    if (!s.gpu_list.empty()) j["gpu_list"] = s.gpu_list;
+    if (!s.override_tensor.empty()) j["override_tensor"] = s.override_tensor;
+    if (!s.tensor_split.empty()) j["tensor_split"] = s.tensor_split;
     for (const Knob& k : engine_knobs()) {
         const double v = k.get(s);
         if (k.kind == KnobKind::Flag) j[k.id] = v != 0;
@@ -184,6 +188,17 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
             integer(s.input_tokens, 0, 100'000'000, "a token count between 0 and 100M");
         } else if (key == "output_tokens") {
             integer(s.output_tokens, 0, 100'000'000, "a token count between 0 and 100M");
+        } else if (key == "gpu_list") {
+            // catalog ids, comma-separated; resolve() looks each up
+            if (v.is_string() && v.get_ref<const std::string&>().size() <= 4096 && (v.get_ref<const std::string&>().empty() || is_id(v.get<std::string>())))
+                s.gpu_list = v.get<std::string>();
+            else bad("GPU catalog ids separated by commas, in device order");
+        } else if (key == "override_tensor" || key == "tensor_split") {
+            const bool ot = key == "override_tensor";
+            if (!v.is_string()) bad(ot ? "REGEX=BUFFER entries, comma-separated (llama.cpp -ot)" : "proportions such as \"3,1\"");
+            else if (std::string why = ot ? override_text_problem(v.get<std::string>()) : tensor_split_problem(v.get<std::string>()); !why.empty())
+                problems.push_back(shown_key(key) + ": " + why);
+            else (ot ? s.override_tensor : s.tensor_split) = v.get<std::string>();
         } else if (const Knob* k = find_knob(key)) {
             if (k->kind == KnobKind::Flag) {
                 bool b = k->get(s) != 0;

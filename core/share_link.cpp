@@ -55,6 +55,9 @@ constexpr LinkKey kHead[] = {
     {"out", "output_tokens", Kind::Number},
 };
 constexpr LinkKey kTail[] = {
+    {"gl", "gpu_list", Kind::Text},         // mixed GPUs, in device order
+    {"ot", "override_tensor", Kind::Text},  // llama.cpp -ot entries
+    {"ts", "tensor_split", Kind::Text},
     {"name", "custom_name", Kind::Name},
     {"params", "custom_params", Kind::Number},
     {"cfg", "custom_config", Kind::Config},  // last: the only long values

@@ -6,6 +6,7 @@
 
 #include "catalog.h"
 #include "formats.h"
+#include "text.h"
 
 namespace vramcalc {
 
@@ -151,12 +152,42 @@ std::optional<std::string> best_fitting_format(const Scenario& s) {
     return std::nullopt;
 }
 
+std::optional<Suggestion> expert_offload(const Scenario& s) {
+    if (!uses_knob(engine_profile(s.engine), "n_cpu_moe") || s.cpu_moe || !s.override_tensor.empty()) return std::nullopt;
+    std::string err;
+    const auto r = resolve(s, err);
+    if (!r || r->model.params_only || !r->model.arch.is_moe()) return std::nullopt;
+    const std::int64_t layers = r->model.arch.num_layers;
+    auto with = [&](std::int64_t n) { Scenario t = s; t.n_cpu_moe = static_cast<int>(n); return t; };
+    if (!fits(with(layers))) return std::nullopt;
+    std::int64_t lo = std::max<std::int64_t>(0, s.n_cpu_moe), hi = layers;  // fits(with(hi)) holds
+    while (lo < hi) {
+        const std::int64_t mid = lo + (hi - lo) / 2;
+        if (fits(with(mid))) hi = mid;
+        else lo = mid + 1;
+    }
+    if (hi == s.n_cpu_moe) return std::nullopt;
+    const Scenario t = with(hi);
+    const Estimate e = estimate(t);
+    // Decode reads each token's active experts from RAM: a rough band, not a measurement.
+    return Suggestion{"experts of " + std::to_string(hi) + " layers in system RAM (--n-cpu-moe " + std::to_string(hi) + "): needs " +
+                          gib_text(static_cast<double>(e.cpu.bytes)) + " of RAM; expect roughly 2-5x slower decoding (rough)",
+                      t};
+}
+
 std::vector<Suggestion> suggestions(const Scenario& s) {
     std::vector<Suggestion> out;
     if (fits(s)) return out;
     Estimate base = estimate(s);
     if (!base.ok) return out;
 
+    // MoE on llama.cpp: what people do first is keep expert tensors in system RAM (--n-cpu-moe).
+    if (auto moe = expert_offload(s)) out.push_back(std::move(*moe));
+    if (uses_knob(engine_profile(s.engine), "n_cpu_moe") && s.kv_dtype != "q8_0" && s.kv_dtype != "q4_0") {
+        Scenario t = s;
+        t.kv_dtype = "q8_0";
+        if (fits(t)) out.push_back({"KV cache q8_0 (-ctk q8_0 -ctv q8_0): half the KV memory", t});
+    }
     if (auto f = best_fitting_format(s); f && *f != s.weights) {
         Scenario t = s;
         t.weights = *f;

@@ -41,6 +41,9 @@ struct Suggestion {
     std::string label;   // "AWQ instead of BF16", "context 16k instead of 32k", "4 x GPUs (tp 4)"
     Scenario scenario;   // the scenario with the change applied
 };
+// llama.cpp MoE: the fewest layers whose experts stay in system RAM (--n-cpu-moe N) so the GPUs fit,
+// with the RAM it needs; nullopt for dense models, other engines, or when even all experts on the CPU do not fit.
+std::optional<Suggestion> expert_offload(const Scenario& s);
 // The cheapest changes that make a non-fitting scenario fit (empty when it fits or nothing helps).
 std::vector<Suggestion> suggestions(const Scenario& s);
 

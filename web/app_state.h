@@ -109,6 +109,7 @@ struct AppState {
     // ---- view state
     SizeUnit unit = SizeUnit::GiB;
     bool dark = true;
+    double ram_gib = 64.0;              // the machine's system RAM, for the RAM bar beside the GPU bars
     bool narrow = false;                // phone-width layout (set each frame from the display width)
     float ui_scale = 1.0f;              // device pixels per CSS pixel
     Tab tab = Tab::Breakdown;

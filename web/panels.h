@@ -9,6 +9,7 @@ namespace vramcalc::web {
 void draw_model_panel(AppState& st);        // catalog picker, custom config / numbers
 void draw_precision_panel(AppState& st);    // weight and KV formats
 void draw_hardware_panel(AppState& st);     // GPU picker, count, nodes, TP, PP
+void placement_rows(AppState& st);          // llama.cpp -ot / --tensor-split, mixed GPU list (placement_rows.cpp)
 void draw_workload_panel(AppState& st);     // engine, context, concurrency, engine knobs
 
 // Answers (right column)

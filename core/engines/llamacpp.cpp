@@ -27,6 +27,7 @@
 #include "../command_text.h"
 #include "../engine_profile.h"
 #include "../gguf.h"
+#include "../llamacpp_placement.h"
 #include "../tensors.h"
 #include "../text.h"
 
@@ -104,10 +105,29 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     const std::int64_t ngl = s.gpu_layers < 0 ? n_layer + 1 : s.gpu_layers;
     const std::int64_t i_gpu_start = std::max<std::int64_t>(n_layer - ngl, 0);
     const std::int64_t act_gpu_layers = std::min<std::int64_t>(ngl, n_layer + 1);
-    // Default split: proportional to each device's free memory; the GPUs here are identical, so the
-    // cumulative split points are (i + 1) / n_dev, compared in float as llama.cpp does.
+    // Split points: --tensor-split proportions, else each device's free memory (identical GPUs here),
+    // summed and normalized as llama-model.cpp load_tensors does, compared in float.
+    const TensorPlacement placement = read_tensor_placement(s, n_dev);
+    if (!placement.error.empty()) {
+        e.error = placement.error;
+        return e;
+    }
+    // Each device's memory: a mixed list (Scenario::gpu_list) or gpus x the one GPU.
+    auto device_memory = [&](int i) -> double {
+        const auto k = static_cast<std::size_t>(i);
+        return static_cast<double>(k < r.devices.size() ? r.devices[k].memory_bytes : r.gpu.memory_bytes);
+    };
     std::vector<float> splits(static_cast<std::size_t>(n_dev));
-    for (int i = 0; i < n_dev; ++i) splits[static_cast<std::size_t>(i)] = static_cast<float>(i + 1) / static_cast<float>(n_dev);
+    {
+        float sum = 0.0f;
+        for (int i = 0; i < n_dev; ++i) {
+            // free memory at load: the device's memory less its CUDA context
+            const double free_mib = std::max(0.0, device_memory(i) / kMiB - kCudaContextMiB);
+            sum += placement.split.empty() ? static_cast<float>(free_mib) : static_cast<float>(placement.split[static_cast<std::size_t>(i)]);
+            splits[static_cast<std::size_t>(i)] = sum;
+        }
+        for (float& x : splits) x /= sum;
+    }
     auto device_of = [&](std::int64_t il) -> int {  // -1 = CPU; il == n_layer is the output layer
         if (il < i_gpu_start || il - i_gpu_start >= act_gpu_layers) return -1;
         const float x = static_cast<float>(il - i_gpu_start) / static_cast<float>(act_gpu_layers);
@@ -121,38 +141,67 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     // padded rows, 128-byte aligned), else each tensor's type by llama-quant.cpp's rules.
     std::vector<double> dev_model(static_cast<std::size_t>(n_dev), 0.0);
     std::vector<std::int64_t> dev_layers(static_cast<std::size_t>(n_dev), 0);
-    double cpu_model = 0.0, embd_bytes = 0.0, largest_cpu_tensor = 0.0, extra_bytes = 0.0;
+    bool largest_is_expert = false;
+    double cpu_model = 0.0, embd_bytes = 0.0, largest_cpu_tensor = 0.0, cpu_output_tensor = 0.0, extra_bytes = 0.0, cpu_overridden = 0.0;
+    // Host bytes per file position (0 = input tensors, 1 + l = layer l, n_layer + 1 = output) and which
+    // positions hold CPU tensors: the mmap'd CPU buffer spans the file from the first to the last of them.
+    std::vector<double> slot_bytes(static_cast<std::size_t>(n_layer + 2), 0.0);
+    std::vector<bool> slot_cpu(static_cast<std::size_t>(n_layer + 2), false);
     const FileWeights* files = matching_file_weights(r);
-    auto place = [&](TensorRole role, std::int64_t layer, double device_b, double host_b, bool matrix) {
-        if (role == TensorRole::TokenEmbedding || role == TensorRole::PositionEmbedding) {
-            // "there is very little benefit to offloading the input layer, so always keep it on the CPU"
-            cpu_model += host_b;
-            if (role == TensorRole::TokenEmbedding) embd_bytes += host_b;
-            return;
-        }
+    auto place = [&](TensorRole role, std::int64_t layer, double device_b, double host_b, bool matrix, bool expert_bias) {
         if (role == TensorRole::Extra) {  // mmproj (vision) file: libmtmd puts it on the first GPU
             extra_bytes += device_b;
             return;
         }
         if (layer >= n_layer) return;  // nextn blocks (TENSOR_SKIP)
-        const int d = device_of(layer >= 0 ? layer : n_layer);
+        const bool input = role == TensorRole::TokenEmbedding || role == TensorRole::PositionEmbedding;
+        const std::size_t slot = input ? 0 : static_cast<std::size_t>(layer >= 0 ? layer + 1 : n_layer + 1);
+        slot_bytes[slot] += host_b;
+        // -ot / --n-cpu-moe first (llama-model.cpp create_tensor), then the layer's device; the input
+        // layer stays on the CPU ("there is very little benefit to offloading the input layer").
+        int d = input ? -1 : device_of(layer >= 0 ? layer : n_layer);
+        int forced = 0;
+        const bool overridden = placement.override_for(llama_tensor_name(role, layer, a.is_moe_layer(layer), expert_bias), forced);
+        if (overridden) d = forced;
         if (d < 0) {
             cpu_model += host_b;
-            if (layer >= 0 && matrix) largest_cpu_tensor = std::max(largest_cpu_tensor, host_b);
+            slot_cpu[slot] = true;
+            if (role == TensorRole::TokenEmbedding) embd_bytes += host_b;
+            else if (overridden) cpu_overridden += host_b;
+            if (layer >= 0 && matrix && host_b > largest_cpu_tensor) {
+                largest_cpu_tensor = host_b;
+                largest_is_expert = role == TensorRole::ExpertGate || role == TensorRole::ExpertUp || role == TensorRole::ExpertDown;
+            }
+            if (role == TensorRole::LmHead || (role == TensorRole::TokenEmbedding && a.tied_embeddings)) cpu_output_tensor = host_b;
         } else {
             dev_model[static_cast<std::size_t>(d)] += device_b;
         }
     };
     if (files) {
         for (const FileWeightGroup& g : files->groups)
-            place(g.role, g.layer, static_cast<double>(g.device_bytes), static_cast<double>(g.bytes), g.role != TensorRole::Norm && g.role != TensorRole::Bias);
+            place(g.role, g.layer, static_cast<double>(g.device_bytes), static_cast<double>(g.bytes),
+                  g.role != TensorRole::Norm && g.role != TensorRole::Bias, false);
     } else {
         for (const TensorGroup& g : tensor_inventory(a)) {
             const GgmlType t = gguf_tensor_type(*ftype, g, a);
             const double b = static_cast<double>(ggml_tensor_bytes(t, g.cols, g.rows, g.count));
-            place(g.role, g.layer, b, b, g.is_matrix());
+            place(g.role, g.layer, b, b, g.is_matrix(), g.role == TensorRole::Bias && g.count > 1);
         }
     }
+    // The host model buffer llama.cpp prints: with mmap (the default) a CPU_Mapped view of the file from
+    // the first to the last CPU tensor (llama_model_loader::get_mapping_range), so the GPU layers' tensors
+    // in between count too; with --no-mmap a CPU buffer holding only the CPU tensors. GGUF files put the
+    // token embedding first and the layers in order (whole layers are counted at the ends of the span).
+    double mapped_span = 0.0;
+    {
+        std::size_t first = slot_cpu.size(), last = 0;
+        for (std::size_t i = 0; i < slot_cpu.size(); ++i)
+            if (slot_cpu[i]) { first = std::min(first, i); last = i; }
+        const bool one_slot_only = first == last;  // just the embedding (or one layer): exactly its tensors
+        for (std::size_t i = first; i <= last && i < slot_cpu.size(); ++i) mapped_span += slot_bytes[i];
+        if (one_slot_only || first >= slot_cpu.size()) mapped_span = cpu_model;
+    }
+    const double host_model_buffer = s.no_mmap ? cpu_model : mapped_span;
     for (std::int64_t l = 0; l < n_layer; ++l)
         if (int d = device_of(l); d >= 0) ++dev_layers[static_cast<std::size_t>(d)];
     // Tied embeddings: output.weight is token_embd loaded again (TENSOR_DUPLICATED) on the output
@@ -321,20 +370,32 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         }
         const bool has_output = out_dev == d;
         any |= has_output;
-        // Layers left on the CPU still run their matrix multiplications on the GPU for ubatches of 32+
-        // tokens (ggml_backend_sched op offload): the weight is copied into this buffer while it runs.
-        double offload = 0.0;
-        if (d == 0 && largest_cpu_tensor > 0.0 && T >= 32.0) {
-            offload = largest_cpu_tensor;
+        // Layers (or expert tensors) left on the CPU still run their matrix multiplications on the GPU for
+        // ubatches of 32+ tokens (ggml_backend_sched op offload): the weight is copied into this buffer while
+        // it runs, one at a time (each such op starts a new split, "the memory of the previously offloaded
+        // weights can be reused"). An output layer on the CPU runs the same way: lm_head copy + logits.
+        const bool op_offload = d == 0 && T >= 32.0;
+        const double layer_copy = op_offload ? largest_cpu_tensor : 0.0;
+        const double output_copy = op_offload && out_dev < 0 ? cpu_output_tensor : 0.0;
+        if (layer_copy > 0.0 || output_copy > 0.0) {
             if (!any) consider(ffn_phase(0), "FFN");
             any = true;
         }
         if (!any) continue;
         const double inputs = E * T * f32 + (full ? static_cast<double>(n_ctx_seq) * T * mask_bytes : 0.0) +
                               (sliding ? static_cast<double>(swa_cells) * T * mask_bytes : 0.0);
-        const double layers_live = inputs * copies + peak;
-        const bool logits_peak = has_output && output_phase > layers_live;
-        dev_compute[static_cast<std::size_t>(d)] = (logits_peak ? output_phase : layers_live) + offload;
+        // An expert tensor's copy lives while its own mul_mat_id runs: beside it only the layer input, the
+        // residual and two expert-sized intermediates (gate/up outputs, or the product and the down output),
+        // not the whole FFN peak (mcgyvr gpt-oss-20b --n-cpu-moe 20: 169.55 MiB = 134.47 copy + ~35).
+        const double expert_act = static_cast<double>(std::max<std::int64_t>(1, a.experts_per_token)) *
+                                  static_cast<double>(a.moe_intermediate_size) * T * f32;
+        const double layers_live = largest_is_expert && layer_copy > 0.0
+                                       ? std::max(inputs * copies + peak, inputs + 2.0 * E * T * f32 + 2.0 * expert_act + layer_copy)
+                                       : inputs * copies + peak + layer_copy;
+        const double output_live = has_output || output_copy > 0.0 ? output_phase + output_copy : 0.0;
+        const bool logits_peak = output_live > layers_live;
+        const double offload = logits_peak ? output_copy : layer_copy;
+        dev_compute[static_cast<std::size_t>(d)] = logits_peak ? output_live : layers_live;
         const std::string mask_what = fa ? (f32_mask_with_fa ? "f32 + f16 cast" : "f16") : "f32";
         dev_compute_how[static_cast<std::size_t>(d)] =
             "worst-case ubatch of " + std::to_string(static_cast<std::int64_t>(T)) + " tokens: " +
@@ -386,10 +447,13 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         g.role = dev_layers[i] > 0 ? "layers " + std::to_string(first) + "-" + std::to_string(first + dev_layers[i] - 1) + " (llama.cpp split)"
                                    : (out_dev == d ? "output layer" : "no layers");
         if (out_dev == d && dev_layers[i] > 0) g.role += " + output";
+        if (cpu_overridden > 0.5 && d == 0) g.role += "; " + mib_text(cpu_overridden) + " of their tensors in host RAM (-ot / --n-cpu-moe)";
     }
+    // The device closest to (or furthest past) its own memory is the one that decides the fit.
     std::size_t most = 0;
+    auto headroom_of = [&](std::size_t i) { return device_memory(static_cast<int>(i)) - static_cast<double>(e.gpus[i].total_bytes); };
     for (std::size_t i = 1; i < e.gpus.size(); ++i)
-        if (e.gpus[i].total_bytes > e.gpus[most].total_bytes) most = i;
+        if (headroom_of(i) < headroom_of(most)) most = i;
     e.per_gpu = e.gpus[most];
     add_load_bytes(e.total, e.gpus);
     e.total.weights.how = "model buffers of all GPUs";
@@ -403,13 +467,29 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
                                                           (out_dev == 0 ? " + output layer" : "") + " = " + mib_text(dev_model[0]) + weights_source};
     e.kv_buffer = Figure{e.gpus[0].kv_cache.bytes, "CUDA0 KV buffer: " + e.gpus[0].kv_cache.how};
     e.compute_buffer = Figure{e.gpus[0].activation.bytes, "CUDA0 compute buffer: " + e.gpus[0].activation.how};
+    const double cpu_layers = cpu_model - embd_bytes - cpu_overridden;
     e.cpu = {bytes_from(cpu_model + cpu_kv),
-             "host: token embedding " + mib_text(embd_bytes) + (cpu_model - embd_bytes > 0.5 ? " + CPU layers " + mib_text(cpu_model - embd_bytes) : "") +
-                 (cpu_kv > 0 ? " + their KV " + mib_text(cpu_kv) : "")};
+             "host RAM: token embedding " + mib_text(embd_bytes) +
+                 (cpu_overridden > 0.5 ? " + tensors kept on the CPU (-ot / --n-cpu-moe) " + mib_text(cpu_overridden) : "") +
+                 (cpu_layers > 0.5 ? " + CPU layers " + mib_text(cpu_layers) : "") + (cpu_kv > 0 ? " + their KV " + mib_text(cpu_kv) : "")};
+    e.host_model_buffer = Figure{bytes_from(host_model_buffer),
+                                 s.no_mmap ? "CPU model buffer (--no-mmap): the CPU tensors, loaded = " + mib_text(host_model_buffer)
+                                           : "CPU_Mapped model buffer: the file from the first to the last CPU tensor (mmap) = " +
+                                                 mib_text(host_model_buffer) + "; only the CPU tensors' pages stay resident"};
 
-    e.gpu_memory_bytes = r.gpu.memory_bytes;
-    e.fits = e.per_gpu.total_bytes <= r.gpu.memory_bytes;
-    e.headroom_bytes = static_cast<std::int64_t>(r.gpu.memory_bytes) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
+    const auto most_memory = static_cast<Bytes>(device_memory(static_cast<int>(most)));
+    e.gpu_memory_bytes = most_memory;
+    e.fits = e.per_gpu.total_bytes <= most_memory;
+    e.headroom_bytes = static_cast<std::int64_t>(most_memory) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
+    if (!r.devices.empty() && most < r.devices.size()) e.per_gpu.role += " on " + r.devices[most].name;
+    if (r.gpu.unified_memory) {
+        // Apple / Strix Halo / DGX Spark: host RAM and GPU buffers come out of one pool.
+        const Bytes pool = e.per_gpu.total_bytes + e.cpu.bytes;
+        e.fits = pool <= most_memory;
+        e.headroom_bytes = static_cast<std::int64_t>(most_memory) - static_cast<std::int64_t>(pool);
+        e.warnings.push_back("unified memory: the GPU buffers and the " + mib_text(static_cast<double>(e.cpu.bytes)) +
+                             " kept on the CPU share the " + mib_text(static_cast<double>(most_memory)) + " the GPU may use");
+    }
     e.startup_peak = {e.per_gpu.total_bytes, "llama.cpp allocates model, KV and compute buffers at start-up"};
     e.ok = true;
     return e;
@@ -450,6 +530,11 @@ std::string command(const ResolvedScenario& r) {
         p.push_back("-ctk " + name + " -ctv " + name);
     }
     if (s.gpus > 1) p.push_back("--split-mode layer");
+    if (!s.tensor_split.empty()) p.push_back("--tensor-split " + s.tensor_split);
+    if (s.cpu_moe) p.push_back("--cpu-moe");
+    else if (s.n_cpu_moe > 0) p.push_back("--n-cpu-moe " + std::to_string(s.n_cpu_moe));
+    if (!s.override_tensor.empty()) p.push_back("-ot " + shell_word(s.override_tensor));
+    if (s.no_mmap) p.push_back("--no-mmap");
     return checkpoint_note(r) + joined_flags(p);
 }
 
@@ -514,6 +599,9 @@ const EngineProfile& engine_profile_llamacpp() {
             {"parallel", "parallel", "-np: slots, each with n_ctx / parallel cells (0 = llama-server's default auto: 4 slots sharing all n_ctx cells)"},
             {"flash_attn", "flash attention", "flash attention: on is llama.cpp's default -fa auto on GPUs; off = -fa off"},
             {"cal_compute_mib", "calib. compute", "calibration from your log: \"CUDA0 compute buffer size\" in MiB (0 = modelled)"},
+            {"n_cpu_moe", "experts on CPU (layers)", "--n-cpu-moe N: the expert tensors of the first N layers stay in system RAM"},
+            {"cpu_moe", "all experts on CPU", "--cpu-moe: every expert tensor stays in system RAM; attention and shared weights on the GPU"},
+            {"no_mmap", "no mmap", "--no-mmap: CPU weights are loaded into a CPU buffer instead of mapped from the file"},
         },
         .knob_default = nullptr,
         .parallel = {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,

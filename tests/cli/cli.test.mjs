@@ -31,6 +31,22 @@ const json = (r) => { try { return JSON.parse(r.stdout); } catch { return null; 
     check('no NaN in output', !r.stdout.includes('NaN'));
   }
 }
+// llama.cpp expert offload with llama.cpp's own flag spellings, and the --fit planner
+{
+  const args = ['--model', 'qwen3-30b-a3b', '--engine', 'llamacpp', '--weights', 'gguf-f16', '--engine-version', 'b6895',
+                '--gpu', 'rtx-4090', '--context', '4096', '--flash-attn', '-ngl', '48'];
+  const ot = [];
+  for (let l = 14; l <= 47; l++) ot.push('-ot', `blk\\.${l}\\.ffn_(up|down|gate)_(ch|)exps=CPU`);
+  const j = json(run('estimate', ...args, ...ot, '--json'));
+  check('-ot answers', j && !j.error, JSON.stringify(j));
+  // fit-params README: CUDA0 model 17904 MiB (hand sum 18,774,540,288 B, tests/unit/llamacpp_offload_test.cpp)
+  if (j && !j.error) check('-ot model buffer', j.model_buffer_bytes === 18774540288, j.model_buffer_bytes);
+  const bad = run('estimate', ...args, '-ot', '(a+)+=CPU');
+  check('nested -ot pattern exits 2', bad.status === 2 && bad.stderr.includes('repeats a group'), bad.stderr);
+  const f = json(run('fit', '--model', 'qwen3-30b-a3b', '--engine', 'llamacpp', '--weights', 'gguf-q4_k_m',
+                     '--gpu', 'rtx-4060-ti-16gb', '--context', '32768', '--flash-attn', '--json'));
+  check('fit answers', f && f.changed === true && f.fits === true && f.command.includes('-ot'), JSON.stringify(f));
+}
 // llama.cpp fields
 {
   const j = json(run('estimate', '--model', 'llama-3.1-8b-instruct', '--engine', 'llamacpp', '--weights', 'gguf-q4_k_m',

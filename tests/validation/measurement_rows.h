@@ -42,6 +42,9 @@ inline Scenario scenario_for_row(const json& row, const json& configs, std::vect
         if (l.contains("flash_attn") && l["flash_attn"] == true) f["flash_attn"] = true;
         if (l.contains("n_gpu_layers")) f["gpu_layers"] = l["n_gpu_layers"];
         if (l.contains("n_parallel")) f["parallel"] = l["n_parallel"];
+        if (l.contains("n_cpu_moe")) f["n_cpu_moe"] = l["n_cpu_moe"];
+        if (l.contains("override_tensor")) f["override_tensor"] = l["override_tensor"];
+        if (l.contains("tensor_split")) f["tensor_split"] = l["tensor_split"];
     }
     if (row["engine"] == "llamacpp") {
         // The row's own flags: rows that do not say ran without -fa (b2700) and with one slot (b2700,
@@ -81,7 +84,8 @@ inline double estimated(const Estimate& e, const std::string& key) {
     if (key == "model_buffer_mib") return e.model_buffer ? static_cast<double>(e.model_buffer->bytes) : NAN;
     if (key == "kv_buffer_mib") return e.kv_buffer ? static_cast<double>(e.kv_buffer->bytes) : NAN;
     if (key == "compute_buffer_mib") return e.compute_buffer ? static_cast<double>(e.compute_buffer->bytes) : NAN;
-    if (key == "cpu_model_buffer_mib") return static_cast<double>(e.cpu.bytes);
+    if (key == "cpu_model_buffer_mib")
+        return static_cast<double>(e.host_model_buffer ? e.host_model_buffer->bytes : e.cpu.bytes);
     if (key == "torch_peak_gib")
         return static_cast<double>(e.total.weights.bytes + e.total.kv_cache.bytes + e.total.activation.bytes);
     if (key == "device_used_gib") return static_cast<double>(e.per_gpu.total_bytes);

@@ -33,6 +33,27 @@ struct Segment {
     const std::string* how;
 };
 
+// System RAM beside the GPU bars: what stays on the CPU (weights kept there, their KV) against the
+// machine's RAM, which the user types (the page cannot read it).
+void ram_bar(AppState& st, const Estimate& e, float label_w, float bar_w, float bar_h) {
+    const double ram = std::max(1.0, st.ram_gib) * kGiB;
+    const double used = static_cast<double>(e.cpu.bytes);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("RAM");
+    item_tooltip(e.cpu.how + (e.host_model_buffer ? "\n" + e.host_model_buffer->how : std::string()));
+    ImGui::SameLine(label_w);
+    const bool over = used > ram;
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, over ? ImVec4(0.85f, 0.3f, 0.3f, 1) : ImVec4(0.35f, 0.7f, 0.7f, 1));
+    ImGui::ProgressBar(static_cast<float>(std::min(1.0, used / ram)), ImVec2(bar_w, bar_h), "");
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    ImGui::TextUnformatted((size_text(st, e.cpu.bytes) + " /").c_str());
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(px(st, 56));
+    if (ImGui::InputDouble("GiB##ram", &st.ram_gib, 0, 0, "%.0f")) st.ram_gib = std::clamp(st.ram_gib, 1.0, 1e6);
+    item_tooltip("Your machine's system RAM in GiB");
+}
+
 // One horizontal stacked bar of `width` for a GPU of `capacity` bytes; returns the hovered segment.
 void stacked_bar(const AppState& st, const GpuLoad& load, Bytes capacity, float width, float height) {
     const Palette& pal = palette(st.dark);
@@ -240,20 +261,19 @@ void draw_verdict_panel(AppState& st) {
         ImGui::Text("GPU %zu", i);
         item_tooltip(g.role);
         ImGui::SameLine(label_w);
-        stacked_bar(st, g, e.gpu_memory_bytes, bar_w, bar_h);
+        // a mixed device list: each bar against its own GPU's memory
+        const Bytes capacity = st.resolved && i < st.resolved->devices.size() ? st.resolved->devices[i].memory_bytes : e.gpu_memory_bytes;
+        stacked_bar(st, g, capacity, bar_w, bar_h);
         ImGui::SameLine();
-        const bool over = g.total_bytes > e.gpu_memory_bytes;
+        const bool over = g.total_bytes > capacity;
         ImGui::TextColored(over ? pal.nofit : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s / %s",
-                           size_text(st, g.total_bytes).c_str(), size_text(st, e.gpu_memory_bytes).c_str());
+                           size_text(st, g.total_bytes).c_str(), size_text(st, capacity).c_str());
         copyable(st, "GPU " + std::to_string(i), size_text(st, g.total_bytes),
-                 "GPU " + std::to_string(i) + "\t" + size_text(st, g.total_bytes) + "\t" + size_text(st, e.gpu_memory_bytes));
+                 "GPU " + std::to_string(i) + "\t" + size_text(st, g.total_bytes) + "\t" + size_text(st, capacity));
         ImGui::PopID();
     }
     if (shown < n) ImGui::TextDisabled("... and %zu more GPUs with the same layout (the breakdown lists them)", n - shown);
-    if (e.cpu.bytes > 0) {
-        ImGui::TextColored(ImVec4(0.35f, 0.7f, 0.7f, 1), "CPU RAM: %s", size_text(st, e.cpu.bytes).c_str());
-        item_tooltip(e.cpu.how);
-    }
+    if (e.cpu.bytes > 0) ram_bar(st, e, label_w, bar_w, bar_h);
     legend(st);
 }
 

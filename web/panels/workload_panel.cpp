@@ -178,6 +178,7 @@ void draw_workload_panel(AppState& st) {
         for (const KnobUse& use : profile.knobs)
             if (const Knob* k = find_knob(use.knob); k && std::string(use.knob) != "replicas")  // in HARDWARE AND LAYOUT
                 knob_row(st, use, *k);
+        placement_rows(st);
         ImGui::TreePop();
     }
     if (!st.result.ok && (st.result.error_field == ErrorField::Workload || st.result.error_field == ErrorField::Knob))

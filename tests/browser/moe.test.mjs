@@ -1,0 +1,54 @@
+// Browser test of expert offload on the page (issue 15): a MoE model with --n-cpu-moe, -ot and a mixed GPU
+// list set through window.vramcalc.setState, read back through getResult and the share link, with a
+// screenshot of the RAM bar beside the GPU bars.
+//   node tests/browser/moe.test.mjs [path/to/vramcalc.html]   (default build-wasm/vramcalc.html)
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodePng, pixelStats } from './png.mjs';
+import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
+
+async function main() {
+  if (!fs.existsSync(pagePath)) throw new Error(`no page at ${pagePath}: build it with emcmake first`);
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => window.vramcalc && window.vramcalc.ready === true, null, { timeout: 30000 });
+
+    // Qwen3-30B-A3B F16 with the experts of layers 14-47 on the CPU (llama.cpp's fit-params example):
+    // CUDA0 model buffer 18,774,540,288 B, the hand sum in tests/unit/llamacpp_offload_test.cpp.
+    const ot = [];
+    for (let l = 14; l <= 47; l++) ot.push(`blk\\.${l}\\.ffn_(up|down|gate)_(ch|)exps=CPU`);
+    await page.evaluate((o) => window.vramcalc.setState({
+      model: 'qwen3-30b-a3b', engine: 'llamacpp', engine_version: 'b6895', weights: 'gguf-f16', kv_dtype: 'fp16',
+      gpu: 'rtx-4090', gpus: 1, context: 4096, flash_attn: true, gpu_layers: 48, override_tensor: o.join(','),
+    }), ot);
+    let r = await page.evaluate(() => window.vramcalc.getResult());
+    check('-ot answers on the page', r && r.ok !== false && !r.error, JSON.stringify(r).slice(0, 200));
+    check('-ot model buffer 18,774,540,288 B', r && r.model_buffer_bytes === 18774540288, r && r.model_buffer_bytes);
+    check('RAM need is reported (cpu_bytes)', r && r.cpu_bytes > 40e9, r && r.cpu_bytes);
+
+    // --n-cpu-moe and a mixed device list travel in the share link
+    await page.evaluate(() => window.vramcalc.setState({ override_tensor: '', gpu_layers: -1, n_cpu_moe: 20,
+      gpu_list: 'rtx-3090,rtx-4060-ti-16gb', engine_version: '' }));
+    r = await page.evaluate(() => window.vramcalc.getResult());
+    check('two devices from the mixed list', r && Array.isArray(r.gpus) && r.gpus.length === 2, JSON.stringify(r && r.gpus ? r.gpus.length : r).slice(0, 80));
+    const link = await page.evaluate(() => window.vramcalc.shareLink());
+    check('the link carries ncmoe and the device list', link.includes('ncmoe=20') && link.includes('gl=rtx-3090%2Crtx-4060-ti-16gb'), link);
+
+    await sleep(400);
+    const shot = await page.screenshot({ path: path.join(screenshotDir, 'moe-offload.png') });
+    const stats = pixelStats(decodePng(shot));
+    check('the page draws with expert offload set', stats.distinctColors > 8, `${stats.distinctColors} colours`);
+    check('no page errors', errors.length === 0, errors.join(' | '));
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+run('moe', main);
