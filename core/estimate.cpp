@@ -47,19 +47,13 @@ Estimate estimate_params_only(const ResolvedScenario& r) {
     return e;
 }
 
-}  // namespace
-
-std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
-    ResolvedScenario r;
-    r.scenario = s;
-    Scenario& sc = r.scenario;
-
-    // Model
+// The model a scenario names: its config parsed, its files decoded, its tensors listed (once).
+bool resolve_model_into(const Scenario& s, ResolvedModel& r, std::string& error) {
     if (!s.custom_config.empty()) {
         ParsedConfig parsed = parse_hf_config(s.custom_config);
         if (!parsed.ok) {
             error = "config.json: " + parsed.error;
-            return std::nullopt;
+            return false;
         }
         r.model = parsed.model;
         if (!s.custom_tensors.empty()) {
@@ -67,7 +61,7 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
             auto files = decode_file_weights(s.custom_tensors, why);
             if (!files) {
                 error = "custom_tensors: " + why;
-                return std::nullopt;
+                return false;
             }
             r.files = std::move(*files);
         }
@@ -77,7 +71,7 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     } else if (s.custom_params > 0) {
         if (!(s.custom_params >= 1e6 && s.custom_params <= 1e14)) {
             error = "custom_params: a parameter count between 1e6 and 1e14 is needed";
-            return std::nullopt;
+            return false;
         }
         r.model.id = "custom";
         r.model.name = s.custom_name.empty() ? "Custom model (parameters only)" : s.custom_name;
@@ -88,22 +82,31 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
         if (!m) {
             auto near = nearest_model_ids(s.model);
             error = "model: unknown model '" + s.model + "'" + (near.empty() ? "" : " (did you mean " + join(near) + "?)");
-            return std::nullopt;
+            return false;
         }
         r.model = *m;
     }
+    if (!r.model.params_only)
+        r.tensors = std::make_shared<const std::vector<TensorGroup>>(tensor_inventory(r.model.arch));
+    return true;
+}
+
+// Everything but the model: formats, engine and release, GPU, layout and workload, checked against
+// the model in r.model.
+bool resolve_setup(ResolvedScenario& r, std::string& error) {
+    Scenario& s = r.scenario;
 
     // Formats
     auto wf = find_weight_format(s.weights);
     if (!wf) {
         error = "weights: unknown format '" + s.weights + "' (see `vramcalc formats`)";
-        return std::nullopt;
+        return false;
     }
     r.weights = *wf;
     auto kf = find_kv_format(s.kv_dtype);
     if (!kf) {
         error = "kv_dtype: unknown KV-cache format '" + s.kv_dtype + "' (auto, fp16, bf16, fp8, q8_0, q4_0)";
-        return std::nullopt;
+        return false;
     }
     r.kv = *kf;
 
@@ -111,13 +114,13 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     r.engine = find_engine(s.engine);
     if (!r.engine) {
         error = "engine: unknown engine '" + s.engine + "' (" + engine_ids_text() + ")";
-        return std::nullopt;
+        return false;
     }
-    sc.engine = r.engine->id;
+    s.engine = r.engine->id;
     const ReleaseChoice rel = choose_release(*r.engine, s.engine_version);
     if (!rel.release) {
         error = rel.error;
-        return std::nullopt;
+        return false;
     }
     r.release = rel.release;
     r.release_note = rel.note;
@@ -125,14 +128,14 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     if (r.engine->load_error)
         if (std::string e = r.engine->load_error(r.weights, r.kv); !e.empty()) {
             error = e;
-            return std::nullopt;
+            return false;
         }
 
     // GPU
     if (s.gpu_memory_gib > 0) {
         if (!(s.gpu_memory_gib >= 0.25 && s.gpu_memory_gib <= 1e5)) {
             error = "gpu_memory_gib: between 0.25 and 100000 GiB per GPU";
-            return std::nullopt;
+            return false;
         }
         r.gpu.id = "custom";
         r.gpu.name = "Custom GPU";
@@ -145,60 +148,86 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
         if (!g) {
             auto near = nearest_gpu_ids(s.gpu);
             error = "gpu: unknown GPU '" + s.gpu + "'" + (near.empty() ? "" : " (did you mean " + join(near) + "?)");
-            return std::nullopt;
+            return false;
         }
         r.gpu = *g;
     }
 
     // Layout and workload
-    if (sc.gpus < 1 || sc.gpus > 65536) { error = "gpus: between 1 and 65536"; return std::nullopt; }
-    if (sc.nodes < 1 || sc.nodes > sc.gpus) { error = "nodes: between 1 and the GPU count"; return std::nullopt; }
-    if (sc.tp < 1 || sc.pp < 1) { error = "tp/pp: must be at least 1"; return std::nullopt; }
-    if (static_cast<std::int64_t>(sc.tp) * sc.pp > sc.gpus) {
-        error = "tp x pp = " + std::to_string(static_cast<std::int64_t>(sc.tp) * sc.pp) + " needs more than the " +
-                std::to_string(sc.gpus) + " GPUs given (--gpus)";
-        return std::nullopt;
+    if (s.gpus < 1 || s.gpus > 65536) { error = "gpus: between 1 and 65536"; return false; }
+    if (s.nodes < 1 || s.nodes > s.gpus) { error = "nodes: between 1 and the GPU count"; return false; }
+    if (s.tp < 1 || s.pp < 1) { error = "tp/pp: must be at least 1"; return false; }
+    if (static_cast<std::int64_t>(s.tp) * s.pp > s.gpus) {
+        error = "tp x pp = " + std::to_string(static_cast<std::int64_t>(s.tp) * s.pp) + " needs more than the " +
+                std::to_string(s.gpus) + " GPUs given (--gpus)";
+        return false;
     }
-    if (sc.context < 1 || sc.context > 100'000'000) { error = "context: between 1 and 100M tokens"; return std::nullopt; }
-    if (sc.batch < 1 || sc.batch > 1'000'000) { error = "batch: between 1 and 1M sequences"; return std::nullopt; }
-    if (std::string e = knob_range_error(sc); !e.empty()) { error = e; return std::nullopt; }
+    if (s.context < 1 || s.context > 100'000'000) { error = "context: between 1 and 100M tokens"; return false; }
+    if (s.batch < 1 || s.batch > 1'000'000) { error = "batch: between 1 and 1M sequences"; return false; }
+    if (std::string e = knob_range_error(s); !e.empty()) { error = e; return false; }
     // Each bound alone is generous; their product wrapped the engines' 64-bit sums (issue 12). 1e10
     // tokens in flight is 10x a 1M-token context at 1,000 sequences.
-    if (!product_within(sc.context, sc.batch, kMaxTokensInFlight)) {
-        error = "context x batch: at most 1e10 tokens in flight (got " + std::to_string(sc.context) + " x " +
-                std::to_string(sc.batch) + ")";
-        return std::nullopt;
+    if (!product_within(s.context, s.batch, kMaxTokensInFlight)) {
+        error = "context x batch: at most 1e10 tokens in flight (got " + std::to_string(s.context) + " x " +
+                std::to_string(s.batch) + ")";
+        return false;
     }
-    if (const int most = r.engine->parallel.max_devices; most > 0 && sc.gpus > most) {
+    if (const int most = r.engine->parallel.max_devices; most > 0 && s.gpus > most) {
         error = "gpus: " + std::string(r.engine->name) + " uses at most " + std::to_string(most) + " devices";
-        return std::nullopt;
+        return false;
     }
 
     if (!r.model.params_only) {
         const Architecture& a = r.model.arch;
         const ParallelRules& par = r.engine->parallel;
-        if (par.heads_divide_tp && a.num_heads % sc.tp != 0) {
-            error = "tp: tensor parallel " + std::to_string(sc.tp) + " does not divide the " + std::to_string(a.num_heads) +
+        if (par.heads_divide_tp && a.num_heads % s.tp != 0) {
+            error = "tp: tensor parallel " + std::to_string(s.tp) + " does not divide the " + std::to_string(a.num_heads) +
                     " attention heads of " + r.model.name + " (" + r.engine->name + " requires it)";
-            return std::nullopt;
+            return false;
         }
-        if (par.pipeline_parallel && sc.pp > a.num_layers) {
-            error = "pp: pipeline parallel " + std::to_string(sc.pp) + " exceeds the " + std::to_string(a.num_layers) + " layers";
-            return std::nullopt;
+        if (par.pipeline_parallel && s.pp > a.num_layers) {
+            error = "pp: pipeline parallel " + std::to_string(s.pp) + " exceeds the " + std::to_string(a.num_layers) + " layers";
+            return false;
         }
     }
+    return true;
+}
+
+}  // namespace
+
+std::optional<ResolvedModel> resolve_model(const Scenario& s, std::string& error) {
+    ResolvedModel m;
+    if (!resolve_model_into(s, m, error)) return std::nullopt;
+    return m;
+}
+
+std::optional<ResolvedScenario> resolve_with_model(const ResolvedModel& model, const Scenario& s, std::string& error) {
+    ResolvedScenario r;
+    r.scenario = s;
+    r.model = model.model;
+    r.files = model.files;
+    r.tensors = model.tensors;
+    if (!resolve_setup(r, error)) return std::nullopt;
     return r;
+}
+
+std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
+    const auto model = resolve_model(s, error);
+    if (!model) return std::nullopt;
+    return resolve_with_model(*model, s, error);
 }
 
 Estimate estimate(const ResolvedScenario& r_in) {
     // A hand-built ResolvedScenario (tests) may leave the profile and release to the scenario's ids.
     ResolvedScenario filled;
     const ResolvedScenario* rp = &r_in;
-    if (!r_in.engine || !r_in.release) {
+    if (!r_in.engine || !r_in.release || (!r_in.tensors && !r_in.model.params_only)) {
         filled = r_in;
-        filled.engine = &engine_profile(r_in.scenario.engine);
+        if (!filled.engine) filled.engine = &engine_profile(r_in.scenario.engine);
         if (!filled.release) filled.release = choose_release(*filled.engine, r_in.scenario.engine_version).release;
         if (!filled.release) filled.release = &newest_release(*filled.engine);
+        if (!filled.tensors && !filled.model.params_only)
+            filled.tensors = std::make_shared<const std::vector<TensorGroup>>(tensor_inventory(filled.model.arch));
         rp = &filled;
     }
     const ResolvedScenario& r = *rp;
@@ -224,7 +253,7 @@ Estimate estimate(const ResolvedScenario& r_in) {
 
     // Figures every engine shares.
     if (!r.model.params_only) {
-        ParamCount p = count_params(r.model.arch);
+        ParamCount p = count_params(*r.tensors, r.model.arch);
         e.params = p.total + r.model.arch.extra_params;
         e.active_params = p.active + r.model.arch.extra_params;
         e.kv_bytes_per_token = kv_bytes_per_token(r.model.arch, kv_bits(r.kv, r.model.arch, r.weights));

@@ -38,6 +38,55 @@ std::string upper(std::string s) {
     return s;
 }
 
+// What every answer tries: the scenario with one thing changed. The model is resolved once (its
+// config parsed, its tensors listed) and each trial reuses it, so an answer's dozens of estimates
+// cost one parse (issue 12: a 10,000-layer config took minutes). Trials carry no custom_config
+// or custom_tensors (resolve_with_model does not read them, and copying a 1 MiB config per trial
+// is what made long names slow); handed_out() puts them back on the scenarios
+// the answers return.
+struct Trials {
+    const Scenario& original;
+    Scenario base;                       // original without custom_config / custom_tensors
+    std::optional<ResolvedModel> model;  // nullopt when the model does not resolve: nothing fits
+};
+
+Trials trials_of(const Scenario& s) {
+    Trials t{s, s, std::nullopt};
+    std::string err;
+    t.model = resolve_model(s, err);
+    t.base.custom_config.clear();
+    t.base.custom_tensors.clear();
+    return t;
+}
+
+// A trial scenario as the caller may use it: with the original's model text back.
+Scenario handed_out(const Trials& tr, Scenario t) {
+    t.custom_config = tr.original.custom_config;
+    t.custom_tensors = tr.original.custom_tensors;
+    return t;
+}
+
+Estimate estimate_trial(const Trials& tr, const Scenario& t) {
+    std::string err;
+    std::optional<ResolvedScenario> r = tr.model ? resolve_with_model(*tr.model, t, err) : std::nullopt;
+    if (!r) {
+        Estimate e;
+        e.error = tr.model ? err : "the model does not resolve";
+        return e;
+    }
+    return estimate(*r);
+}
+
+bool fits_trial(const Trials& tr, const Scenario& t) {
+    const Estimate e = estimate_trial(tr, t);
+    return e.ok && e.fits;
+}
+
+// The model's architecture, or null for a parameter count alone or a model that does not resolve.
+const Architecture* arch_of(const Trials& tr) {
+    return tr.model && !tr.model->model.params_only ? &tr.model->model.arch : nullptr;
+}
+
 }  // namespace
 
 bool fits(const Scenario& s) {
@@ -64,29 +113,31 @@ std::string nearest_loadable_format(std::string_view engine, const std::string& 
 // answers would be unbounded, so none are given.
 static bool weights_only(const Scenario& s) { return s.custom_config.empty() && s.custom_params > 0; }
 
-std::optional<std::int64_t> largest_context(const Scenario& s) {
-    if (weights_only(s)) return std::nullopt;
-    auto ok = [&](std::int64_t ctx) { return fits(with_context(s, ctx)); };
+namespace {
+
+std::optional<std::int64_t> largest_context_in(const Trials& tr) {
+    const Scenario& s = tr.base;
+    if (weights_only(tr.original)) return std::nullopt;
+    auto ok = [&](std::int64_t ctx) { return fits_trial(tr, with_context(s, ctx)); };
     const WorkloadMap& w = workload(s);
     std::int64_t lo = w.min_sequence_context ? std::max<std::int64_t>(1, w.min_sequence_context(s)) : 1;
     if (!ok(lo)) return std::nullopt;
     // Past the model's trained context the answer means nothing (and vLLM refuses it).
     std::int64_t limit = 100'000'000;
-    std::string err;
-    if (auto r = resolve(s, err); r && !r->model.params_only && r->model.arch.max_context > 0)
-        limit = r->model.arch.max_context;
+    if (const Architecture* a = arch_of(tr); a && a->max_context > 0) limit = a->max_context;
     if (ok(limit)) return limit;
     std::int64_t hi = std::min<std::int64_t>(16, limit);
     while (hi < limit && ok(hi)) { lo = hi; hi = std::min(hi * 2, limit); }
     return search_largest(lo, hi - 1, ok);
 }
 
-std::optional<std::int64_t> largest_concurrency(const Scenario& s) {
-    if (weights_only(s)) return std::nullopt;
-    auto ok = [&](std::int64_t n) { return fits(with_concurrency(s, n)); };
+std::optional<std::int64_t> largest_concurrency_in(const Trials& tr) {
+    const Scenario& s = tr.base;
+    if (weights_only(tr.original)) return std::nullopt;
+    auto ok = [&](std::int64_t n) { return fits_trial(tr, with_concurrency(s, n)); };
     if (!ok(1)) return std::nullopt;
     // Engines with a KV pool report it directly: KV tokens / max_model_len.
-    if (Estimate e = estimate(s); e.ok && e.max_concurrency)
+    if (Estimate e = estimate_trial(tr, s); e.ok && e.max_concurrency)
         return std::max<std::int64_t>(1, static_cast<std::int64_t>(*e.max_concurrency));
     std::int64_t lo = 1, hi = 2;
     while (hi < 1'000'000 && ok(hi)) { lo = hi; hi *= 2; }
@@ -94,13 +145,12 @@ std::optional<std::int64_t> largest_concurrency(const Scenario& s) {
     return search_largest(lo, hi - 1, ok);
 }
 
-std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus) {
-    std::string err;
-    auto r = resolve(s, err);
-    const std::int64_t heads = (r && !r->model.params_only) ? r->model.arch.num_heads : 0;
-    const ParallelRules& par = engine_profile(s.engine).parallel;
+std::optional<Scenario> fewest_gpus_in(const Trials& tr, int max_gpus) {
+    const Architecture* a = arch_of(tr);
+    const std::int64_t heads = a ? a->num_heads : 0;
+    const ParallelRules& par = engine_profile(tr.base.engine).parallel;
     for (int n = 1; n <= max_gpus; ++n) {
-        Scenario t = s;
+        Scenario t = tr.base;
         t.gpus = n;
         t.nodes = 1;
         if (par.tensor_parallel) {
@@ -115,69 +165,80 @@ std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus) {
             t.tp = 1;
             t.pp = 1;
         }
-        if (fits(t)) return t;
+        if (fits_trial(tr, t)) return handed_out(tr, t);
     }
     return std::nullopt;
 }
 
-std::optional<std::string> best_fitting_format(const Scenario& s) {
-    for (const auto& id : formats_by_quality(s.engine)) {
-        Scenario t = s;
+std::optional<std::string> best_fitting_format_in(const Trials& tr) {
+    for (const auto& id : formats_by_quality(tr.base.engine)) {
+        Scenario t = tr.base;
         t.weights = id;
-        if (fits(t)) return id;
+        if (fits_trial(tr, t)) return id;
     }
     return std::nullopt;
 }
 
-std::vector<Suggestion> suggestions(const Scenario& s) {
-    std::vector<Suggestion> out;
-    if (fits(s)) return out;
-    Estimate base = estimate(s);
-    if (!base.ok) return out;
+// llama.cpp -ngl: the most layers that fit on the GPUs, the rest in CPU RAM.
+std::optional<Suggestion> gpu_layers_suggestion(const Trials& tr) {
+    const Architecture* a = arch_of(tr);
+    if (!a) return std::nullopt;
+    const std::int64_t layers = a->num_layers;
+    auto with_layers = [&](std::int64_t ngl) { Scenario t = tr.base; t.gpu_layers = static_cast<int>(ngl); return t; };
+    auto ok = [&](std::int64_t ngl) { return fits_trial(tr, with_layers(ngl)); };
+    if (!ok(0)) return std::nullopt;
+    const std::int64_t ngl = search_largest(0, layers, ok);
+    return Suggestion{"offload " + std::to_string(layers - ngl) + " layers to CPU RAM (-ngl " + std::to_string(ngl) + ")",
+                      handed_out(tr, with_layers(ngl))};
+}
 
-    if (auto f = best_fitting_format(s); f && *f != s.weights) {
+}  // namespace
+
+std::optional<std::int64_t> largest_context(const Scenario& s) { return largest_context_in(trials_of(s)); }
+std::optional<std::int64_t> largest_concurrency(const Scenario& s) { return largest_concurrency_in(trials_of(s)); }
+std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus) { return fewest_gpus_in(trials_of(s), max_gpus); }
+std::optional<std::string> best_fitting_format(const Scenario& s) { return best_fitting_format_in(trials_of(s)); }
+
+std::vector<Suggestion> suggestions(const Scenario& original) {
+    std::vector<Suggestion> out;
+    const Trials tr = trials_of(original);
+    const Scenario& s = tr.base;
+    Estimate base = estimate_trial(tr, s);
+    if (!base.ok || base.fits) return out;
+
+    if (auto f = best_fitting_format_in(tr); f && *f != s.weights) {
         Scenario t = s;
         t.weights = *f;
-        out.push_back({upper(*f) + " instead of " + upper(s.weights), t});
+        out.push_back({upper(*f) + " instead of " + upper(s.weights), handed_out(tr, t)});
     }
-    if (auto ctx = largest_context(s); ctx && *ctx >= 512 && *ctx < context_per_sequence(s)) {
+    if (auto ctx = largest_context_in(tr); ctx && *ctx >= 512 && *ctx < context_per_sequence(s)) {
         // Round down to a friendly number so the suggestion still fits.
         std::int64_t c = *ctx >= 4096 ? *ctx / 1024 * 1024 : *ctx / 256 * 256;
-        Scenario t = with_context(s, c);
-        out.push_back({"context " + short_tokens(c) + " instead of " + short_tokens(context_per_sequence(s)), t});
+        out.push_back({"context " + short_tokens(c) + " instead of " + short_tokens(context_per_sequence(s)),
+                       handed_out(tr, with_context(s, c))});
     }
     const EngineProfile& profile = engine_profile(s.engine);
     if (const std::int64_t now = profile.workload.concurrency(s); now > 1) {
-        if (auto n = largest_concurrency(s)) {
-            Scenario t = with_concurrency(s, *n);
-            out.push_back({std::to_string(*n) + " concurrent sequences instead of " + std::to_string(now), t});
-        }
+        if (auto n = largest_concurrency_in(tr))
+            out.push_back({std::to_string(*n) + " concurrent sequences instead of " + std::to_string(now),
+                           handed_out(tr, with_concurrency(s, *n))});
     }
-    if (auto g = fewest_gpus(s); g && g->gpus != s.gpus) {
+    if (auto g = fewest_gpus_in(tr, 64); g && g->gpus != s.gpus) {
         std::string label = std::to_string(g->gpus) + " GPUs";
         if (g->tp > 1 || g->pp > 1) label += " (tp " + std::to_string(g->tp) + (g->pp > 1 ? ", pp " + std::to_string(g->pp) : "") + ")";
         out.push_back({label, *g});
     }
-    // Engines that keep some layers in CPU RAM (llama.cpp -ngl): the most layers that fit on the GPUs.
-    if (uses_knob(profile, "gpu_layers")) {
-        std::string err;
-        if (auto r = resolve(s, err); r && !r->model.params_only) {
-            const std::int64_t layers = r->model.arch.num_layers;
-            auto ok = [&](std::int64_t ngl) { Scenario t = s; t.gpu_layers = static_cast<int>(ngl); return fits(t); };
-            if (ok(0)) {
-                std::int64_t ngl = search_largest(0, layers, ok);
-                Scenario t = s;
-                t.gpu_layers = static_cast<int>(ngl);
-                out.push_back({"offload " + std::to_string(layers - ngl) + " layers to CPU RAM (-ngl " + std::to_string(ngl) + ")", t});
-            }
-        }
-    }
+    // Engines that keep some layers in CPU RAM (llama.cpp -ngl).
+    if (uses_knob(profile, "gpu_layers"))
+        if (auto g = gpu_layers_suggestion(tr)) out.push_back(std::move(*g));
     // Engines that stream part of the weights from CPU RAM (vLLM --cpu-offload-gb).
     if (uses_knob(profile, "cpu_offload_gib") && base.headroom_bytes < 0) {
         Scenario t = s;
         const double short_gib = static_cast<double>(-base.headroom_bytes) / kGiB;
         t.cpu_offload_gib = std::ceil(short_gib + 0.5);
-        if (fits(t)) out.push_back({"--cpu-offload-gb " + std::to_string(static_cast<int>(t.cpu_offload_gib)) + " (slower: weights stream from RAM)", t});
+        if (fits_trial(tr, t))
+            out.push_back({"--cpu-offload-gb " + std::to_string(static_cast<int>(t.cpu_offload_gib)) + " (slower: weights stream from RAM)",
+                           handed_out(tr, t)});
     }
     return out;
 }
