@@ -83,6 +83,11 @@ std::string engine_ids_text() {
     return out;
 }
 
+std::string engine_load_error(const EngineProfile& p, const WeightFormat& w, const KvFormat& kv) {
+    if (std::string e = format_loader_error(w, kv, p.id, p.name); !e.empty()) return e;
+    return p.load_error ? p.load_error(w, kv) : "";
+}
+
 bool uses_knob(const EngineProfile& p, std::string_view knob) {
     return std::any_of(p.knobs.begin(), p.knobs.end(), [&](const KnobUse& k) { return knob == k.knob; });
 }

@@ -99,6 +99,11 @@ struct EngineProfile {
 
     ParallelRules parallel{};
     WorkloadMap workload{};
+
+    // Cache layouts beyond plain, sliding, MLA and linear-attention layers that this engine's accounting
+    // models, by the ids core/cache_support.cpp lists ("kv_sharing", "dsa_indexer", ...). A model
+    // with a layout the engine does not name is refused with a message naming it.
+    std::vector<const char*> cache_features{};
 };
 
 // ---- the registry (engine_profile.cpp; the list itself is generated from core/engines/*.cpp) -------
@@ -108,6 +113,9 @@ const EngineProfile& engine_profile(std::string_view id);        // the named on
 const char* engine_name(std::string_view id);                   // "llama.cpp"; the id itself if unknown
 std::string engine_ids_text();                                  // "vllm, sglang, llamacpp, ..."
 bool uses_knob(const EngineProfile& p, std::string_view knob);
+// "" when the engine loads these weights and this KV cache: the formats' own loaders (data) first,
+// then the profile's load_error.
+std::string engine_load_error(const EngineProfile& p, const WeightFormat& w, const KvFormat& kv);
 
 // ---- releases ------------------------------------------------------------------------------------
 const EngineRelease& newest_release(const EngineProfile& p);

@@ -125,11 +125,10 @@ bool resolve_setup(ResolvedScenario& r, std::string& error) {
     r.release = rel.release;
     r.release_note = rel.note;
     r.release_older_than_known = rel.older_than_known;
-    if (r.engine->load_error)
-        if (std::string e = r.engine->load_error(r.weights, r.kv); !e.empty()) {
-            error = e;
-            return false;
-        }
+    if (std::string e = engine_load_error(*r.engine, r.weights, r.kv); !e.empty()) {
+        error = e;
+        return false;
+    }
 
     // GPU
     if (s.gpu_memory_gib > 0) {
@@ -273,7 +272,7 @@ Estimate estimate(const ResolvedScenario& r_in) {
         if (std::string w = context_warning(r.model.arch, r.scenario.context); !w.empty()) e.warnings.push_back(std::move(w));
     if (r.files && !matching_file_weights(r)) {
         const auto files_format = find_weight_format(r.files->format);
-        const bool loads_files = files_format && (!profile.load_error || profile.load_error(*files_format, r.kv).empty());
+        const bool loads_files = files_format && engine_load_error(profile, *files_format, r.kv).empty();
         e.warnings.push_back("the model's " + r.files->source + " files hold " + r.files->format + " weights; " +
                              (loads_files ? r.weights.id + " weights" : std::string(profile.name) + " does not load them as they are") +
                              ": estimated by the format's rules, not read from the files");

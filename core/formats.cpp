@@ -25,6 +25,14 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+std::vector<std::string> string_list(const nlohmann::json& j, const char* key) {
+    std::vector<std::string> out;
+    if (j.contains(key) && j[key].is_array())
+        for (const auto& v : j[key])
+            if (v.is_string()) out.push_back(v.get<std::string>());
+    return out;
+}
+
 struct Tables {
     std::vector<WeightFormat> weights;
     std::vector<KvFormat> kv;
@@ -45,6 +53,8 @@ const Tables& tables() {
                 f.description = w.value("description", std::string());
                 f.bits_per_weight = w.value("bits_per_weight", 16.0);
                 f.group_size = w.value("group_size", 0);
+                f.head_bits = w.value("head_bits", 0.0);
+                f.loaders = string_list(w, "loaders");
                 if (f.kind == "gguf")
                     if (auto ft = gguf_ftype(f.id)) f.gguf_ftype = static_cast<int>(*ft);
                 if (!f.id.empty()) out.weights.push_back(f);
@@ -57,6 +67,7 @@ const Tables& tables() {
                 f.name = k.value("name", f.id);
                 f.description = k.value("description", std::string());
                 f.bits_per_value = k.value("bits_per_value", 16.0);
+                f.loaders = string_list(k, "loaders");
                 if (!f.id.empty()) out.kv.push_back(f);
             }
         }
@@ -126,6 +137,9 @@ double quantized_matrix_bytes(const WeightFormat& f, double out, double in, cons
     }
     if (f.kind == "mxfp4") return ceil_div(n, 32) * 17;          // 16 bytes of e2m1 + one e8m0 scale per 32
     if (f.kind == "exl2") return n * f.bits_per_weight / 8.0;     // measured average, scales included
+    // EXL3 LinearEXL3 (exllamav3/modules/quant/exl3.py): int16 trellis of 16x16 tiles at K bits per
+    // weight, plus the fp16 sign vectors suh [in] and svh [out].
+    if (f.kind == "exl3") return n * f.bits_per_weight / 8.0 + (in + out) * 2;
     if (f.kind == "int") {
         if (f.id == "int8") return n + out * 4;                   // int8 + fp32 per-channel scale
         if (f.id == "int6") return n * 6.0 / 8.0 + out * 2;       // 6-bit + fp16 per-channel scale
@@ -153,6 +167,32 @@ static std::string canonical_weight_id(std::string id) {
     return id;
 }
 
+// exl2-<bits> / exl3-<bits>: the bits per weight the user typed, within the quantizer's range
+// (exllamav2 convert_exl2.py accepts 2-8 on average; exllamav3 convert_model.py --bits 1-8).
+static std::optional<WeightFormat> exl_format(const std::string& id) {
+    struct Family { const char* prefix; const char* base; double min_bits, max_bits; };
+    static const Family kFamilies[] = {{"exl2-", "exl2-4.65", 2.0, 8.0}, {"exl3-", "exl3-4", 1.0, 8.0}};
+    for (const Family& fam : kFamilies) {
+        const std::string prefix = fam.prefix;
+        if (id.rfind(prefix, 0) != 0 || id.size() <= prefix.size()) continue;
+        const std::string num = id.substr(prefix.size());
+        char* end = nullptr;
+        const double bits = std::strtod(num.c_str(), &end);
+        if (end == num.c_str() || *end != '\0' || !(bits >= fam.min_bits && bits <= fam.max_bits)) return std::nullopt;
+        const WeightFormat* b = table_weight(fam.base);
+        if (!b) return std::nullopt;
+        WeightFormat f = *b;
+        const std::string base_bits = trim_number(b->bits_per_weight);
+        const std::string typed = trim_number(bits);
+        f.id = prefix + typed;
+        f.bits_per_weight = bits;
+        for (std::string* text : {&f.name, &f.description})
+            if (auto at = text->find(base_bits + " b"); at != std::string::npos) text->replace(at, base_bits.size(), typed);
+        return f;
+    }
+    return std::nullopt;
+}
+
 std::optional<WeightFormat> find_weight_format(std::string_view id_in) {
     const std::string id = canonical_weight_id(lower(id_in));
     if (const WeightFormat* f = table_weight(id)) return *f;
@@ -175,23 +215,7 @@ std::optional<WeightFormat> find_weight_format(std::string_view id_in) {
             return f;
         }
     }
-    // exl2-<bits>: any average bits per weight in [2, 8]
-    if (id.rfind("exl2-", 0) == 0 && id.size() > 5) {
-        const std::string num = id.substr(5);
-        char* end = nullptr;
-        const double bits = std::strtod(num.c_str(), &end);
-        if (end == num.c_str() || *end != '\0' || !(bits >= 2.0 && bits <= 8.0)) return std::nullopt;
-        WeightFormat f;
-        if (const WeightFormat* b = table_weight("exl2-4.65")) f = *b;
-        f.id = "exl2-" + trim_number(bits);
-        f.kind = "exl2";
-        f.name = "EXL2 " + trim_number(bits) + " bpw";
-        f.bits_per_weight = bits;
-        f.group_size = 0;
-        f.description = "ExLlamaV2 EXL2 at " + trim_number(bits) +
-                        " bits per weight on average (scales included) for linear layers, lm_head at 6 bits, embeddings and norms 16-bit.";
-        return f;
-    }
+    if (auto f = exl_format(id)) return f;
     return std::nullopt;
 }
 
@@ -202,7 +226,37 @@ std::optional<KvFormat> find_kv_format(std::string_view id_in) {
     if (id == "fp8_e4m3" || id == "fp8_e5m2") id = "fp8";
     for (const auto& k : tables().kv)
         if (k.id == id) return k;
+    // k<K>v<V>: ExLlamaV3's k_bits / v_bits pair (TabbyAPI cache_mode "K,V", each 2-8), K and V
+    // quantized apart with an fp16 scale per 32 values (exllamav3/cache/quant.py CacheLayer_quant).
+    if (id.size() == 4 && id[0] == 'k' && id[2] == 'v' && id[1] >= '2' && id[1] <= '8' && id[3] >= '2' && id[3] <= '8') {
+        KvFormat f;
+        f.id = id;
+        f.name = "K" + id.substr(1, 1) + "/V" + id.substr(3, 1) + " (ExLlamaV3)";
+        f.bits_per_value = (id[1] - '0' + id[3] - '0') / 2.0 + 0.5;
+        f.description = "ExLlamaV3 cache_mode " + id.substr(1, 1) + "," + id.substr(3, 1) +
+                        ": K and V at their own bits plus an fp16 scale per 32 values.";
+        f.loaders = {"exllamav3", "simple"};
+        return f;
+    }
     return std::nullopt;
+}
+
+std::string format_loader_error(const WeightFormat& w, const KvFormat& kv, const std::string& engine_id,
+                                const std::string& engine_name) {
+    auto loads = [&](const std::vector<std::string>& loaders) {
+        return loaders.empty() || std::find(loaders.begin(), loaders.end(), engine_id) != loaders.end();
+    };
+    auto names = [](const std::vector<std::string>& loaders) {
+        std::string out;
+        for (const std::string& l : loaders)
+            if (l != "simple") out += (out.empty() ? "" : " or ") + l;
+        return out;
+    };
+    if (!loads(w.loaders))
+        return "weights: " + w.name + " runs on " + names(w.loaders) + ", not " + engine_name + "; choose that engine or another format";
+    if (!loads(kv.loaders))
+        return "kv_dtype: the " + kv.name + " cache is " + names(kv.loaders) + "'s, not " + engine_name + "'s; choose auto, fp16 or fp8";
+    return "";
 }
 
 const std::vector<WeightFormat>& weight_formats() { return tables().weights; }
@@ -236,7 +290,8 @@ Bytes tensor_bytes(const WeightFormat& f, const TensorGroup& t, const Architectu
     // Quantized formats: 16-bit for everything the quantizer leaves alone.
     const double sixteen = elements * 2.0;
     if (!t.is_matrix()) return bytes_from(sixteen);
-    if (f.kind == "exl2" && t.role == TensorRole::LmHead) return bytes_from(elements * 6.0 / 8.0);  // convert.py -hb 6
+    // EXL2/EXL3 quantize the head apart at --head_bits (16 = kept fp16)
+    if (f.head_bits > 0 && t.role == TensorRole::LmHead) return bytes_from(elements * f.head_bits / 8.0);
     if (!is_quantized_linear(t.role)) return bytes_from(sixteen);
     // MXFP4 checkpoints (gpt-oss) quantize only the routed experts of MoE models.
     if (f.kind == "mxfp4" && arch.is_moe() && !is_expert(t.role)) return bytes_from(sixteen);
@@ -244,6 +299,11 @@ Bytes tensor_bytes(const WeightFormat& f, const TensorGroup& t, const Architectu
     const double per_tensor =
         quantized_matrix_bytes(f, static_cast<double>(t.rows), static_cast<double>(t.cols), arch);
     return bytes_from(per_tensor * static_cast<double>(t.count));
+}
+
+WeightFormat with_head_bits(WeightFormat format, double bits) {
+    if (bits > 0 && format.head_bits > 0) format.head_bits = bits;
+    return format;
 }
 
 Bytes model_weight_bytes(const WeightFormat& format, const Architecture& arch) {

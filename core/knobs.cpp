@@ -27,6 +27,11 @@ const std::vector<Knob>& engine_knobs() {
         {"flash_attn", "fa", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(flash_attn)},
         {"parallel", "np", KnobKind::Integer, 1, 65536, "a sequence count between 1 and 65536", VRAMCALC_KNOB_ACCESS(parallel)},
         {"enforce_eager", "eager", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(enforce_eager)},
+        {"kv_cache_memory_bytes", "kvm", KnobKind::Integer, 0, 1e15, "bytes between 0 and 1e15", VRAMCALC_KNOB_ACCESS(kv_cache_memory_bytes)},
+        {"max_model_len_auto", "mmla", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(max_model_len_auto)},
+        {"head_bits", "hb", KnobKind::Real, 0, 16, "bits between 1 and 8, or 16 (0 = the quantizer's default)", VRAMCALC_KNOB_ACCESS(head_bits)},
+        {"chunk_size", "chunk", KnobKind::Integer, 0, 1'000'000, "a token count between 0 and 1M", VRAMCALC_KNOB_ACCESS(chunk_size)},
+        {"autosplit_reserve_mib", "asr", KnobKind::Real, 0, 1e6, "MiB between 0 and 1e6", VRAMCALC_KNOB_ACCESS(autosplit_reserve_mib)},
     };
     return knobs;
 }

@@ -73,4 +73,9 @@ struct Estimate {
 // Adds the byte figures of every GPU's load into `total` (the `how` strings stay the caller's).
 void add_load_bytes(GpuLoad& total, const std::vector<GpuLoad>& loads);
 
+// For engines that allocate what they use, one load per GPU: sets gpus, per_gpu (the most loaded),
+// total, headroom (the least free GPU among the used ones) and fits (`placed`: the loader found room
+// for everything).
+void set_device_loads(Estimate& e, std::vector<GpuLoad> loads, Bytes gpu_memory, bool placed);
+
 }  // namespace vramcalc

@@ -47,6 +47,13 @@ struct Scenario {
     bool flash_attn = false;                    // llama.cpp -fa
     int parallel = 1;                           // llama.cpp -np
     bool enforce_eager = false;                 // vLLM: no CUDA graphs
+    // vLLM --kv-cache-memory-bytes: a fixed KV cache budget per GPU in bytes instead of the
+    // gpu_memory_utilization rule (0 = unset)
+    std::int64_t kv_cache_memory_bytes = 0;
+    bool max_model_len_auto = false;            // vLLM --max-model-len -1: the longest that fits (context ignored)
+    double head_bits = 0.0;                     // EXL2/EXL3 output-layer bits (0 = the quantizer's default, 6)
+    std::int64_t chunk_size = 0;                // ExLlama/TabbyAPI chunk_size: tokens per forward pass (0 = 2048)
+    double autosplit_reserve_mib = 0.0;         // TabbyAPI autosplit_reserve on GPU 0, MiB (0 = its default 96)
     // (every knob above is also a row of core/knobs.cpp, which the JSON, link and CLI readers use)
 };
 

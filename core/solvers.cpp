@@ -103,7 +103,7 @@ std::string nearest_loadable_format(std::string_view engine, const std::string& 
     const auto now = find_weight_format(weights);
     const auto kv = find_kv_format("auto");
     if (!now || !kv || p.formats_by_quality.empty()) return weights;
-    if (!p.load_error || p.load_error(*now, *kv).empty()) return weights;
+    if (engine_load_error(p, *now, *kv).empty()) return weights;
     for (const std::string& id : p.formats_by_quality)
         if (const auto f = find_weight_format(id); f && f->bits_per_weight <= now->bits_per_weight + 1.0) return id;
     return p.formats_by_quality.back();
@@ -125,6 +125,11 @@ std::optional<std::int64_t> largest_context_in(const Trials& tr) {
     // Past the model's trained context the answer means nothing (and vLLM refuses it).
     std::int64_t limit = 100'000'000;
     if (const Architecture* a = arch_of(tr); a && a->max_context > 0) limit = a->max_context;
+    // An engine that computes the longest context itself for its KV budget (vLLM
+    // estimate_max_model_len, Estimate::engine_max_context) gives the answer for one sequence.
+    if (!w.concurrency || w.concurrency(s) <= 1)
+        if (Estimate e = estimate_trial(tr, with_context(s, limit)); e.ok && e.engine_max_context && *e.engine_max_context >= lo)
+            return *e.engine_max_context;
     if (ok(limit)) return limit;
     std::int64_t hi = std::min<std::int64_t>(16, limit);
     while (hi < limit && ok(hi)) { lo = hi; hi = std::min(hi * 2, limit); }

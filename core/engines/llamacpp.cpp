@@ -182,26 +182,64 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
              : n_ctx_seq;
 
     const bool mla = a.is_mla();
-    const std::int64_t k_width = mla ? a.kv_lora_rank + a.qk_rope_head_dim : a.num_kv_heads * a.head_dim;
-    const std::int64_t v_width = mla ? 0 : a.num_kv_heads * a.value_head_dim();  // MLA: has_v = !is_mla
-    const double cell_bytes = static_cast<double>(ggml_tensor_bytes(*ktype, k_width, 1)) +
-                              static_cast<double>(ggml_tensor_bytes(*ktype, v_width, 1));
+    // llama-hparams.cpp n_embd_k_gqa(il) = n_embd_head_k(il) x n_head_kv(il): Gemma 4 full layers
+    // have their own head size (n_embd_head_k_full vs _swa) and KV heads; MLA keeps only K =
+    // kv_lora_rank + rope (has_v = !is_mla); Nemotron-H '-'/'E' blocks have n_head_kv 0.
+    auto k_width = [&](std::int64_t l) -> std::int64_t {
+        if (layer_kind(a, l) == LayerAttention::None) return 0;
+        return mla ? a.kv_lora_rank + a.qk_rope_head_dim : a.layer_kv_heads(l) * a.layer_head_dim(l);
+    };
+    auto v_width = [&](std::int64_t l) -> std::int64_t {
+        if (mla || layer_kind(a, l) == LayerAttention::None) return 0;
+        const std::int64_t hd = a.layer_head_dim(l);
+        return a.layer_kv_heads(l) * (hd != a.head_dim ? hd : a.value_head_dim());
+    };
+    // DeepSeek V3.2 (llama-kv-cache-dsa.cpp, PR #23346): a second llama_kv_cache of the same cells
+    // holds the lightning indexer's key, one head of indexer_head_size, K only, in the -ctk type.
+    const std::int64_t idx_width = a.has_dsa_indexer() ? a.index_head_dim : 0;
+    auto cell_bytes = [&](std::int64_t l) {
+        return static_cast<double>(ggml_tensor_bytes(*ktype, k_width(l), 1)) + static_cast<double>(ggml_tensor_bytes(*ktype, v_width(l), 1)) +
+               static_cast<double>(ggml_tensor_bytes(*ktype, idx_width, 1));
+    };
+    // llama_memory_recurrent: one cell per sequence, R (conv) and S (ssm) states in F32; the
+    // architecture's figure is in the model dtype (vLLM's "auto"), so 16-bit models double. LFM2
+    // short-conv layers: n_embd_r = n_embd x (L_cache - 1), n_embd_s = 0.
+    const double state_bytes = static_cast<double>(a.linear_state_bytes_per_layer) * (a.torch_dtype == "float32" ? 1.0 : 2.0);
+    // hparams.has_kv(il): KV-shared layers (n_layer_kv_from_start, Gemma 3n / Gemma 4) own no cells;
+    // Nemotron-H '-'/'E' blocks have n_head_kv 0.
+    auto keeps_kv = [&](std::int64_t l) {
+        const LayerAttention k = layer_kind(a, l);
+        return k != LayerAttention::Linear && k != LayerAttention::None && !a.is_kv_shared_layer(l);
+    };
     std::vector<double> dev_kv(static_cast<std::size_t>(n_dev), 0.0);
     double cpu_kv = 0.0;
     for (std::int64_t l = 0; l < n_layer; ++l) {
         const LayerAttention k = layer_kind(a, l);
-        double b;
-        if (k == LayerAttention::Linear)
-            // llama_memory_recurrent: one cell per sequence, R (conv) and S (ssm) states in F32; the
-            // architecture's figure is in the model dtype (vLLM's "auto"), so 16-bit models double.
-            b = static_cast<double>(a.linear_state_bytes_per_layer) * (a.torch_dtype == "float32" ? 1.0 : 2.0) *
-                static_cast<double>(n_seq);
-        else
-            b = cell_bytes * static_cast<double>((iswa && k == LayerAttention::Sliding ? swa_cells : n_ctx_seq) * n_stream);
+        double b = 0.0;
+        // Falcon-H1 (parallel_ssm): llama_memory_hybrid keeps both the recurrent state and the KV of every layer.
+        if (k == LayerAttention::Linear || a.parallel_ssm) b += state_bytes * static_cast<double>(n_seq);
+        if (keeps_kv(l))
+            b += cell_bytes(l) * static_cast<double>((iswa && k == LayerAttention::Sliding ? swa_cells : n_ctx_seq) * n_stream);
         const int d = device_of(l);
         if (d < 0) cpu_kv += b;
         else dev_kv[static_cast<std::size_t>(d)] += b;
     }
+    // The "how" line: the widths of the first layer that keeps K/V, and the recurrent states.
+    std::int64_t first_kv = -1, state_layers = 0;
+    bool variable_widths = false;
+    for (std::int64_t l = 0; l < n_layer; ++l) {
+        if (layer_kind(a, l) == LayerAttention::Linear || a.parallel_ssm) ++state_layers;
+        if (!keeps_kv(l)) continue;
+        if (first_kv < 0) first_kv = l;
+        else variable_widths |= k_width(l) != k_width(first_kv) || v_width(l) != v_width(first_kv);
+    }
+    const std::int64_t w0 = std::max<std::int64_t>(first_kv, 0);
+    const std::string width_text =
+        (mla ? "K " + std::to_string(k_width(w0)) : "(K " + std::to_string(k_width(w0)) + " + V " + std::to_string(v_width(w0)) + ")") +
+        (idx_width > 0 ? " + indexer K " + std::to_string(idx_width) : "") + (variable_widths ? " (per-layer widths)" : "") +
+        (a.kv_shared_layers > 0 ? ", last " + std::to_string(a.kv_shared_layers) + " layers share K/V" : "");
+    const std::string state_text =
+        state_layers > 0 ? " + " + std::to_string(state_layers) + " layers' F32 recurrent state of " + mib_text(state_bytes) + " per sequence" : "";
 
     // ---- compute buffers: the largest set of intermediates alive at once ---------------------------
     const double T = static_cast<double>(std::min<std::int64_t>(n_ctx, n_ubatch));
@@ -262,9 +300,8 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
             if (device_of(l) != d) continue;
             any = true;
             const LayerAttention k = layer_kind(a, l);
-            if (k == LayerAttention::Linear) {
-                consider(5.0 * E * T * f32, "recurrent mixer");
-            } else {
+            if (k == LayerAttention::Linear || a.parallel_ssm) consider(5.0 * E * T * f32, "recurrent mixer");
+            if (k != LayerAttention::Linear && k != LayerAttention::None) {
                 const bool sw = iswa && k == LayerAttention::Sliding;
                 (sw ? sliding : full) = true;
                 consider(attention_phase(static_cast<double>(sw ? swa_cells : n_ctx_seq)), fa ? "flash attention" : "KQ scores");
@@ -325,8 +362,8 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         g.kv_cache = {bytes_from(dev_kv[i]), std::to_string(dev_layers[i]) + " layers x " +
                                                   (iswa ? std::to_string(n_ctx_seq) + " (SWA " + std::to_string(swa_cells) + ")" : std::to_string(n_ctx_seq)) +
                                                   " cells" + (n_stream > 1 ? " x " + std::to_string(n_stream) + " sequences" : "") + " x " +
-                                                  (mla ? "K " + std::to_string(k_width) : "(K " + std::to_string(k_width) + " + V " + std::to_string(v_width) + ")") +
-                                                  " " + cache_name + " = " + mib_text(dev_kv[i])};
+                                                  width_text +
+                                                  " " + cache_name + state_text + " = " + mib_text(dev_kv[i])};
         g.activation = {bytes_from(dev_compute[i]), dev_compute_how[i]};
         g.overhead = {bytes_from(ctx_bytes), "CUDA context and cuBLAS/pool with lazy module loading (~130 MiB measured)"};
         g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
@@ -472,6 +509,8 @@ const EngineProfile& engine_profile_llamacpp() {
                      .context_help = "n_ctx: tokens of KV cache, shared by the -np slots",
                      .concurrency_help = "Set -np (parallel) below for llama.cpp",
                      .concurrency_knob = "parallel"},
+        // per-layer K/V widths, has_kv(il), llama_kv_cache_dsa and llama_memory_hybrid in estimate_llamacpp
+        .cache_features = {"kv_sharing", "layer_kv_geometry", "dsa_indexer", "parallel_ssm", "short_conv", "mixerless_blocks"},
     };
     return profile;
 }

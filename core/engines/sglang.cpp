@@ -11,7 +11,9 @@
 //   3. ModelRunner.profile_max_num_token: rest_memory = available_after_load -
 //      total_at_start x (1 - mem_fraction_static); max_total_num_tokens = rest // cell_size, with
 //      cell_size = kv heads per rank x (K + V head dims) x layers x dtype bytes, or
-//      (kv_lora_rank + qk_rope_head_dim) x layers x dtype for MLA (not split by TP).
+//      (kv_lora_rank + qk_rope_head_dim) x layers x dtype for MLA (not split by TP), plus the NSA
+//      indexer keys for DeepSeek V3.2. Hybrid models first give handle_max_mamba_cache its Mamba pool
+//      (model_runner_kv_cache_mixin.py, mamba_full_memory_ratio 0.9).
 //      "KV Cache is allocated. #tokens: N, K size: X GB, V size: X GB" (GB printed, GiB meant).
 // Activations and CUDA graphs live in the (1 - mem_fraction_static) share; SGLang does not profile
 // them, so the figures below are its own reservation terms.
@@ -122,6 +124,30 @@ MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, i
     return tp_table_settings(gpu_mem_mib, tp);
 }
 
+// Hybrid models (mambaish_config): one request's Mamba / linear-attention state on one rank,
+// python/sglang/srt/configs/mamba_utils.py Mamba2CacheParams.mamba_cache_per_req: the conv state in
+// bf16 (CONV_DTYPE) and the temporal state in SGLANG_MAMBA_SSM_DTYPE (ServerArgs.mamba_ssm_dtype
+// "float32"), both split by TP, times the stage's Mamba layers.
+double mamba_cache_per_req(const Architecture& a, const PpStage& st, int tp) {
+    std::int64_t layers = 0;
+    for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l) {
+        const auto i = static_cast<std::size_t>(l);
+        // FalconH1Config.linear_layer_ids: Mamba on every layer (and attention on every layer too)
+        if (a.parallel_ssm || (i < a.layer_attention.size() && a.layer_attention[i] == LayerAttention::Linear)) ++layers;
+    }
+    const LinearStateValues v = linear_state_values(a);
+    return (v.conv * 2.0 + v.recurrent * 4.0) / std::max(1, tp) * static_cast<double>(layers);
+}
+
+// model_runner_kv_cache_mixin.py handle_max_mamba_cache: the rest is split so that Mamba memory /
+// KV memory = mamba_full_memory_ratio (ServerArgs default 0.9); max_mamba_cache_size =
+// floor(rest x 0.9 / 1.9 / per_req) slots come off the rest before the KV pool is sized.
+constexpr double kMambaFullMemoryRatio = 0.9;
+std::int64_t mamba_slots(double rest, double per_req) {
+    if (rest <= 0 || per_req <= 0) return 0;
+    return static_cast<std::int64_t>(std::floor(rest * kMambaFullMemoryRatio / (1.0 + kMambaFullMemoryRatio) / per_req));
+}
+
 Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release) {
     Estimate e;
     const Scenario& s = r.scenario;
@@ -149,7 +175,8 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     struct StageResult {
         PpStage st;
         RankWeights w;
-        double weights = 0, cell = 0, rest = 0;
+        double weights = 0, cell = 0, pool_cell = 0, rest = 0, mamba_per_req = 0, mamba_bytes = 0;
+        std::int64_t mamba_slots = 0;
         std::int64_t tokens = 0;
     };
     std::vector<StageResult> res;
@@ -162,8 +189,21 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
         for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l)
             x.cell += kv_bytes_per_token_layer(a, l, tp, kvb);
+        // DeepSeek V3.2 (get_cell_size_per_token, is_deepseek_nsa): the indexer's uint8 keys with one
+        // fp32 scale per 128 values, index_head_dim + index_head_dim / 128 x 4 bytes, on every layer.
+        if (a.has_dsa_indexer())
+            x.cell += static_cast<double>(a.index_head_dim + a.index_head_dim / 128 * 4) * static_cast<double>(st.num_layers);
+        // calculate_mla_kv_cache_dim: with an fp8 cache the NSA pool stores kv_lora_rank fp8 values, their
+        // fp32 scales and the rope part in bf16 (656 B), while the profile above counted 576 B.
+        x.pool_cell = x.cell;
+        if (a.has_dsa_indexer() && a.is_mla() && kvb <= 8.0)
+            x.pool_cell += static_cast<double>(a.kv_lora_rank / 128 * 4 + a.qk_rope_head_dim) * static_cast<double>(st.num_layers);
         // rest_memory = (total_at_start - weights) - total_at_start x (1 - f)
         x.rest = (total_at_start - x.weights) - total_at_start * (1.0 - f);
+        x.mamba_per_req = mamba_cache_per_req(a, st, tp);
+        x.mamba_slots = mamba_slots(x.rest, x.mamba_per_req);
+        x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
+        x.rest -= x.mamba_bytes;
         x.tokens = (x.rest > 0 && x.cell > 0) ? static_cast<std::int64_t>(std::floor(x.rest / x.cell)) : 0;
         if (x.cell > 0) min_tokens = min_tokens < 0 ? x.tokens : std::min(min_tokens, x.tokens);
         res.push_back(x);
@@ -171,6 +211,10 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     if (min_tokens < 0) min_tokens = 0;
     e.kv_cache_tokens = min_tokens;
     e.max_concurrency = s.context > 0 ? static_cast<double>(min_tokens) / static_cast<double>(s.context) : 0.0;
+    // init_memory: running requests are capped at max_mamba_cache_size // 3
+    // (MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO with the radix cache on, the default).
+    for (const StageResult& x : res)
+        if (x.mamba_per_req > 0) e.max_concurrency = std::min(*e.max_concurrency, static_cast<double>(x.mamba_slots / 3));
 
     const std::string frac_how = fraction_given
         ? "mem_fraction_static " + num(f) + " (given)"
@@ -198,12 +242,16 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         GpuLoad g;
         g.weights.bytes = bytes_from(x.weights);
         g.weights.how = "\"Load weight end ... mem usage\": " + x.w.how + " + ~" + gib_text(kLoadSlackGiB * kGiB) + " allocator slack";
-        const double kv = static_cast<double>(min_tokens) * x.cell;
+        const double kv = static_cast<double>(min_tokens) * x.pool_cell + x.mamba_bytes;
         g.kv_cache.bytes = bytes_from(kv);
+        const std::string mamba_how =
+            x.mamba_slots > 0 ? " - Mamba pool " + std::to_string(x.mamba_slots) + " states x " + num(x.mamba_per_req, 0) + " B " +
+                                    gib_text(x.mamba_bytes) + " (mamba_full_memory_ratio 0.9)"
+                              : std::string();
         g.kv_cache.how = frac_how + "; free at start " + gib_text(total_at_start) + " x " + num(f) + " - weights " + gib_text(x.weights) +
-                         " = " + gib_text(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
+                         mamba_how + " = " + gib_text(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
                          std::to_string(x.st.num_layers) + " layers" + (a.is_mla() ? ", MLA latent" : "") + ") = " +
-                         std::to_string(min_tokens) + " tokens = " + gib_text(kv) + " (K and V halves)";
+                         std::to_string(min_tokens) + " tokens; pool " + gib_text(kv);
         g.activation.bytes = bytes_from(act);
         g.activation.how = "prefill chunk of " + std::to_string(ms.chunked_prefill_size) + " tokens (MLP + hidden buffers " + gib_text(forward) +
                            ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib_text(logits) +
@@ -338,6 +386,9 @@ const EngineProfile& engine_profile_sglang() {
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},
         .workload = per_sequence_workload("Tokens per sequence: prompt + generated (SGLang --context-length)",
                                           "Requests in flight at once (SGLang --max-running-requests)"),
+        // Nemotron-H '-'/'E' blocks: no attention layer id, no cell (kv_bytes_per_token_layer is 0 there);
+        // the V3.2 indexer in the cell; Falcon-H1's Mamba state on every layer (estimate_sglang)
+        .cache_features = {"mixerless_blocks", "dsa_indexer", "parallel_ssm"},
     };
     return profile;
 }

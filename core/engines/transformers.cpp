@@ -234,7 +234,7 @@ Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& r
                 dev[d].kv_per_token += kvl;
             }
             dev[d].kv_layer_max = std::max(dev[d].kv_layer_max, kvl);
-            if (reg.rope_cache && la != LayerAttention::Linear)
+            if (reg.rope_cache && la != LayerAttention::Linear && la != LayerAttention::None)
                 dev[d].rope_bytes += 2.0 * static_cast<double>(std::max<std::int64_t>(a.max_context, 1)) * head_dim * act_bytes;
         }
         dev.back().last = true;
@@ -526,6 +526,11 @@ const EngineProfile& engine_profile_transformers() {
                      .concurrency_help = "Sequences generated together (generate() batch)",
                      .concurrency_knob = "",
                      .prompt_and_output = true},
+        // kv_bytes_per_token_layer: the layer's own K/V heads and head size (Gemma 4 full layers); no
+        // cache for KV-shared layers (cache_utils.py DynamicCache.__init__ drops the last
+        // num_kv_shared_layers layer types) nor for Nemotron-H '-'/'E' blocks (HybridMambaAttentionDynamicCache
+        // keeps empty tensors for non-mamba layers).
+        .cache_features = {"kv_sharing", "layer_kv_geometry", "mixerless_blocks"},
     };
     return profile;
 }

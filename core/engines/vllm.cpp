@@ -93,68 +93,114 @@ double cuda_graph_bytes(const Architecture& a, std::int64_t layers, int tp) {
 // ---- KV cache specs and groups (vllm/v1/core/kv_cache_utils.py) -------------------------------------
 enum class SpecKind { Full, Sliding, Mamba };
 
+// One KV cache spec as get_kv_cache_spec returns them: an attention layer, a Mamba / linear-attention
+// / short-conv mixer, or a DeepSeek V3.2 indexer cache. A model layer may own two (Falcon-H1:
+// attention and Mamba side by side; V3.2: the MLA latent and the indexer keys) or none.
 struct LayerSpec {
+    std::int64_t layer = 0;        // model layer it belongs to (places it on a PP stage)
     SpecKind kind = SpecKind::Full;
-    double page_bytes = 0;         // bytes of one block of this layer
+    double page_bytes = 0;         // bytes of one block of this spec
     std::int64_t block_size = kBlockSize;
 };
 
 struct KvGroup {
     SpecKind kind = SpecKind::Full;
-    std::vector<std::int64_t> layers;
+    std::vector<std::size_t> specs;  // indices into KvLayout::specs
     std::int64_t block_size = kBlockSize;
 };
 
 struct KvLayout {
-    std::vector<LayerSpec> specs;       // per layer (whole model)
+    std::vector<LayerSpec> specs;       // every spec of the whole model
     std::vector<KvGroup> groups;        // global groups
     double page_bytes = 0;              // uniform page after unify (general case)
-    bool uniform_type = false;          // one group, per-layer page sizes summed (UniformTypeKVCacheSpecs)
+    bool uniform_type = false;          // one group, per-spec page sizes summed (UniformTypeKVCacheSpecs)
 };
+
+// vllm/platforms/cuda.py check_and_update_config: "Forcing kv cache block size to 64 for
+// FlashMLASparse backend" when the model has an indexer (hf_config.index_topk).
+std::int64_t base_block_size(const Architecture& a) { return a.has_dsa_indexer() ? 64 : kBlockSize; }
+
+// DeepseekV32IndexerCache.get_kv_cache_spec (vllm/model_executor/models/deepseek_v2.py): an
+// MLAAttentionSpec of one uint8 "head" of index_head_dim + index_head_dim / 128 x 4 bytes per token
+// (fp8 keys with one fp32 scale per 128 values), on every layer, whatever the kv_cache_dtype.
+double indexer_bytes_per_token(const Architecture& a) {
+    return a.has_dsa_indexer() ? static_cast<double>(a.index_head_dim + a.index_head_dim / 128 * 4) : 0.0;
+}
+
+// An attention layer's bytes per token. DeepSeek V3.2 with an fp8 cache: DeepseekV32ForCausalLM
+// (vllm/model_executor/models/config.py) turns kv_cache_dtype fp8 into "fp8_ds_mla", 656 bytes per
+// token: kv_lora_rank fp8 values, one fp32 scale per 128 of them, and the rope part in 16 bits.
+double attention_bytes_per_token(const Architecture& a, std::int64_t layer, int tp, double kv_bits_) {
+    if (a.has_dsa_indexer() && a.is_mla() && kv_bits_ <= 8.0)
+        return static_cast<double>(a.kv_lora_rank + a.kv_lora_rank / 128 * 4 + a.qk_rope_head_dim * 2);
+    return kv_bytes_per_token_layer(a, layer, tp, kv_bits_);
+}
+
+std::vector<LayerSpec> layer_specs(const Architecture& a, int tp, double kv_bits_) {
+    std::vector<LayerSpec> specs;
+    const std::int64_t block = base_block_size(a);
+    for (std::int64_t l = 0; l < a.num_layers; ++l) {
+        const auto i = static_cast<std::size_t>(l);
+        const LayerAttention la = i < a.layer_attention.size() ? a.layer_attention[i] : LayerAttention::Full;
+        // Nemotron-H '-' / 'E' blocks have no mixer module, so no spec. KV-sharing layers (Gemma 3n /
+        // Gemma 4 kv_sharing_target_layer_name) are skipped by GPUModelRunner.get_kv_cache_spec.
+        if (la == LayerAttention::None) continue;
+        if (la == LayerAttention::Linear || a.parallel_ssm) specs.push_back({l, SpecKind::Mamba, 0.0, block});
+        if (la == LayerAttention::Linear || a.is_kv_shared_layer(l)) continue;
+        const SpecKind kind = (la == LayerAttention::Sliding && a.sliding_window > 0) ? SpecKind::Sliding : SpecKind::Full;
+        specs.push_back({l, kind, attention_bytes_per_token(a, l, tp, kv_bits_) * static_cast<double>(block), block});
+        if (a.has_dsa_indexer()) specs.push_back({l, SpecKind::Full, indexer_bytes_per_token(a) * static_cast<double>(block), block});
+    }
+    return specs;
+}
+
+// One Mamba layer's state per request on one rank. The conv part follows the model dtype
+// (mamba_cache_dtype "auto"); NemotronHForCausalLMConfig (vllm/model_executor/models/config.py) turns
+// mamba_ssm_cache_dtype "auto" into the HF config's mamba_ssm_cache_dtype, so Nemotron 3 keeps its
+// SSM state in float32. Other families keep the default "auto" (model dtype).
+double mamba_state_bytes(const Architecture& a, int tp) {
+    double bytes = static_cast<double>(a.linear_state_bytes_per_layer);
+    if (a.model_type == "nemotron_h" && a.ssm_state_dtype == "float32") {
+        const LinearStateValues v = linear_state_values(a);
+        bytes = v.conv * (a.torch_dtype == "float32" ? 4.0 : 2.0) + v.recurrent * 4.0;
+    }
+    return bytes / std::max(1, tp);
+}
+
+// vllm/model_executor/models/config.py HybridAttentionMambaModelConfig: the attention block size
+// grows (in steps of the kernel block size) until an attention page holds a mamba state; mamba pages
+// are padded to that page.
+void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& specs) {
+    double max_attn_token = 0;
+    bool any_mamba = false;
+    for (const LayerSpec& s : specs) {
+        if (s.kind == SpecKind::Mamba) any_mamba = true;
+        else max_attn_token = std::max(max_attn_token, s.page_bytes / static_cast<double>(s.block_size));
+    }
+    if (!any_mamba) return;
+    const double mamba_state = mamba_state_bytes(a, tp);
+    std::int64_t attn_block = kBlockSize;
+    if (max_attn_token > 0 && mamba_state > 0)
+        attn_block = kBlockSize * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (kBlockSize * max_attn_token))));
+    const double page = max_attn_token > 0 ? attn_block * max_attn_token : mamba_state;
+    for (auto& s : specs) {
+        s.block_size = attn_block;
+        s.page_bytes = page;
+    }
+}
 
 KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
     KvLayout out;
-    const std::int64_t n = a.num_layers;
-    out.specs.resize(static_cast<std::size_t>(n));
-    double max_attn_token = 0;
-    bool any_mamba = false;
-    for (std::int64_t l = 0; l < n; ++l) {
-        const auto i = static_cast<std::size_t>(l);
-        const LayerAttention la = i < a.layer_attention.size() ? a.layer_attention[i] : LayerAttention::Full;
-        LayerSpec s;
-        if (la == LayerAttention::Linear) {
-            s.kind = SpecKind::Mamba;
-            any_mamba = true;
-        } else {
-            s.kind = (la == LayerAttention::Sliding && a.sliding_window > 0) ? SpecKind::Sliding : SpecKind::Full;
-            const double per_token = kv_bytes_per_token_layer(a, l, tp, kv_bits_);
-            s.page_bytes = per_token * kBlockSize;
-            max_attn_token = std::max(max_attn_token, per_token);
-        }
-        out.specs[i] = s;
-    }
-    if (any_mamba) {
-        // vllm/model_executor/models/config.py HybridAttentionMambaModelConfig: the attention block size
-        // grows until an attention page holds a mamba state; mamba pages are padded to that size.
-        const double mamba_state = static_cast<double>(a.linear_state_bytes_per_layer) / std::max(1, tp);
-        std::int64_t attn_block = kBlockSize;
-        if (max_attn_token > 0 && mamba_state > 0)
-            attn_block = kBlockSize * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (kBlockSize * max_attn_token))));
-        const double page = max_attn_token > 0 ? attn_block * max_attn_token : mamba_state;
-        for (auto& s : out.specs) {
-            if (s.kind == SpecKind::Mamba) s.block_size = attn_block;  // reported via min block size
-            else s.block_size = attn_block;
-            s.page_bytes = page;
-        }
-    }
-    // Split into types.
-    std::map<int, std::vector<std::int64_t>> by_kind;
-    for (std::int64_t l = 0; l < n; ++l) by_kind[static_cast<int>(out.specs[static_cast<std::size_t>(l)].kind)].push_back(l);
+    out.specs = layer_specs(a, tp, kv_bits_);
+    unify_mamba_pages(a, tp, out.specs);
+    std::map<int, std::vector<std::size_t>> by_kind;
+    for (std::size_t i = 0; i < out.specs.size(); ++i) by_kind[static_cast<int>(out.specs[i].kind)].push_back(i);
     if (by_kind.size() == 1 && by_kind.begin()->first != static_cast<int>(SpecKind::Mamba)) {
-        // Uniform spec or uniform type: one group holding every layer.
+        // Uniform spec or uniform type (the V3.2 latent and indexer specs): one group holding every spec.
         KvGroup g;
         g.kind = static_cast<SpecKind>(by_kind.begin()->first);
-        g.layers = by_kind.begin()->second;
+        g.specs = by_kind.begin()->second;
+        g.block_size = out.specs[g.specs.front()].block_size;
         out.groups.push_back(g);
         out.uniform_type = true;
         return out;
@@ -168,22 +214,22 @@ KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
             s.page_bytes = max_page;
         }
     out.page_bytes = max_page;
-    // _get_kv_cache_groups_uniform_page_size: group size = fewest layers of one type, or the most
-    // when max < 1.5 x min; each type split into cdiv(n, group_size) groups, layers[i::num_groups].
-    std::int64_t min_n = n, max_n = 0;
+    // _get_kv_cache_groups_uniform_page_size: group size = fewest specs of one type, or the most
+    // when max < 1.5 x min; each type split into cdiv(n, group_size) groups, specs[i::num_groups].
+    std::size_t min_n = out.specs.size(), max_n = 0;
     for (const auto& [k, v] : by_kind) {
-        min_n = std::min<std::int64_t>(min_n, static_cast<std::int64_t>(v.size()));
-        max_n = std::max<std::int64_t>(max_n, static_cast<std::int64_t>(v.size()));
+        min_n = std::min(min_n, v.size());
+        max_n = std::max(max_n, v.size());
     }
-    std::int64_t group_size = min_n;
-    if (static_cast<double>(max_n) < static_cast<double>(min_n) * 1.5) group_size = max_n;
+    const std::int64_t group_size = static_cast<std::int64_t>(
+        static_cast<double>(max_n) < static_cast<double>(min_n) * 1.5 ? max_n : min_n);
     for (const auto& [k, v] : by_kind) {
         const std::int64_t ng = cdiv(static_cast<std::int64_t>(v.size()), group_size);
         for (std::int64_t gi = 0; gi < ng; ++gi) {
             KvGroup g;
             g.kind = static_cast<SpecKind>(k);
-            for (std::size_t j = static_cast<std::size_t>(gi); j < v.size(); j += static_cast<std::size_t>(ng)) g.layers.push_back(v[j]);
-            g.block_size = out.specs[static_cast<std::size_t>(g.layers.front())].block_size;
+            for (std::size_t j = static_cast<std::size_t>(gi); j < v.size(); j += static_cast<std::size_t>(ng)) g.specs.push_back(v[j]);
+            g.block_size = out.specs[g.specs.front()].block_size;
             out.groups.push_back(g);
         }
     }
@@ -215,12 +261,15 @@ struct WorkerKv {
 
 WorkerKv worker_kv(const KvLayout& lay, const PpStage& st) {
     WorkerKv w;
-    auto here = [&](std::int64_t l) { return l >= st.first_layer && l < st.first_layer + st.num_layers; };
+    auto here = [&](std::size_t i) {
+        const std::int64_t l = lay.specs[i].layer;
+        return l >= st.first_layer && l < st.first_layer + st.num_layers;
+    };
     if (lay.uniform_type) {
         double sum = 0, cnt = 0;
-        for (std::int64_t l : lay.groups.front().layers)
-            if (here(l)) {
-                sum += lay.specs[static_cast<std::size_t>(l)].page_bytes;
+        for (std::size_t i : lay.groups.front().specs)
+            if (here(i)) {
+                sum += lay.specs[i].page_bytes;
                 cnt += 1;
             }
         w.group_size = cnt;
@@ -230,8 +279,8 @@ WorkerKv worker_kv(const KvLayout& lay, const PpStage& st) {
     double gs = 0;
     for (const auto& g : lay.groups) {
         double c = 0;
-        for (std::int64_t l : g.layers)
-            if (here(l)) c += 1;
+        for (std::size_t i : g.specs)
+            if (here(i)) c += 1;
         gs = std::max(gs, c);
     }
     w.group_size = gs;
@@ -322,7 +371,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     const BatchDefaults defs = batch_defaults(r.gpu);
     const std::int64_t mnbt = s.max_batched_tokens > 0 ? s.max_batched_tokens : defs.max_num_batched_tokens;
     const std::int64_t seqs = std::min<std::int64_t>(defs.max_num_seqs, mnbt);
-    const std::int64_t max_len = s.context;
+    std::int64_t max_len = s.context;
     const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
     // kv_cache_dtype "auto" is the dtype the model runs in (--dtype), which the weight format sets
     // here: an fp32 run keeps an fp32 cache, a 16-bit run of an fp32 checkpoint a 16-bit one.
@@ -355,7 +404,10 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs);
         x.non_torch = non_torch_increase_bytes(r.gpu, tp, pp);
         x.graphs = s.enforce_eager ? 0.0 : cuda_graph_bytes(a, st.num_layers, tp);
-        x.avail = requested - (x.weights_gpu + x.act.total + x.non_torch);
+        // --kv-cache-memory-bytes: that budget as given, profile run or not (gpu_worker.py
+        // determine_available_memory returns it and ignores gpu_memory_utilization).
+        x.avail = s.kv_cache_memory_bytes > 0 ? static_cast<double>(s.kv_cache_memory_bytes)
+                                              : requested - (x.weights_gpu + x.act.total + x.non_torch);
         x.kv = worker_kv(lay, st);
         x.blocks = (x.avail > 0 && x.kv.bytes_per_block > 0)
                        ? static_cast<std::int64_t>(std::floor(x.avail / x.kv.bytes_per_block))
@@ -364,6 +416,25 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         res.push_back(x);
     }
     if (min_blocks < 0) min_blocks = 0;
+
+    // estimate_max_model_len (kv_cache_utils.py): the longest length, at most `cap`, whose blocks fit
+    // every worker's KV memory. `--max-model-len -1` (auto, original_max_model_len == -1) makes it
+    // max_model_len, searched up to the model's own limit (_auto_fit_max_model_len).
+    auto longest_fitting = [&](std::int64_t cap) {
+        std::int64_t lo = 0, hi = cap;
+        while (lo < hi) {
+            const std::int64_t mid = lo + (hi - lo + 1) / 2;
+            std::int64_t b = 0;
+            for (const auto& g : lay.groups) b += blocks_per_request(a, g, mid, mnbt);
+            bool fits_all = true;
+            for (const auto& x : res) fits_all = fits_all && static_cast<double>(b) * x.kv.bytes_per_block <= x.avail;
+            if (fits_all) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    };
+    if (s.max_model_len_auto) max_len = std::max<std::int64_t>(1, longest_fitting(a.max_context > 0 ? a.max_context : max_len));
+    e.engine_max_context = longest_fitting(max_len);
 
     // Tokens and concurrency as vLLM reports them (_report_kv_cache_config).
     const std::int64_t n_groups = std::max<std::int64_t>(1, static_cast<std::int64_t>(lay.groups.size()));
@@ -386,7 +457,9 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     if (s.gpus % world != 0)
         e.warnings.push_back(std::to_string(s.gpus) + " GPUs is not a multiple of tp x pp = " + std::to_string(world) +
                              ": the extra GPUs are left idle");
-    const std::string budget_how = "gpu_memory_utilization " + num(util) + " x " + gib_text(mem) + " = " + gib_text(requested);
+    const std::string budget_how = s.kv_cache_memory_bytes > 0
+        ? "--kv-cache-memory-bytes " + gib_text(static_cast<double>(s.kv_cache_memory_bytes)) + " (gpu_memory_utilization ignored)"
+        : "gpu_memory_utilization " + num(util) + " x " + gib_text(mem) + " = " + gib_text(requested);
     std::size_t worst = 0;
     double worst_non_kv = -1;
     bool any_short = false;
@@ -465,15 +538,8 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         for (const auto& x : res) {
             const double need = static_cast<double>(blocks_req) * x.kv.bytes_per_block;
             if (need > x.avail) {
-                // _check_enough_kv_cache_memory; estimate the longest length that would fit.
-                std::int64_t lo = 0, hi = max_len;
-                while (lo < hi) {
-                    const std::int64_t mid = (lo + hi + 1) / 2;
-                    std::int64_t b = 0;
-                    for (const auto& g : lay.groups) b += blocks_per_request(a, g, mid, mnbt);
-                    if (static_cast<double>(b) * x.kv.bytes_per_block <= x.avail) lo = mid;
-                    else hi = mid - 1;
-                }
+                // _check_enough_kv_cache_memory names the estimate in its error.
+                const std::int64_t lo = *e.engine_max_context;
                 fail = "max_model_len " + std::to_string(max_len) + " needs " + gib_text(need) + " of KV cache per GPU, more than the " +
                        gib_text(x.avail) + " available (vLLM refuses to start; the longest that fits is about " +
                        std::to_string(lo) + " tokens)";
@@ -529,8 +595,9 @@ std::string command(const ResolvedScenario& r) {
     const int dp = s.gpus / std::max(1, s.tp * s.pp);
     if (dp > 1) p.push_back("--data-parallel-size " + std::to_string(dp));
     if (s.nodes > 1) p.push_back("--distributed-executor-backend ray");
-    p.push_back("--max-model-len " + std::to_string(s.context));
-    p.push_back("--gpu-memory-utilization " + format_fixed(reserved_fraction(r), 2));
+    p.push_back("--max-model-len " + (s.max_model_len_auto ? std::string("-1") : std::to_string(s.context)));
+    if (s.kv_cache_memory_bytes > 0) p.push_back("--kv-cache-memory-bytes " + std::to_string(s.kv_cache_memory_bytes));
+    else p.push_back("--gpu-memory-utilization " + format_fixed(reserved_fraction(r), 2));
     if (std::string q = quantization_flag_value(r); !q.empty()) p.push_back("--quantization " + q);
     if (r.kv.id == "fp8") p.push_back("--kv-cache-dtype fp8");
     if (r.weights.id == "fp32") p.push_back("--dtype float32");
@@ -577,11 +644,16 @@ const EngineProfile& engine_profile_vllm() {
                                                      "(default 8192 on GPUs of 70 GiB and more except A100, else 2048)"},
             {"cpu_offload_gib", "CPU offload", "--cpu-offload-gb: GiB of weights per GPU kept in CPU RAM and streamed in (slower)"},
             {"enforce_eager", "no CUDA graphs", "--enforce-eager: no CUDA graphs (saves their memory, slower decoding)"},
+            {"kv_cache_memory_bytes", "KV cache bytes", "--kv-cache-memory-bytes: a fixed KV cache size per GPU instead of the "
+                                                         "gpu-memory-utilization rule (unset by default)"},
+            {"max_model_len_auto", "max-model-len auto", "--max-model-len -1: the longest length the KV cache holds, up to the model's limit"},
         },
         .knob_default = knob_default,
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},
         .workload = per_sequence_workload("Tokens per sequence: prompt + generated (vLLM --max-model-len)",
                                           "Sequences in flight at once (vLLM's target concurrency)"),
+        // kv_layout: specs per layer as GPUModelRunner.get_kv_cache_spec returns them (see there)
+        .cache_features = {"kv_sharing", "layer_kv_geometry", "dsa_indexer", "parallel_ssm", "short_conv", "mixerless_blocks"},
     };
     return profile;
 }

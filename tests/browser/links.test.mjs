@@ -35,7 +35,7 @@ const garbageLinks = ['%%%&&&=;;', truncatedCfgLink];
 const scenarioKeys = ['model', 'custom_config', 'custom_params', 'custom_name', 'weights', 'kv_dtype', 'engine_version',
   'engine', 'gpu', 'gpu_memory_gib', 'gpus', 'nodes', 'tp', 'pp', 'context', 'batch', 'input_tokens', 'output_tokens',
   'gpu_mem_util', 'max_batched_tokens', 'cpu_offload_gib', 'gpu_layers', 'ubatch', 'n_batch', 'flash_attn', 'parallel',
-  'enforce_eager'];
+  'enforce_eager', 'kv_cache_memory_bytes', 'max_model_len_auto', 'head_bits', 'chunk_size', 'autosplit_reserve_mib'];
 
 const missing = new Set();  // page features the checks needed and did not find
 function note(text) { console.log(`     ${text}`); }

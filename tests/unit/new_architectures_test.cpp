@@ -167,13 +167,12 @@ TEST_CASE("LFM2 short convolutions and Falcon-H1 parallel Mamba parse into their
 
 TEST_CASE("an engine that cannot size a cache says what is missing instead of answering") {
     const Architecture& gemma = arch_of("google/gemma-4-E4B-it");
-    const std::string why = unsupported_cache_reason(gemma, engine_profile("vllm"));
+    const std::string why = unsupported_cache_reason(gemma, engine_profile("sglang"));
     CHECK(why.find("num_kv_shared_layers 18") != std::string::npos);
     CHECK(why.find("--engine simple") != std::string::npos);
     CHECK(unsupported_cache_reason(gemma, engine_profile("simple")).empty());
-    CHECK(unsupported_cache_reason(arch_of("deepseek-ai/DeepSeek-V3.2"), engine_profile("llamacpp")).find("indexer") != std::string::npos);
-    CHECK(unsupported_cache_reason(arch_of("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16"), engine_profile("sglang")).find("hybrid_override_pattern") !=
-          std::string::npos);
+    CHECK(unsupported_cache_reason(arch_of("deepseek-ai/DeepSeek-V3.2"), engine_profile("transformers")).find("indexer") != std::string::npos);
+    CHECK(unsupported_cache_reason(arch_of("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16"), engine_profile("transformers")).empty());
     // a layout nothing can count is refused by every engine, the rule of thumb included
     const Architecture& v4 = arch_of("deepseek-ai/DeepSeek-V4-Flash");
     CHECK(v4.unmodelled_cache.find("DeepSeek V4") != std::string::npos);
@@ -211,7 +210,7 @@ TEST_CASE("the estimate refuses through unsupported_cache_reason and the rule of
     Scenario s;
     s.model = "google/gemma-4-E4B-it";
     s.gpu = "h100-sxm";
-    s.engine = "vllm";
+    s.engine = "sglang";
     const Estimate refused = estimate(s);
     CHECK_FALSE(refused.ok);
     CHECK(refused.error.find("num_kv_shared_layers 18") != std::string::npos);

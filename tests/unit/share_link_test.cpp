@@ -159,6 +159,11 @@ TEST_CASE("a scenario with every field changed survives a link round trip") {
     s.flash_attn = true;
     s.parallel = 4;
     s.enforce_eager = true;
+    s.kv_cache_memory_bytes = 8LL << 30;
+    s.max_model_len_auto = true;
+    s.head_bits = 8;
+    s.chunk_size = 4096;
+    s.autosplit_reserve_mib = 128;
     s.custom_config = R"({"model_type":"llama","hidden_size":1024,"num_hidden_layers":4,"num_attention_heads":8,)"
                       R"("intermediate_size":4096,"vocab_size":32000})";
     DecodedLink d = decode_share_fragment(encode_share_fragment(s));

@@ -69,7 +69,7 @@ void draw_precision_panel(AppState& st) {
         });
         std::string kind;
         for (const WeightFormat& f : weight_formats()) {
-            if (f.kind != kind && (f.kind == "gguf" || f.kind == "exl2" || kind == "gguf")) ImGui::Separator();
+            if (f.kind != kind && (f.kind == "gguf" || f.kind == "exl2" || f.kind == "exl3" || kind == "gguf")) ImGui::Separator();
             kind = f.kind;
             const std::string& why = weight_refusals.reason[f.id];
             const bool selected = f.id == s.weights;

@@ -1,0 +1,216 @@
+// ExLlamaV3 1.4.1 (turboderp-org/exllamav3 at 4f8ad012, 2026-08-08) as TabbyAPI loads it
+// (theroyallab/tabbyAPI backends/exllamav3/model.py at e632af41, 2026-08-13). What it allocates, per GPU:
+//   - weights: EXL3 linear layers as LinearEXL3 (modules/quant/exl3.py: an int16 trellis at K bits per
+//     weight plus fp16 sign vectors suh [in] and svh [out]), the head at --head_bits
+//     (conversion/convert_model.py default 6), norms fp16; the embedding has caps prefer_cpu
+//     (modules/embedding.py) and loads into CPU memory.
+//   - cache: Cache(max_num_tokens = cache_size), one page table shared by every sequence (PAGE_SIZE 256,
+//     constants.py; cache_size must be a multiple of it). TabbyAPI: max_seq_len defaults to the model's
+//     max_position_embeddings and cache_size to max_seq_len. cache/fp16.py: K and V fp16;
+//     cache/quant.py CacheLayer_quant: token_dim / 32 x k_bits int32 words for K (k_bits per value),
+//     the same for V, and one fp16 scale per 32 values for each: k_bits + 0.5 and v_bits + 0.5 bits.
+//     TabbyAPI maps Q4/Q6/Q8 to 4,4 / 6,6 / 8,8. Quantized layers hand their packed tensors to the
+//     attention kernel (attention_fn/dispatch.py) when the head size is a power of two up to 512;
+//     otherwise get_kv dequantizes a whole layer into fp16 K/V first.
+//   - recurrent layers (Qwen3-Next, ...): one state per batch slot; TabbyAPI max_batch_size defaults
+//     to 4 for such models.
+//   - the forward of a chunk: model_ls.py _load_autosplit forwards a (1, chunk_size) dummy state
+//     through every module as it loads, so a layer's activations at chunk_size must fit beside it.
+//   - autosplit (several GPUs): set_memory_fraction_reserve keeps reserve_per_device free: TabbyAPI
+//     autosplit_reserve [96] MiB on GPU 0, model.py load_gen pads the rest with 0.5 GiB.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "../engine_profile.h"
+#include "../format_types.h"
+#include "../kv_cache.h"
+#include "../layer_split.h"
+#include "../tabby_config.h"
+#include "../text.h"
+
+namespace vramcalc {
+
+namespace {
+
+constexpr double kTorchContextGiB = 0.45;   // PyTorch's CUDA context (as transformers.cpp)
+constexpr std::int64_t kMaxOutputSize = 32; // model.py load_gen max_output_size default (logits rows)
+constexpr double kOtherGpuReserveGiB = 0.5; // model.py load_gen: devices past the list keep 0.5 GB
+
+std::int64_t round_up(std::int64_t x, std::int64_t m) { return (x + m - 1) / m * m; }
+
+struct CacheBits {
+    double k = 0, v = 0;   // bits per value, scales included
+    std::string mode;      // TabbyAPI cache_mode
+    bool quantized = false;
+};
+CacheBits cache_bits(const KvFormat& kv) {
+    if (kv.id == "auto" || kv.id == "fp16" || kv.id == "bf16") return {16, 16, "FP16", false};
+    if (kv.id == "q8") return {8.5, 8.5, "Q8", true};
+    if (kv.id == "q6") return {6.5, 6.5, "Q6", true};
+    if (kv.id == "q4") return {4.5, 4.5, "Q4", true};
+    if (kv.id.size() == 4 && kv.id[0] == 'k' && kv.id[2] == 'v')  // k<K>v<V>: cache_mode "K,V"
+        return {kv.id[1] - '0' + 0.5, kv.id[3] - '0' + 0.5, std::string(1, kv.id[1]) + "," + kv.id[3], true};
+    return {};
+}
+
+
+// TabbyAPI adjust_chunk_size: at least 256, rounded up to 256.
+std::int64_t chunk_tokens(const Scenario& s) { return round_up(std::max<std::int64_t>(256, s.chunk_size > 0 ? s.chunk_size : 2048), 256); }
+
+// TabbyAPI: max_batch_size defaults to 4 for models with recurrent states, else 128.
+std::int64_t batch_slots(const Scenario& s, bool recurrent) { return s.batch > 1 ? s.batch : (recurrent ? 4 : 128); }
+
+bool power_of_two(std::int64_t x) { return x > 0 && (x & (x - 1)) == 0; }
+
+struct Sizes {
+    CacheBits bits;
+    std::int64_t tokens = 0, chunk = 0, slots = 0;
+    double dequant = 0, forward = 0, logits = 0;
+};
+
+Sizes sizes(const ResolvedScenario& r) {
+    const Architecture& a = r.model.arch;
+    const Scenario& s = r.scenario;
+    Sizes z;
+    z.bits = cache_bits(r.kv);
+    z.tokens = tabby_cache_size(s);
+    z.chunk = chunk_tokens(s);
+    z.slots = batch_slots(s, a.linear_state_bytes_per_layer > 0);
+    const double T = static_cast<double>(z.chunk), H = static_cast<double>(a.hidden_size), hd = static_cast<double>(a.head_dim);
+    if (z.bits.quantized && !(power_of_two(a.head_dim) && a.head_dim <= 512)) {
+        double widest = 0;
+        for (std::int64_t l = 0; l < a.num_layers; ++l) widest = std::max(widest, kv_bytes_per_token_layer(a, l, 1, 16.0));
+        z.dequant = widest * static_cast<double>(z.tokens);
+    }
+    // One layer's fp16 activations at chunk_size: the widest of q/k/v and the MLP's gate and up
+    // outputs, beside three hidden-sized states (residual, normed input, output).
+    const double inter = static_cast<double>(a.is_moe() && a.moe_intermediate_size > 0
+                                                 ? a.moe_intermediate_size * std::max<std::int64_t>(1, a.experts_per_token)
+                                                 : a.intermediate_size);
+    const double qkv = static_cast<double>(a.num_heads + 2 * a.num_kv_heads) * hd;
+    z.forward = T * (std::max(qkv, 2.0 * inter) + 3.0 * H) * 2.0;
+    z.logits = static_cast<double>(std::min(kMaxOutputSize, z.chunk)) * static_cast<double>(a.vocab_size) * 4.0;
+    return z;
+}
+
+GpuLoad unused_gpu(std::size_t index) {
+    GpuLoad g;
+    g.role = "GPU " + std::to_string(index) + ", unused";
+    return g;
+}
+
+GpuLoad device_load(const DeviceShare& d, const Sizes& z, double reserve, bool last, std::int64_t index) {
+    GpuLoad g;
+    g.weights = {bytes_from(d.weight_bytes), std::to_string(d.count) + " modules (decoder layers, then norm and head)"};
+    const double cache = d.cache_bytes + z.dequant;
+    g.kv_cache = {bytes_from(cache), std::to_string(z.tokens) + "-token " + z.bits.mode + " cache of these layers (" +
+                                          format_fixed(z.bits.k, 1) + "-bit K, " + format_fixed(z.bits.v, 1) + "-bit V, scales included)" +
+                                          " and their recurrent states of " + std::to_string(z.slots) + " batch slots" +
+                                          (z.dequant > 0 ? " + an fp16 K/V layer to dequantize into " + gib_text(z.dequant) : "")};
+    const double act = z.forward + (last ? z.logits : 0.0);
+    g.activation = {bytes_from(act), "one layer's forward of a " + std::to_string(z.chunk) + "-token chunk " + gib_text(z.forward) +
+                                         (last ? " + fp32 logits of " + std::to_string(kMaxOutputSize) + " tokens " + gib_text(z.logits) : "")};
+    g.overhead = {bytes_from(kTorchContextGiB * kGiB + reserve),
+                  "CUDA context ~" + gib_text(kTorchContextGiB * kGiB) + (reserve > 0 ? " + autosplit reserve " + gib_text(reserve) : "")};
+    g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
+    g.role = "GPU " + std::to_string(index) + ", modules " + std::to_string(d.first) + "-" + std::to_string(d.first + d.count - 1);
+    return g;
+}
+
+Estimate estimate_exllamav3(const ResolvedScenario& r, const EngineRelease&) {
+    Estimate e;
+    const Architecture& a = r.model.arch;
+    const Scenario& s = r.scenario;
+    const Sizes z = sizes(r);
+    std::vector<double> per_layer;
+    for (std::int64_t l = 0; l < a.num_layers; ++l) {
+        const auto i = static_cast<std::size_t>(l);
+        const bool linear = i < a.layer_attention.size() && a.layer_attention[i] == LayerAttention::Linear;
+        per_layer.push_back(linear ? static_cast<double>(a.linear_state_bytes_per_layer) * static_cast<double>(z.slots)
+                                   : kv_bytes_per_token_layer(a, l, 1, 16.0) * (z.bits.k + z.bits.v) / 32.0 * static_cast<double>(z.tokens));
+    }
+    const WeightFormat w = with_head_bits(r.weights, s.head_bits);
+    const ModelModules mm = modules_in_load_order(a, w, per_layer, w.head_bits > 0 ? w.head_bits : 16.0);
+
+    const int n = std::max(1, s.gpus);
+    std::vector<double> reserve(static_cast<std::size_t>(n), 0.0), capacity;
+    if (n > 1)
+        for (int d = 0; d < n; ++d)
+            reserve[static_cast<std::size_t>(d)] = d == 0 ? tabby_autosplit_reserve_mib(s) * kMiB : kOtherGpuReserveGiB * kGiB;
+    for (int d = 0; d < n; ++d)
+        capacity.push_back(static_cast<double>(r.gpu.memory_bytes) - kTorchContextGiB * kGiB - reserve[static_cast<std::size_t>(d)] -
+                           z.forward - z.dequant - (d == n - 1 ? z.logits : 0.0));
+    const LayerSplit split = split_in_order(mm.modules, capacity);
+    std::size_t last_used = 0;
+    for (std::size_t d = 0; d < split.devices.size(); ++d)
+        if (split.devices[d].count > 0) last_used = d;
+    std::vector<GpuLoad> loads;
+    for (std::size_t d = 0; d < split.devices.size(); ++d)
+        loads.push_back(split.devices[d].count > 0 ? device_load(split.devices[d], z, reserve[d], d == last_used, static_cast<std::int64_t>(d))
+                                                   : unused_gpu(d));
+    set_device_loads(e, std::move(loads), r.gpu.memory_bytes, split.fits);
+
+    e.cpu = {bytes_from(mm.embedding_bytes), "token embedding in CPU memory (prefer_cpu), " + std::to_string(a.vocab_size) + " x " +
+                                                 std::to_string(a.hidden_size) + " fp16"};
+    e.kv_bytes_per_token = bytes_from(kv_bytes_per_token(a, (z.bits.k + z.bits.v) / 2.0));
+    e.kv_cache_tokens = z.tokens;
+    e.startup_peak = {e.per_gpu.total_bytes, "the loaded model: weights, cache and a chunk's forward"};
+    if (!split.fits) e.warnings.push_back("ExLlamaV3's autosplit runs out of GPUs: the model and cache do not fit");
+    if (mm.extra_bytes > 0) e.warnings.push_back("the vision tower is not counted (TabbyAPI loads it only with vision: true)");
+    e.ok = true;
+    return e;
+}
+
+std::string load_error(const WeightFormat& f, const KvFormat& kv) {
+    if (f.kind != "exl3" && f.id != "fp16" && f.id != "bf16")
+        return "weights: ExLlamaV3 loads EXL3 or 16-bit checkpoints, not " + f.id;
+    if (cache_bits(kv).k == 0)
+        return "kv_dtype: ExLlamaV3's cache is FP16 or quantized K/V bits (q8, q6, q4, or k<K>v<V> such as k4v6), not " + kv.id;
+    return "";
+}
+
+std::optional<double> knob_default(std::string_view knob, const ResolvedScenario&) { return tabby_knob_default(knob); }
+
+std::string command(const ResolvedScenario& r) {
+    return tabby_config_yml(r, "exllamav3", "", cache_bits(r.kv).mode, chunk_tokens(r.scenario));
+}
+
+}  // namespace
+
+const EngineProfile& engine_profile_exllamav3() {
+    static const EngineProfile profile{
+        .id = "exllamav3",
+        .name = "ExLlamaV3",
+        .blurb = "EXL3 on TabbyAPI: weights, a paged cache of cache_size tokens (K/V bits 2-8 or FP16), a chunk's forward; embedding in CPU RAM.",
+        .aliases = {"exl3", "exllama3", "tabbyapi"},
+        .order = 55,
+        .releases = {
+            {.id = "1.4.1", .order = 1'004'001, .date = "2026-08", .label = "paged cache, quantized K/V read by the attention kernel",
+             .changed = "", .source = "turboderp-org/exllamav3 exllamav3/version.py at 4f8ad012 (2026-08-08); cache/quant.py, model/model_ls.py"},
+        },
+        .parse_version = release_version,
+        .version_forms = "a release such as 1.4.1",
+        .load_error = load_error,
+        .formats_by_quality = {"exl3-8", "exl3-6", "exl3-5", "exl3-4", "exl3-3.5", "exl3-3", "exl3-2.5", "exl3-2"},
+        .estimate = estimate_exllamav3,
+        .counts_kv_cache = true,
+        .reserved_fraction = nullptr,
+        .command = command,
+        .knobs = {
+            {"head_bits", "head bits", "convert.py --head_bits: bits per weight of the output layer (default 6; 1-8 or 16)", 1, 16},
+            {"chunk_size", "chunk size", "TabbyAPI chunk_size: prompt tokens per forward pass (default 2048)"},
+            {"autosplit_reserve_mib", "autosplit reserve", "TabbyAPI autosplit_reserve: MiB kept free on GPU 0 while loading "
+                                                           "(default 96; the other GPUs keep 0.5 GiB)"},
+        },
+        .knob_default = knob_default,
+        .parallel = {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,
+                     .split = "autosplit: layers fill GPU 0, then the next"},
+        .workload = per_sequence_workload("Tokens per sequence (TabbyAPI max_seq_len; its default is the model's max_position_embeddings)",
+                                          "Sequences at once: cache_size = max_seq_len x this, rounded up to 256"),
+    };
+    return profile;
+}
+
+}  // namespace vramcalc
