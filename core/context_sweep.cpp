@@ -15,11 +15,15 @@ namespace {
 
 std::int64_t sequence_context(const Scenario& s) { return engine_profile(s.engine).workload.sequence_context(s); }
 
-ContextPoint point_at(const Scenario& base, std::int64_t context, bool budget_engine, Bytes* capacity) {
+// `model`: base's model resolved once for every point (a 10,000-layer config is parsed once, not 33 times).
+ContextPoint point_at(const ResolvedModel& model, const Scenario& base, std::int64_t context, bool budget_engine, Bytes* capacity) {
     ContextPoint p;
     p.context = context;
     const Scenario s = with_sequence_context(base, context);
-    const Estimate e = estimate(s);
+    std::string error;
+    const auto r = resolve_with_model(model, s, error);
+    if (!r) return p;
+    const Estimate e = estimate(*r);
     if (!e.ok) return p;
     p.ok = true;
     p.fits = e.fits;
@@ -41,16 +45,18 @@ ContextPoint point_at(const Scenario& base, std::int64_t context, bool budget_en
 
 ContextSweep context_sweep(const Scenario& s, int points, std::int64_t min_context, std::int64_t max_context) {
     ContextSweep out;
-    const Estimate here = estimate(s);
+    std::string error;
+    const auto model = resolve_model(s, error);
+    const auto resolved = model ? resolve_with_model(*model, s, error) : std::nullopt;
+    if (!resolved) return out;
+    const Estimate here = estimate(*resolved);
     if (!here.ok) return out;
     out.gpu_memory_bytes = here.gpu_memory_bytes;
     out.budget_engine = engine_profile(s.engine).reserved_fraction != nullptr && here.kv_cache_tokens.has_value();
     const std::int64_t own = std::max<std::int64_t>(1, sequence_context(s));
 
     if (max_context <= 0) {
-        std::string err;
-        auto r = resolve(s, err);
-        std::int64_t model_max = (r && !r->model.params_only) ? r->model.arch.max_context : 0;
+        const std::int64_t model_max = model->model.params_only ? 0 : model->model.arch.max_context;
         max_context = std::max<std::int64_t>({model_max, own * 4, 4096});
     }
     min_context = std::clamp<std::int64_t>(min_context, 1, std::max<std::int64_t>(1, max_context / 2));
@@ -70,7 +76,7 @@ ContextSweep context_sweep(const Scenario& s, int points, std::int64_t min_conte
     contexts.erase(std::unique(contexts.begin(), contexts.end()), contexts.end());
 
     Bytes capacity = 0;
-    for (std::int64_t c : contexts) out.points.push_back(point_at(s, c, out.budget_engine, &capacity));
+    for (std::int64_t c : contexts) out.points.push_back(point_at(*model, s, c, out.budget_engine, &capacity));
     out.capacity_bytes = capacity > 0 ? capacity : out.gpu_memory_bytes;
     out.largest_fitting_context = largest_context(s);
     return out;

@@ -51,19 +51,13 @@ Estimate estimate_params_only(const ResolvedScenario& r) {
     return e;
 }
 
-}  // namespace
-
-std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
-    ResolvedScenario r;
-    r.scenario = s;
-    Scenario& sc = r.scenario;
-
-    // Model
+// The model a scenario names: its config parsed, its files decoded, its tensors listed (once).
+bool resolve_model_into(const Scenario& s, ResolvedModel& r, std::string& error) {
     if (!s.custom_config.empty()) {
         ParsedConfig parsed = parse_hf_config(s.custom_config);
         if (!parsed.ok) {
             error = "config.json: " + parsed.error;
-            return std::nullopt;
+            return false;
         }
         r.model = parsed.model;
         if (!s.custom_tensors.empty()) {
@@ -71,7 +65,7 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
             auto files = decode_file_weights(s.custom_tensors, why);
             if (!files) {
                 error = "custom_tensors: " + why;
-                return std::nullopt;
+                return false;
             }
             r.files = std::move(*files);
         }
@@ -81,7 +75,7 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     } else if (s.custom_params > 0) {
         if (!(s.custom_params >= 1e6 && s.custom_params <= 1e14)) {
             error = "custom_params: a parameter count between 1e6 and 1e14 is needed";
-            return std::nullopt;
+            return false;
         }
         r.model.id = "custom";
         r.model.name = s.custom_name.empty() ? "Custom model (parameters only)" : s.custom_name;
@@ -92,22 +86,31 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
         if (!m) {
             auto near = nearest_model_ids(s.model);
             error = "model: unknown model '" + s.model + "'" + (near.empty() ? "" : " (did you mean " + join(near) + "?)");
-            return std::nullopt;
+            return false;
         }
         r.model = *m;
     }
+    if (!r.model.params_only)
+        r.tensors = std::make_shared<const std::vector<TensorGroup>>(tensor_inventory(r.model.arch));
+    return true;
+}
+
+// Everything but the model: formats, engine and release, GPU, layout and workload, checked against
+// the model in r.model.
+bool resolve_setup(ResolvedScenario& r, std::string& error) {
+    Scenario& s = r.scenario;
 
     // Formats
     auto wf = find_weight_format(s.weights);
     if (!wf) {
         error = "weights: unknown format '" + s.weights + "' (see `vramcalc formats`)";
-        return std::nullopt;
+        return false;
     }
     r.weights = *wf;
     auto kf = find_kv_format(s.kv_dtype);
     if (!kf) {
         error = "kv_dtype: unknown KV-cache format '" + s.kv_dtype + "' (auto, fp16, bf16, fp8, q8_0, q4_0)";
-        return std::nullopt;
+        return false;
     }
     r.kv = *kf;
 
@@ -115,27 +118,27 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     r.engine = find_engine(s.engine);
     if (!r.engine) {
         error = "engine: unknown engine '" + s.engine + "' (" + engine_ids_text() + ")";
-        return std::nullopt;
+        return false;
     }
-    sc.engine = r.engine->id;
+    s.engine = r.engine->id;
     const ReleaseChoice rel = choose_release(*r.engine, s.engine_version);
     if (!rel.release) {
         error = rel.error;
-        return std::nullopt;
+        return false;
     }
     r.release = rel.release;
     r.release_note = rel.note;
     r.release_older_than_known = rel.older_than_known;
     if (std::string e = engine_load_error(*r.engine, r.weights, r.kv); !e.empty()) {
         error = e;
-        return std::nullopt;
+        return false;
     }
 
     // GPU
     if (s.gpu_memory_gib > 0) {
         if (!(s.gpu_memory_gib >= 0.25 && s.gpu_memory_gib <= 1e5)) {
             error = "gpu_memory_gib: between 0.25 and 100000 GiB per GPU";
-            return std::nullopt;
+            return false;
         }
         r.gpu.id = "custom";
         r.gpu.name = "Custom GPU";
@@ -148,13 +151,13 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
         if (!g) {
             auto near = nearest_gpu_ids(s.gpu);
             error = "gpu: unknown GPU '" + s.gpu + "'" + (near.empty() ? "" : " (did you mean " + join(near) + "?)");
-            return std::nullopt;
+            return false;
         }
         r.gpu = *g;
     }
 
     if (!s.gpu_list.empty()) {
-        if (s.gpu_list.size() > 4096) { error = "gpu_list: longer than 4096 bytes"; return std::nullopt; }
+        if (s.gpu_list.size() > 4096) { error = "gpu_list: longer than 4096 bytes"; return false; }
         std::string id;
         for (std::size_t i = 0; i <= s.gpu_list.size(); ++i) {
             if (i < s.gpu_list.size() && s.gpu_list[i] != ',') { id += s.gpu_list[i]; continue; }
@@ -162,68 +165,94 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
             if (!g) {
                 auto near = id.size() <= 200 ? nearest_gpu_ids(id) : std::vector<std::string>{};
                 error = "gpu_list: unknown GPU '" + id + "'" + (near.empty() ? "" : " (did you mean " + join(near) + "?)");
-                return std::nullopt;
+                return false;
             }
             r.devices.push_back(*g);
             id.clear();
         }
         // The layout's GPUs are the list; engines that shard evenly are bound by the smallest one.
-        r.scenario.gpus = static_cast<int>(r.devices.size());
+        s.gpus = static_cast<int>(r.devices.size());
         r.gpu = *std::min_element(r.devices.begin(), r.devices.end(),
                                   [](const Gpu& x, const Gpu& y) { return x.memory_bytes < y.memory_bytes; });
     }
 
     // Layout and workload
-    if (sc.gpus < 1 || sc.gpus > 65536) { error = "gpus: between 1 and 65536"; return std::nullopt; }
-    if (sc.nodes < 1 || sc.nodes > sc.gpus) { error = "nodes: between 1 and the GPU count"; return std::nullopt; }
-    if (sc.tp < 0 || sc.pp < 0) { error = "tp/pp: at least 1 (0 = auto)"; return std::nullopt; }
-    if (sc.context < 1 || sc.context > 100'000'000) { error = "context: between 1 and 100M tokens"; return std::nullopt; }
-    if (sc.batch < 1 || sc.batch > 1'000'000) { error = "batch: between 1 and 1M sequences"; return std::nullopt; }
-    if (std::string e = knob_range_error(sc); !e.empty()) { error = e; return std::nullopt; }
+    if (s.gpus < 1 || s.gpus > 65536) { error = "gpus: between 1 and 65536"; return false; }
+    if (s.nodes < 1 || s.nodes > s.gpus) { error = "nodes: between 1 and the GPU count"; return false; }
+    if (s.tp < 0 || s.pp < 0) { error = "tp/pp: at least 1 (0 = auto)"; return false; }
+    if (s.context < 1 || s.context > 100'000'000) { error = "context: between 1 and 100M tokens"; return false; }
+    if (s.batch < 1 || s.batch > 1'000'000) { error = "batch: between 1 and 1M sequences"; return false; }
+    if (std::string e = knob_range_error(s); !e.empty()) { error = e; return false; }
     // Each bound alone is generous; their product wrapped the engines' 64-bit sums (issue 12). 1e10
     // tokens in flight is 10x a 1M-token context at 1,000 sequences.
-    if (!product_within(sc.context, sc.batch, kMaxTokensInFlight)) {
-        error = "context x batch: at most 1e10 tokens in flight (got " + std::to_string(sc.context) + " x " +
-                std::to_string(sc.batch) + ")";
-        return std::nullopt;
+    if (!product_within(s.context, s.batch, kMaxTokensInFlight)) {
+        error = "context x batch: at most 1e10 tokens in flight (got " + std::to_string(s.context) + " x " +
+                std::to_string(s.batch) + ")";
+        return false;
     }
-    if (const int most = r.engine->parallel.max_devices; most > 0 && sc.gpus > most) {
+    if (const int most = r.engine->parallel.max_devices; most > 0 && s.gpus > most) {
         error = "gpus: " + std::string(r.engine->name) + " uses at most " + std::to_string(most) + " devices";
-        return std::nullopt;
+        return false;
     }
 
     // The layout: auto TP/PP pooled over the GPUs (core/parallel_layout.h); the engines see numbers.
     const ParallelRules& par = r.engine->parallel;
     const std::int64_t heads = r.model.params_only ? 0 : r.model.arch.num_heads;
-    const auto layout = scenario_layout(sc, heads, par, error);
-    if (!layout) return std::nullopt;
-    sc.tp = layout->tp;
-    sc.pp = layout->pp;
-    sc.replicas = layout->replicas;
+    const auto layout = scenario_layout(s, heads, par, error);
+    if (!layout) return false;
+    s.tp = layout->tp;
+    s.pp = layout->pp;
+    s.replicas = layout->replicas;
     if (!r.model.params_only) {
         const Architecture& a = r.model.arch;
-        if (par.heads_divide_tp && a.num_heads % sc.tp != 0) {
-            error = "tp: tensor parallel " + std::to_string(sc.tp) + " does not divide the " + std::to_string(a.num_heads) +
+        if (par.heads_divide_tp && a.num_heads % s.tp != 0) {
+            error = "tp: tensor parallel " + std::to_string(s.tp) + " does not divide the " + std::to_string(a.num_heads) +
                     " attention heads of " + r.model.name + " (" + r.engine->name + " requires it)";
-            return std::nullopt;
+            return false;
         }
-        if (par.pipeline_parallel && sc.pp > a.num_layers) {
-            error = "pp: pipeline parallel " + std::to_string(sc.pp) + " exceeds the " + std::to_string(a.num_layers) + " layers";
-            return std::nullopt;
+        if (par.pipeline_parallel && s.pp > a.num_layers) {
+            error = "pp: pipeline parallel " + std::to_string(s.pp) + " exceeds the " + std::to_string(a.num_layers) + " layers";
+            return false;
         }
     }
+    return true;
+}
+
+}  // namespace
+
+std::optional<ResolvedModel> resolve_model(const Scenario& s, std::string& error) {
+    ResolvedModel m;
+    if (!resolve_model_into(s, m, error)) return std::nullopt;
+    return m;
+}
+
+std::optional<ResolvedScenario> resolve_with_model(const ResolvedModel& model, const Scenario& s, std::string& error) {
+    ResolvedScenario r;
+    r.scenario = s;
+    r.model = model.model;
+    r.files = model.files;
+    r.tensors = model.tensors;
+    if (!resolve_setup(r, error)) return std::nullopt;
     return r;
+}
+
+std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
+    const auto model = resolve_model(s, error);
+    if (!model) return std::nullopt;
+    return resolve_with_model(*model, s, error);
 }
 
 Estimate estimate(const ResolvedScenario& r_in) {
     // A hand-built ResolvedScenario (tests) may leave the profile and release to the scenario's ids.
     ResolvedScenario filled;
     const ResolvedScenario* rp = &r_in;
-    if (!r_in.engine || !r_in.release) {
+    if (!r_in.engine || !r_in.release || (!r_in.tensors && !r_in.model.params_only)) {
         filled = r_in;
-        filled.engine = &engine_profile(r_in.scenario.engine);
+        if (!filled.engine) filled.engine = &engine_profile(r_in.scenario.engine);
         if (!filled.release) filled.release = choose_release(*filled.engine, r_in.scenario.engine_version).release;
         if (!filled.release) filled.release = &newest_release(*filled.engine);
+        if (!filled.tensors && !filled.model.params_only)
+            filled.tensors = std::make_shared<const std::vector<TensorGroup>>(tensor_inventory(filled.model.arch));
         rp = &filled;
     }
     const ResolvedScenario& r = *rp;
@@ -253,7 +282,7 @@ Estimate estimate(const ResolvedScenario& r_in) {
 
     // Figures every engine shares.
     if (!r.model.params_only) {
-        ParamCount p = count_params(r.model.arch);
+        ParamCount p = count_params(*r.tensors, r.model.arch);
         e.params = p.total + r.model.arch.extra_params;
         e.active_params = p.active + r.model.arch.extra_params;
         e.kv_bytes_per_token = kv_bytes_per_token(r.model.arch, kv_bits(r.kv, r.model.arch, r.weights));

@@ -26,7 +26,8 @@ Estimate rule_of_thumb_estimate(const ResolvedScenario& r) {
     e.ok = true;
 
     const double params = r.model.params_only ? r.model.params_published
-                                              : count_params(r.model.arch).total + r.model.arch.extra_params;
+                                              : (r.tensors ? count_params(*r.tensors, r.model.arch) : count_params(r.model.arch)).total +
+                                                    r.model.arch.extra_params;
     // Nominal bytes per weight of the format, as the folk formula takes it (4 bits -> 0.5 B), with
     // no 16-bit embeddings or scales: that is exactly what the rule gets wrong.
     const double bytes_per_weight = r.weights.bits_per_weight / 8.0;

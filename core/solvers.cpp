@@ -39,6 +39,55 @@ std::string upper(std::string s) {
     return s;
 }
 
+// What every answer tries: the scenario with one thing changed. The model is resolved once (its
+// config parsed, its tensors listed) and each trial reuses it, so an answer's dozens of estimates
+// cost one parse (issue 12: a 10,000-layer config took minutes). Trials carry no custom_config
+// or custom_tensors (resolve_with_model does not read them, and copying a 1 MiB config per trial
+// is what made long names slow); handed_out() puts them back on the scenarios
+// the answers return.
+struct Trials {
+    const Scenario& original;
+    Scenario base;                       // original without custom_config / custom_tensors
+    std::optional<ResolvedModel> model;  // nullopt when the model does not resolve: nothing fits
+};
+
+Trials trials_of(const Scenario& s) {
+    Trials t{s, s, std::nullopt};
+    std::string err;
+    t.model = resolve_model(s, err);
+    t.base.custom_config.clear();
+    t.base.custom_tensors.clear();
+    return t;
+}
+
+// A trial scenario as the caller may use it: with the original's model text back.
+Scenario handed_out(const Trials& tr, Scenario t) {
+    t.custom_config = tr.original.custom_config;
+    t.custom_tensors = tr.original.custom_tensors;
+    return t;
+}
+
+Estimate estimate_trial(const Trials& tr, const Scenario& t) {
+    std::string err;
+    std::optional<ResolvedScenario> r = tr.model ? resolve_with_model(*tr.model, t, err) : std::nullopt;
+    if (!r) {
+        Estimate e;
+        e.error = tr.model ? err : "the model does not resolve";
+        return e;
+    }
+    return estimate(*r);
+}
+
+bool fits_trial(const Trials& tr, const Scenario& t) {
+    const Estimate e = estimate_trial(tr, t);
+    return e.ok && e.fits;
+}
+
+// The model's architecture, or null for a parameter count alone or a model that does not resolve.
+const Architecture* arch_of(const Trials& tr) {
+    return tr.model && !tr.model->model.params_only ? &tr.model->model.arch : nullptr;
+}
+
 }  // namespace
 
 bool fits(const Scenario& s) {
@@ -65,21 +114,22 @@ std::string nearest_loadable_format(std::string_view engine, const std::string& 
 // answers would be unbounded, so none are given.
 static bool weights_only(const Scenario& s) { return s.custom_config.empty() && s.custom_params > 0; }
 
-std::optional<std::int64_t> largest_context(const Scenario& s) {
-    if (weights_only(s)) return std::nullopt;
-    auto ok = [&](std::int64_t ctx) { return fits(with_context(s, ctx)); };
+namespace {
+
+std::optional<std::int64_t> largest_context_in(const Trials& tr) {
+    const Scenario& s = tr.base;
+    if (weights_only(tr.original)) return std::nullopt;
+    auto ok = [&](std::int64_t ctx) { return fits_trial(tr, with_context(s, ctx)); };
     const WorkloadMap& w = workload(s);
     std::int64_t lo = w.min_sequence_context ? std::max<std::int64_t>(1, w.min_sequence_context(s)) : 1;
     if (!ok(lo)) return std::nullopt;
     // Past the model's trained context the answer means nothing (and vLLM refuses it).
     std::int64_t limit = 100'000'000;
-    std::string err;
-    if (auto r = resolve(s, err); r && !r->model.params_only && r->model.arch.max_context > 0)
-        limit = r->model.arch.max_context;
+    if (const Architecture* a = arch_of(tr); a && a->max_context > 0) limit = a->max_context;
     // An engine that computes the longest context itself for its KV budget (vLLM
     // estimate_max_model_len, Estimate::engine_max_context) gives the answer for one sequence.
     if (!w.concurrency || w.concurrency(s) <= 1)
-        if (Estimate e = estimate(with_context(s, limit)); e.ok && e.engine_max_context && *e.engine_max_context >= lo)
+        if (Estimate e = estimate_trial(tr, with_context(s, limit)); e.ok && e.engine_max_context && *e.engine_max_context >= lo)
             return *e.engine_max_context;
     if (ok(limit)) return limit;
     std::int64_t hi = std::min<std::int64_t>(16, limit);
@@ -87,12 +137,13 @@ std::optional<std::int64_t> largest_context(const Scenario& s) {
     return search_largest(lo, hi - 1, ok);
 }
 
-std::optional<std::int64_t> largest_concurrency(const Scenario& s) {
-    if (weights_only(s)) return std::nullopt;
-    auto ok = [&](std::int64_t n) { return fits(with_concurrency(s, n)); };
+std::optional<std::int64_t> largest_concurrency_in(const Trials& tr) {
+    const Scenario& s = tr.base;
+    if (weights_only(tr.original)) return std::nullopt;
+    auto ok = [&](std::int64_t n) { return fits_trial(tr, with_concurrency(s, n)); };
     if (!ok(1)) return std::nullopt;
     // Engines with a KV pool report it directly: KV tokens / max_model_len.
-    if (Estimate e = estimate(s); e.ok && e.max_concurrency)
+    if (Estimate e = estimate_trial(tr, s); e.ok && e.max_concurrency)
         return std::max<std::int64_t>(1, static_cast<std::int64_t>(*e.max_concurrency));
     std::int64_t lo = 1, hi = 2;
     while (hi < 1'000'000 && ok(hi)) { lo = hi; hi *= 2; }
@@ -100,21 +151,75 @@ std::optional<std::int64_t> largest_concurrency(const Scenario& s) {
     return search_largest(lo, hi - 1, ok);
 }
 
-std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus) {
+std::optional<Scenario> fewest_gpus_in(const Trials& tr, int max_gpus) {
     // 1-8 GPUs in one node, then whole nodes of 8 (what deployments use; odd counts past 8 would be
     // long pipelines of 9, 11, 13... stages that nobody runs and that cost an estimate each).
     for (int n = 1; n <= max_gpus; n += n < 8 ? 1 : 8) {
         // n GPUs serving one copy, pooled by the engine's rule (parallel_layout.h); a node holds 8.
-        Scenario t = s;
+        Scenario t = tr.base;
         t.gpus = n;
         t.nodes = (n + 7) / 8;
         t.tp = 0;
         t.pp = 0;
         t.replicas = 1;
-        if (fits(t)) return t;
+        if (fits_trial(tr, t)) return handed_out(tr, t);
     }
     return std::nullopt;
 }
+
+std::optional<std::string> best_fitting_format_in(const Trials& tr) {
+    for (const auto& id : formats_to_try(tr.original)) {
+        Scenario t = tr.base;
+        t.weights = id;
+        if (fits_trial(tr, t)) return id;
+    }
+    return std::nullopt;
+}
+
+// MoE on llama.cpp: the fewest layers whose experts stay in system RAM (--n-cpu-moe) for a fit.
+std::optional<Suggestion> expert_offload_in(const Trials& tr) {
+    const Scenario& s = tr.base;
+    if (!uses_knob(engine_profile(s.engine), "n_cpu_moe") || s.cpu_moe || !s.override_tensor.empty()) return std::nullopt;
+    const Architecture* a = arch_of(tr);
+    if (!a || !a->is_moe()) return std::nullopt;
+    const std::int64_t layers = a->num_layers;
+    auto with = [&](std::int64_t n) { Scenario t = s; t.n_cpu_moe = static_cast<int>(n); return t; };
+    if (!fits_trial(tr, with(layers))) return std::nullopt;
+    std::int64_t lo = std::max<std::int64_t>(0, s.n_cpu_moe), hi = layers;  // fits with hi
+    while (lo < hi) {
+        const std::int64_t mid = lo + (hi - lo) / 2;
+        if (fits_trial(tr, with(mid))) hi = mid;
+        else lo = mid + 1;
+    }
+    if (hi == s.n_cpu_moe) return std::nullopt;
+    const Scenario t = with(hi);
+    const Estimate e = estimate_trial(tr, t);
+    // Decode reads each token's active experts from RAM: a rough band, not a measurement.
+    return Suggestion{"experts of " + std::to_string(hi) + " layers in system RAM (--n-cpu-moe " + std::to_string(hi) + "): needs " +
+                          gib_text(static_cast<double>(e.cpu.bytes)) + " of RAM; expect roughly 2-5x slower decoding (rough)",
+                      handed_out(tr, t)};
+}
+
+// llama.cpp -ngl: the most layers that fit on the GPUs, the rest in CPU RAM.
+std::optional<Suggestion> gpu_layers_suggestion(const Trials& tr) {
+    const Architecture* a = arch_of(tr);
+    if (!a) return std::nullopt;
+    const std::int64_t layers = a->num_layers;
+    auto with_layers = [&](std::int64_t ngl) { Scenario t = tr.base; t.gpu_layers = static_cast<int>(ngl); return t; };
+    auto ok = [&](std::int64_t ngl) { return fits_trial(tr, with_layers(ngl)); };
+    if (!ok(0)) return std::nullopt;
+    const std::int64_t ngl = search_largest(0, layers, ok);
+    return Suggestion{"offload " + std::to_string(layers - ngl) + " layers to CPU RAM (-ngl " + std::to_string(ngl) + ")",
+                      handed_out(tr, with_layers(ngl))};
+}
+
+}  // namespace
+
+std::optional<std::int64_t> largest_context(const Scenario& s) { return largest_context_in(trials_of(s)); }
+std::optional<std::int64_t> largest_concurrency(const Scenario& s) { return largest_concurrency_in(trials_of(s)); }
+std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus) { return fewest_gpus_in(trials_of(s), max_gpus); }
+std::optional<std::string> best_fitting_format(const Scenario& s) { return best_fitting_format_in(trials_of(s)); }
+std::optional<Suggestion> expert_offload(const Scenario& s) { return expert_offload_in(trials_of(s)); }
 
 ParallelLayout layout_of(const Scenario& s) {
     std::string err;
@@ -128,8 +233,7 @@ std::string native_format(const Scenario& s) {
     if (!r || r->model.default_format.empty()) return "";
     const auto f = find_weight_format(r->model.default_format);
     const auto kv = find_kv_format("auto");
-    const EngineProfile& p = engine_profile(s.engine);
-    if (!f || !kv || (p.load_error && !p.load_error(*f, *kv).empty())) return "";
+    if (!f || !kv || !engine_load_error(engine_profile(s.engine), *f, *kv).empty()) return "";
     return f->id;
 }
 
@@ -143,106 +247,66 @@ std::vector<std::string> formats_to_try(const Scenario& s) {
     return out;
 }
 
-std::optional<std::string> best_fitting_format(const Scenario& s) {
-    for (const auto& id : formats_to_try(s)) {
-        Scenario t = s;
-        t.weights = id;
-        if (fits(t)) return id;
-    }
-    return std::nullopt;
-}
-
-std::optional<Suggestion> expert_offload(const Scenario& s) {
-    if (!uses_knob(engine_profile(s.engine), "n_cpu_moe") || s.cpu_moe || !s.override_tensor.empty()) return std::nullopt;
-    std::string err;
-    const auto r = resolve(s, err);
-    if (!r || r->model.params_only || !r->model.arch.is_moe()) return std::nullopt;
-    const std::int64_t layers = r->model.arch.num_layers;
-    auto with = [&](std::int64_t n) { Scenario t = s; t.n_cpu_moe = static_cast<int>(n); return t; };
-    if (!fits(with(layers))) return std::nullopt;
-    std::int64_t lo = std::max<std::int64_t>(0, s.n_cpu_moe), hi = layers;  // fits(with(hi)) holds
-    while (lo < hi) {
-        const std::int64_t mid = lo + (hi - lo) / 2;
-        if (fits(with(mid))) hi = mid;
-        else lo = mid + 1;
-    }
-    if (hi == s.n_cpu_moe) return std::nullopt;
-    const Scenario t = with(hi);
-    const Estimate e = estimate(t);
-    // Decode reads each token's active experts from RAM: a rough band, not a measurement.
-    return Suggestion{"experts of " + std::to_string(hi) + " layers in system RAM (--n-cpu-moe " + std::to_string(hi) + "): needs " +
-                          gib_text(static_cast<double>(e.cpu.bytes)) + " of RAM; expect roughly 2-5x slower decoding (rough)",
-                      t};
-}
-
-std::vector<Suggestion> suggestions(const Scenario& s) {
+std::vector<Suggestion> suggestions(const Scenario& original) {
     std::vector<Suggestion> out;
-    if (fits(s)) return out;
-    Estimate base = estimate(s);
-    if (!base.ok) return out;
+    const Trials tr = trials_of(original);
+    const Scenario& s = tr.base;
+    Estimate base = estimate_trial(tr, s);
+    if (!base.ok || base.fits) return out;
 
     // MoE on llama.cpp: what people do first is keep expert tensors in system RAM (--n-cpu-moe).
-    if (auto moe = expert_offload(s)) out.push_back(std::move(*moe));
+    if (auto moe = expert_offload_in(tr)) out.push_back(std::move(*moe));
     if (uses_knob(engine_profile(s.engine), "n_cpu_moe") && s.kv_dtype != "q8_0" && s.kv_dtype != "q4_0") {
         Scenario t = s;
         t.kv_dtype = "q8_0";
-        if (fits(t)) out.push_back({"KV cache q8_0 (-ctk q8_0 -ctv q8_0): half the KV memory", t});
+        if (fits_trial(tr, t)) out.push_back({"KV cache q8_0 (-ctk q8_0 -ctv q8_0): half the KV memory", handed_out(tr, t)});
     }
-    if (auto f = best_fitting_format(s); f && *f != s.weights) {
+    if (auto f = best_fitting_format_in(tr); f && *f != s.weights) {
         Scenario t = s;
         t.weights = *f;
-        out.push_back({upper(*f) + " instead of " + upper(s.weights), t});
+        out.push_back({upper(*f) + " instead of " + upper(s.weights), handed_out(tr, t)});
     }
     // An 8-bit KV cache halves a 16-bit one: fp8 where the engine has it (vLLM, SGLang), q8_0 in llama.cpp.
     if (s.kv_dtype == "auto" || s.kv_dtype == "fp16" || s.kv_dtype == "bf16") {
         for (const char* kv : {"fp8", "q8_0"}) {
             Scenario t = s;
             t.kv_dtype = kv;
-            const Estimate e = estimate(t);
+            const Estimate e = estimate_trial(tr, t);
             if (!e.ok) continue;  // the engine does not cache K/V in this format
-            if (e.fits) out.push_back({"KV cache " + upper(kv) + " instead of " + upper(s.kv_dtype), t});
+            if (e.fits && !(std::string(kv) == "q8_0" && uses_knob(engine_profile(s.engine), "n_cpu_moe")))
+                out.push_back({"KV cache " + upper(kv) + " instead of " + upper(s.kv_dtype), handed_out(tr, t)});
             break;
         }
     }
-    if (auto ctx = largest_context(s); ctx && *ctx >= 512 && *ctx < context_per_sequence(s)) {
+    if (auto ctx = largest_context_in(tr); ctx && *ctx >= 512 && *ctx < context_per_sequence(s)) {
         // Round down to a friendly number so the suggestion still fits.
         std::int64_t c = *ctx >= 4096 ? *ctx / 1024 * 1024 : *ctx / 256 * 256;
-        Scenario t = with_context(s, c);
-        out.push_back({"context " + short_tokens(c) + " instead of " + short_tokens(context_per_sequence(s)), t});
+        out.push_back({"context " + short_tokens(c) + " instead of " + short_tokens(context_per_sequence(s)),
+                       handed_out(tr, with_context(s, c))});
     }
     const EngineProfile& profile = engine_profile(s.engine);
     if (const std::int64_t now = profile.workload.concurrency(s); now > 1) {
-        if (auto n = largest_concurrency(s)) {
-            Scenario t = with_concurrency(s, *n);
-            out.push_back({std::to_string(*n) + " concurrent sequences instead of " + std::to_string(now), t});
-        }
+        if (auto n = largest_concurrency_in(tr))
+            out.push_back({std::to_string(*n) + " concurrent sequences instead of " + std::to_string(now),
+                           handed_out(tr, with_concurrency(s, *n))});
     }
-    if (auto g = fewest_gpus(s); g && g->gpus != s.gpus) {
+    if (auto g = fewest_gpus_in(tr, 64); g && g->gpus != s.gpus) {
         std::string label = std::to_string(g->gpus) + (g->gpus == 1 ? " GPU" : " GPUs");
         const ParallelLayout l = layout_of(*g);
         if (l.tp > 1 || l.pp > 1) label += " (" + layout_text(l) + ")";
         out.push_back({label, *g});
     }
-    // Engines that keep some layers in CPU RAM (llama.cpp -ngl): the most layers that fit on the GPUs.
-    if (uses_knob(profile, "gpu_layers")) {
-        std::string err;
-        if (auto r = resolve(s, err); r && !r->model.params_only) {
-            const std::int64_t layers = r->model.arch.num_layers;
-            auto ok = [&](std::int64_t ngl) { Scenario t = s; t.gpu_layers = static_cast<int>(ngl); return fits(t); };
-            if (ok(0)) {
-                std::int64_t ngl = search_largest(0, layers, ok);
-                Scenario t = s;
-                t.gpu_layers = static_cast<int>(ngl);
-                out.push_back({"offload " + std::to_string(layers - ngl) + " layers to CPU RAM (-ngl " + std::to_string(ngl) + ")", t});
-            }
-        }
-    }
+    // Engines that keep some layers in CPU RAM (llama.cpp -ngl).
+    if (uses_knob(profile, "gpu_layers"))
+        if (auto g = gpu_layers_suggestion(tr)) out.push_back(std::move(*g));
     // Engines that stream part of the weights from CPU RAM (vLLM --cpu-offload-gb).
     if (uses_knob(profile, "cpu_offload_gib") && base.headroom_bytes < 0) {
         Scenario t = s;
         const double short_gib = static_cast<double>(-base.headroom_bytes) / kGiB;
         t.cpu_offload_gib = std::ceil(short_gib + 0.5);
-        if (fits(t)) out.push_back({"--cpu-offload-gb " + std::to_string(static_cast<int>(t.cpu_offload_gib)) + " (slower: weights stream from RAM)", t});
+        if (fits_trial(tr, t))
+            out.push_back({"--cpu-offload-gb " + std::to_string(static_cast<int>(t.cpu_offload_gib)) + " (slower: weights stream from RAM)",
+                           handed_out(tr, t)});
     }
     return out;
 }

@@ -6,15 +6,6 @@
 
 namespace vramcalc {
 
-namespace {
-
-
-bool in_stage(std::int64_t layer, const PpStage& s) {
-    return layer >= s.first_layer && layer < s.first_layer + s.num_layers;
-}
-
-}  // namespace
-
 std::vector<PpStage> pp_stages(std::int64_t num_layers, int pp) {
     const int n = std::max(1, pp);
     std::vector<std::int64_t> counts(static_cast<std::size_t>(n), num_layers / n);
@@ -86,55 +77,35 @@ double tp_shard_fraction(const TensorGroup& t, const Architecture& arch, int tp_
     return 1.0 / tp;
 }
 
-RankWeights rank_weight_bytes(const Architecture& arch, const WeightFormat& format, int tp,
-                              const PpStage& stage, double model_dtype_bytes, const FileWeights* files) {
-    RankWeights out;
-    double total = 0.0;
-    double embed = 0.0;
-    double tied_embedding_bytes = 0.0;
-    bool has_lm_head = false;
-    // The tensors with their bytes: the checkpoint's own (files) or the format's rules per group.
-    std::vector<std::pair<TensorGroup, double>> tensors;
-    if (files) {
-        for (const FileWeightGroup& g : files->groups)
-            tensors.emplace_back(TensorGroup{g.role, g.layer, 1, 1, 1, false}, static_cast<double>(g.bytes));
-    } else {
-        for (const TensorGroup& t : tensor_inventory(arch))
-            tensors.emplace_back(t, static_cast<double>(tensor_bytes(format, t, arch)));
-    }
-    for (const auto& [t, file_bytes] : tensors) {
-        bool here = false;
-        if (t.layer >= 0) here = in_stage(t.layer, stage);
-        else switch (t.role) {
-            case TensorRole::TokenEmbedding:
-            case TensorRole::PositionEmbedding:
-            case TensorRole::Extra:
-                here = stage.first;
-                break;
-            case TensorRole::LmHead:
-            case TensorRole::FinalNorm:
-            case TensorRole::Bias:  // lm_head bias (Phi-2)
-                here = stage.last;
-                break;
-            default:
-                here = stage.first;
-                break;
-        }
-        if (t.role == TensorRole::LmHead) has_lm_head = true;
-        const double frac = tp_shard_fraction(t, arch, tp);
-        const double b = file_bytes * frac;
-        if (t.role == TensorRole::TokenEmbedding) tied_embedding_bytes = b;
-        if (!here) continue;
-        total += b;
-        if (t.role == TensorRole::TokenEmbedding || t.role == TensorRole::LmHead) embed += b;
-    }
-    // Tied embeddings on a last stage that is not also the first: the lm_head is its own
-    // ParallelLMHead there, loaded from the embedding weights (vLLM llama.py LlamaForCausalLM).
-    if (arch.tied_embeddings && !has_lm_head && stage.last && !stage.first) {
-        total += tied_embedding_bytes;
-        embed += tied_embedding_bytes;
-    }
+namespace {
 
+// Which stage holds a tensor outside the decoder layers.
+bool on_first_stage(TensorRole role) {
+    switch (role) {
+        case TensorRole::LmHead:
+        case TensorRole::FinalNorm:
+        case TensorRole::Bias:  // lm_head bias (Phi-2)
+            return false;
+        default:  // token and position embeddings, the vision tower (Extra), anything else
+            return true;
+    }
+}
+
+// The stage holding each layer (stages are consecutive runs of layers, in order); -1 for none.
+std::vector<int> stage_of_layers(const std::vector<PpStage>& stages) {
+    std::int64_t layers = 0;
+    for (const PpStage& st : stages) layers = std::max(layers, st.first_layer + st.num_layers);
+    std::vector<int> out(static_cast<std::size_t>(std::max<std::int64_t>(0, layers)), -1);
+    for (std::size_t i = 0; i < stages.size(); ++i)
+        for (std::int64_t l = stages[i].first_layer; l < stages[i].first_layer + stages[i].num_layers; ++l)
+            if (l >= 0) out[static_cast<std::size_t>(l)] = static_cast<int>(i);
+    return out;
+}
+
+// The engine-made buffers of one stage, and its bytes and one-line account.
+RankWeights finish_stage(const Architecture& arch, const WeightFormat& format, int tp, const PpStage& stage,
+                         double model_dtype_bytes, const FileWeights* files, double total, double embed) {
+    RankWeights out;
     // Engine-made buffers that "Model loading took" counts as well.
     double extra = 0.0;
     // Rotary cos/sin cache: [max_position, rotary_dim] in the model dtype, one instance shared by
@@ -163,6 +134,54 @@ RankWeights rank_weight_bytes(const Architecture& arch, const WeightFormat& form
     if (extra > 0) how += "; rotary cache" + std::string(arch.is_mla() ? " + MLA W_UK/W_UV" : "") + " " + gib_text(extra);
     how += " = " + gib_text(total + extra);
     out.how = how;
+    return out;
+}
+
+}  // namespace
+
+std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch,
+                                            const WeightFormat& format, int tp, const std::vector<PpStage>& stages,
+                                            double model_dtype_bytes, const FileWeights* files) {
+    if (stages.empty()) return {};
+    // One pass over the tensors, each added to the stage that holds it (in the tensors' order, so a
+    // stage's sum is the same whichever other stages there are).
+    std::vector<double> total(stages.size(), 0.0), embed(stages.size(), 0.0);
+    const std::vector<int> stage_of = stage_of_layers(stages);
+    double tied_embedding_bytes = 0.0;
+    bool has_lm_head = false;
+    auto add = [&](const TensorGroup& t, double stored_bytes) {
+        const double b = stored_bytes * tp_shard_fraction(t, arch, tp);
+        if (t.role == TensorRole::LmHead) has_lm_head = true;
+        if (t.role == TensorRole::TokenEmbedding) tied_embedding_bytes = b;
+        auto put = [&](std::size_t i) {
+            total[i] += b;
+            if (t.role == TensorRole::TokenEmbedding || t.role == TensorRole::LmHead) embed[i] += b;
+        };
+        if (t.layer >= 0) {
+            if (t.layer < static_cast<std::int64_t>(stage_of.size()) && stage_of[static_cast<std::size_t>(t.layer)] >= 0)
+                put(static_cast<std::size_t>(stage_of[static_cast<std::size_t>(t.layer)]));
+            return;
+        }
+        for (std::size_t i = 0; i < stages.size(); ++i)
+            if (on_first_stage(t.role) ? stages[i].first : stages[i].last) put(i);
+    };
+    // The tensors with their bytes: the checkpoint's own (files) or the format's rules per group.
+    if (files) {
+        for (const FileWeightGroup& g : files->groups) add(TensorGroup{g.role, g.layer, 1, 1, 1, false}, static_cast<double>(g.bytes));
+    } else {
+        for (const TensorGroup& t : tensors) add(t, static_cast<double>(tensor_bytes(format, t, arch)));
+    }
+    // Tied embeddings on a last stage that is not also the first: the lm_head is its own
+    // ParallelLMHead there, loaded from the embedding weights (vLLM llama.py LlamaForCausalLM).
+    for (std::size_t i = 0; i < stages.size(); ++i)
+        if (arch.tied_embeddings && !has_lm_head && stages[i].last && !stages[i].first) {
+            total[i] += tied_embedding_bytes;
+            embed[i] += tied_embedding_bytes;
+        }
+    std::vector<RankWeights> out;
+    out.reserve(stages.size());
+    for (std::size_t i = 0; i < stages.size(); ++i)
+        out.push_back(finish_stage(arch, format, tp, stages[i], model_dtype_bytes, files, total[i], embed[i]));
     return out;
 }
 

@@ -35,14 +35,17 @@ struct RankWeights {
     std::string how;          // one line: "32 layers / tp 2 + embedding 128256 (padded) / 2 ..."
 };
 
-// Bytes one TP rank of one PP stage loads. Embedding and lm_head rows are the vocabulary padded to a
-// multiple of 64 (vLLM VocabParallelEmbedding pad_vocab_size) and split over TP; attention Q/O, MLP
+// Bytes one TP rank of each PP stage loads (one entry per stage, in order). Embedding and lm_head
+// rows are the vocabulary padded to a multiple of 64 (vLLM VocabParallelEmbedding pad_vocab_size) and split over TP; attention Q/O, MLP
 // and expert matrices split over TP; K/V split by KV heads, replicated when tp > kv heads
 // (QKVParallelLinear); norms, routers and MLA down-projections replicated. Tied embeddings count
 // once unless the first and last stages differ (then the last stage loads its own lm_head copy).
 // model_dtype_bytes: 2 for 16-bit checkpoints, 4 for fp32: the engine's own buffers use it.
 // `files`: the checkpoint's own tensor bytes (safetensors headers) instead of the format's rules.
-RankWeights rank_weight_bytes(const Architecture& arch, const WeightFormat& format, int tp,
-                              const PpStage& stage, double model_dtype_bytes, const FileWeights* files = nullptr);
+// `tensors`: tensor_inventory(arch), built once per model (ResolvedScenario::tensors); one pass over
+// it serves every stage.
+std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch,
+                                            const WeightFormat& format, int tp, const std::vector<PpStage>& stages,
+                                            double model_dtype_bytes, const FileWeights* files = nullptr);
 
 }  // namespace vramcalc

@@ -273,12 +273,14 @@ std::vector<TensorGroup> tensor_inventory(const Architecture& a) {
     return b.groups;
 }
 
-ParamCount count_params(const Architecture& a) {
+ParamCount count_params(const Architecture& a) { return count_params(tensor_inventory(a), a); }
+
+ParamCount count_params(const std::vector<TensorGroup>& tensors, const Architecture& a) {
     ParamCount pc;
     const double routed_share = a.is_moe() && a.num_experts > 0
                                     ? static_cast<double>(a.experts_per_token) / static_cast<double>(a.num_experts)
                                     : 1.0;
-    for (const TensorGroup& g : tensor_inventory(a)) {
+    for (const TensorGroup& g : tensors) {
         // The language model only: callers add arch.extra_params (vision tower) themselves, while
         // byte counts (formats.cpp) walk the whole inventory, Extra group included.
         if (g.role == TensorRole::Extra) continue;

@@ -44,5 +44,7 @@ struct ParamCount {
 };
 
 ParamCount count_params(const Architecture& arch);
+// The same from an inventory already built (ResolvedScenario::tensors).
+ParamCount count_params(const std::vector<TensorGroup>& tensors, const Architecture& arch);
 
 }  // namespace vramcalc

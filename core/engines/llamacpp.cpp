@@ -182,7 +182,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
             place(g.role, g.layer, static_cast<double>(g.device_bytes), static_cast<double>(g.bytes),
                   g.role != TensorRole::Norm && g.role != TensorRole::Bias, false);
     } else {
-        for (const TensorGroup& g : tensor_inventory(a)) {
+        for (const TensorGroup& g : *r.tensors) {
             const GgmlType t = gguf_tensor_type(*ftype, g, a);
             const double b = static_cast<double>(ggml_tensor_bytes(t, g.cols, g.rows, g.count));
             place(g.role, g.layer, b, b, g.is_matrix(), g.role == TensorRole::Bias && g.count > 1);

@@ -181,10 +181,11 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     };
     std::vector<StageResult> res;
     std::int64_t min_tokens = -1;
+    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, tp, stages, model_dtype_bytes, matching_file_weights(r));
     for (const PpStage& st : stages) {
         StageResult x;
         x.st = st;
-        x.w = rank_weight_bytes(a, r.weights, tp, st, model_dtype_bytes, matching_file_weights(r));
+        x.w = stage_weights[res.size()];
         x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
         for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l)
             x.cell += kv_bytes_per_token_layer(a, l, tp, kvb);

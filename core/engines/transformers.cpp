@@ -137,7 +137,7 @@ Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& r
     double head_first = 0, head_last = 0;   // embeddings / vision tower on GPU 0; final norm + lm_head last
     double qkv_bytes = 0;                   // AutoAWQ fuses these into a new tensor
     double largest_matrix = 0;              // elements of the largest quantized matrix (dequant buffer)
-    for (const TensorGroup& g : tensor_inventory(a)) {
+    for (const TensorGroup& g : *r.tensors) {
         const double b = static_cast<double>(tensor_bytes(r.weights, g, a));
         if (g.layer >= 0 && g.layer < a.num_layers) {
             layer_w[static_cast<std::size_t>(g.layer)] += b;

@@ -393,10 +393,11 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     };
     std::vector<StageResult> res;
     std::int64_t min_blocks = -1;
+    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, tp, stages, model_dtype_bytes, matching_file_weights(r));
     for (const PpStage& st : stages) {
         StageResult x;
         x.st = st;
-        x.w = rank_weight_bytes(a, r.weights, tp, st, model_dtype_bytes, matching_file_weights(r));
+        x.w = stage_weights[res.size()];
         // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory.
         x.offloaded = std::min(static_cast<double>(x.w.bytes), s.cpu_offload_gib * kGiB);
         x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
