@@ -9,10 +9,10 @@ namespace vramcalc {
 
 const std::vector<ErrorBand>& error_band_table() {
     static const std::vector<ErrorBand> table = {
-        {"llamacpp", "compute_buffer", 25, -0.0239, 0.0071},
-        {"llamacpp", "cpu_model_buffer", 25, -0.0008, 0.0000},
-        {"llamacpp", "kv_buffer", 25, 0.0000, 0.0000},
-        {"llamacpp", "model_buffer", 25, 0.0000, 0.0000},
+        {"llamacpp", "compute_buffer", 29, -0.0245, 0.0024},
+        {"llamacpp", "cpu_model_buffer", 29, -0.0008, 0.0000},
+        {"llamacpp", "kv_buffer", 29, 0.0000, 0.0000},
+        {"llamacpp", "model_buffer", 29, -0.0000, 0.0000},
         {"sglang", "weights", 7, -0.0300, 0.0031},
         {"transformers", "device_used", 10, -0.1992, 0.0249},
         {"transformers", "torch_peak", 249, -0.0280, 0.0808},

@@ -49,6 +49,7 @@ Scenario llamacpp_on(const char* model, std::int64_t context) {
     s.gpu_layers = 999;
     s.context = context;
     s.ubatch = 512;
+    s.parallel = 1;  // -np 1: the hand sums are for one sequence (#21730's run printed "1/1 seqs")
     return s;
 }
 

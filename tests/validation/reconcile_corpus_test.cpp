@@ -44,6 +44,14 @@ Scenario user_base(const json& row, const json& configs) {
     else
         base.model = row["base_model"].get<std::string>();
     base.gpu_memory_gib = row.contains("gpu_memory_gib") && row["gpu_memory_gib"].is_number() ? row["gpu_memory_gib"].get<double>() : 79.19;
+    // Tensor placement (--n-cpu-moe, -ot, -ts) is not in the start-up log's settings lines: the user
+    // types it beside the log, as `vramcalc reconcile LOG --n-cpu-moe N` does.
+    if (row.contains("llamacpp") && row["llamacpp"].is_object()) {
+        const json& l = row["llamacpp"];
+        if (l.contains("n_cpu_moe")) base.n_cpu_moe = l["n_cpu_moe"].get<int>();
+        if (l.contains("override_tensor")) base.override_tensor = l["override_tensor"].get<std::string>();
+        if (l.contains("tensor_split")) base.tensor_split = l["tensor_split"].get<std::string>();
+    }
     return base;
 }
 
