@@ -117,7 +117,16 @@ void write_link_to_location(const Scenario& s) {
 }
 
 std::string share_url(const Scenario& s) {
-    return take_js_string(js_location_base()) + "#" + encode_share_fragment(s);
+    const std::string base = take_js_string(js_location_base());
+    const std::string fragment = encode_share_fragment(s);
+    // A link opened and not changed since keeps its own spelling in the address bar (defaults spelled
+    // out, say): Copy link gives that same address, not a shorter twin of it.
+    const std::string hash = take_js_string(js_location_hash());
+    if (hash.size() > 1) {
+        const DecodedLink shown = decode_share_fragment(hash);
+        if (shown.missing_model.empty() && encode_share_fragment(shown.scenario) == fragment) return base + hash;
+    }
+    return base + "#" + fragment;
 }
 
 void install_link_listener(void (*on_change)()) {

@@ -111,6 +111,12 @@ std::vector<std::string> apply_state_json(AppState& st, const nlohmann::json& j)
     const Scenario original = s;
     // Naming a catalog model (and no custom one) leaves the custom model: otherwise the custom config
     // would silently keep overriding the model the caller asked for.
+    // Naming a model also ends a link's "model not found" state, even when it names the model shown
+    // in its place (the scenario key would not change, so the key is reset to answer again).
+    if (j.is_object() && j.contains("model") && st.missing_model) {
+        st.missing_model.reset();
+        st.scenario_key.clear();
+    }
     if (j.is_object() && j.contains("model") && !j.contains("custom_config") && !j.contains("custom_params")) {
         s.custom_config.clear();
         s.custom_tensors.clear();
@@ -152,6 +158,7 @@ std::vector<std::string> apply_state_json(AppState& st, const nlohmann::json& j)
 nlohmann::json result_json_with_answers(AppState& st) {
     finish_answers(st);
     nlohmann::json j = estimate_to_json(st.result, true);
+    j["ok"] = st.result.ok;  // as setState's "ok": whether this is an answer or an error
     if (!st.result.ok) return j;
     const Answers& a = st.answers;
     nlohmann::json ans = nlohmann::json::object();

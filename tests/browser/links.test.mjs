@@ -530,7 +530,15 @@ async function downloadFromExportMenu(page, toolbar, line) {
   // The popup opens at the button: look just around it (wider regions catch the tabs' fill colour).
   const found = findButtons(img, { x0: Math.max(0, toolbar.exportButton.x0 - 100), y0: toolbar.exportButton.y + 12,
     y1: Math.min(img.height, toolbar.exportButton.y + 200), minCount: 2 });
-  const rows = found.rows.filter((r) => r.length >= 2);
+  // Buttons are small with a border and rounded corners now, and their labels fill most of their height:
+  // a short one (Copy) may not trace as a whole, the wider Download does. A line is a Download button
+  // with another button of the same fill (its Copy) to its left on the same row.
+  const hasButtonLeftOf = (b) => {
+    let fill = 0;
+    for (let x = Math.max(0, toolbar.exportButton.x0 - 100); x < b.x0 - 3; x++) if (pixelAt(img, x, b.y0 + 1) === found.color || pixelAt(img, x, b.y1 - 1) === found.color) fill++;
+    return fill >= 12;
+  };
+  const rows = found.rows.filter((r) => r.length >= 2 || hasButtonLeftOf(r[r.length - 1]));
   if (rows.length <= line) {
     await page.keyboard.press('Escape');
     return { error: `the Export menu shows ${rows.length} lines of Copy/Download buttons` };

@@ -15,14 +15,31 @@ const gib = (b) => (b / 2 ** 30).toFixed(2) + ' GiB';
 const WIDE = { width: 1440, height: 900 };
 const AT = {
   modelPicker: { x: 230, y: 104 },
-  weightsCombo: { x: 270, y: 199 },
-  gpuPicker: { x: 230, y: 284 },
-  saveButton: { x: 1242, y: 24 },
-  copyLinkButton: { x: 1054, y: 24 },
-  firstSuggestion: { x: 678, y: 396 },  // "To make it fit: [first]" for Llama 3.1 70B on 2 x RTX 4090
-  exportButton: { x: 1128, y: 24 },
-  exportJsonDownload: { x: 1389, y: 98 },  // the menu is clamped to the window's right edge
+  // The weights and GPU pickers move down a row when the model's description wraps: tried top to
+  // bottom until typed keys land in that picker's filter (window.vramcalc.getInput().pickers).
+  weightsCombo: { x: 267, ys: [208, 224, 199, 216, 232] },
+  gpuPicker: { x: 238, ys: [300, 315, 292, 308, 323] },
+  saveButton: { x: 1265, y: 26 },
+  copyLinkButton: { x: 1102, y: 26 },
+  firstSuggestion: { x: 647, y: 161 },  // verdict panel "To make it fit: [first]" for Llama 3.1 70B on 2 x RTX 4090
+  exportButton: { x: 1168, y: 26 },
+  exportJsonDownload: { x: 1388, y: 107 },  // "This answer" > JSON > Download; the menu is clamped to the window's right edge
 };
+
+// Opens the type-ahead picker `which` ('weights', 'gpu', 'model') with a real click at one of the
+// candidate heights and types `text`; returns true once the typed text is that picker's filter.
+async function openPickerAndType(page, which, at, text) {
+  for (const y of at.ys) {
+    await page.mouse.click(at.x, y);
+    await settle(page, 120);
+    await page.keyboard.type(text, { delay: 20 });
+    await settle(page, 120);
+    const inp = await page.evaluate(() => window.vramcalc.getInput());
+    if (inp.pickers && inp.pickers[which] === text) return true;
+    if (inp.popups.length > 0) { await press(page, 'Escape'); await settle(page, 120); }
+  }
+  return false;
+}
 
 async function openPage(context, hash = '') {
   const page = await context.newPage();
@@ -180,25 +197,22 @@ async function main() {
     let st = await page.evaluate(() => window.vramcalc.getState());
     check('typing "mistral small" in the model picker and Enter selects a Mistral Small model', /mistral-small/i.test(st.model), st.model);
 
-    // ---- real input: the weights dropdown (mouse opens it, keyboard walks it)
+    // ---- real input: the weights picker (mouse opens it, keyboard filters and walks it)
     const w0 = (await page.evaluate(() => window.vramcalc.getResult())).per_gpu.weights_bytes;
-    await page.mouse.click(AT.weightsCombo.x, AT.weightsCombo.y);
-    await settle(page, 120);
-    await shot(page, 'page-weights-dropdown');
-    // Entries: fp32, bf16, fp16, fp8, ... The dropdown opens on the current one (bf16 unless the
-    // model's own format is another); pick FP8 by walking down to it.
     const items = await page.evaluate(() => window.vramcalc.getState().weights);
-    const order = ['fp32', 'bf16', 'fp16', 'fp8'];
-    const steps = Math.max(0, order.indexOf('fp8') - Math.max(0, order.indexOf(items)));
-    for (let i = 0; i < steps; i++) await press(page, 'ArrowDown');
-    await press(page, 'Space');
-    await settle(page);
+    // A type-ahead picker: typing filters the list, ArrowDown/Enter pick. "fp8" leaves FP8 highlighted.
+    const weightsOpen = await openPickerAndType(page, 'weights', AT.weightsCombo, 'fp8');
+    await shot(page, 'page-weights-dropdown');
+    if (weightsOpen) {
+      await press(page, 'Enter');
+      await settle(page);
+    }
     st = await page.evaluate(() => window.vramcalc.getState());
-    if (st.weights === items) {
-      // keyboard navigation did not reach the list: click the FP8 entry (4th row below the combo)
-      await page.mouse.click(AT.weightsCombo.x, AT.weightsCombo.y);
-      await settle(page, 120);
-      await page.mouse.click(AT.weightsCombo.x - 120, AT.weightsCombo.y + 19 * 3 + 22);
+    if (weightsOpen && st.weights === items) {
+      // Enter did not take the highlighted row: walk down to it and pick it
+      await openPickerAndType(page, 'weights', AT.weightsCombo, 'fp8');
+      await press(page, 'ArrowDown');
+      await press(page, 'Enter');
       await settle(page);
       st = await page.evaluate(() => window.vramcalc.getState());
     }
@@ -208,10 +222,7 @@ async function main() {
       `${items} -> ${st.weights}: ${gib(w0)} -> ${gib(w1)}`);
 
     // ---- real input: type in the GPU picker
-    await page.mouse.click(AT.gpuPicker.x, AT.gpuPicker.y);
-    await settle(page, 120);
-    await page.keyboard.type('4090', { delay: 20 });
-    await settle(page, 120);
+    await openPickerAndType(page, 'gpu', AT.gpuPicker, '4090');
     await shot(page, 'page-gpu-picker');
     await press(page, 'Enter');
     await settle(page);

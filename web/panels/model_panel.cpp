@@ -57,6 +57,10 @@ void start_custom(AppState& st) {
 }
 
 void choose_model(AppState& st, const ModelInfo& m) {
+    if (st.missing_model) {  // a link's unknown model: any pick answers again, the one shown too
+        st.missing_model.reset();
+        st.scenario_key.clear();
+    }
     st.scenario.model = m.id;
     st.scenario.custom_config.clear();
     st.scenario.custom_tensors.clear();
