@@ -56,7 +56,10 @@ void check_entry(const nlohmann::json& entry, std::map<std::string, int>& read_p
         // The logs print two decimals: the reading is the printed number, to its last digit.
         CHECK(static_cast<double>(*f->bytes) / x.unit == doctest::Approx(truth[x.key].get<double>()).epsilon(1e-6));
     }
-    for (const auto& [key, figure] : {std::pair{"kv_cache_tokens", "kv_tokens"}, std::pair{"kv_blocks", "kv_blocks"}}) {
+    // (plain variables, not structured bindings: clang 14 cannot capture those in doctest's lambdas)
+    for (const auto& key_figure : {std::pair{"kv_cache_tokens", "kv_tokens"}, std::pair{"kv_blocks", "kv_blocks"}}) {
+        const char* key = key_figure.first;
+        const char* figure = key_figure.second;
         if (!truth.contains(key)) continue;
         const LogFigure* f = find_figure(r, figure);
         REQUIRE_MESSAGE(f, file << " has no " << figure);
@@ -69,7 +72,9 @@ void check_entry(const nlohmann::json& entry, std::map<std::string, int>& read_p
     }
     if (truth.contains("gpu_memory_gib")) CHECK(r.gpu_memory_gib == doctest::Approx(truth["gpu_memory_gib"].get<double>()));
     if (truth.contains("per_device_mib")) {
-        for (const auto& [device, parts] : truth["per_device_mib"].items()) {
+        for (const auto& item : truth["per_device_mib"].items()) {
+            const std::string device = item.key();
+            const nlohmann::json& parts = item.value();
             int found = 0;
             for (const LogFigure& f : r.figures) {
                 if (f.device != device || !f.bytes) continue;
