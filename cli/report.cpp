@@ -135,15 +135,16 @@ void print_estimate(const Scenario& s, const Estimate& e, bool explain) {
 
 json answers_json(const Scenario& s) {
     json a = json::object();
-    if (auto c = largest_context(s)) a["largest_context"] = *c;
-    if (auto n = largest_concurrency(s)) a["largest_concurrency"] = *n;
-    if (auto f = best_fitting_format(s)) a["best_weights"] = *f;
-    if (auto g = fewest_gpus(s)) {
+    const Answers found = answers(s);  // one parse of the model; the suggestions reuse the answers
+    if (auto c = found.largest_context) a["largest_context"] = *c;
+    if (auto n = found.largest_concurrency) a["largest_concurrency"] = *n;
+    if (auto f = found.best_weights) a["best_weights"] = *f;
+    if (auto g = found.fewest_gpus) {
         const ParallelLayout l = layout_of(*g);
         a["fewest_gpus"] = {{"gpus", g->gpus}, {"tp", l.tp}, {"pp", l.pp}};
     }
     a["suggestions"] = json::array();
-    for (const auto& sug : suggestions(s)) a["suggestions"].push_back({{"label", sug.label}});
+    for (const auto& sug : found.suggestions) a["suggestions"].push_back({{"label", sug.label}});
     return a;
 }
 

@@ -143,7 +143,7 @@ Estimate estimate_exllamav2(const ResolvedScenario& r, const EngineRelease&) {
     for (std::int64_t l = 0; l < a.num_layers; ++l)
         cache_per_layer.push_back(kv_bytes_per_token_layer(a, l, 1, 16.0) * (z.bits.k + z.bits.v) / 32.0 * static_cast<double>(z.tokens));
     const WeightFormat w = with_head_bits(r.weights, s.head_bits);
-    const ModelModules mm = modules_in_load_order(a, w, cache_per_layer, w.head_bits > 0 ? w.head_bits : 16.0);
+    const ModelModules mm = modules_in_load_order(a, *r.tensors, w, cache_per_layer, w.head_bits > 0 ? w.head_bits : 16.0);
 
     const int n = std::max(1, s.gpus);
     const double mem = static_cast<double>(r.gpu.memory_bytes);

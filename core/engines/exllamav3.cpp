@@ -132,7 +132,7 @@ Estimate estimate_exllamav3(const ResolvedScenario& r, const EngineRelease&) {
                                    : kv_bytes_per_token_layer(a, l, 1, 16.0) * (z.bits.k + z.bits.v) / 32.0 * static_cast<double>(z.tokens));
     }
     const WeightFormat w = with_head_bits(r.weights, s.head_bits);
-    const ModelModules mm = modules_in_load_order(a, w, per_layer, w.head_bits > 0 ? w.head_bits : 16.0);
+    const ModelModules mm = modules_in_load_order(a, *r.tensors, w, per_layer, w.head_bits > 0 ? w.head_bits : 16.0);
 
     const int n = std::max(1, s.gpus);
     std::vector<double> reserve(static_cast<std::size_t>(n), 0.0), capacity;

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "../checked.h"
 #include "../command_text.h"
 #include "../engine_profile.h"
 #include "../gguf.h"
@@ -480,13 +481,13 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     const auto most_memory = static_cast<Bytes>(device_memory(static_cast<int>(most)));
     e.gpu_memory_bytes = most_memory;
     e.fits = e.per_gpu.total_bytes <= most_memory;
-    e.headroom_bytes = static_cast<std::int64_t>(most_memory) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
+    e.headroom_bytes = signed_difference(most_memory, e.per_gpu.total_bytes);
     if (!r.devices.empty() && most < r.devices.size()) e.per_gpu.role += " on " + r.devices[most].name;
     if (r.gpu.unified_memory) {
         // Apple / Strix Halo / DGX Spark: host RAM and GPU buffers come out of one pool.
-        const Bytes pool = e.per_gpu.total_bytes + e.cpu.bytes;
+        const Bytes pool = saturating_add(e.per_gpu.total_bytes, e.cpu.bytes);
         e.fits = pool <= most_memory;
-        e.headroom_bytes = static_cast<std::int64_t>(most_memory) - static_cast<std::int64_t>(pool);
+        e.headroom_bytes = signed_difference(most_memory, pool);
         e.warnings.push_back("unified memory: the GPU buffers and the " + mib_text(static_cast<double>(e.cpu.bytes)) +
                              " kept on the CPU share the " + mib_text(static_cast<double>(most_memory)) + " the GPU may use");
     }

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <string>
 
+#include "../checked.h"
 #include "../command_text.h"
 #include "../engine_profile.h"
 #include "../kv_cache.h"
@@ -145,7 +146,7 @@ double mamba_cache_per_req(const Architecture& a, const PpStage& st, int tp) {
 constexpr double kMambaFullMemoryRatio = 0.9;
 std::int64_t mamba_slots(double rest, double per_req) {
     if (rest <= 0 || per_req <= 0) return 0;
-    return static_cast<std::int64_t>(std::floor(rest * kMambaFullMemoryRatio / (1.0 + kMambaFullMemoryRatio) / per_req));
+    return saturating_floor_count(rest * kMambaFullMemoryRatio / (1.0 + kMambaFullMemoryRatio) / per_req);
 }
 
 Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release) {
@@ -204,7 +205,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         x.mamba_slots = mamba_slots(x.rest, x.mamba_per_req);
         x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
         x.rest -= x.mamba_bytes;
-        x.tokens = (x.rest > 0 && x.cell > 0) ? static_cast<std::int64_t>(std::floor(x.rest / x.cell)) : 0;
+        x.tokens = (x.rest > 0 && x.cell > 0) ? saturating_floor_count(x.rest / x.cell) : 0;
         if (x.cell > 0) min_tokens = min_tokens < 0 ? x.tokens : std::min(min_tokens, x.tokens);
         res.push_back(x);
     }
@@ -292,7 +293,10 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     e.startup_peak.how = "CUDA context + weights + KV pool, before CUDA graph capture";
 
     const double need = static_cast<double>(s.context) * static_cast<double>(s.batch);
-    e.headroom_bytes = static_cast<std::int64_t>(std::llround((static_cast<double>(min_tokens) - need) * res[worst].cell));
+    // When the weights already overflow the budget, the shortfall includes that overflow, as vLLM's does.
+    double have = static_cast<double>(min_tokens) * res[worst].cell;
+    for (const StageResult& x : res) have = std::min(have, x.rest);
+    e.headroom_bytes = saturating_round(have - need * res[worst].cell);
     GpuLoad needed = e.per_gpu;  // the same load with the KV of context x batch tokens instead of the pool
     needed.kv_cache = {bytes_from(need * res[worst].cell), std::to_string(s.batch) + " x " + std::to_string(s.context) +
                                                                " tokens x " + num(res[worst].cell / kKiB, 1) + " KiB per token"};

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "../checked.h"
 #include "../command_text.h"
 #include "../engine_profile.h"
 #include "../kv_cache.h"
@@ -181,7 +182,7 @@ void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& sp
     const double mamba_state = mamba_state_bytes(a, tp);
     std::int64_t attn_block = kBlockSize;
     if (max_attn_token > 0 && mamba_state > 0)
-        attn_block = kBlockSize * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (kBlockSize * max_attn_token))));
+        attn_block = kBlockSize * std::max<std::int64_t>(1, saturating_floor_count(std::ceil(mamba_state / (kBlockSize * max_attn_token))));
     const double page = max_attn_token > 0 ? attn_block * max_attn_token : mamba_state;
     for (auto& s : specs) {
         s.block_size = attn_block;
@@ -210,7 +211,7 @@ KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
     for (const auto& s : out.specs) max_page = std::max(max_page, s.page_bytes);
     for (auto& s : out.specs)
         if (s.page_bytes > 0 && s.page_bytes < max_page && s.kind != SpecKind::Mamba) {
-            s.block_size = static_cast<std::int64_t>(std::llround(static_cast<double>(s.block_size) * max_page / s.page_bytes));
+            s.block_size = saturating_round(static_cast<double>(s.block_size) * max_page / s.page_bytes);
             s.page_bytes = max_page;
         }
     out.page_bytes = max_page;
@@ -416,7 +417,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
                                               : requested - (x.weights_gpu + x.act.total + x.non_torch);
         x.kv = worker_kv(lay, st);
         x.blocks = (x.avail > 0 && x.kv.bytes_per_block > 0)
-                       ? static_cast<std::int64_t>(std::floor(x.avail / x.kv.bytes_per_block))
+                       ? saturating_floor_count(x.avail / x.kv.bytes_per_block)
                        : 0;
         if (x.kv.bytes_per_block > 0) min_blocks = min_blocks < 0 ? x.blocks : std::min(min_blocks, x.blocks);
         res.push_back(x);
@@ -555,7 +556,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     // When weights + activations already overflow the budget, the shortfall includes that overflow,
     // not only the missing KV cache (32B bf16 on one 24 GB GPU is ~40 GiB short, not 2).
     for (const auto& x : res) have = std::min(have, x.avail);
-    e.headroom_bytes = static_cast<std::int64_t>(std::llround(have - need_batch));
+    e.headroom_bytes = saturating_round(have - need_batch);
     // What the request needs on that GPU: the same load with the KV cache of `batch` sequences of
     // max_model_len (whole blocks, as the scheduler allocates them) instead of the pool.
     GpuLoad needed = e.per_gpu;
