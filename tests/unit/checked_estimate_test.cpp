@@ -133,3 +133,33 @@ TEST_CASE("saturating conversions of doubles to counts") {
     CHECK(saturating_floor_count(1e19) == INT64_MAX);
     CHECK(signed_difference(0, UINT64_MAX) == -INT64_MAX);
 }
+
+TEST_CASE("figures beyond 4 EiB per GPU are an error with a clear message, never a wrapped number") {
+    // 10,000 layers of hidden 1e6 with 8000 KV heads of 125: K+V per token = 10,000 x 8000 x 250 x 2 B
+    // = 4e10 B; x 1e6 tokens x 1000 sequences = 4e19 B, beyond 2^64 = 1.8e19.
+    Scenario s;
+    s.custom_config = R"({"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":1000000,
+        "num_hidden_layers":10000,"num_attention_heads":8000,"num_key_value_heads":8000,"intermediate_size":10000000,
+        "vocab_size":1000000,"max_position_embeddings":8192,"torch_dtype":"float32"})";
+    s.context = 1'000'000;
+    s.batch = 1'000;
+    for (const char* engine : {"vllm", "sglang", "llamacpp", "transformers", "simple", "exllamav2"}) {
+        s.engine = engine;
+        s.weights = engine == std::string("llamacpp") ? "gguf-f16" : engine == std::string("exllamav2") ? "exl2-4.65" : "bf16";
+        const Estimate e = estimate(s);
+        INFO(std::string(engine) << ": " << e.error);
+        if (e.ok) {
+            // answered: the figures are real sums, below 4 EiB per GPU, and it does not fit
+            CHECK_FALSE(e.fits);
+            CHECK(e.per_gpu.total_bytes < (1ULL << 62));
+            CHECK(e.per_gpu.total_bytes == e.per_gpu.weights.bytes + e.per_gpu.kv_cache.bytes + e.per_gpu.activation.bytes +
+                                               e.per_gpu.overhead.bytes);
+            CHECK(e.headroom_bytes < 0);
+        } else {
+            CHECK(e.error.find("exceed 4 EiB per GPU") != std::string::npos);
+        }
+    }
+    s.engine = "vllm";
+    s.weights = "bf16";
+    CHECK_FALSE(estimate(s).ok);  // vLLM's KV pool alone is beyond the range
+}
