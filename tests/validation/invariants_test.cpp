@@ -7,10 +7,10 @@
 //     headroom >= 0; for engines that allocate what they use (no KV pool, nothing in host RAM)
 //     fits <=> every GPU's total <= its memory; for KV-pool engines fits => the needed KV <= the pool;
 //   - memory never decreases with context, concurrency or weight bits.
-// Sampling (to stay ~seconds natively and manageable under ASan): for each engine, every third catalog
-// model (offset by the engine's index, so the engines together cover the whole catalog), two of the
-// engine's formats (its best and its smallest), three layouts (1 GPU; 4 GPUs on 2 nodes; llama.cpp a
-// mixed 24 + 16 GB pair, the others 2 GPUs). The monotonicity checks use every ninth model.
+// Sampling (an estimate costs ~35 us natively, so this stays well under a second there and a few
+// seconds under ASan): for each engine every catalog model, two of the engine's formats (its best and
+// its smallest), three layouts (1 GPU; 4 GPUs on 2 nodes; llama.cpp a mixed 24 + 16 GB pair, the others
+// 2 GPUs). The monotonicity checks use every third model.
 // Byte-exact figures the native and wasm builds must both meet are at the end, computed by hand.
 #include <doctest/doctest.h>
 
@@ -136,10 +136,8 @@ TEST_CASE("invariants: parts add up, figures are sane, the verdict agrees with t
     const auto& models = model_catalog();
     REQUIRE(models.size() > 100);
     Checked c;
-    int engine_index = 0;
     for (const EngineProfile* p : engine_profiles()) {
-        const int offset = engine_index++ % 3;
-        for (std::size_t m = static_cast<std::size_t>(offset); m < models.size(); m += 3)
+        for (std::size_t m = 0; m < models.size(); ++m)
             for (const std::string& fmt : sample_formats(*p))
                 for (int layout = 0; layout < 3; ++layout) {
                     Scenario s;
@@ -165,7 +163,7 @@ TEST_CASE("invariants: parts add up, figures are sane, the verdict agrees with t
     INFO("first failures: " << [&] { std::string t; for (const auto& f : c.failures) t += "\n  " + f; return t; }());
     MESSAGE("invariants: " << c.answered << " answers checked, " << c.fits << " fit");
     CHECK(c.failures.empty());
-    CHECK(c.answered > 1000);
+    CHECK(c.answered > 3000);
     CHECK(c.fits > 100);
     CHECK(c.fits < c.answered);
 }
@@ -177,7 +175,7 @@ TEST_CASE("invariants: memory never decreases with context, concurrency or weigh
     auto run = [](Scenario s) { return estimate(s); };
     for (const EngineProfile* p : engine_profiles()) {
         const std::string fmt = p->formats_by_quality.empty() ? "bf16" : p->formats_by_quality.front();
-        for (std::size_t m = 0; m < models.size(); m += 9) {
+        for (std::size_t m = 0; m < models.size(); m += 3) {
             Scenario s;
             s.model = models[m].id;
             s.engine = p->id;
@@ -230,7 +228,7 @@ TEST_CASE("invariants: memory never decreases with context, concurrency or weigh
     INFO("first failures: " << [&] { std::string t; for (std::size_t i = 0; i < failures.size() && i < 12; ++i) t += "\n  " + failures[i]; return t; }());
     MESSAGE("monotonicity: " << pairs << " pairs compared");
     CHECK(failures.empty());
-    CHECK(pairs > 300);
+    CHECK(pairs > 1000);
 }
 
 // The same bytes in the native and the wasm build: figures computed by hand beside the assertion,
