@@ -155,12 +155,19 @@ std::vector<LayerSpec> layer_specs(const Architecture& a, int tp, double kv_bits
 }
 
 // One Mamba layer's state per request on one rank. The conv part follows the model dtype
-// (mamba_cache_dtype "auto"); NemotronHForCausalLMConfig (vllm/model_executor/models/config.py) turns
-// mamba_ssm_cache_dtype "auto" into the HF config's mamba_ssm_cache_dtype, so Nemotron 3 keeps its
-// SSM state in float32. Other families keep the default "auto" (model dtype).
+// (mamba_cache_dtype "auto"); vllm/model_executor/models/config.py turns mamba_ssm_cache_dtype "auto"
+// into the HF config's value for NemotronHForCausalLM (NemotronHForCausalLMConfig: mamba_ssm_cache_dtype,
+// float32 for Nemotron 3) and for Qwen3.5 / Qwen3.6 (Qwen3_5ForConditionalGenerationConfig, keyed by
+// Qwen3_5ForConditionalGeneration and Qwen3_5MoeForConditionalGeneration: text_config.mamba_ssm_dtype
+// float32). Other families (Qwen3-Next, Granite 4.0-H, Falcon-H1) keep "auto", the model dtype.
+bool ssm_dtype_from_config(const Architecture& a) {
+    return a.model_type == "nemotron_h" || a.architecture == "Qwen3_5ForConditionalGeneration" ||
+           a.architecture == "Qwen3_5MoeForConditionalGeneration";
+}
+
 double mamba_state_bytes(const Architecture& a, int tp) {
     double bytes = static_cast<double>(a.linear_state_bytes_per_layer);
-    if (a.model_type == "nemotron_h" && a.ssm_state_dtype == "float32") {
+    if (ssm_dtype_from_config(a) && a.ssm_state_dtype == "float32") {
         const LinearStateValues v = linear_state_values(a);
         bytes = v.conv * (a.torch_dtype == "float32" ? 4.0 : 2.0) + v.recurrent * 4.0;
     }
@@ -618,6 +625,16 @@ std::string command(const ResolvedScenario& r) {
     return checkpoint_note(r) + joined_flags(p);
 }
 
+// Architectures the release's registry no longer loads (vllm/model_executor/models/registry.py
+// _PREVIOUSLY_SUPPORTED_MODELS names the last release that did).
+std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
+    if (!a.cross_attention_layers.empty())
+        return "vLLM " + std::string(rel.id) + " does not load MllamaForConditionalGeneration: PR #24907 removed the V0 "
+               "encoder-decoder runner and the registry lists mllama under _PREVIOUSLY_SUPPORTED_MODELS as last supported "
+               "in 0.10.2 (V0 engine, which this profile does not model); use transformers or SGLang";
+    return {};
+}
+
 }  // namespace
 
 const EngineProfile& engine_profile_vllm() {
@@ -667,6 +684,7 @@ const EngineProfile& engine_profile_vllm() {
                                           "Sequences in flight at once (vLLM's target concurrency)"),
         // kv_layout: specs per layer as GPUModelRunner.get_kv_cache_spec returns them (see there)
         .cache_features = {"kv_sharing", "layer_kv_geometry", "dsa_indexer", "parallel_ssm", "short_conv", "mixerless_blocks"},
+        .release_refusal = release_refusal,
     };
     return profile;
 }

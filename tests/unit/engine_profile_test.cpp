@@ -94,8 +94,9 @@ TEST_CASE("vLLM, SGLang and transformers versions are releases") {
     CHECK(release_of("sglang", "") == "0.5.4");
     CHECK(release_of("transformers", "4.38.2") == "4.38");
     CHECK(release_of("transformers", "4.44.2") == "4.42");
-    CHECK(release_of("transformers", "5.0") == "4.51");
-    CHECK(release_of("transformers", "") == "4.51");
+    CHECK(release_of("transformers", "4.53.2") == "4.51");
+    CHECK(release_of("transformers", "5.0") == "4.54");  // 4.54: Falcon-H1 and LFM2 model classes
+    CHECK(release_of("transformers", "") == "4.54");
     CHECK(release_of("transformers", "AutoAWQ 0.1.6") == "autoawq");
 }
 

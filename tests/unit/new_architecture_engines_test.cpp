@@ -283,10 +283,10 @@ TEST_CASE("each engine answers the layouts it models and names the ones it does 
     }
     CHECK(why("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", "sglang").empty());
     CHECK(why("google/gemma-4-E4B-it", "transformers").empty());
-    CHECK(why("google/gemma-4-E4B-it", "sglang").find("num_kv_shared_layers 18") != std::string::npos);
-    CHECK(why("google/gemma-4-26B-A4B-it", "sglang").find("global_head_dim") != std::string::npos);
+    CHECK(why("google/gemma-4-E4B-it", "sglang").empty());  // engine_cache_pools_test.cpp: the hybrid SWA pool
     CHECK(why("deepseek-ai/DeepSeek-V3.2", "sglang").empty());
+    // no dsa_indexer in transformers' cache_features (its release hook names the missing model class)
     CHECK(why("deepseek-ai/DeepSeek-V3.2", "transformers").find("indexer") != std::string::npos);
     CHECK(why("tiiuae/Falcon-H1-3B-Instruct", "sglang").empty());
-    CHECK(why("tiiuae/Falcon-H1-3B-Instruct", "transformers").find("--engine simple") != std::string::npos);
+    CHECK(why("tiiuae/Falcon-H1-3B-Instruct", "transformers").empty());
 }
