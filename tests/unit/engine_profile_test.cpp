@@ -69,7 +69,8 @@ TEST_CASE("llama.cpp versions are build numbers, typed or pasted from --version"
     CHECK(release_of("llamacpp", "") == "b10644");
     CHECK(release_of("llamacpp", "version: 8054 (01d8eaa28)") == "b4343");
     CHECK(release_of("llamacpp", "b9464") == "b9464");
-    CHECK(release_of("llamacpp", "b9463") == "b4343");
+    CHECK(release_of("llamacpp", "b9463") == "b9411");  // b9411: PR #23346 (DeepSeek V3.2 cache)
+    CHECK(release_of("llamacpp", "b9410") == "b4343");
     CHECK(release_of("llamacpp", "b20000") == "b10644");
     const ReleaseChoice old = choose_release(engine_profile("llamacpp"), "b2700");
     REQUIRE(old.release != nullptr);
