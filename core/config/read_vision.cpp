@@ -50,6 +50,10 @@ double mllama_vision_params(const json& c, std::int64_t lm_hidden) {
     if (auto it = c.find("supported_aspect_ratios"); it != c.end() && it->is_array()) ratios = static_cast<std::int64_t>(it->size());
     if (inter == 0) inter = 4 * h;
     if (h <= 0 || layers <= 0 || global < 0 || tiles <= 0 || image <= 0 || patch <= 0 || out <= 0 || ratios <= 0 || inter < 0) return 0.0;
+    // the generic tower's bounds, and a tile table no bigger than 10^9 tokens
+    if (h > 100000 || layers + global > 1000 || inter > 1000000 || out > 10000000 || ratios > 1000 ||
+        static_cast<double>(tiles) * std::pow(static_cast<double>(image / patch), 2.0) > 1e9)
+        return 0.0;
     const double hd = static_cast<double>(h), id = static_cast<double>(inter);
     const double patches = std::pow(static_cast<double>(image / patch), 2.0) + 1.0;  // + class token
     const double rows = static_cast<double>(ratios + 1);
@@ -69,7 +73,12 @@ void read_cross_attention(Reader& r, const json& vc, Architecture& a) {
         if (l.is_number_integer() && l.get<std::int64_t>() >= 0 && l.get<std::int64_t>() < a.num_layers)
             a.cross_attention_layers.push_back(l.get<std::int64_t>());
     const std::int64_t tiles = tower_int(vc, {"max_num_tiles"}), image = tower_int(vc, {"image_size"}), patch = tower_int(vc, {"patch_size"});
-    if (tiles > 0 && image > 0 && patch > 0) a.cross_attention_tokens = tiles * ((image / patch) * (image / patch) + 1);
+    if (tiles <= 0 || image <= 0 || patch <= 0) return;
+    // in double first: absurd sizes (each field may reach 10^7) must not wrap; more than 10^9 tokens is no image
+    const double side = static_cast<double>(image / patch);
+    const double tokens = static_cast<double>(tiles) * (side * side + 1.0);
+    if (tokens <= 1e9) a.cross_attention_tokens = static_cast<std::int64_t>(tokens);
+    else r.warn("vision_config: " + fmt_num(tokens) + " vision tokens per image is out of range; the cross-attention cache is not sized");
 }
 
 }  // namespace

@@ -91,6 +91,20 @@ TEST_CASE("SGLang mllama: every layer in the pool, the image's tokens in front o
     CHECK(*e.max_concurrency == doctest::Approx(static_cast<double>(*e.kv_cache_tokens) / 14596.0).epsilon(1e-12));
 }
 
+TEST_CASE("mllama with absurd vision sizes is refused, nothing wraps") {
+    // 9,999,999 tiles x (9,999,999^2 + 1) tokens would overflow 64 bits: refused as an unsized cache
+    Scenario s = on("", "transformers");
+    s.custom_config = R"({"architectures": ["MllamaForConditionalGeneration"], "model_type": "mllama",
+      "text_config": {"model_type": "mllama_text_model", "hidden_size": 256, "num_hidden_layers": 4,
+        "num_attention_heads": 4, "num_key_value_heads": 2, "cross_attention_layers": [1, 3],
+        "intermediate_size": 512, "vocab_size": 1000, "max_position_embeddings": 4096},
+      "vision_config": {"hidden_size": 64, "num_hidden_layers": 2, "num_global_layers": 1, "image_size": 9999999,
+        "patch_size": 1, "max_num_tiles": 9999999, "supported_aspect_ratios": [[1, 1]], "vision_output_dim": 128}})";
+    const Estimate e = estimate(s);
+    CHECK_FALSE(e.ok);
+    CHECK(e.error.find("cross_attention_layers") != std::string::npos);
+}
+
 TEST_CASE("vLLM and llama.cpp refuse mllama with the reason") {
     Estimate e = estimate(on(kVision, "vllm"));
     CHECK_FALSE(e.ok);
