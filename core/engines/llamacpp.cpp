@@ -177,6 +177,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
             dev_model[static_cast<std::size_t>(d)] += device_b;
         }
     };
+    double tok_embd_bytes = 0.0;  // token_embd alone (not Gemma 3n/4's per_layer_token_embd): what output.weight duplicates
     if (files) {
         for (const FileWeightGroup& g : files->groups)
             place(g.role, g.layer, static_cast<double>(g.device_bytes), static_cast<double>(g.bytes),
@@ -185,6 +186,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         for (const TensorGroup& g : *r.tensors) {
             const GgmlType t = gguf_tensor_type(*ftype, g, a);
             const double b = static_cast<double>(ggml_tensor_bytes(t, g.cols, g.rows, g.count));
+            if (g.role == TensorRole::TokenEmbedding && g.layer < 0 && g.cols == a.hidden_size) tok_embd_bytes = b;
             place(g.role, g.layer, b, b, g.is_matrix(), g.role == TensorRole::Bias && g.count > 1);
         }
     }
@@ -205,8 +207,9 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     for (std::int64_t l = 0; l < n_layer; ++l)
         if (int d = device_of(l); d >= 0) ++dev_layers[static_cast<std::size_t>(d)];
     // Tied embeddings: output.weight is token_embd loaded again (TENSOR_DUPLICATED) on the output
-    // device (a GGUF's own tensors already hold that copy with the output layer).
-    if (!files && a.tied_embeddings && out_dev >= 0) dev_model[static_cast<std::size_t>(out_dev)] += embd_bytes;
+    // device (a GGUF's own tensors already hold that copy with the output layer). The per-layer
+    // embedding table (per_layer_token_embd, also an input tensor) stays on the CPU and is not copied.
+    if (!files && a.tied_embeddings && out_dev >= 0) dev_model[static_cast<std::size_t>(out_dev)] += tok_embd_bytes;
     const std::string weights_source = files ? " (the GGUF's own tensors)" : "";
 
     // ---- KV cache: llama-context.cpp + llama-kv-cache(-iswa).cpp ------------------------------------

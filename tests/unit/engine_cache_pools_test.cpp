@@ -244,3 +244,26 @@ TEST_CASE("the release hook and the layouts: who answers which model") {
     CHECK(why("deepseek-ai/DeepSeek-V3.2", "llamacpp").empty());
     CHECK(why("deepseek-ai/DeepSeek-V3.2", "transformers").find("closed") != std::string::npos);
 }
+
+// ---- llama.cpp: per-layer embeddings stay on the CPU ------------------------------------------------
+
+TEST_CASE("llama.cpp Gemma 4 E4B: the output layer copies token_embd only, not per_layer_token_embd") {
+    auto model_buffer = [](std::int64_t gpu_layers) {
+        Scenario s = on("google/gemma-4-E4B-it", "llamacpp");
+        s.weights = "gguf-q8_0";
+        s.gpu_memory_gib = 1000.0;
+        s.context = 8192;
+        s.parallel = 1;
+        s.gpu_layers = gpu_layers;
+        const Estimate e = estimate(s);
+        REQUIRE_MESSAGE(e.ok, e.error);
+        REQUIRE(e.model_buffer.has_value());
+        return static_cast<double>(e.model_buffer->bytes);
+    };
+    // -ngl 999 minus -ngl 42 (every layer, no output layer) = the output layer on CUDA0:
+    // output.weight = token_embd duplicated (TENSOR_DUPLICATED), 262,144 x 2,560 q8_0 = 671,088,640 / 32
+    // x 34 = 713,031,680 B; output_norm 2,560 x 4 = 10,240 B; per_layer_model_proj 10,752 x 2,560 q8_0 =
+    // 29,245,440 B and its norm 256 x 4 = 1,024 B. Sum 742,288,384 B. per_layer_token_embd (262,144 x
+    // 10,752) is an input tensor: CPU only, not duplicated.
+    CHECK(model_buffer(999) - model_buffer(42) == doctest::Approx(742288384.0).epsilon(1e-12));
+}
