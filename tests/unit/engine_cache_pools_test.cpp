@@ -12,16 +12,13 @@
 #include "core/cache_support.h"
 #include "core/catalog.h"
 #include "core/estimate.h"
+#include "fixtures.h"
 
 using namespace vramcalc;
 
 namespace {
 
-// LiquidAI LFM2-style config (no LFM2 in the catalog): 3 short-conv layers, 1 attention layer.
-const char* kLfm2 = R"({"model_type": "lfm2", "architectures": ["Lfm2ForCausalLM"], "hidden_size": 1024,
-  "num_hidden_layers": 4, "num_attention_heads": 16, "num_key_value_heads": 8, "intermediate_size": 4096,
-  "vocab_size": 65536, "max_position_embeddings": 32768, "conv_L_cache": 3,
-  "layer_types": ["conv", "conv", "full_attention", "conv"], "torch_dtype": "bfloat16"})";
+const char* const kLfm2 = fixtures::kLfm2Config;  // tests/unit/fixtures.h
 
 constexpr const char* kVision = "meta-llama/Llama-3.2-11B-Vision-Instruct";
 
