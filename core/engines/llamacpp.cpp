@@ -566,8 +566,9 @@ std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
                "convert_hf_to_gguf.py does not convert MllamaForConditionalGeneration (Ollama ran Llama 3.2 Vision in its "
                "own patched copy and later its own engine, which this profile does not model); use transformers or SGLang";
     if (a.has_dsa_indexer() && rel.order < kDsaBuild)
-        return "llama.cpp " + std::string(rel.id) + " cannot load DeepSeek sparse attention (V3.2 / GLM-5): the indexer's key "
-               "cache (llama_kv_cache_dsa, PR #23346) arrived in b9411; choose b9411 or newer";
+        return "llama.cpp builds before b9411 cannot load DeepSeek sparse attention (V3.2 / GLM-5): the indexer's key cache "
+               "(llama_kv_cache_dsa, PR #23346) arrived in b9411, and the build asked for follows " + std::string(rel.id) +
+               "; choose b9411 or newer";
     return {};
 }
 

@@ -139,10 +139,12 @@ std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
                "SGLang or llama.cpp";
     if (!a.cross_attention_layers.empty() && (rel.variant || rel.order < k445))
         return which + " has no mllama model class (MllamaForConditionalGeneration arrived in 4.45); choose 4.45 or newer";
+    // The profile answers both from its 4.54 release: a version between 4.51 and 4.54 follows 4.51 here.
     if (a.parallel_ssm && (rel.variant || rel.order < k453))
-        return which + " has no falcon_h1 model class (FalconH1ForCausalLM arrived in 4.53); choose 4.54";
+        return which + " has no falcon_h1 model class (FalconH1ForCausalLM arrived in 4.53; this profile answers it from its "
+                       "4.54 release, and a version between 4.51 and 4.54 follows 4.51); choose 4.54 or newer";
     if (a.short_conv_kernel > 0 && (rel.variant || rel.order < k454))
-        return which + " has no lfm2 model class (Lfm2ForCausalLM arrived in 4.54); choose 4.54";
+        return which + " has no lfm2 model class (Lfm2ForCausalLM arrived in 4.54); choose 4.54 or newer";
     return {};
 }
 
