@@ -214,7 +214,8 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l) {
             const double b = pool_layer_bytes(unshared, l, tp, kvb);
             x.cell += b;
-            if (swa_pool && a.layer_attention[static_cast<std::size_t>(l)] == LayerAttention::Sliding) x.swa_cell += b;
+            const auto li = static_cast<std::size_t>(l);
+            if (swa_pool && li < a.layer_attention.size() && a.layer_attention[li] == LayerAttention::Sliding) x.swa_cell += b;
         }
         // DeepSeek V3.2 (get_cell_size_per_token, is_deepseek_nsa): the indexer's uint8 keys with one
         // fp32 scale per 128 values, index_head_dim + index_head_dim / 128 x 4 bytes, on every layer.
@@ -349,7 +350,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
                                               : static_cast<double>(min_tokens) * w.cell;
     e.headroom_bytes = static_cast<std::int64_t>(std::llround(pool_tokens_bytes - need_bytes));
     GpuLoad needed = e.per_gpu;  // the same load with the KV of context x batch tokens instead of the pool
-    needed.kv_cache = {bytes_from(need_bytes + w.mamba_bytes), std::to_string(s.batch) + " x " + std::to_string(seq_slots) +
+    needed.kv_cache = {bytes_from(need_bytes), std::to_string(s.batch) + " x " + std::to_string(seq_slots) +
                                                                " tokens x " + num(w.cell / kKiB, 1) + " KiB per token" +
                                                                (swa_pool ? " (sliding layers: their window only)" : "")};
     needed.total_bytes = needed.weights.bytes + needed.kv_cache.bytes + needed.activation.bytes + needed.overhead.bytes;
