@@ -205,12 +205,16 @@ KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
         out.uniform_type = true;
         return out;
     }
-    // unify_kv_cache_spec_page_size: smaller pages get a larger block size.
+    // unify_kv_cache_spec_page_size: a smaller page that divides the largest gets a larger block size;
+    // one that does not keeps its block and is padded (page_size_padded; releases before the padding
+    // refused such models with NotImplementedError). Mamba pages are sized by their state, not blocks.
     double max_page = 0;
     for (const auto& s : out.specs) max_page = std::max(max_page, s.page_bytes);
+    const std::int64_t max_page_int = std::llround(max_page);
     for (auto& s : out.specs)
         if (s.page_bytes > 0 && s.page_bytes < max_page && s.kind != SpecKind::Mamba) {
-            s.block_size = static_cast<std::int64_t>(std::llround(static_cast<double>(s.block_size) * max_page / s.page_bytes));
+            const std::int64_t page = std::llround(s.page_bytes);
+            if (page > 0 && max_page_int % page == 0) s.block_size *= max_page_int / page;
             s.page_bytes = max_page;
         }
     out.page_bytes = max_page;
