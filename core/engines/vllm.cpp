@@ -167,9 +167,11 @@ double mamba_state_bytes(const Architecture& a, int tp) {
     return bytes / std::max(1, tp);
 }
 
-// vllm/model_executor/models/config.py HybridAttentionMambaModelConfig: the attention block size
-// grows (in steps of the kernel block size) until an attention page holds a mamba state; mamba pages
-// are padded to that page.
+// vllm/model_executor/models/config.py HybridAttentionMambaModelConfig (at 1936cf38, no prefix
+// caching): the attention block size grows in steps of the kernel's block alignment (16; 64 for MLA
+// backends other than CUTLASS_MLA, which wants 128) until an attention page holds a mamba state;
+// mamba pages are padded to that page. (FlashInfer with 256-wide heads on Blackwell aligns to 32:
+// the GPU's compute capability is not modelled.)
 void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& specs) {
     double max_attn_token = 0;
     bool any_mamba = false;
@@ -179,9 +181,10 @@ void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& sp
     }
     if (!any_mamba) return;
     const double mamba_state = mamba_state_bytes(a, tp);
+    const std::int64_t align = a.is_mla() ? 64 : kBlockSize;
     std::int64_t attn_block = kBlockSize;
     if (max_attn_token > 0 && mamba_state > 0)
-        attn_block = kBlockSize * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (kBlockSize * max_attn_token))));
+        attn_block = align * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (align * max_attn_token))));
     const double page = max_attn_token > 0 ? attn_block * max_attn_token : mamba_state;
     for (auto& s : specs) {
         s.block_size = attn_block;

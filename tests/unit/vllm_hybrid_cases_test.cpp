@@ -122,6 +122,19 @@ TEST_CASE("vLLM hybrid attention block: 544 tokens so that the attention page eq
     CHECK(*e.max_concurrency == doctest::Approx(10.0 / 3.0));
 }
 
+TEST_CASE("vLLM hybrid attention block: MLA aligns it to 64 tokens, other attention to 16") {
+    // Hand calculation from HybridAttentionMambaModelConfig (no vLLM test asserts it): an MLA layer of
+    // (512 + 64) x 2 B = 1,152 B a token beside a Mamba state of 100,000 B. MLA backends want blocks
+    // of 64: 64 x cdiv(100,000, 64 x 1,152) = 128 tokens, a 147,456 B page; with 16-token alignment it
+    // would be 16 x cdiv(100,000, 18,432) = 96. Budget 147,456 x 10 -> 10 blocks in 2 groups -> 640 tokens.
+    Architecture a = fixtures::deepseek_v2_lite_attention();
+    a.num_layers = 2;
+    a.torch_dtype = "bfloat16";
+    a.layer_attention = {LayerAttention::Linear, LayerAttention::Full};
+    a.linear_state_bytes_per_layer = 100000;
+    CHECK(tokens_of(estimate(with_budget(a, "bf16", 128, 147456LL * 10))) == 640);
+}
+
 TEST_CASE("vLLM test_init_kv_cache_with/without_kv_sharing: a layer that reads another's KV") {
     // Two attention layers of 8 heads x 64 in float16, block 16: 16 x 8 x 64 x 2 B x 2 = 32 KiB a page.
     // max_model_len 3,000,000.
