@@ -66,7 +66,8 @@ nlohmann::json log_reading_to_json(const LogReading& r) {
                             {"gpus", r.gpus}, {"tp", r.tp}, {"pp", r.pp}, {"context", r.context},
                             {"max_num_seqs", r.max_num_seqs}, {"parallel", r.parallel}, {"gpu_mem_util", r.gpu_mem_util},
                             {"gpu_layers", r.gpu_layers}, {"n_batch", r.n_batch}, {"n_ubatch", r.n_ubatch},
-                            {"flash_attn", r.flash_attn}};
+                            {"flash_attn", r.flash_attn}, {"backend", r.backend}, {"bits_per_weight", r.bits_per_weight},
+                            {"head_bits", r.head_bits}, {"gpu_split", r.gpu_split}, {"partial_offload", r.partial_offload}};
     nlohmann::json measured = nlohmann::json::array();
     for (const LogFigure& f : r.figures) measured.push_back(figure_json(f));
     return {{"ok", true}, {"engine", r.engine}, {"engine_flavour", r.engine_flavour}, {"engine_version", r.engine_version},
