@@ -144,6 +144,7 @@ Reconciliation reconcile(const LogReading& r, const Scenario& s, std::vector<std
         rc.error = clean_utf8(rc.estimate.error, 1000);
         return rc;
     }
+    const std::string kind = r.partial_offload ? "partial_offload" : band_kind(s);
     for (const LogFigure& f : r.figures) {
         const auto est = ours(rc.estimate, f);
         if (!est) continue;
@@ -156,7 +157,7 @@ Reconciliation reconcile(const LogReading& r, const Scenario& s, std::vector<std
         d.estimated = *est;
         d.relative = d.measured != 0 ? (d.estimated - d.measured) / d.measured : 0;
         const std::string metric = f.name == "kv_tokens" ? "kv_tokens" : f.name == "cpu_model_buffer" ? "cpu_model_buffer" : f.name;
-        d.band = error_band(r.engine, metric);
+        d.band = scenario_band(s, metric, kind);
         if (d.band) {
             const BandRange range = measured_range(d.estimated, *d.band);
             d.within_band = d.measured >= range.low * 0.999 && d.measured <= range.high * 1.001;
