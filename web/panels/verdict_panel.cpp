@@ -223,6 +223,13 @@ void draw_verdict_panel(AppState& st) {
                        "The chart and the fit matrix show the same figure.");
     const std::size_t first = line.find_first_not_of(' ');
     copyable(st, "verdict", v.headline + " - " + (first == std::string::npos ? line : line.substr(first)));
+    if (!v.tight.empty()) {  // the room left is within a figure's error band
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.tight);
+        ImGui::TextWrapped("Tight: %s", v.tight.c_str());
+        ImGui::PopStyleColor();
+        item_tooltip("From the error bands of the published measurements (the table's +-% column): a figure that "
+                     "large would flip the verdict.");
+    }
 
     if (budget_engine && e.kv_cache_tokens && *e.kv_cache_tokens > 0 && e.max_concurrency) {
         // floored, as a whole sequence either has its blocks or waits
