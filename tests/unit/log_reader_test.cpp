@@ -10,6 +10,9 @@
 #include <string>
 
 #include "core/logs/log_reader.h"
+#include "core/logs/reconcile.h"
+#include "core/estimate.h"
+#include "core/engine_profile.h"
 #include "test_data.h"
 
 using namespace vramcalc;
@@ -181,4 +184,35 @@ TEST_CASE("an SGLang log with a draft model: the target's figures, the draft's a
     const LogFigure* t = find_figure(r, "kv_tokens");
     REQUIRE(t);
     CHECK(*t->tokens == 20480);                             // "#tokens: 20480"
+}
+
+// SGLang prints no version in its start-up lines; pastes carry it in the lines around them. The wordings
+// below are pip's, python -m sglang.check_env's and the docker image's; the memory lines are the SGLang
+// docs notebook's (tests/data/logs/sglang/sglang-docs-llama31-8b-instruct-mf0874-cap20480.log).
+TEST_CASE("SGLang's version from the paste picks the profile's release") {
+    const std::string log = read_text("logs/sglang/sglang-docs-llama31-8b-instruct-mf0874-cap20480.log");
+    const std::pair<const char*, const char*> cases[] = {
+        {"Successfully installed sglang-0.5.2 sgl-kernel-0.3.9\n", "0.5.2"},
+        {"$ pip install \"sglang[all]==0.4.9.post2\"\n", "0.4.9"},
+        {"sglang: 0.4.6.post1\n", "0.4.6"},
+        {"docker run --gpus all lmsysorg/sglang:v0.5.4-cu126 python3 -m sglang.launch_server\n", "0.5.4"},
+        {"[2025-10-01 10:00:00] sglang version: 0.3.6\n", "0.3.6"},
+    };
+    for (const auto& c : cases) {
+        const std::string line = c.first;
+        const std::string want = c.second;
+        CAPTURE(line);
+        const LogReading r = read_log(line + log);
+        REQUIRE(r.ok);
+        CHECK(r.engine == "sglang");
+        CHECK(r.engine_version == want);
+    }
+    // The release whose accounting applies (core/engines/sglang.cpp: 0.3.5, 0.4.7, 0.5.4).
+    const LogReading r = read_log(std::string("sglang==0.4.9\n") + log);
+    std::vector<std::string> lacking;
+    const Scenario s = scenario_from_log(r, Scenario{}, lacking);
+    std::string error;
+    const auto resolved = resolve(s, error);
+    REQUIRE(resolved);
+    CHECK(std::string(resolved->release->id) == "0.4.7");
 }
