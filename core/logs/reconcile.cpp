@@ -26,7 +26,8 @@ void from_llamacpp(const LogReading& r, Scenario& s, std::vector<std::string>& l
 void from_exllama(const LogReading& r, Scenario& s, std::vector<std::string>& lacking) {
     if (r.head_bits > 0) s.head_bits = r.head_bits;
     const LogFigure* cache = find_figure(r, "kv_tokens", 0);
-    if (cache && cache->tokens && r.context > 0) s.batch = std::max<std::int64_t>(1, *cache->tokens / r.context);
+    if (cache && cache->tokens && r.context > 0)  // bounded: a hostile paste's cache_size must not ask for 10^15 sequences
+        s.batch = std::clamp<std::int64_t>(*cache->tokens / r.context, 1, 1 << 16);
     if (r.kv_dtype.empty()) lack(lacking, "cache mode (not printed): " + (s.kv_dtype == "auto" ? std::string("FP16") : s.kv_dtype) + " assumed");
     if (r.partial_offload) lack(lacking, "experts kept in CPU memory: our ExLlama estimate puts every layer on the GPU");
 }
