@@ -17,16 +17,8 @@ using namespace vramcalc;
 
 namespace {
 
-std::string read_text(const std::string& name) {
-    std::ifstream in(test_data::path(name), std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "cannot read " << test_data::path(name));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 LogReading read(const std::string& file) {
-    const LogReading r = read_log(read_text("logs/exllama/" + file));
+    const LogReading r = read_log(test_data::text("logs/exllama/" + file));
     REQUIRE_MESSAGE(r.ok, r.error);
     return r;
 }

@@ -119,6 +119,27 @@ void legend(const AppState& st) {
     ImGui::NewLine();
 }
 
+
+// Text wrapped at spaces only: ImGui's TextWrapped also breaks after '.', which splits "0.9%" on a phone.
+void text_wrapped_at_spaces(const std::string& text) {
+    const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+    const float space = ImGui::CalcTextSize(" ").x;
+    bool first = true;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t j = text.find(' ', i);
+        if (j == std::string::npos) j = text.size();
+        const std::string word = text.substr(i, j - i);
+        if (!first) {
+            ImGui::SameLine(0, space);
+            if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize(word.c_str()).x > right) ImGui::NewLine();
+        }
+        ImGui::TextUnformatted(word.c_str());
+        first = false;
+        i = j + 1;
+    }
+}
+
 }  // namespace
 
 // The answers a user came for, in one line: largest context and concurrency, best format, fewest GPUs.
@@ -225,7 +246,9 @@ void draw_verdict_panel(AppState& st) {
     copyable(st, "verdict", v.headline + " - " + (first == std::string::npos ? line : line.substr(first)));
     if (!v.tight.empty()) {  // the room left is within a figure's error band
         ImGui::PushStyleColor(ImGuiCol_Text, pal.tight);
-        ImGui::TextWrapped("Tight: %s", v.tight.c_str());
+        ImGui::BeginGroup();  // one item, so the tooltip covers every line
+        text_wrapped_at_spaces("Tight: " + v.tight);
+        ImGui::EndGroup();
         ImGui::PopStyleColor();
         item_tooltip("From the error bands of the published measurements (the table's +-% column): a figure that "
                      "large would flip the verdict.");
