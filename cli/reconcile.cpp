@@ -44,6 +44,11 @@ void print_text(const LogReading& r, const Reconciliation& rc) {
         if (calibrated.cal_activation_gib > 0) std::cout << " --cal-activation-gib " << format_fixed(calibrated.cal_activation_gib, 2);
         if (calibrated.cal_compute_mib > 0) std::cout << " --cal-compute-mib " << format_fixed(calibrated.cal_compute_mib, 2);
         std::cout << "\n";
+        const Estimate after = estimate(calibrated);
+        if (after.ok)
+            for (const char* metric : {"activation", "compute_buffer"})
+                if (const auto b = calibrated_band(calibrated, metric))
+                    std::cout << "after calibrating, " << metric << " " << band_text(*b) << " (" << band_label(*b) << ")\n";
     }
 }
 

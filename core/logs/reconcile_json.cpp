@@ -135,6 +135,11 @@ nlohmann::json reconciliation_to_json(const LogReading& r, const Reconciliation&
         }
     }
     j["calibration"] = cal;
+    // The bands later what-ifs on this machine show: a calibrated figure's band is the log's print precision.
+    if (!cal.empty()) {
+        const Estimate after = estimate(calibrated);
+        if (after.ok) j["calibrated_error_bands"] = error_bands_json(calibrated, after);
+    }
     j["explanation"] = rc.explanation;
     return j;
 }

@@ -9,7 +9,8 @@
 namespace vramcalc {
 
 nlohmann::json log_reading_to_json(const LogReading& r);
-// engine, engine_version, model, scenario, measured, estimate, differences, lacking, notes.
+// engine, engine_version, model, scenario, measured, estimate, differences, lacking, notes, calibration
+// (the cal_* knobs) and calibrated_error_bands (error_bands_json of the calibrated scenario).
 nlohmann::json reconciliation_to_json(const LogReading& r, const Reconciliation& rc);
 // The error band of each per-GPU figure of an estimate: {"weights": {"low", "high", "rows", "text",
 // "low_bytes", "high_bytes"}, ...}, for the figures the published measurements give a band.
