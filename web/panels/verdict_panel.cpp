@@ -124,6 +124,8 @@ void legend(const AppState& st) {
 void text_wrapped_at_spaces(const std::string& text) {
     const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
     const float space = ImGui::CalcTextSize(" ").x;
+    // Lines as close as TextWrapped's: no item spacing between them.
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 0));
     bool first = true;
     std::size_t i = 0;
     while (i < text.size()) {
@@ -138,6 +140,7 @@ void text_wrapped_at_spaces(const std::string& text) {
         first = false;
         i = j + 1;
     }
+    ImGui::PopStyleVar();
 }
 
 }  // namespace
