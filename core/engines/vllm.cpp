@@ -167,9 +167,11 @@ double mamba_state_bytes(const Architecture& a, int tp) {
     return bytes / std::max(1, tp);
 }
 
-// vllm/model_executor/models/config.py HybridAttentionMambaModelConfig: the attention block size
-// grows (in steps of the kernel block size) until an attention page holds a mamba state; mamba pages
-// are padded to that page.
+// vllm/model_executor/models/config.py HybridAttentionMambaModelConfig (at 1936cf38, no prefix
+// caching): the attention block size grows in steps of the kernel's block alignment (16; 64 for MLA
+// backends other than CUTLASS_MLA, which wants 128) until an attention page holds a mamba state;
+// mamba pages are padded to that page. (FlashInfer with 256-wide heads on Blackwell aligns to 32:
+// the GPU's compute capability is not modelled.)
 void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& specs) {
     double max_attn_token = 0;
     bool any_mamba = false;
@@ -179,9 +181,10 @@ void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& sp
     }
     if (!any_mamba) return;
     const double mamba_state = mamba_state_bytes(a, tp);
+    const std::int64_t align = a.is_mla() ? 64 : kBlockSize;
     std::int64_t attn_block = kBlockSize;
     if (max_attn_token > 0 && mamba_state > 0)
-        attn_block = kBlockSize * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (kBlockSize * max_attn_token))));
+        attn_block = align * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (align * max_attn_token))));
     const double page = max_attn_token > 0 ? attn_block * max_attn_token : mamba_state;
     for (auto& s : specs) {
         s.block_size = attn_block;
@@ -205,12 +208,16 @@ KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
         out.uniform_type = true;
         return out;
     }
-    // unify_kv_cache_spec_page_size: smaller pages get a larger block size.
+    // unify_kv_cache_spec_page_size: a smaller page that divides the largest gets a larger block size;
+    // one that does not keeps its block and is padded (page_size_padded; releases before the padding
+    // refused such models with NotImplementedError). Mamba pages are sized by their state, not blocks.
     double max_page = 0;
     for (const auto& s : out.specs) max_page = std::max(max_page, s.page_bytes);
+    const std::int64_t max_page_int = std::llround(max_page);
     for (auto& s : out.specs)
         if (s.page_bytes > 0 && s.page_bytes < max_page && s.kind != SpecKind::Mamba) {
-            s.block_size = static_cast<std::int64_t>(std::llround(static_cast<double>(s.block_size) * max_page / s.page_bytes));
+            const std::int64_t page = std::llround(s.page_bytes);
+            if (page > 0 && max_page_int % page == 0) s.block_size *= max_page_int / page;
             s.page_bytes = max_page;
         }
     out.page_bytes = max_page;
