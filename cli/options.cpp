@@ -79,7 +79,7 @@ std::string read_file(const std::string& flag, const std::string& path, std::siz
 const char* scenario_key(const std::string& flag) {
     static const std::pair<const char*, const char*> kMap[] = {
         {"--model", "model"}, {"--weights", "weights"}, {"--kv-dtype", "kv_dtype"}, {"--engine", "engine"},
-        {"--context", "context"}, {"--batch", "batch"}, {"--input-tokens", "input_tokens"},
+        {"--context", "context"}, {"-c", "context"}, {"--ctx-size", "context"}, {"--batch", "batch"}, {"--input-tokens", "input_tokens"},
         {"--output-tokens", "output_tokens"}, {"--gpu", "gpu"}, {"--gpu-memory-gib", "gpu_memory_gib"},
         {"--gpus", "gpus"}, {"--nodes", "nodes"}, {"--tp", "tp"}, {"--pp", "pp"},
         {"--params", "custom_params"}, {"--name", "custom_name"}, {"--engine-version", "engine_version"},
@@ -87,6 +87,9 @@ const char* scenario_key(const std::string& flag) {
         {"-ngl", "gpu_layers"}, {"--n-gpu-layers", "gpu_layers"}, {"-ncmoe", "n_cpu_moe"},
         {"-ot", "override_tensor"}, {"--override-tensor", "override_tensor"},
         {"-ts", "tensor_split"}, {"--tensor-split", "tensor_split"},
+        {"-sm", "split_mode"}, {"--split-mode", "split_mode"}, {"-mg", "main_gpu"},
+        // SGLang's spellings
+        {"--ep-size", "ep"}, {"--expert-parallel-size", "ep"},
     };
     for (const auto& [f, k] : kMap)
         if (flag == f) return k;
@@ -281,6 +284,7 @@ Options parse_options(const std::vector<std::string>& args) {
         fields["custom_config"] = read_file("--config", config_path, kConfigJsonLimits.max_bytes, o.error);
         if (!o.error.empty()) return o;
     }
+    o.context_given = fields.contains("context") || !link.empty();
     apply_scenario_json(fields, o.scenario, problems);
     if (!problems.empty()) {
         // Name the flag the user typed, not the JSON key.

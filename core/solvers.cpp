@@ -223,7 +223,9 @@ std::optional<Suggestion> expert_offload(const Scenario& s) { return expert_offl
 
 ParallelLayout layout_of(const Scenario& s) {
     std::string err;
-    if (auto r = resolve(s, err)) return {r->scenario.tp, r->scenario.pp, r->scenario.replicas, 0};
+    if (auto r = resolve(s, err))
+        return {r->scenario.tp, r->scenario.pp, r->scenario.replicas, 0,
+                r->engine->parallel.dp_attention && r->scenario.enable_dp_attention && r->scenario.replicas > 1};
     return {std::max(1, s.tp), std::max(1, s.pp), std::max(1, s.replicas), 0};
 }
 

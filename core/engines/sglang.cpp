@@ -24,6 +24,7 @@
 
 #include "../command_text.h"
 #include "../engine_profile.h"
+#include "../expert_parallel.h"
 #include "../kv_cache.h"
 #include "../tensor_parallel.h"
 #include "../text.h"
@@ -172,6 +173,14 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     const double total_at_start = std::max(0.0, mem - init_bytes);
 
     const auto stages = pp_stages(a.num_layers, pp);
+    // --ep-size / --enable-dp-attention (core/expert_parallel.h): experts over ep, attention over tp / dp.
+    const ExpertLayout xl = sglang_expert_layout(s, a, tp, std::max(1, s.replicas));
+    if (!xl.error.empty()) {
+        e.error = xl.error;
+        return e;
+    }
+    e.warnings.insert(e.warnings.end(), xl.warnings.begin(), xl.warnings.end());
+    const int attn_tp = xl.shard.attn_tp;
     struct StageResult {
         PpStage st;
         RankWeights w;
@@ -181,14 +190,14 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     };
     std::vector<StageResult> res;
     std::int64_t min_tokens = -1;
-    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, tp, stages, model_dtype_bytes, matching_file_weights(r));
+    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, model_dtype_bytes, matching_file_weights(r));
     for (const PpStage& st : stages) {
         StageResult x;
         x.st = st;
         x.w = stage_weights[res.size()];
         x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
         for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l)
-            x.cell += kv_bytes_per_token_layer(a, l, tp, kvb);
+            x.cell += kv_bytes_per_token_layer(a, l, attn_tp, kvb);  // KV heads of the attention-TP group
         // DeepSeek V3.2 (get_cell_size_per_token, is_deepseek_nsa): the indexer's uint8 keys with one
         // fp32 scale per 128 values, index_head_dim + index_head_dim / 128 x 4 bytes, on every layer.
         if (a.has_dsa_indexer())
@@ -211,6 +220,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     if (min_tokens < 0) min_tokens = 0;
     e.kv_cache_tokens = min_tokens;
     e.max_concurrency = s.context > 0 ? static_cast<double>(min_tokens) / static_cast<double>(s.context) : 0.0;
+    if (xl.attn_dp > 1) *e.max_concurrency *= xl.attn_dp;  // one pool per attention-DP rank
     // init_memory: running requests are capped at max_mamba_cache_size // 3
     // (MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO with the radix cache on, the default).
     for (const StageResult& x : res)
@@ -227,7 +237,9 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     const double reserved_act = static_cast<double>(std::max<std::int64_t>(ms.chunked_prefill_size, 2048)) * 1.5 * kMiB;
     double width = static_cast<double>(a.intermediate_size);
     if (a.is_moe()) width = std::max(width, static_cast<double>(a.moe_intermediate_size * std::max<std::int64_t>(1, a.experts_per_token)));
-    const double T = static_cast<double>(ms.chunked_prefill_size);
+    // server_args.py _handle_data_parallelism: with DP attention chunked_prefill_size //= dp_size.
+    const std::int64_t chunk = xl.attn_dp > 1 ? ms.chunked_prefill_size / xl.attn_dp : ms.chunked_prefill_size;
+    const double T = static_cast<double>(chunk);
     const double up_cols = a.mlp == MlpKind::Gated ? 2.0 : 1.0;
     const double forward = T * (up_cols + 1.0) * width / tp * model_dtype_bytes + 4.25 * T * static_cast<double>(a.hidden_size) * model_dtype_bytes;
     const double logits = static_cast<double>(ms.cuda_graph_max_bs) * static_cast<double>(a.vocab_size) * (model_dtype_bytes + 4.0);
@@ -253,7 +265,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
                          std::to_string(x.st.num_layers) + " layers" + (a.is_mla() ? ", MLA latent" : "") + ") = " +
                          std::to_string(min_tokens) + " tokens; pool " + gib_text(kv);
         g.activation.bytes = bytes_from(act);
-        g.activation.how = "prefill chunk of " + std::to_string(ms.chunked_prefill_size) + " tokens (MLP + hidden buffers " + gib_text(forward) +
+        g.activation.how = "prefill chunk of " + std::to_string(chunk) + " tokens (MLP + hidden buffers " + gib_text(forward) +
                            ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib_text(logits) +
                            (ms.activation_reserve ? ", within SGLang's " + gib_text(reserved_act) +
                                                         " reservation (max(chunked_prefill_size, 2048) x 1.5 MiB)"
@@ -270,7 +282,8 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         }
         loads.push_back(g);
     }
-    const int replicas = std::max(1, s.replicas);
+    // With DP attention the --dp-size ranks live inside the TP group: no more GPUs than TP x PP.
+    const int replicas = xl.attn_dp > 1 ? 1 : std::max(1, s.replicas);
     for (int rep = 0; rep < replicas; ++rep)
         for (std::size_t i = 0; i < loads.size(); ++i)
             for (int t = 0; t < tp; ++t) {
@@ -278,6 +291,9 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
                 g.role = (replicas > 1 ? "DP replica " + std::to_string(rep) + ", " : "") + "TP rank " + std::to_string(t) +
                          ", PP stage " + std::to_string(i) + ", layers " + std::to_string(res[i].st.first_layer) + "-" +
                          std::to_string(res[i].st.first_layer + res[i].st.num_layers - 1);
+                if (xl.attn_dp > 1) g.role += "; attention DP rank " + std::to_string(t / attn_tp) + " (attention TP " + std::to_string(attn_tp) + ")";
+                if (const std::string ex = expert_role(a, xl.shard, t / std::max(1, xl.shard.moe_tp)); !ex.empty()) g.role += "; " + ex;
+                g.placement = rank_placement(a, xl.shard, res[i].st.first_layer, res[i].st.num_layers, t / std::max(1, xl.shard.moe_tp));
                 e.gpus.push_back(g);
             }
     e.per_gpu = loads[worst];
@@ -291,10 +307,12 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     e.startup_peak.bytes = bytes_from(init_bytes + res[worst].weights + static_cast<double>(e.per_gpu.kv_cache.bytes));
     e.startup_peak.how = "CUDA context + weights + KV pool, before CUDA graph capture";
 
-    const double need = static_cast<double>(s.context) * static_cast<double>(s.batch);
+    // Each attention-DP rank holds the KV of its own requests: the batch is spread over them.
+    const std::int64_t batch_per_rank = (s.batch + xl.attn_dp - 1) / xl.attn_dp;
+    const double need = static_cast<double>(s.context) * static_cast<double>(batch_per_rank);
     e.headroom_bytes = static_cast<std::int64_t>(std::llround((static_cast<double>(min_tokens) - need) * res[worst].cell));
     GpuLoad needed = e.per_gpu;  // the same load with the KV of context x batch tokens instead of the pool
-    needed.kv_cache = {bytes_from(need * res[worst].cell), std::to_string(s.batch) + " x " + std::to_string(s.context) +
+    needed.kv_cache = {bytes_from(need * res[worst].cell), std::to_string(batch_per_rank) + " x " + std::to_string(s.context) +
                                                                " tokens x " + num(res[worst].cell / kKiB, 1) + " KiB per token"};
     needed.total_bytes = needed.weights.bytes + needed.kv_cache.bytes + needed.activation.bytes + needed.overhead.bytes;
     e.needed_per_gpu = needed;
@@ -306,7 +324,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         e.fits = static_cast<double>(min_tokens) >= need;
         if (!e.fits)
             e.warnings.push_back("the KV pool holds " + std::to_string(min_tokens) + " tokens, fewer than " +
-                                 std::to_string(s.batch) + " x " + std::to_string(s.context) + " (requests wait or are cut)");
+                                 std::to_string(batch_per_rank) + " x " + std::to_string(s.context) + " (requests wait or are cut)");
     }
     e.ok = true;
     return e;
@@ -338,6 +356,9 @@ std::string command(const ResolvedScenario& r) {
     if (s.tp > 1) p.push_back("--tp " + std::to_string(s.tp));
     if (s.pp > 1) p.push_back("--pp-size " + std::to_string(s.pp));
     if (s.replicas > 1) p.push_back("--dp-size " + std::to_string(s.replicas));
+    if (r.model.arch.is_moe() && (s.ep > 1 || s.enable_expert_parallel))
+        p.push_back("--ep-size " + std::to_string(s.ep > 1 ? s.ep : std::max(1, s.tp)));
+    if (s.enable_dp_attention && s.replicas > 1) p.push_back("--enable-dp-attention");
     p.push_back("--context-length " + std::to_string(s.context));
     if (s.gpu_mem_util > 0) p.push_back("--mem-fraction-static " + format_fixed(s.gpu_mem_util, 2));
     if (std::string q = quantization_flag_value(r); !q.empty() && q != "gguf") p.push_back("--quantization " + q);
@@ -387,9 +408,13 @@ const EngineProfile& engine_profile_sglang() {
             {"gpu_mem_util", "memory fraction", "--mem-fraction-static: the share of each GPU's memory for weights and the KV pool "
                                                 "(default by GPU size and release)", 0.30, 0.99},
             {"replicas", "replicas", "--dp-size: copies of the model, each on GPUs / replicas GPUs (default 1: all GPUs serve one copy)"},
+            {"ep", "EP size", "--ep-size: MoE experts split whole over this many ranks, each over TP / EP (divides TP; 0 = none)"},
+            {"enable_expert_parallel", "expert parallel", "expert parallel with --ep-size = TP when no size is given"},
+            {"enable_dp_attention", "DP attention", "--enable-dp-attention: the --dp-size ranks split the TP group's attention "
+                                                    "(attention over TP / DP, each with its own KV cache; GPUs = TP x PP)"},
         },
         .knob_default = knob_default,
-        .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},
+        .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = "", .dp_attention = true},
         .workload = per_sequence_workload("Tokens per sequence: prompt + generated (SGLang --context-length)",
                                           "Requests in flight at once (SGLang --max-running-requests)"),
         // Nemotron-H '-'/'E' blocks: no attention layer id, no cell (kv_bytes_per_token_layer is 0 there);
