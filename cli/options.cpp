@@ -38,7 +38,7 @@ const std::string& usage() {
             "  vramcalc estimate [--model ID | --config PATH] [--weights FMT] [--kv-dtype FMT]\n"
             "      [--engine " + engines + "] [--engine-version V] [--context N] [--batch N]\n"
             "      [--input-tokens N] [--output-tokens N] [--gpu ID | --gpu-memory-gib X] [--gpus N] [--nodes N]\n"
-            "      [--tp N] [--pp N]\n"
+            "      [--tp N] [--pp N] [--split-mode layer|row|none] (llama.cpp)\n"
             "     " + knobs + "\n"
             "      [--json] [--explain] [--link FRAGMENT] [--export md|csv|json]\n"
             "  vramcalc estimate --scenario FILE.json   (the same options as one JSON object, _ for -)\n"
@@ -49,7 +49,8 @@ const std::string& usage() {
             "  vramcalc reconcile LOGFILE [estimate options] [--json]   (a vLLM, llama.cpp or SGLang start-up log:\n"
             "      its figures beside ours; options fill what the log lacks; also: estimate --log LOGFILE)\n"
             "  vramcalc link [estimate options]         (prints the share-link fragment of the scenario)\n"
-            "  vramcalc fit [scenario options] [--fit-target MIB]   (llama.cpp --fit: -ngl, --tensor-split, -ot that fit)\n"
+            "  vramcalc fit [scenario options] [--fit-target MIB]   (llama.cpp --fit: -ngl, --tensor-split, -ot that fit;\n"
+            "      without --context it lowers the context as llama.cpp does for an unset -c)\n"
             "  vramcalc engines [--json]                 (each engine's releases, knobs and accepted versions)\n"
             "  vramcalc models | gpus | formats [--json]\n";
         return out;

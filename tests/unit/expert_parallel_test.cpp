@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/command.h"
 #include "core/estimate.h"
 #include "core/expert_parallel.h"
 
@@ -113,4 +114,17 @@ TEST_CASE("DP attention needs --dp-size to divide --tp-size") {
     const Estimate e = estimate(s);
     CHECK_FALSE(e.ok);
     CHECK(e.error.rfind("enable_dp_attention:", 0) == 0);
+}
+
+TEST_CASE("the command lines write the expert-parallel flags") {
+    Scenario v = qwen3_moe("vllm", 4, 2, 2);
+    v.enable_expert_parallel = true;
+    CHECK(launch_command(v).find("--enable-expert-parallel") != std::string::npos);
+    Scenario g = qwen3_moe("sglang", 4, 4, 4);
+    g.ep = 4;
+    g.enable_dp_attention = true;
+    const std::string c = launch_command(g);
+    CHECK(c.find("--ep-size 4") != std::string::npos);
+    CHECK(c.find("--enable-dp-attention") != std::string::npos);
+    CHECK(c.find("--dp-size 4") != std::string::npos);
 }

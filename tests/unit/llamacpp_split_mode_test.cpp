@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/command.h"
 #include "core/estimate.h"
 
 using namespace vramcalc;
@@ -48,6 +49,9 @@ TEST_CASE("--split-mode none puts every layer on --main-gpu") {
     // KV: 48 layers x 4096 cells x 4 KV heads x 128 x 2 (K, V) x 2 B = 402,653,184 B (llama.cpp's 384 MiB)
     CHECK(static_cast<double>(e.gpus[1].kv_cache.bytes) == 402653184.0);
     CHECK(e.gpus[1].role.find("--split-mode none") != std::string::npos);
+    const std::string cmd = launch_command(s);
+    CHECK(cmd.find("--split-mode none") != std::string::npos);
+    CHECK(cmd.find("--main-gpu 1") != std::string::npos);
     Scenario bad = s;
     bad.main_gpu = 2;
     CHECK(estimate(bad).error.rfind("main_gpu:", 0) == 0);
