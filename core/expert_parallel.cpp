@@ -78,7 +78,8 @@ std::string rank_placement(const Architecture& a, const RankShard& shard, std::i
                     (shard.attn_tp > 1 ? "over TP " + std::to_string(shard.attn_tp) : std::string("whole")) + (shard.attn_tp != shard.tp ? " (DP attention)" : "");
     const std::string dense = shard.tp > 1 ? "over TP " + std::to_string(shard.tp) : std::string("whole");
     if (!a.is_moe()) return t + ", MLP " + dense + ", the KV cache of its heads";
-    t += ", router and shared experts " + dense;
+    const bool shared = a.num_shared_experts > 0 || a.shared_expert_intermediate_size > 0;
+    t += ", router replicated" + (shared ? ", shared experts " + dense : std::string());
     if (shard.ep > 1) {
         std::string ex = expert_role(a, shard, ep_rank);
         t += ", routed " + ex.substr(ex.find(": ") + 2) + (shard.moe_tp > 1 ? " (each over " + std::to_string(shard.moe_tp) + ")" : " whole") +

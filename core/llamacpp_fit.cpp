@@ -203,7 +203,8 @@ void convert_to_full(Fitter& f, std::vector<Ngl>& ngl, std::vector<std::int64_t>
 }
 
 std::string flags_text(const Scenario& s, std::size_t nd) {
-    std::string t = "-c " + std::to_string(s.context) + " -ngl " + std::to_string(s.gpu_layers);
+    // -ngl left at its default (all layers) is written as llama-server's launch command writes it
+    std::string t = "-c " + std::to_string(s.context) + " -ngl " + (s.gpu_layers < 0 ? std::string("999") : std::to_string(s.gpu_layers));
     if (nd > 1 && !s.tensor_split.empty()) t += " -ts " + s.tensor_split;
     if (!s.override_tensor.empty()) t += " -ot " + s.override_tensor;
     return t;
