@@ -115,6 +115,29 @@ double rank_shard_fraction(const TensorGroup& t, const Architecture& arch, const
     }
 }
 
+double cpu_offload_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch, const WeightFormat& format,
+                         const RankShard& shard, const PpStage& stage, double budget) {
+    double off = 0.0, param = 0.0;
+    const TensorGroup* prev = nullptr;
+    auto commit = [&] {
+        if (param > 0.0 && off < budget) off += param;  // `if _CPU_OFFLOAD_BYTES >= MAX: break`, then the whole parameter
+        param = 0.0;
+    };
+    for (const TensorGroup& t : tensors) {
+        if (t.layer < stage.first_layer || t.layer >= stage.first_layer + stage.num_layers) continue;
+        const bool fused = prev && prev->layer == t.layer && prev->shared_expert == t.shared_expert &&
+                           (((t.role == TensorRole::AttnK || t.role == TensorRole::AttnV) &&
+                             (prev->role == TensorRole::AttnQ || prev->role == TensorRole::AttnK)) ||
+                            (t.role == TensorRole::MlpUp && prev->role == TensorRole::MlpGate) ||
+                            (t.role == TensorRole::ExpertUp && prev->role == TensorRole::ExpertGate));
+        if (!fused) commit();
+        param += static_cast<double>(tensor_bytes(format, t, arch)) * rank_shard_fraction(t, arch, shard);
+        prev = &t;
+    }
+    commit();
+    return off;
+}
+
 namespace {
 
 // Which stage holds a tensor outside the decoder layers.

@@ -64,6 +64,14 @@ struct RankWeights {
 std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch,
                                             const WeightFormat& format, int tp, const std::vector<PpStage>& stages,
                                             double model_dtype_bytes, const FileWeights* files = nullptr);
+// vLLM --cpu-offload-gb on one rank of a stage (vllm/model_executor/models/utils.py maybe_offload_to_cpu,
+// applied to each decoder layer by make_layers): parameters move to pinned host memory in the layers'
+// order, checking the budget before each, so the last one moves whole. A fused MoE layer's w13 / w2 are
+// single parameters of hundreds of MB, so the offload passes the budget by up to one of them. Fused
+// parameters: q/k/v (qkv_proj), gate/up (gate_up_proj, experts' w13).
+double cpu_offload_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch, const WeightFormat& format,
+                         const RankShard& shard, const PpStage& stage, double budget);
+
 // The same for a rank sharded as `shard` says (expert parallel, DP attention).
 std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch,
                                             const WeightFormat& format, const RankShard& shard,

@@ -407,8 +407,12 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         StageResult x;
         x.st = st;
         x.w = stage_weights[res.size()];
-        // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory.
-        x.offloaded = std::min(static_cast<double>(x.w.bytes), s.cpu_offload_gib * kGiB);
+        // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory, whole
+        // parameters in layer order (tensor_parallel.h cpu_offload_bytes; the files' own bytes: the budget).
+        x.offloaded = std::min(static_cast<double>(x.w.bytes),
+                               s.cpu_offload_gib <= 0 ? 0.0
+                               : matching_file_weights(r) ? s.cpu_offload_gib * kGiB
+                                                          : cpu_offload_bytes(*r.tensors, a, r.weights, xl.shard, st, s.cpu_offload_gib * kGiB));
         x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
         x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs, xl.shard.moe_tp);
         x.non_torch = non_torch_increase_bytes(r.gpu, tp, pp);

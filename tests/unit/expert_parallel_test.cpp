@@ -128,3 +128,21 @@ TEST_CASE("the command lines write the expert-parallel flags") {
     CHECK(c.find("--enable-dp-attention") != std::string::npos);
     CHECK(c.find("--dp-size 4") != std::string::npos);
 }
+
+TEST_CASE("vLLM --cpu-offload-gb moves whole parameters: a MoE layer's fused experts pass the budget") {
+    // maybe_offload_to_cpu checks the budget before each parameter and moves it whole. Qwen3-30B-A3B bf16,
+    // TP 1, --cpu-offload-gb 1 (1,073,741,824 B), layer 0 in order: norms 2 x 2048 x 2 B = 8,192; qkv_proj
+    // (4096 + 512 + 512) x 2048 x 2 = 20,971,520; o_proj 2048 x 4096 x 2 = 16,777,216; q/k norms 512 B;
+    // router 128 x 2048 x 2 = 524,288 (= 38,281,728 so far); experts' w13 128 x 1536 x 2048 x 2 =
+    // 805,306,368 (843,588,096, under the budget); w2 128 x 2048 x 768 x 2 = 402,653,184 ->
+    // 1,246,241,280 B offloaded, 172,499,456 B more than the budget.
+    Scenario s = qwen3_moe("vllm", 1, 1, 1);
+    s.cpu_offload_gib = 1.0;
+    const Estimate e = estimate(s);
+    REQUIRE_MESSAGE(e.ok, e.error);
+    // the order of the router and the small vectors inside the layer moves this by at most 0.53 MB
+    CHECK(static_cast<double>(e.cpu.bytes) == doctest::Approx(1'246'241'280.0).epsilon(5e-4));
+    Scenario none = s;
+    none.cpu_offload_gib = 0;
+    CHECK(weights_of(none) - weights_of(s) == doctest::Approx(static_cast<double>(e.cpu.bytes)));
+}
