@@ -13,6 +13,14 @@
 
 namespace vramcalc::fixtures {
 
+// llama.cpp -ot entries sending the expert tensors of layers first..last to the CPU, as llama-fit-params
+// prints them ("blk\.14\.ffn_(up|down|gate)_(ch|)exps=CPU,...").
+inline std::string experts_of_layers(int first, int last) {
+    std::string ot;
+    for (int l = first; l <= last; ++l) ot += (ot.empty() ? "" : ",") + std::string("blk\\.") + std::to_string(l) + "\\.ffn_(up|down|gate)_(ch|)exps=CPU";
+    return ot;
+}
+
 // meta-llama/Llama-3.1-8B(-Instruct): 32 layers, GQA 32/8 heads of 128, SwiGLU 14336, 128k context.
 // `layers` builds a deeper or shallower model of the same shape.
 inline Architecture llama31_8b(std::int64_t layers = 32) {

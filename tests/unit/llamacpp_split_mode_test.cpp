@@ -6,6 +6,7 @@
 
 #include "core/command.h"
 #include "core/estimate.h"
+#include "fixtures.h"
 
 using namespace vramcalc;
 
@@ -23,11 +24,6 @@ Scenario llama(const std::string& model, const std::string& weights, int gpus) {
     return s;
 }
 
-std::string experts_of_layers(int first, int last) {
-    std::string ot;
-    for (int l = first; l <= last; ++l) ot += (ot.empty() ? "" : ",") + std::string("blk\\.") + std::to_string(l) + "\\.ffn_(up|down|gate)_(ch|)exps=CPU";
-    return ot;
-}
 
 }  // namespace
 
@@ -37,7 +33,7 @@ TEST_CASE("--split-mode none puts every layer on --main-gpu") {
     Scenario s = llama("qwen3-30b-a3b", "gguf-f16", 2);
     s.engine_version = "b6895";
     s.gpu_layers = 48;
-    s.override_tensor = experts_of_layers(14, 47);
+    s.override_tensor = fixtures::experts_of_layers(14, 47);
     s.split_mode = "none";
     s.main_gpu = 1;
     const Estimate e = estimate(s);
@@ -86,7 +82,7 @@ TEST_CASE("--mlock pins the whole mapped span: RAM need = the CPU_Mapped buffer"
     Scenario s = llama("qwen3-30b-a3b", "gguf-f16", 1);
     s.engine_version = "b6895";
     s.gpu_layers = 48;
-    s.override_tensor = experts_of_layers(14, 47);
+    s.override_tensor = fixtures::experts_of_layers(14, 47);
     const Estimate plain = estimate(s);
     s.mlock = true;
     const Estimate locked = estimate(s);
