@@ -90,7 +90,9 @@ std::string device_placement(const Architecture& a, std::int64_t first, std::int
     if (count > 0) {
         const std::int64_t last = first + count - 1;
         t = "layers " + std::to_string(first) + "-" + std::to_string(last) + ": attention + norms + " +
-            (a.is_moe() ? std::string("router, shared FFN and routed experts") : std::string("FFN")) + ", their KV cache";
+            (!a.is_moe() ? std::string("FFN")
+                         : a.num_shared_experts > 0 || a.shared_expert_intermediate_size > 0 ? std::string("router, shared FFN and routed experts")
+                                                                                              : std::string("router and routed experts")) + ", their KV cache";
         std::vector<std::int64_t> experts_cpu, other_cpu, other_gpu;
         for (std::int64_t l = first; l <= last && l < static_cast<std::int64_t>(moved.size()); ++l) {
             const int m = moved[static_cast<std::size_t>(l)];

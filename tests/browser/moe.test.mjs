@@ -68,9 +68,18 @@ async function main() {
     await page.setViewportSize({ width: 1400, height: 900 });
     await sleep(400);
     await page.screenshot({ path: path.join(screenshotDir, 'moe-ep-1400.png') });
+    // the breakdown's placement list, below its table
+    await page.mouse.move(900, 700);
+    await page.mouse.wheel(0, 900);
+    await sleep(400);
+    await page.screenshot({ path: path.join(screenshotDir, 'moe-placement-1400.png') });
     await page.setViewportSize({ width: 390, height: 844 });
     await sleep(400);
     await page.screenshot({ path: path.join(screenshotDir, 'moe-ep-390.png') });
+    await page.mouse.move(200, 600);
+    await page.mouse.wheel(0, 1600);
+    await sleep(400);
+    await page.screenshot({ path: path.join(screenshotDir, 'moe-placement-390.png') });
     await page.setViewportSize({ width: 1280, height: 900 });
 
     await sleep(400);
