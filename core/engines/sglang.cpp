@@ -99,7 +99,7 @@ MemSettings bucket_settings(double gpu_mem_mib, int tp, int pp) {
 }
 
 // PR #10975 (2025-09-27): ServerArgs._handle_gpu_memory_settings.
-MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp) {
+MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp, int attn_dp) {
     MemSettings m;
     if (gpu_mem_mib < 20 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = 8; }
     else if (gpu_mem_mib < 35 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = tp < 4 ? 24 : 80; }
@@ -110,6 +110,12 @@ MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp) {
     reserved += static_cast<double>(std::max<std::int64_t>(m.chunked_prefill_size, 2048)) * 1.5;
     reserved += static_cast<double>(m.cuda_graph_max_bs) * 2.0;
     reserved += static_cast<double>(tp) * static_cast<double>(pp) / 8.0 * 1024.0;
+    // "DP attention needs more padding for some operations": cuda_graph_max_bs x dp_size x 3 MiB, and
+    // x 1.5 more above 300 graph rows (server_args.py _handle_gpu_memory_settings)
+    if (attn_dp > 1) {
+        reserved += static_cast<double>(m.cuda_graph_max_bs) * attn_dp * 3.0;
+        if (m.cuda_graph_max_bs > 300) reserved += static_cast<double>(m.cuda_graph_max_bs) * attn_dp * 1.5;
+    }
     if (gpu_mem_mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024.0);
     m.reserved_mib = reserved;
     m.mem_fraction_static = std::round((gpu_mem_mib - reserved) / gpu_mem_mib * 1000.0) / 1000.0;
@@ -119,8 +125,9 @@ MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp) {
     return m;
 }
 
-MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp) {
-    if (rel.order >= kPr10975) return reserve_settings(gpu_mem_mib, tp, pp);
+// attn_dp: the --dp-size of --enable-dp-attention (1 without it)
+MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp = 1) {
+    if (rel.order >= kPr10975) return reserve_settings(gpu_mem_mib, tp, pp, attn_dp);
     if (rel.order >= kPr7054) return bucket_settings(gpu_mem_mib, tp, pp);
     return tp_table_settings(gpu_mem_mib, tp);
 }
@@ -160,7 +167,8 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         return e;
     }
     const double mem = static_cast<double>(r.gpu.memory_bytes);
-    const MemSettings ms = mem_settings(release, mem / kMiB, tp, pp);
+    const int dp_attn_size = s.enable_dp_attention && s.replicas > 1 && tp % s.replicas == 0 ? s.replicas : 1;
+    const MemSettings ms = mem_settings(release, mem / kMiB, tp, pp, dp_attn_size);
     const bool fraction_given = s.gpu_mem_util > 0;
     const double f = fraction_given ? s.gpu_mem_util : ms.mem_fraction_static;
     const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
@@ -340,7 +348,8 @@ std::string load_error(const WeightFormat& f, const KvFormat&) {
 double reserved_fraction(const ResolvedScenario& r) {
     if (r.scenario.gpu_mem_util > 0) return r.scenario.gpu_mem_util;
     return mem_settings(r.release ? *r.release : EngineRelease{}, static_cast<double>(r.gpu.memory_bytes) / kMiB,
-                        std::max(1, r.scenario.tp), std::max(1, r.scenario.pp))
+                        std::max(1, r.scenario.tp), std::max(1, r.scenario.pp),
+                        r.scenario.enable_dp_attention && r.scenario.replicas > 1 ? r.scenario.replicas : 1)
         .mem_fraction_static;
 }
 

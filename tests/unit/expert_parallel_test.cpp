@@ -146,3 +146,21 @@ TEST_CASE("vLLM --cpu-offload-gb moves whole parameters: a MoE layer's fused exp
     none.cpu_offload_gib = 0;
     CHECK(weights_of(none) - weights_of(s) == doctest::Approx(static_cast<double>(e.cpu.bytes)));
 }
+
+TEST_CASE("SGLang DP attention reserves cuda_graph_max_bs x dp x 3 MiB more (0.5.4+ default fraction)") {
+    // H100 80 GB (79.19 GiB = 81,090.56 MiB, >= 60 GiB): chunked_prefill 8192, cuda_graph_max_bs 512 at TP 4;
+    // reserved = 512 + 8192 x 1.5 + 512 x 2 + 4 x 1 / 8 x 1024 = 14,336 MiB; with DP attention 4:
+    // + 512 x 4 x 3 = 6,144 and, above 300 rows, + 512 x 4 x 1.5 = 3,072 -> 23,552 MiB.
+    // mem_fraction_static = round((81,090.56 - 23,552) / 81,090.56, 3) = 0.710 (0.823 without)
+    Scenario s = qwen3_moe("sglang", 4, 4, 4);
+    s.gpu = "";
+    s.gpu_memory_gib = 79.19;
+    s.enable_dp_attention = true;
+    const Estimate e = estimate(s);
+    REQUIRE_MESSAGE(e.ok, e.error);
+    CHECK(e.per_gpu.kv_cache.how.find("mem_fraction_static 0.710") != std::string::npos);
+    Scenario plain = qwen3_moe("sglang", 4, 4, 1);
+    plain.gpu = "";
+    plain.gpu_memory_gib = 79.19;
+    CHECK(estimate(plain).per_gpu.kv_cache.how.find("mem_fraction_static 0.823") != std::string::npos);
+}
