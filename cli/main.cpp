@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
     if (o.command == "fit") {
         FitOptions fo;
         fo.margin = static_cast<Bytes>(o.fit_target_mib * kMiB);
+        fo.context_auto = !o.context_given;  // llama.cpp lowers only an unset -c
         const FitPlan plan = plan_llamacpp_fit(o.scenario, fo);
         if (!plan.ok) return fail(plan.error);
         if (o.json) {

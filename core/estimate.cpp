@@ -11,6 +11,7 @@
 #include "checked.h"
 #include "config_parser.h"
 #include "knobs.h"
+#include "metal_limit.h"
 #include "parallel_layout.h"
 #include "kv_cache.h"
 #include "rope_scaling.h"
@@ -367,16 +368,20 @@ Estimate estimate(const ResolvedScenario& r_in) {
                                  ") sets it, and the larger GPUs' extra memory goes unused");
     }
     // llama.cpp's placement flags mean nothing to the other engines.
-    if (profile.id != std::string("llamacpp") && (!r.scenario.override_tensor.empty() || !r.scenario.tensor_split.empty()))
-        e.warnings.push_back("override_tensor / tensor_split are llama.cpp settings: ignored by " + std::string(profile.name));
+    if (profile.id != std::string("llamacpp") &&
+        (!r.scenario.override_tensor.empty() || !r.scenario.tensor_split.empty() || !r.scenario.split_mode.empty()))
+        e.warnings.push_back("override_tensor / tensor_split / split_mode are llama.cpp settings: ignored by " + std::string(profile.name));
     e.rule_of_thumb = rule_of_thumb_estimate(r).rule_of_thumb;
+    if (std::string m = metal_working_set_note(r.gpu, e); !m.empty()) e.warnings.push_back(std::move(m));
     // Knobs of other engines (kept when the page switches engine) change nothing here: say so.
     for (const Knob& k : engine_knobs())
         if (!uses_knob(profile, k.id) && k.get(r.scenario) != k.get(Scenario{}))
             e.warnings.push_back(std::string(k.id) + " is not a " + profile.name + " setting: ignored");
-    if (const std::int64_t used = static_cast<std::int64_t>(r.scenario.tp) * r.scenario.pp * r.scenario.replicas;
+    const ParallelLayout run{r.scenario.tp, r.scenario.pp, r.scenario.replicas, 0,
+                             profile.parallel.dp_attention && r.scenario.enable_dp_attention && r.scenario.replicas > 1};
+    if (const std::int64_t used = layout_gpus(run);
         (profile.parallel.tensor_parallel || profile.parallel.pipeline_parallel) && used < r.scenario.gpus)
-        e.warnings.push_back("the layout " + layout_text({r.scenario.tp, r.scenario.pp, r.scenario.replicas, 0}) + " uses " +
+        e.warnings.push_back("the layout " + layout_text(run) + " uses " +
                              std::to_string(used) + " of the " + std::to_string(r.scenario.gpus) + " GPUs: the others stay idle");
     if (r.model.params_only && profile.counts_kv_cache)
         e.warnings.push_back("only a parameter count is known: weights are exact, KV cache and activations are not counted");

@@ -175,7 +175,9 @@ std::optional<ResolvedScenario> resolved_trial(const Trials& tr, const Scenario&
 }
 
 ParallelLayout layout_in(const Trials& tr, const Scenario& t) {
-    if (const auto r = resolved_trial(tr, t)) return {r->scenario.tp, r->scenario.pp, r->scenario.replicas, 0};
+    if (const auto r = resolved_trial(tr, t))
+        return {r->scenario.tp, r->scenario.pp, r->scenario.replicas, 0,
+                r->engine->parallel.dp_attention && r->scenario.enable_dp_attention && r->scenario.replicas > 1};
     return {std::max(1, t.tp), std::max(1, t.pp), std::max(1, t.replicas), 0};
 }
 
