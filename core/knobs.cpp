@@ -39,6 +39,7 @@ const std::vector<Knob>& engine_knobs() {
         {"cal_activation_gib", "cact", KnobKind::Real, 0.0, 1e4, "GiB between 0 and 10000", VRAMCALC_KNOB_ACCESS(cal_activation_gib)},
         {"cal_compute_mib", "ccb", KnobKind::Real, 0.0, 1e7, "MiB between 0 and 10000000", VRAMCALC_KNOB_ACCESS(cal_compute_mib)},
         {"replicas", "dp", KnobKind::Integer, 1, 65536, "a replica count between 1 and 65536", VRAMCALC_KNOB_ACCESS(replicas)},
+        {"mtp_tokens", "mtp", KnobKind::Integer, 0, 16, "a draft token count between 0 and 16 (0 = off)", VRAMCALC_KNOB_ACCESS(mtp_tokens)},
     };
     return knobs;
 }

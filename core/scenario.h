@@ -77,6 +77,9 @@ struct Scenario {
     double cal_activation_gib = 0.0;            // vLLM: torch peak increase of the profile run
     double cal_compute_mib = 0.0;               // llama.cpp: the compute buffer per GPU
     int replicas = 1;                           // vLLM --data-parallel-size, SGLang --dp-size: copies of the model
+    // Multi-token-prediction speculative decoding: draft tokens per step from the model's own MTP
+    // layers (vLLM --speculative-config method "mtp", num_speculative_tokens); 0 = off.
+    int mtp_tokens = 0;
     // (every knob above is also a row of core/knobs.cpp, which the JSON, link and CLI readers use)
 };
 
