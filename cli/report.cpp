@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/bounded_json.h"
+#include "core/logs/tight_verdict.h"
 #include "core/catalog.h"
 #include "core/engine_profile_json.h"
 #include "core/export.h"
@@ -105,6 +106,7 @@ void print_estimate(const Scenario& s, const Estimate& e, bool explain) {
                 format_size(e.gpu_memory_bytes, SizeUnit::GiB, 2).c_str(),
                 e.headroom_bytes >= 0 ? (fills_budget ? "KV cache to spare" : "headroom") : "short by",
                 format_size(static_cast<Bytes>(e.headroom_bytes >= 0 ? e.headroom_bytes : -e.headroom_bytes), SizeUnit::GiB, 2).c_str());
+    if (const TightVerdict t = tight_verdict(s, e); t.tight) std::printf("tight: %s\n", t.text.c_str());
     std::printf("accounting: %s\n", e.engine_version.c_str());
     std::printf("params: %s total, %s active; KV cache %s per token\n", format_params(e.params).c_str(),
                 format_params(e.active_params).c_str(), format_size(e.kv_bytes_per_token, SizeUnit::GiB).c_str());
