@@ -12,6 +12,7 @@
 #include "config_parser.h"
 #include "knobs.h"
 #include "metal_limit.h"
+#include "mtp.h"
 #include "parallel_layout.h"
 #include "kv_cache.h"
 #include "rope_scaling.h"
@@ -329,6 +330,12 @@ Estimate estimate(const ResolvedScenario& r_in) {
             refused.error_field = ErrorField::Model;
             return refused;
         }
+    }
+    if (std::string why = mtp_refusal(r.model.arch, profile, r.scenario.mtp_tokens); !why.empty()) {
+        Estimate refused;
+        refused.error = why;
+        refused.error_field = error_field_of(why);
+        return refused;
     }
     Estimate e = r.model.params_only ? estimate_params_only(r) : profile.estimate(r, release);
     if (!e.ok && e.error.empty()) e.error = "the estimator could not answer this scenario";

@@ -66,6 +66,7 @@ if stage "wasm: configure" configure_wasm; then
         stage "browser: model files and the Hub fetch" node tests/browser/model_files.test.mjs "$wasm/vramcalc.html"
         stage "browser: input (wheel, touch, pickers, Tab, copy)" node tests/browser/input.test.mjs "$wasm/vramcalc.html"
         stage "browser: the answer (pooled GPUs, headline, answers first, broken links)" node tests/browser/answer.test.mjs "$wasm/vramcalc.html"
+        stage "browser: MTP speculative decoding knob" node tests/browser/mtp.test.mjs "$wasm/vramcalc.html"
         stage "browser: MoE offload (RAM bar, placement, mixed GPUs)" node tests/browser/moe.test.mjs "$wasm/vramcalc.html"
         stage "browser: ExLlamaV2/V3 (figures against the hand calculations, TabbyAPI config.yml)" node tests/browser/exllama.test.mjs "$wasm/vramcalc.html"
         stage "browser: no cut text at four sizes (phone column apart), screenshots, fit-matrix rows" node tests/browser/look.test.mjs "$wasm/vramcalc.html"

@@ -24,7 +24,7 @@ bool read_extras(Reader& r, Architecture& a, const Family& f) {
     if (mtp && *mtp > 0) {
         a.mtp_layers = *mtp;
         r.warn("multi-token-prediction layers (" + std::to_string(*mtp) +
-               ") not counted: vLLM loads them only for speculative decoding");
+               ") not counted: engines load them only for speculative decoding (mtp_tokens on vLLM)");
     }
     return true;
 }

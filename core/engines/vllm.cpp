@@ -116,6 +116,7 @@ struct KvLayout {
     std::vector<KvGroup> groups;        // global groups
     double page_bytes = 0;              // uniform page after unify (general case)
     bool uniform_type = false;          // one group, per-spec page sizes summed (UniformTypeKVCacheSpecs)
+    std::int64_t stack_layers = 0;      // the decoder stack; specs past it are MTP draft layers (last stage)
 };
 
 // vllm/platforms/cuda.py check_and_update_config: "Forcing kv cache block size to 64 for
@@ -138,7 +139,7 @@ double attention_bytes_per_token(const Architecture& a, std::int64_t layer, int 
     return kv_bytes_per_token_layer(a, layer, tp, kv_bits_);
 }
 
-std::vector<LayerSpec> layer_specs(const Architecture& a, int tp, double kv_bits_) {
+std::vector<LayerSpec> layer_specs(const Architecture& a, int tp, double kv_bits_, std::int64_t mtp_layers) {
     std::vector<LayerSpec> specs;
     const std::int64_t block = base_block_size(a);
     for (std::int64_t l = 0; l < a.num_layers; ++l) {
@@ -151,6 +152,16 @@ std::vector<LayerSpec> layer_specs(const Architecture& a, int tp, double kv_bits
         if (la == LayerAttention::Linear || a.is_kv_shared_layer(l)) continue;
         const SpecKind kind = (la == LayerAttention::Sliding && a.sliding_window > 0) ? SpecKind::Sliding : SpecKind::Full;
         specs.push_back({l, kind, attention_bytes_per_token(a, l, tp, kv_bits_) * static_cast<double>(block), block});
+        if (a.has_dsa_indexer()) specs.push_back({l, SpecKind::Full, indexer_bytes_per_token(a) * static_cast<double>(block), block});
+    }
+    // MTP draft layers (--speculative-config method "mtp"): the draft model's attention layers,
+    // model.layers.{num_hidden_layers + i} (deepseek_mtp.py; qwen3_next_mtp.py builds them with
+    // layer_type "full_attention"), are Attention modules too, so get_kv_cache_spec gives each a
+    // full-attention spec like the stack's last layer and they share the pool.
+    const std::int64_t last = a.num_layers - 1;
+    for (std::int64_t i = 0; i < mtp_layers && last >= 0; ++i) {
+        const std::int64_t l = a.num_layers + i;
+        specs.push_back({l, SpecKind::Full, attention_bytes_per_token(a, last, tp, kv_bits_) * static_cast<double>(block), block});
         if (a.has_dsa_indexer()) specs.push_back({l, SpecKind::Full, indexer_bytes_per_token(a) * static_cast<double>(block), block});
     }
     return specs;
@@ -201,9 +212,10 @@ void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& sp
     }
 }
 
-KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
+KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_, std::int64_t mtp_layers = 0) {
     KvLayout out;
-    out.specs = layer_specs(a, tp, kv_bits_);
+    out.stack_layers = a.num_layers;
+    out.specs = layer_specs(a, tp, kv_bits_, mtp_layers);
     unify_mamba_pages(a, tp, out.specs);
     std::map<int, std::vector<std::size_t>> by_kind;
     for (std::size_t i = 0; i < out.specs.size(); ++i) by_kind[static_cast<int>(out.specs[i].kind)].push_back(i);
@@ -252,6 +264,45 @@ KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
     return out;
 }
 
+// MTP drafting (--speculative-config method "mtp"): the families whose MTP model this profile reads.
+// DeepSeek V3 / V3.2 and GLM-4.5 (deepseek_mtp.py, glm4_moe_mtp.py: eh_proj a plain nn.Linear) and
+// Qwen3-Next / Qwen3.5 (qwen3_next_mtp.py, qwen3_5_mtp.py: fc a ColumnParallelLinear).
+bool mtp_fc_parallel(const Architecture& a) { return a.model_type.rfind("qwen3_", 0) == 0; }
+bool mtp_modelled(const Architecture& a) {
+    static const char* const kinds[] = {"deepseek_v3", "deepseek_v32", "glm4_moe", "qwen3_next", "qwen3_5",
+                                        "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"};
+    for (const char* k : kinds)
+        if (a.model_type == k) return true;
+    return false;
+}
+
+// One MTP module on one TP rank as vLLM builds it (vllm-project/vllm deepseek_mtp.py at 03356f8c,
+// qwen3_next_mtp.py at 055e47c2): one decoder layer like the stack's last (MLA and MoE included),
+// two input norms and an output norm, and the [hidden, 2 x hidden] projection of the embedding and
+// hidden state side by side. The embedding and lm_head are the target's (spec_decode proposer
+// load_model: MTP drafts share embed_tokens with PP = 1 and take the target's lm_head, or its
+// shared_head.head when equal), so they are not counted again.
+double mtp_module_bytes(const std::vector<TensorGroup>& tensors, const Architecture& a, const WeightFormat& f, int tp,
+                        double model_dtype_bytes) {
+    const std::int64_t last = a.num_layers - 1;
+    double b = 0;
+    for (const TensorGroup& t : tensors)
+        if (t.layer == last) b += static_cast<double>(tensor_bytes(f, t, a)) * tp_shard_fraction(t, a, tp);
+    const double h = static_cast<double>(a.hidden_size);
+    if (mtp_fc_parallel(a)) {
+        const TensorGroup fc{TensorRole::MlpUp, -1, a.hidden_size, 2 * a.hidden_size, 1, false};
+        b += static_cast<double>(tensor_bytes(f, fc, a)) / std::max(1, tp);
+    } else {
+        b += 2.0 * h * h * model_dtype_bytes;  // eh_proj: nn.Linear, unquantized, on every rank
+    }
+    b += 3.0 * h * model_dtype_bytes;
+    // MLA: the draft layer's W_UK_T / W_UV copy of kv_b_proj, as for every stack layer (finish_stage).
+    if (a.is_mla())
+        b += static_cast<double>(a.kv_lora_rank) * (static_cast<double>(a.num_heads) / std::max(1, tp)) *
+             static_cast<double>(a.qk_nope_head_dim + a.value_head_dim()) * model_dtype_bytes;
+    return b;
+}
+
 // Blocks one request of max_model_len needs in a group (KVCacheSpec.max_memory_usage_bytes / page).
 std::int64_t blocks_per_request(const Architecture& a, const KvGroup& g, std::int64_t max_model_len,
                                 std::int64_t max_num_batched_tokens) {
@@ -279,6 +330,7 @@ WorkerKv worker_kv(const KvLayout& lay, const PpStage& st) {
     WorkerKv w;
     auto here = [&](std::size_t i) {
         const std::int64_t l = lay.specs[i].layer;
+        if (l >= lay.stack_layers) return st.last;  // MTP draft layers
         return l >= st.first_layer && l < st.first_layer + st.num_layers;
     };
     if (lay.uniform_type) {
@@ -397,7 +449,20 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         kvb = r.weights.id == "fp32" ? 32.0 : 16.0;
 
     const auto stages = pp_stages(a.num_layers, pp);
-    const KvLayout lay = kv_layout(a, tp, kvb);
+    // MTP drafting: the draft's layers join the KV pool and its module the last stage's weights.
+    const std::int64_t mtp = s.mtp_tokens > 0 ? a.mtp_layers : 0;
+    if (mtp > 0 && !mtp_modelled(a)) {
+        e.ok = false;
+        e.error = "mtp_tokens: vLLM's MTP draft for model_type " + a.model_type + " is not modelled (DeepSeek V3/V3.2, "
+                  "GLM-4.5/4.6, Qwen3-Next and Qwen3.5 are); set it to 0";
+        return e;
+    }
+    if (mtp > 0 && pp > 1) {
+        e.ok = false;
+        e.error = "mtp_tokens: MTP speculative decoding with pipeline parallelism is not modelled; use tp only";
+        return e;
+    }
+    const KvLayout lay = kv_layout(a, tp, kvb, mtp);
     // --enable-expert-parallel: experts over TP x DP ranks (core/expert_parallel.h).
     const ExpertLayout xl = vllm_expert_layout(s, a, tp, std::max(1, s.replicas));
     if (!xl.error.empty()) {
@@ -417,7 +482,14 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     };
     std::vector<StageResult> res;
     std::int64_t min_blocks = -1;
-    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, model_dtype_bytes, matching_file_weights(r));
+    auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, model_dtype_bytes, matching_file_weights(r));
+    if (mtp > 0 && !stage_weights.empty()) {
+        const double draft = static_cast<double>(mtp) * mtp_module_bytes(*r.tensors, a, r.weights, tp, model_dtype_bytes);
+        RankWeights& w = stage_weights.back();
+        w.bytes += bytes_from(draft);
+        w.how += " + " + std::to_string(mtp) + " MTP draft module" + (mtp > 1 ? "s " : " ") + gib_text(draft) +
+                 " (--speculative-config method mtp)";
+    }
     for (const PpStage& st : stages) {
         StageResult x;
         x.st = st;
@@ -648,6 +720,9 @@ std::string command(const ResolvedScenario& r) {
     if (s.max_batched_tokens > 0) p.push_back("--max-num-batched-tokens " + std::to_string(s.max_batched_tokens));
     if (s.cpu_offload_gib > 0) p.push_back("--cpu-offload-gb " + format_fixed(s.cpu_offload_gib, 0));
     if (s.enforce_eager) p.push_back("--enforce-eager");
+    if (s.mtp_tokens > 0)
+        p.push_back("--speculative-config " +
+                    shell_word("{\"method\":\"mtp\",\"num_speculative_tokens\":" + std::to_string(s.mtp_tokens) + "}"));
     return checkpoint_note(r) + joined_flags(p);
 }
 
@@ -706,6 +781,9 @@ const EngineProfile& engine_profile_vllm() {
             {"enable_expert_parallel", "expert parallel", "--enable-expert-parallel: MoE experts split whole over TP x DP ranks "
                                                           "instead of each expert sharded over TP (attention and dense parts stay over TP)"},
             {"ep", "EP size", "expert-parallel size; vLLM's is always TP x DP (0 = none, or the flag's TP x DP)"},
+            {"mtp_tokens", "MTP draft tokens", "--speculative-config '{\"method\":\"mtp\",\"num_speculative_tokens\":N}': "
+                                               "speculative decoding with the model's own MTP layers, which then load and get KV "
+                                               "cache (0 = off; only models with MTP layers)", 0, 8},
         },
         .knob_default = knob_default,
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},

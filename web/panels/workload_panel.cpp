@@ -171,6 +171,9 @@ void draw_workload_panel(AppState& st) {
         if (ImGui::InputInt("##batch", &batch)) s.batch = std::clamp(batch, 1, 1'000'000);
     }
 
+    // MTP drafting kept from vLLM is refused by an engine without it, which lists no such knob: the way back.
+    if (s.mtp_tokens > 0 && !uses_knob(profile, "mtp_tokens") && ImGui::SmallButton("turn MTP drafting off"))
+        s.mtp_tokens = 0;
     if (profile.knobs.empty() && !profile.workload.prompt_and_output) return;
     ImGui::Spacing();
     if (ImGui::TreeNodeEx("engine knobs", ImGuiTreeNodeFlags_DefaultOpen)) {

@@ -1,0 +1,149 @@
+// Issue 13: multi-token-prediction speculative decoding (Scenario::mtp_tokens). vLLM with
+// --speculative-config '{"method":"mtp",...}' loads the MTP module (one decoder layer + enorm / hnorm /
+// eh_proj + an output norm; embedding and lm_head shared with the target) and gives its attention
+// layer KV cache in the same pool. Expected values are hand calculations from the catalog's stored
+// config.json (core/data/models.json), written beside each assertion.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/command.h"
+#include "core/estimate.h"
+#include "core/scenario_json.h"
+#include "core/share_link.h"
+
+using namespace vramcalc;
+
+namespace {
+
+// bf16 on one GPU of 2,048 GiB, so the 671B model resolves on tp 1 and every tensor counts whole.
+Scenario big_gpu(const char* model, int mtp_tokens) {
+    Scenario s;
+    s.model = model;
+    s.engine = "vllm";
+    s.weights = "bf16";
+    s.gpu_memory_gib = 2048;
+    s.context = 8192;
+    s.mtp_tokens = mtp_tokens;
+    return s;
+}
+
+double weights_of(const Scenario& s) {
+    const Estimate e = estimate(s);
+    INFO(e.error);
+    REQUIRE(e.ok);
+    return static_cast<double>(e.per_gpu.weights.bytes);
+}
+
+double kv_bytes_per_token(const Scenario& s) {
+    const Estimate e = estimate(s);
+    INFO(e.error);
+    REQUIRE(e.ok);
+    REQUIRE(e.kv_cache_tokens.has_value());
+    REQUIRE(*e.kv_cache_tokens > 0);
+    return static_cast<double>(e.per_gpu.kv_cache.bytes) / static_cast<double>(*e.kv_cache_tokens);
+}
+
+}  // namespace
+
+TEST_CASE("vLLM MTP: DeepSeek-V3's MTP module in bf16 on tp 1") {
+    // Layer 60 (MoE, MLA), params: q_a_proj 7,168 x 1,536 = 11,010,048; q_a_layernorm 1,536;
+    // q_b_proj 1,536 x 128 x 192 = 37,748,736; kv_a_proj_with_mqa 7,168 x 576 = 4,128,768;
+    // kv_a_layernorm 512; kv_b_proj 512 x 128 x 256 = 16,777,216; o_proj 128 x 128 x 7,168 = 117,440,512;
+    // experts 256 x 3 x 7,168 x 2,048 = 11,274,289,152; shared expert 3 x 7,168 x 2,048 = 44,040,192;
+    // router 256 x 7,168 = 1,835,008 + e_score_correction_bias 256 (noaux_tc); two norms 14,336.
+    // Sum 11,507,286,272 params = 23,014,572,544 B.
+    // + eh_proj 2 x 7,168 x 7,168 x 2 B = 205,520,896 (nn.Linear, bf16) + enorm/hnorm/shared_head.norm
+    // 3 x 7,168 x 2 = 43,008 + the MLA W_UK/W_UV copy 512 x 128 x (128 + 128) x 2 = 33,554,432.
+    // Total 23,253,690,880 B.
+    const double off = weights_of(big_gpu("deepseek-v3", 0));
+    const double on = weights_of(big_gpu("deepseek-v3", 1));
+    CHECK(on - off == doctest::Approx(23'253'690'880.0).epsilon(1e-9));
+    // num_speculative_tokens reuses the one module (spec_step_idx % num_mtp_layers): same weights.
+    CHECK(weights_of(big_gpu("deepseek-v3", 3)) == on);
+}
+
+TEST_CASE("vLLM MTP: DeepSeek-V3's draft layer adds one MLA layer to every KV block") {
+    // MLA latent cache in bf16: (kv_lora_rank 512 + qk_rope_head_dim 64) x 2 B = 1,152 B per layer-token.
+    // 61 layers = 70,272 B/token; with the draft's model.layers.61 in the same group: 62 x 1,152 = 71,424.
+    CHECK(kv_bytes_per_token(big_gpu("deepseek-v3", 0)) == doctest::Approx(70'272.0));
+    CHECK(kv_bytes_per_token(big_gpu("deepseek-v3", 2)) == doctest::Approx(71'424.0));
+}
+
+TEST_CASE("vLLM MTP: Qwen3-Next-80B-A3B's MTP module in bf16 on tp 1") {
+    // The MTP layer is a full-attention MoE layer (qwen3_next_mtp.py layer_type "full_attention"):
+    // q_proj 2,048 x 16 x 256 x 2 (query + output gate) = 16,777,216; k_proj, v_proj 2,048 x 2 x 256 =
+    // 1,048,576 each; o_proj 4,096 x 2,048 = 8,388,608; q_norm + k_norm 512; two layer norms 4,096;
+    // experts 512 x 3 x 2,048 x 512 = 1,610,612,736; shared expert 3 x 2,048 x 512 = 3,145,728;
+    // shared_expert_gate 2,048; router 512 x 2,048 = 1,048,576. Sum 1,642,076,672 params = 3,284,153,344 B.
+    // + fc 2 x 2,048 x 2,048 x 2 B = 16,777,216 + pre_fc_norm_hidden / pre_fc_norm_embedding / norm
+    // 3 x 2,048 x 2 = 12,288. Total 3,300,942,848 B.
+    const double off = weights_of(big_gpu("qwen3-next-80b-a3b-instruct", 0));
+    const double on = weights_of(big_gpu("qwen3-next-80b-a3b-instruct", 2));
+    CHECK(on - off == doctest::Approx(3'300'942'848.0).epsilon(1e-9));
+    // Its draft attention layer takes pool memory: fewer tokens fit.
+    const Estimate e_off = estimate(big_gpu("qwen3-next-80b-a3b-instruct", 0));
+    const Estimate e_on = estimate(big_gpu("qwen3-next-80b-a3b-instruct", 2));
+    REQUIRE(e_off.kv_cache_tokens.has_value());
+    REQUIRE(e_on.kv_cache_tokens.has_value());
+    CHECK(*e_on.kv_cache_tokens < *e_off.kv_cache_tokens);
+}
+
+TEST_CASE("vLLM MTP: the command line carries --speculative-config") {
+    Scenario s = big_gpu("deepseek-v3", 2);
+    const std::string cmd = launch_command(s);
+    CHECK(cmd.find("--speculative-config '{\"method\":\"mtp\",\"num_speculative_tokens\":2}'") != std::string::npos);
+    s.mtp_tokens = 0;
+    CHECK(launch_command(s).find("--speculative-config") == std::string::npos);
+}
+
+TEST_CASE("MTP drafting is refused where the model or the engine has none") {
+    auto refusal = [](Scenario s) {
+        const Estimate e = estimate(s);
+        CHECK_FALSE(e.ok);
+        CHECK(e.error_field == ErrorField::Knob);
+        return e.error;
+    };
+    Scenario s = big_gpu("deepseek-v3", 1);
+    s.engine = "llamacpp";
+    s.weights = "gguf-q4_k_m";
+    CHECK(refusal(s).find("TENSOR_SKIP") != std::string::npos);
+    s = big_gpu("deepseek-v3", 1);
+    s.engine = "transformers";
+    CHECK(refusal(s).find("mtp_tokens: transformers") == 0);
+    s = big_gpu("deepseek-v3", 1);
+    s.engine = "sglang";
+    CHECK(refusal(s).find("EAGLE") != std::string::npos);
+    // A model without MTP layers (Qwen2.5-7B-Instruct has no num_nextn_predict_layers).
+    s = big_gpu("qwen2.5-7b-instruct", 1);
+    CHECK(refusal(s).find("no multi-token-prediction layers") != std::string::npos);
+    // MiniMax-M2 declares 3 MTP modules, but its vLLM draft is not modelled.
+    s = big_gpu("minimax-m2", 1);
+    CHECK(refusal(s).find("model_type minimax_m2") != std::string::npos);
+    // Pipeline parallelism with a draft: not modelled.
+    s = big_gpu("deepseek-v3", 1);
+    s.gpus = 2;
+    s.tp = 1;
+    s.pp = 2;
+    CHECK(refusal(s).find("pipeline") != std::string::npos);
+    // Off: no refusal anywhere.
+    s = big_gpu("qwen2.5-7b-instruct", 0);
+    CHECK(estimate(s).ok);
+}
+
+TEST_CASE("mtp_tokens survives the scenario JSON and the share link") {
+    Scenario s = big_gpu("deepseek-v3", 3);
+    Scenario back;
+    std::vector<std::string> problems;
+    apply_scenario_json(scenario_to_json(s), back, problems);
+    CHECK(problems.empty());
+    CHECK(back.mtp_tokens == 3);
+    const std::string link = encode_share_fragment(s);
+    CHECK(link.find("mtp=3") != std::string::npos);
+    CHECK(decode_share_fragment(link).scenario.mtp_tokens == 3);
+    // Out of range: refused with the knob's range.
+    s.mtp_tokens = 17;
+    const Estimate e = estimate(s);
+    CHECK_FALSE(e.ok);
+    CHECK(e.error.find("mtp_tokens: a draft token count between 0 and 16") == 0);
+}
