@@ -27,8 +27,41 @@ std::string precheck(std::string_view text) {
 }
 
 std::string not_a_log(const LogReading& r) {
-    return "Not a log this page can read (" + r.error + "). Paste the start-up output of vLLM, llama.cpp "
-           "(llama-server, llama-cli, Ollama) or SGLang: the lines from the engine's banner to its KV cache figures.";
+    std::string why = r.error;
+    constexpr std::string_view kPrefix = "not a log I can read: ";
+    if (why.rfind(kPrefix, 0) == 0) why.erase(0, kPrefix.size());
+    return "Not a log this page can read: " + why + ". Paste the engine's start-up lines, from its banner to its KV cache figures.";
+}
+
+// A GPU name as words without the vendor and product-line words and memory sizes: "Tesla T4" and
+// "NVIDIA T4" are both "t4"; "NVIDIA GeForce RTX 3060" and "NVIDIA GeForce RTX 3060 12GB" "rtx 3060".
+std::string gpu_words(const std::string& name) {
+    std::string out, word;
+    const auto flush = [&] {
+        const bool size = word.size() > 2 && word.compare(word.size() - 2, 2, "gb") == 0 && std::isdigit(static_cast<unsigned char>(word[0]));
+        if (!word.empty() && word != "nvidia" && word != "geforce" && word != "tesla" && word != "amd" && word != "radeon" && !size)
+            out += (out.empty() ? "" : " ") + word;
+        word.clear();
+    };
+    for (char c : name) {
+        if (std::isalnum(static_cast<unsigned char>(c))) word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        else flush();
+    }
+    flush();
+    return out;
+}
+
+// The catalog GPU the log's device name is, when exactly one matches.
+std::string catalog_gpu(const std::string& log_name) {
+    const std::string want = gpu_words(log_name);
+    if (want.empty()) return "";
+    std::string found;
+    for (const Gpu& g : gpu_catalog()) {
+        if (gpu_words(g.name) != want) continue;
+        if (!found.empty()) return "";
+        found = g.id;
+    }
+    return found;
 }
 
 std::string key_of(const Scenario& s) { return scenario_key(s); }
@@ -47,7 +80,10 @@ constexpr std::pair<const char*, const char*> kLabels[] = {
     {"activation", "activation peak"}, {"non_torch", "non-torch memory"}, {"cuda_graph", "CUDA graphs"},
     {"non_kv", "non-KV total"},     {"model_buffer", "model buffer"}, {"kv_buffer", "KV buffer"},
     {"compute_buffer", "compute buffer"}, {"cpu_model_buffer", "CPU model buffer"}, {"output_buffer", "output buffer"},
-    {"max_concurrency", "max concurrency"}, {"kv_blocks", "KV blocks"},
+    {"max_concurrency", "max concurrency"}, {"kv_blocks", "KV blocks"}, {"host_compute_buffer", "host compute buffer"},
+    {"cpu_kv_buffer", "CPU KV buffer"}, {"draft_weights", "draft weights"}, {"draft_kv_cache", "draft KV cache"},
+    {"draft_kv_tokens", "draft KV tokens"}, {"free_before_load", "free before load"}, {"total_gpu_memory", "GPU memory"},
+    {"max_total_num_tokens", "max total tokens"},
 };
 
 const char* label_of(const std::string& name) {
@@ -100,12 +136,19 @@ void set_log_text(AppState& st, std::string text, std::string file_name) {
     st.log.text = std::move(text);
     st.log.file_name = std::move(file_name);
     ++st.log.text_revision;
+    ++st.log.box_generation;
 }
 
 Scenario log_base(const Scenario& page, const LogReading& r) {
     Scenario b;
     b.gpu = page.gpu;
     b.gpu_memory_gib = page.gpu_memory_gib;
+    // A log that names its GPU but not its memory (llama.cpp): that GPU, when the catalog has it.
+    if (r.gpu_memory_gib <= 0 && !r.gpu_name.empty())
+        if (const std::string id = catalog_gpu(r.gpu_name); !id.empty()) {
+            b.gpu = id;
+            b.gpu_memory_gib = 0;
+        }
     if (r.model.empty() || !find_model(r.model)) {
         b.model = page.model;
         b.custom_config = page.custom_config;
@@ -222,6 +265,13 @@ nlohmann::json log_view_json(const AppState& st) {
     return j;
 }
 
+std::string page_wording(std::string line) {
+    constexpr std::string_view kCli = "(give --model or --config)";
+    if (const auto at = line.find(kCli); at != std::string::npos)
+        line.replace(at, kCli.size(), "(pick the model on the left, or paste its config.json there)");
+    return line;
+}
+
 void use_log_setup(AppState& st) {
     if (!log_has_table(st)) return;
     set_scenario(st, st.log.rc.scenario);
@@ -248,6 +298,9 @@ std::string calibrate_from_log(AppState& st) {
         return "No machine figure to calibrate in this log: vLLM's come from its DEBUG lines (non-torch memory, torch peak "
                "increase), llama.cpp's from \"compute buffer size\"; " + std::string(engine_name(st.log.reading.engine)) +
                " logs give none yet.";
+    // The log printed two decimals and was read to the byte (0.77 GiB -> 0.76999999955): keep its
+    // own figure, so the link and the kept calibration say 0.77.
+    for (double* f : {&s.cal_non_torch_gib, &s.cal_activation_gib, &s.cal_compute_mib}) *f = std::round(*f * 1e4) / 1e4;
     set_scenario(st, s);
     StoredCalibration c;
     c.engine = s.engine;
@@ -259,12 +312,18 @@ std::string calibrate_from_log(AppState& st) {
     c.cal_compute_mib = s.cal_compute_mib;
     store_calibration(st, c);
     return std::string(other_engine ? "Loaded the log's setup and calibrated it" : "Calibrated") + ": kept on this device for " +
-           engine_name(c.engine) + " on " + c.gpu;
+           engine_name(c.engine) + " on " + calibration_gpu_label(c.gpu);
 }
 
 void remove_calibration(AppState& st) {
     st.scenario.cal_non_torch_gib = st.scenario.cal_activation_gib = st.scenario.cal_compute_mib = 0;
     decline_calibration_offer(st);
+}
+
+std::string calibration_gpu_label(const std::string& key) {
+    if (const Gpu* g = find_gpu(key)) return g->name;
+    if (key.size() > 4 && key.compare(key.size() - 4, 4, " GiB") == 0) return "a " + key + " GPU";
+    return key;
 }
 
 std::string calibration_gpu_key(const Scenario& s) {

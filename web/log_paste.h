@@ -18,8 +18,9 @@ void set_log_text(AppState& st, std::string text, std::string file_name = "");
 void refresh_log(AppState& st);
 bool log_has_table(const AppState& st);
 
-// The scenario a log is reconciled over: the engine's defaults, with the page's GPU, and the page's
-// model (catalog or custom) when the log names none the catalog knows. What the log lacks thus
+// The scenario a log is reconciled over: the engine's defaults, with the log's GPU when it names one
+// the catalog has but not its memory (else the page's GPU), and the page's model (catalog or custom)
+// when the log names none the catalog knows. What the log lacks thus
 // comes from the calculator's inputs, and follows them.
 Scenario log_base(const Scenario& page, const LogReading& r);
 
@@ -42,6 +43,8 @@ struct LogRow {
 std::vector<LogRow> log_rows(const LogPanelState& log);
 // "vLLM V1 0.19.0 · codellama/CodeLlama-7b-hf · 1 GPU, 79.19 GiB"
 std::string log_summary(const LogReading& r);
+// A line of what the log lacks, with the CLI's advice ("give --model") put as the page's.
+std::string page_wording(std::string line);
 // The tab as JSON for getView(): text size, error, rows, explanation, lacking.
 nlohmann::json log_view_json(const AppState& st);
 
@@ -59,6 +62,8 @@ std::string calibration_text(double non_torch_gib, double activation_gib, double
 
 // The GPU a calibration belongs to: the custom memory ("79.19 GiB"), the mixed list, or the catalog id.
 std::string calibration_gpu_key(const Scenario& s);
+// How the panel names that GPU: the catalog's name, "a 79.19 GiB GPU", or the mixed list.
+std::string calibration_gpu_label(const std::string& key);
 // A stored calibration for the page's engine and GPU while the scenario has none (and the user did
 // not put it aside), or nullptr.
 const StoredCalibration* calibration_offer(const AppState& st);

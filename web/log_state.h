@@ -26,6 +26,9 @@ struct LogPanelState {
     std::string text;              // the paste, kept whatever happens (an error never clears it)
     std::string file_name;         // a dropped .log / .txt file, "" for a paste
     std::uint64_t text_revision = 0;  // bumps on every change of `text` (cheaper than comparing 16 MiB)
+    // Bumps when the text is replaced from outside the box (a drop, Clear, the API): the box is drawn
+    // under a new ID, so a box being edited shows the new text instead of keeping its own copy.
+    int box_generation = 0;
     std::uint64_t read_revision = ~0ull;  // the text revision `reading` is of
     std::string base_key;          // the base scenario `rc` was reconciled over (log_paste.cpp)
     LogReading reading;

@@ -83,6 +83,10 @@ TEST_CASE("a pasted llama.cpp and SGLang log: figures in the units the engine pr
     REQUIRE(row(rows, "compute_buffer", "CUDA0"));
     CHECK(row(rows, "compute_buffer", "CUDA0")->measured_text == "398.38 MiB");
 
+    // "Tesla T4" and no memory printed: the catalog's T4 (not the page's H100)
+    CHECK(ll.log.rc.scenario.gpu == "t4");
+    CHECK(ll.log.rc.scenario.gpu_memory_gib == 0);
+
     AppState sg = pasted(kSglang);
     REQUIRE(log_has_table(sg));
     // "Load weight end. ... mem usage=15.11 GB" (SGLang's GB are GiB)
@@ -97,7 +101,7 @@ TEST_CASE("a paste that is not a log, or too large, says so and keeps the text")
     set_log_text(st, prose);
     refresh_log(st);
     CHECK(!log_has_table(st));
-    CHECK(st.log.error.rfind("Not a log this page can read", 0) == 0);
+    CHECK(st.log.error.rfind("Not a log this page can read: none of its", 0) == 0);
     CHECK(st.log.text == prose);
 
     const std::string huge(logtext::kMaxLogBytes + 1, 'x');
@@ -148,9 +152,10 @@ TEST_CASE("Calibrate on vLLM: later what-ifs use the log's non-torch memory and 
     const std::string said = calibrate_from_log(st);
     CHECK(said.rfind("Calibrated", 0) == 0);
     // "torch peak memory increase: 0.77GiB; non-torch forward increase memory: 0.25GiB"
-    CHECK(st.scenario.cal_activation_gib == doctest::Approx(0.77));
-    CHECK(st.scenario.cal_non_torch_gib == doctest::Approx(0.25));
+    CHECK(st.scenario.cal_activation_gib == 0.77);  // the log's two decimals, not 0.76999999955 (the byte count)
+    CHECK(st.scenario.cal_non_torch_gib == 0.25);
     REQUIRE(st.log.stored.size() == 1);
+    CHECK(st.log.stored[0].cal_activation_gib == 0.77);
     CHECK(st.log.stored[0].engine == "vllm");
     CHECK(st.log.stored[0].gpu == "79.19 GiB");
     CHECK(st.log.stored_revision == 1);
@@ -168,7 +173,7 @@ TEST_CASE("Calibrate on llama.cpp from a page on vLLM loads the log's setup firs
     CHECK(said.rfind("Loaded the log's setup and calibrated it", 0) == 0);
     CHECK(st.scenario.engine == "llamacpp");
     // "CUDA0 compute buffer size = 398.38 MiB"
-    CHECK(st.scenario.cal_compute_mib == doctest::Approx(398.38));
+    CHECK(st.scenario.cal_compute_mib == 398.38);
     st.scenario.context = 4096;
     refresh(st);
     REQUIRE(st.result.ok);
@@ -206,6 +211,8 @@ TEST_CASE("a kept calibration is offered for the same engine and GPU, never appl
     other.scenario.gpu = "h100-sxm";
     other.scenario.engine = "sglang";
     CHECK(!calibration_offer(other));
+    CHECK(calibration_gpu_label("h100-sxm") == "NVIDIA H100 SXM");
+    CHECK(calibration_gpu_label("79.19 GiB") == "a 79.19 GiB GPU");
     forget_stored_calibration(st, 0);
     CHECK(st.log.stored.empty());
 }
@@ -244,6 +251,7 @@ TEST_CASE("a dropped file goes to the log box when it is a log") {
     AppState st;
     load_text_file(st, "vllm.log", log_text(kVllm));
     CHECK(st.log.file_name == "vllm.log");
+    CHECK(st.log.box_generation == 1);  // a box being edited shows the dropped text
     CHECK(st.tab_request);
     CHECK(st.requested_tab == Tab::Log);
     CHECK(!st.custom.active);  // not taken for a config.json
@@ -259,4 +267,10 @@ TEST_CASE("what the log lacks follows the page's model") {
     st.scenario.model = "llama-3.1-8b-instruct";
     refresh_log(st);
     CHECK(st.log.rc.scenario.model == "llama-3.1-8b-instruct");
+}
+
+TEST_CASE("what the log lacks is worded for the page") {
+    CHECK(page_wording("model: the log names \"x\", which the catalog lacks: qwen assumed (give --model or --config)") ==
+          "model: the log names \"x\", which the catalog lacks: qwen assumed (pick the model on the left, or paste its config.json there)");
+    CHECK(page_wording("context (not printed): 8192 assumed") == "context (not printed): 8192 assumed");
 }

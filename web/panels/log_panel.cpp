@@ -19,10 +19,12 @@ void draw_box(AppState& st) {
     LogPanelState& log = st.log;
     dim_text("Paste a vLLM, llama.cpp (llama-server, Ollama) or SGLang start-up log in the box (Ctrl+V), or drop a "
              ".log / .txt file on the page. It is read here, in the page: nothing is sent.");
+    ImGui::PushID(log.box_generation);
     if (input_text_multiline("##log", log.text, ImVec2(-1, px(st, st.narrow ? 120 : 140)), ImGuiInputTextFlags_AllowTabInput)) {
         log.file_name.clear();
         ++log.text_revision;
     }
+    ImGui::PopID();
     if (!log.text.empty()) {
         if (ImGui::SmallButton("Clear")) set_log_text(st, "");
         ImGui::SameLine();
@@ -36,9 +38,16 @@ void draw_table(AppState& st, const std::vector<LogRow>& rows) {
     const Palette& pal = palette(st.dark);
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit |
                                   ImGuiTableFlags_ScrollX;
-    if (!ImGui::BeginTable("log_figures", 6, flags)) return;
+    // A scrolling table fills the height left in its window unless told (on a phone: nothing left).
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float row_h = ImGui::GetTextLineHeight() + style.CellPadding.y * 2;
+    const ImVec2 size(0, row_h * static_cast<float>(rows.size() + 1) + style.ScrollbarSize + style.CellPadding.y * 2);
+    if (!ImGui::BeginTable("log_figures", 6, flags, size)) return;
     ImGui::TableSetupColumn("figure", ImGuiTableColumnFlags_WidthFixed, px(st, 128));
-    ImGui::TableSetupColumn("device", ImGuiTableColumnFlags_WidthFixed, px(st, 56));
+    // One device (one GPU): no device column, so a phone shows ours beside the log's without scrolling.
+    bool devices = false;
+    for (const LogRow& r : rows) devices = devices || r.device != rows.front().device;
+    ImGui::TableSetupColumn("device", ImGuiTableColumnFlags_WidthFixed | (devices ? 0 : ImGuiTableColumnFlags_Disabled), px(st, 74));
     ImGui::TableSetupColumn("your log", ImGuiTableColumnFlags_WidthFixed, px(st, 92));
     ImGui::TableSetupColumn("ours", ImGuiTableColumnFlags_WidthFixed, px(st, 92));
     ImGui::TableSetupColumn("diff", ImGuiTableColumnFlags_WidthFixed, px(st, 54));
@@ -49,7 +58,8 @@ void draw_table(AppState& st, const std::vector<LogRow>& rows) {
         ImGui::TableSetColumnIndex(0);
         ImGui::TextUnformatted(r.label.c_str());
         ImGui::TableSetColumnIndex(1);
-        ImGui::TextUnformatted(r.device.c_str());
+        ImGui::TextUnformatted(fit_text(r.device, ImGui::GetContentRegionAvail().x).c_str());  // "RPC0[192.168.1.167:50052]"
+        item_tooltip(r.device);
         ImGui::TableSetColumnIndex(2);
         ImGui::TextUnformatted(r.measured_text.c_str());
         item_tooltip("Read from the line:\n" + r.line);
@@ -104,7 +114,7 @@ void draw_reading(AppState& st) {
     }
     if (log.rc.ok && !log.rc.lacking.empty()) {
         ImGui::TextUnformatted("What the log does not say");
-        for (const std::string& l : log.rc.lacking) dim_text("- " + l);
+        for (const std::string& l : log.rc.lacking) dim_text("- " + page_wording(l));
         dim_text("It comes from the calculator's inputs (the model and GPU on the left): change them and this table follows.");
     }
     for (const std::string& n : log.reading.notes) dim_text("note: " + n);
@@ -131,7 +141,7 @@ void draw_calibrations(AppState& st) {
     for (std::size_t i = 0; i < stored.size(); ++i) {
         const StoredCalibration& c = stored[i];
         ImGui::PushID(static_cast<int>(i));
-        ImGui::TextWrapped("%s on %s: %s", engine_name(c.engine), c.gpu.c_str(),
+        ImGui::TextWrapped("%s on %s: %s", engine_name(c.engine), calibration_gpu_label(c.gpu).c_str(),
                            calibration_text(c.cal_non_torch_gib, c.cal_activation_gib, c.cal_compute_mib).c_str());
         if (!c.from.empty()) item_tooltip("from " + c.from);
         if (ImGui::SmallButton("Apply")) {
@@ -165,7 +175,7 @@ void draw_calibration_offer(AppState& st) {
     if (!c) return;
     ImGui::PushStyleColor(ImGuiCol_Text, palette(st.dark).tight);
     ImGui::TextWrapped("Your calibration for %s on %s is kept on this device (%s). Use it here?", engine_name(c->engine),
-                       c->gpu.c_str(), calibration_text(c->cal_non_torch_gib, c->cal_activation_gib, c->cal_compute_mib).c_str());
+                       calibration_gpu_label(c->gpu).c_str(), calibration_text(c->cal_non_torch_gib, c->cal_activation_gib, c->cal_compute_mib).c_str());
     ImGui::PopStyleColor();
     if (!c->from.empty()) item_tooltip("from " + c->from);
     if (ImGui::SmallButton("Apply the calibration")) apply_stored_calibration(st, *c);
