@@ -62,6 +62,7 @@ struct ParallelRules {
     bool heads_divide_tp = false;    // tp must divide the attention heads
     const char* split = "";          // how it splits without tp/pp: "llama.cpp --split-mode layer"
     int max_devices = 0;             // the most devices the engine drives (0: no limit of its own)
+    bool dp_attention = false;       // --enable-dp-attention: DP ranks inside the TP group (SGLang)
 };
 
 struct EngineProfile {
@@ -104,6 +105,10 @@ struct EngineProfile {
     // models, by the ids core/cache_support.cpp lists ("kv_sharing", "dsa_indexer", ...). A model
     // with a layout the engine does not name is refused with a message naming it.
     std::vector<const char*> cache_features{};
+    // Why this release cannot load the model at all ("" = it can): an architecture the release's model
+    // registry lacks or has dropped (vLLM after 0.10.2: mllama). Null: every release loads what
+    // cache_features allows.
+    std::string (*release_refusal)(const Architecture&, const EngineRelease&) = nullptr;
 };
 
 // ---- the registry (engine_profile.cpp; the list itself is generated from core/engines/*.cpp) -------

@@ -21,8 +21,10 @@
 #include <string>
 #include <vector>
 
+#include "../checked.h"
 #include "../command_text.h"
 #include "../engine_profile.h"
+#include "../expert_parallel.h"
 #include "../kv_cache.h"
 #include "../tensor_parallel.h"
 #include "../text.h"
@@ -155,21 +157,30 @@ std::vector<LayerSpec> layer_specs(const Architecture& a, int tp, double kv_bits
 }
 
 // One Mamba layer's state per request on one rank. The conv part follows the model dtype
-// (mamba_cache_dtype "auto"); NemotronHForCausalLMConfig (vllm/model_executor/models/config.py) turns
-// mamba_ssm_cache_dtype "auto" into the HF config's mamba_ssm_cache_dtype, so Nemotron 3 keeps its
-// SSM state in float32. Other families keep the default "auto" (model dtype).
+// (mamba_cache_dtype "auto"); vllm/model_executor/models/config.py turns mamba_ssm_cache_dtype "auto"
+// into the HF config's value for NemotronHForCausalLM (NemotronHForCausalLMConfig: mamba_ssm_cache_dtype,
+// float32 for Nemotron 3) and for Qwen3.5 / Qwen3.6 (Qwen3_5ForConditionalGenerationConfig, keyed by
+// Qwen3_5ForConditionalGeneration and Qwen3_5MoeForConditionalGeneration: text_config.mamba_ssm_dtype
+// float32). Other families (Qwen3-Next, Granite 4.0-H, Falcon-H1) keep "auto", the model dtype.
+bool ssm_dtype_from_config(const Architecture& a) {
+    return a.model_type == "nemotron_h" || a.architecture == "Qwen3_5ForConditionalGeneration" ||
+           a.architecture == "Qwen3_5MoeForConditionalGeneration";
+}
+
 double mamba_state_bytes(const Architecture& a, int tp) {
     double bytes = static_cast<double>(a.linear_state_bytes_per_layer);
-    if (a.model_type == "nemotron_h" && a.ssm_state_dtype == "float32") {
+    if (ssm_dtype_from_config(a) && a.ssm_state_dtype == "float32") {
         const LinearStateValues v = linear_state_values(a);
         bytes = v.conv * (a.torch_dtype == "float32" ? 4.0 : 2.0) + v.recurrent * 4.0;
     }
     return bytes / std::max(1, tp);
 }
 
-// vllm/model_executor/models/config.py HybridAttentionMambaModelConfig: the attention block size
-// grows (in steps of the kernel block size) until an attention page holds a mamba state; mamba pages
-// are padded to that page.
+// vllm/model_executor/models/config.py HybridAttentionMambaModelConfig (at 1936cf38, no prefix
+// caching): the attention block size grows in steps of the kernel's block alignment (16; 64 for MLA
+// backends other than CUTLASS_MLA, which wants 128) until an attention page holds a mamba state;
+// mamba pages are padded to that page. (FlashInfer with 256-wide heads on Blackwell aligns to 32:
+// the GPU's compute capability is not modelled.)
 void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& specs) {
     double max_attn_token = 0;
     bool any_mamba = false;
@@ -179,9 +190,10 @@ void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& sp
     }
     if (!any_mamba) return;
     const double mamba_state = mamba_state_bytes(a, tp);
+    const std::int64_t align = a.is_mla() ? 64 : kBlockSize;
     std::int64_t attn_block = kBlockSize;
     if (max_attn_token > 0 && mamba_state > 0)
-        attn_block = kBlockSize * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (kBlockSize * max_attn_token))));
+        attn_block = align * std::max<std::int64_t>(1, saturating_floor_count(std::ceil(mamba_state / (align * max_attn_token))));
     const double page = max_attn_token > 0 ? attn_block * max_attn_token : mamba_state;
     for (auto& s : specs) {
         s.block_size = attn_block;
@@ -205,12 +217,16 @@ KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
         out.uniform_type = true;
         return out;
     }
-    // unify_kv_cache_spec_page_size: smaller pages get a larger block size.
+    // unify_kv_cache_spec_page_size: a smaller page that divides the largest gets a larger block size;
+    // one that does not keeps its block and is padded (page_size_padded; releases before the padding
+    // refused such models with NotImplementedError). Mamba pages are sized by their state, not blocks.
     double max_page = 0;
     for (const auto& s : out.specs) max_page = std::max(max_page, s.page_bytes);
+    const std::int64_t max_page_int = saturating_round(max_page);
     for (auto& s : out.specs)
         if (s.page_bytes > 0 && s.page_bytes < max_page && s.kind != SpecKind::Mamba) {
-            s.block_size = static_cast<std::int64_t>(std::llround(static_cast<double>(s.block_size) * max_page / s.page_bytes));
+            const std::int64_t page = saturating_round(s.page_bytes);
+            if (page > 0 && max_page_int % page == 0) s.block_size *= max_page_int / page;
             s.page_bytes = max_page;
         }
     out.page_bytes = max_page;
@@ -299,7 +315,7 @@ struct ActivationParts {
 };
 
 ActivationParts activation_peak(const Architecture& a, const PpStage& st, int tp, int pp, double act_bytes,
-                                std::int64_t tokens, std::int64_t seqs) {
+                                std::int64_t tokens, std::int64_t seqs, int moe_tp) {
     ActivationParts p;
     const double T = static_cast<double>(tokens);
     const double H = static_cast<double>(a.hidden_size);
@@ -324,7 +340,8 @@ ActivationParts activation_peak(const Architecture& a, const PpStage& st, int tp
     if (any_moe && a.moe_intermediate_size > 0) {
         // FusedMoEModularKernel workspaces (workspace13 = M x topk x max(2N, K), workspace2 =
         // M x topk x N) live in the persistent workspace manager, so they add to every later peak.
-        const double n_rank = static_cast<double>(a.moe_intermediate_size) / tpd;
+        // With expert parallel each rank runs whole experts (moe_tp 1).
+        const double n_rank = static_cast<double>(a.moe_intermediate_size) / std::max(1, moe_tp);
         const double k = static_cast<double>(std::max<std::int64_t>(1, a.experts_per_token));
         p.moe_workspace = T * k * (std::max(2.0 * n_rank, H) + n_rank) * act_bytes;
     }
@@ -381,6 +398,13 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
 
     const auto stages = pp_stages(a.num_layers, pp);
     const KvLayout lay = kv_layout(a, tp, kvb);
+    // --enable-expert-parallel: experts over TP x DP ranks (core/expert_parallel.h).
+    const ExpertLayout xl = vllm_expert_layout(s, a, tp, std::max(1, s.replicas));
+    if (!xl.error.empty()) {
+        e.error = xl.error;
+        return e;
+    }
+    e.warnings.insert(e.warnings.end(), xl.warnings.begin(), xl.warnings.end());
 
     struct StageResult {
         PpStage st;
@@ -393,15 +417,19 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     };
     std::vector<StageResult> res;
     std::int64_t min_blocks = -1;
-    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, tp, stages, model_dtype_bytes, matching_file_weights(r));
+    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, model_dtype_bytes, matching_file_weights(r));
     for (const PpStage& st : stages) {
         StageResult x;
         x.st = st;
         x.w = stage_weights[res.size()];
-        // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory.
-        x.offloaded = std::min(static_cast<double>(x.w.bytes), s.cpu_offload_gib * kGiB);
+        // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory, whole
+        // parameters in layer order (tensor_parallel.h cpu_offload_bytes; the files' own bytes: the budget).
+        x.offloaded = std::min(static_cast<double>(x.w.bytes),
+                               s.cpu_offload_gib <= 0 ? 0.0
+                               : matching_file_weights(r) ? s.cpu_offload_gib * kGiB
+                                                          : cpu_offload_bytes(*r.tensors, a, r.weights, xl.shard, st, s.cpu_offload_gib * kGiB));
         x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
-        x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs);
+        x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs, xl.shard.moe_tp);
         x.non_torch = non_torch_increase_bytes(r.gpu, tp, pp);
         // A calibration from the user's own log replaces the modelled terms (docs/logs.md).
         if (s.cal_activation_gib > 0) {
@@ -416,7 +444,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
                                               : requested - (x.weights_gpu + x.act.total + x.non_torch);
         x.kv = worker_kv(lay, st);
         x.blocks = (x.avail > 0 && x.kv.bytes_per_block > 0)
-                       ? static_cast<std::int64_t>(std::floor(x.avail / x.kv.bytes_per_block))
+                       ? saturating_floor_count(x.avail / x.kv.bytes_per_block)
                        : 0;
         if (x.kv.bytes_per_block > 0) min_blocks = min_blocks < 0 ? x.blocks : std::min(min_blocks, x.blocks);
         res.push_back(x);
@@ -506,6 +534,10 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
                 g.role = (replicas > 1 ? "DP replica " + std::to_string(rep) + ", " : "") + "TP rank " + std::to_string(t) +
                          ", PP stage " + std::to_string(i) + ", layers " + std::to_string(res[i].st.first_layer) + "-" +
                          std::to_string(res[i].st.first_layer + res[i].st.num_layers - 1);
+                // EP rank = DP rank x TP + TP rank (the EP group spans the DP x TP ranks of a stage).
+                if (const std::string ex = expert_role(a, xl.shard, rep * tp + t); !ex.empty()) g.role += "; " + ex;
+                g.placement = rank_placement(a, xl.shard, res[i].st.first_layer, res[i].st.num_layers, rep * tp + t) +
+                              (replicas > 1 ? " (DP replica " + std::to_string(rep) + "'s requests)" : "");
                 e.gpus.push_back(g);
             }
     e.per_gpu = stage_loads[worst];
@@ -555,7 +587,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     // When weights + activations already overflow the budget, the shortfall includes that overflow,
     // not only the missing KV cache (32B bf16 on one 24 GB GPU is ~40 GiB short, not 2).
     for (const auto& x : res) have = std::min(have, x.avail);
-    e.headroom_bytes = static_cast<std::int64_t>(std::llround(have - need_batch));
+    e.headroom_bytes = saturating_round(have - need_batch);
     // What the request needs on that GPU: the same load with the KV cache of `batch` sequences of
     // max_model_len (whole blocks, as the scheduler allocates them) instead of the pool.
     GpuLoad needed = e.per_gpu;
@@ -603,6 +635,7 @@ std::string command(const ResolvedScenario& r) {
     if (s.tp > 1) p.push_back("--tensor-parallel-size " + std::to_string(s.tp));
     if (s.pp > 1) p.push_back("--pipeline-parallel-size " + std::to_string(s.pp));
     if (s.replicas > 1) p.push_back("--data-parallel-size " + std::to_string(s.replicas));
+    if ((s.enable_expert_parallel || s.ep > 1) && r.model.arch.is_moe()) p.push_back("--enable-expert-parallel");
     if (s.nodes > 1) p.push_back("--distributed-executor-backend ray");
     p.push_back("--max-model-len " + (s.max_model_len_auto ? std::string("-1") : std::to_string(s.context)));
     if (s.kv_cache_memory_bytes > 0) p.push_back("--kv-cache-memory-bytes " + std::to_string(s.kv_cache_memory_bytes));
@@ -616,6 +649,16 @@ std::string command(const ResolvedScenario& r) {
     if (s.cpu_offload_gib > 0) p.push_back("--cpu-offload-gb " + format_fixed(s.cpu_offload_gib, 0));
     if (s.enforce_eager) p.push_back("--enforce-eager");
     return checkpoint_note(r) + joined_flags(p);
+}
+
+// Architectures the release's registry no longer loads (vllm/model_executor/models/registry.py
+// _PREVIOUSLY_SUPPORTED_MODELS names the last release that did).
+std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
+    if (!a.cross_attention_layers.empty())
+        return "vLLM " + std::string(rel.id) + " does not load MllamaForConditionalGeneration: PR #24907 removed the V0 "
+               "encoder-decoder runner and the registry lists mllama under _PREVIOUSLY_SUPPORTED_MODELS as last supported "
+               "in 0.10.2 (V0 engine, which this profile does not model); use transformers or SGLang";
+    return {};
 }
 
 }  // namespace
@@ -660,6 +703,9 @@ const EngineProfile& engine_profile_vllm() {
             {"cal_activation_gib", "calib. activation", "calibration from your log: \"torch peak memory increase\" in GiB (0 = modelled)"},
             {"replicas", "replicas", "--data-parallel-size: copies of the model, each on GPUs / replicas GPUs (default 1: "
                                      "all GPUs serve one copy)"},
+            {"enable_expert_parallel", "expert parallel", "--enable-expert-parallel: MoE experts split whole over TP x DP ranks "
+                                                          "instead of each expert sharded over TP (attention and dense parts stay over TP)"},
+            {"ep", "EP size", "expert-parallel size; vLLM's is always TP x DP (0 = none, or the flag's TP x DP)"},
         },
         .knob_default = knob_default,
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},
@@ -667,6 +713,7 @@ const EngineProfile& engine_profile_vllm() {
                                           "Sequences in flight at once (vLLM's target concurrency)"),
         // kv_layout: specs per layer as GPUModelRunner.get_kv_cache_spec returns them (see there)
         .cache_features = {"kv_sharing", "layer_kv_geometry", "dsa_indexer", "parallel_ssm", "short_conv", "mixerless_blocks"},
+        .release_refusal = release_refusal,
     };
     return profile;
 }
