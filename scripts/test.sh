@@ -68,6 +68,7 @@ if stage "wasm: configure" configure_wasm; then
         stage "browser: the answer (pooled GPUs, headline, answers first, broken links)" node tests/browser/answer.test.mjs "$wasm/vramcalc.html"
         stage "browser: MTP speculative decoding knob" node tests/browser/mtp.test.mjs "$wasm/vramcalc.html"
         stage "browser: MoE offload (RAM bar, placement, mixed GPUs)" node tests/browser/moe.test.mjs "$wasm/vramcalc.html"
+        stage "browser: a pasted engine log (table, readLog, Use this setup, Calibrate, what-if)" node tests/browser/logs.test.mjs "$wasm/vramcalc.html"
         stage "browser: ExLlamaV2/V3 (figures against the hand calculations, TabbyAPI config.yml)" node tests/browser/exllama.test.mjs "$wasm/vramcalc.html"
         stage "browser: no cut text at four sizes (phone column apart), screenshots, fit-matrix rows" node tests/browser/look.test.mjs "$wasm/vramcalc.html"
     fi

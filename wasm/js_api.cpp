@@ -13,6 +13,7 @@
 #include "core/scenario_json.h"
 #include "core/share_link.h"
 #include "web/compute.h"
+#include "web/log_paste.h"
 #include "web/verdict_text.h"
 
 namespace {
@@ -62,9 +63,14 @@ EM_JS(void, js_install_api, (), {
     api["exportMatrix"] = function(format) { return call(Module["_vramcalc_api_export"], "matrix-" + (format || "markdown")); };
     api["saveOffline"] = function() { call(Module["_vramcalc_api_save_offline"]); };  // the download is the answer
     api["getMessages"] = function() { var v = call(Module["_vramcalc_api_get_view"]); return v && v["notice"] ? [v["notice"]] : []; };
+    // readLog(text): the pasted start-up log read and reconciled, as `vramcalc reconcile LOG --json`
+    // (engine, engine_version, model, scenario, measured, estimate, differences, calibration, ...), or
+    // {ok: false, error}. What the log does not say comes from the page's model and GPU, as in the tab.
+    api["readLog"] = function(text) { return call(Module["_vramcalc_api_read_log"], String(text === undefined ? "" : text)); };
     api["wake"] = function() { Module["_vramcalc_wake"](); };
     // setView({tab: "breakdown"|"matrix"|"chart"|"colocation", unit: "GiB"|"GB", theme: "dark"|"light", matrixFilter: "llama",
-    //          colocate: [{model: "qwen2.5-7b-instruct", gpu_mem_util: 0.5}, ...]})
+    //          colocate: [{model: "qwen2.5-7b-instruct", gpu_mem_util: 0.5}, ...], log: "pasted text"})
+    // (tab "log" is "Your log"; `log` puts the text in its box, as a paste does)
     api["setView"] = function(view) { return call(Module["_vramcalc_api_set_view"], JSON.stringify(view || {})); };
 });
 
@@ -95,6 +101,11 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_set_state(const char* text) {
     return out({{"ok", problems.empty()}, {"problems", problems}});
 }
 
+EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_read_log(const char* text) {
+    if (!g_state) return out({{"ok", false}, {"error", "the page is not running"}});
+    return out(vramcalc::web::read_log_json(g_state->scenario, text ? text : ""));
+}
+
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_engines() { return out(vramcalc::engine_profiles_json()); }
 
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_result() {
@@ -110,8 +121,9 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_set_view(const char* text) {
     if (!j.is_object()) j = nlohmann::json::object();
     auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
     if (std::string t = str("tab"); !t.empty()) {
-        const Tab tab = t == "matrix" ? Tab::FitMatrix : t == "chart" ? Tab::Chart : t == "colocation" ? Tab::Colocation : Tab::Breakdown;
-        if (t != "matrix" && t != "chart" && t != "colocation" && t != "breakdown") problems.push_back("tab: unknown '" + t + "'");
+        const Tab tab = t == "matrix" ? Tab::FitMatrix : t == "chart" ? Tab::Chart : t == "colocation" ? Tab::Colocation
+                        : t == "log" ? Tab::Log : Tab::Breakdown;
+        if (t != "matrix" && t != "chart" && t != "colocation" && t != "breakdown" && t != "log") problems.push_back("tab: unknown '" + t + "'");
         g_state->requested_tab = tab;
         g_state->tab_request = true;
     }
@@ -126,6 +138,7 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_set_view(const char* text) {
             g_state->colocation.others.push_back(s);
         }
     }
+    if (j.contains("log") && j["log"].is_string()) vramcalc::web::set_log_text(*g_state, j["log"].get<std::string>());
     if (j.contains("matrixFilter") && j["matrixFilter"].is_string()) g_state->matrix.filter = j["matrixFilter"].get<std::string>();
     if (std::string r = str("matrixRows"); !r.empty()) {  // "family" | "all"
         if (r != "family" && r != "all") problems.push_back("matrixRows: unknown '" + r + "'");
@@ -146,8 +159,9 @@ EMSCRIPTEN_KEEPALIVE int vramcalc_api_matrix_total() {
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_view() {
     using vramcalc::web::Tab;
     if (!g_state) return out(nullptr);
+    vramcalc::web::refresh_log(*g_state);
     const auto& st = *g_state;
-    const char* tabs[] = {"breakdown", "matrix", "chart", "colocation"};
+    const char* tabs[] = {"breakdown", "matrix", "chart", "colocation", "log"};
     nlohmann::json j = {{"tab", tabs[static_cast<int>(st.tab)]}, {"unit", st.unit == vramcalc::SizeUnit::GB ? "GB" : "GiB"},
                         {"theme", st.dark ? "dark" : "light"}, {"narrow", st.narrow}, {"notice", st.notice}};
     nlohmann::json m = {{"complete", st.matrix.complete}, {"rows", st.matrix.matrix.rows}, {"cols", st.matrix.matrix.cols},
@@ -168,6 +182,7 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_view() {
     j["command"] = st.command;  // the "Run it" panel's text (core/command.h launch_command)
     if (st.resolved) j["layout"] = {{"tp", st.resolved->scenario.tp}, {"pp", st.resolved->scenario.pp},
                                     {"replicas", st.resolved->scenario.replicas}};
+    j["log"] = vramcalc::web::log_view_json(st);
     const auto& c = st.colocation.result;
     j["colocation"] = {{"deployments", st.colocation.others.size() + 1}, {"ok", c.ok}, {"fits", c.fits}, {"problems", c.problems},
                        {"reserved_bytes", c.reserved_bytes}};

@@ -24,6 +24,7 @@
 #include "wasm/share_glue.h"
 #include "web/app.h"
 #include "web/compute.h"
+#include "web/log_paste.h"
 #include "web/input.h"
 #include "web/fonts.h"
 #include "web/ui.h"
@@ -45,6 +46,7 @@ int g_frames_left = kFramesAfterEvent;
 int g_frames_drawn = 0;
 bool g_paused = false;
 std::uint64_t g_saved_revision = 0;
+std::uint64_t g_saved_calibrations = 0;  // LogPanelState::stored_revision last written to localStorage
 double g_saved_at_ms = 0.0;
 
 EM_JS(char*, js_storage_get, (const char* key), {
@@ -149,6 +151,9 @@ void restore_state() {
         nlohmann::json j = vramcalc::parse_json(saved, vramcalc::kScenarioJsonLimits).value;
         if (j.is_object()) vramcalc::web::apply_state_json(g_state, j);  // a stale field is simply skipped
     }
+    // Calibrations kept on this device (the figures only): offered again for the same engine and GPU.
+    const nlohmann::json cal = vramcalc::parse_json(storage_get("vramcalc.calibrations"), vramcalc::kScenarioJsonLimits).value;
+    g_state.log.stored = vramcalc::web::calibrations_from_json(cal);
     nlohmann::json view = vramcalc::parse_json(storage_get("vramcalc.view"), vramcalc::kScenarioJsonLimits).value;
     if (view.is_object()) {
         if (view.contains("dark") && view["dark"].is_boolean()) g_state.dark = view["dark"].get<bool>();
@@ -166,6 +171,10 @@ bool save_state(double now_ms) {
         saved_unit = g_state.unit;
         nlohmann::json view = {{"dark", g_state.dark}, {"unit", g_state.unit == vramcalc::SizeUnit::GB ? "GB" : "GiB"}};
         js_storage_set("vramcalc.view", view.dump().c_str());
+    }
+    if (g_state.log.stored_revision != g_saved_calibrations) {
+        g_saved_calibrations = g_state.log.stored_revision;
+        js_storage_set("vramcalc.calibrations", vramcalc::dump_json(vramcalc::web::calibrations_to_json(g_state.log.stored)).c_str());
     }
     if (g_state.revision == g_saved_revision) return false;
     if (g_state.revision == g_state.link_revision) return false;  // the address bar holds this link already

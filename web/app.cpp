@@ -39,6 +39,7 @@ void draw_tabs(AppState& st) {
     tab("Fit matrix", Tab::FitMatrix, draw_fit_matrix_panel);
     tab("Memory vs context", Tab::Chart, draw_chart_panel);
     tab("Several models", Tab::Colocation, draw_colocation_panel);
+    tab("Your log", Tab::Log, draw_log_panel);
     st.tab_request = false;
     ImGui::EndTabBar();
     compute_fit_matrix_ahead(st);
@@ -79,6 +80,7 @@ void draw_app(AppState& st) {
                                    ImGuiWindowFlags_NoBringToFrontOnFocus;
     ImGui::Begin("vramcalc", nullptr, st.narrow ? flags & ~ImGuiWindowFlags_NoScrollbar : flags);
     draw_toolbar(st);
+    draw_calibration_offer(st);
     ImGui::Spacing();
 
     if (st.narrow) {

@@ -16,6 +16,7 @@
 #include "core/solvers.h"
 #include "core/text.h"
 #include "web/input_state.h"
+#include "web/log_state.h"
 #include "web/model_files_state.h"
 #include "web/widget_state.h"
 
@@ -80,7 +81,7 @@ struct CustomModelForm {
     std::string name = "my-model";
 };
 
-enum class Tab { Breakdown, FitMatrix, Chart, Colocation };
+enum class Tab { Breakdown, FitMatrix, Chart, Colocation, Log };
 
 // A link named a model the catalog does not know: the page says so (with the nearest ids) instead of
 // answering for the model it shows meanwhile, until the user picks a model.
@@ -125,6 +126,7 @@ struct AppState {
     FitMatrixView matrix;
     ChartView chart;
     ColocationView colocation;
+    LogPanelState log;                  // a pasted engine log and the calibrations kept on this device
 
     // ---- messages
     std::string notice;                 // one line shown under the toolbar ("Link: ignored ctx=abc")

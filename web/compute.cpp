@@ -9,6 +9,7 @@
 #include "core/estimate_json.h"
 #include "core/formats.h"
 #include "core/scenario_json.h"
+#include "web/log_paste.h"
 
 namespace vramcalc::web {
 
@@ -180,6 +181,13 @@ void show_toast(AppState& st, const std::string& text) {
 
 void load_text_file(AppState& st, const std::string& name, const std::string& contents) {
     st.dropped_file = name;
+    // An engine's log goes to the "Your log" tab (its text kept there, whatever it holds).
+    if (is_log_file(name, contents)) {
+        set_log_text(st, contents, name);
+        st.requested_tab = Tab::Log;
+        st.tab_request = true;
+        return;
+    }
     nlohmann::json j = parse_json(contents, kScenarioJsonLimits).value;
     if (j.is_object() && !j.contains("hidden_size") && !j.contains("text_config") &&
         (j.contains("model") || j.contains("gpu") || j.contains("weights") || j.contains("engine"))) {

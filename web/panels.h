@@ -23,5 +23,7 @@ void compute_fit_matrix_ahead(AppState& st);
 void draw_chart_panel(AppState& st);        // memory vs context
 void draw_colocation_panel(AppState& st);   // several deployments on one budget
 void draw_command_panel(AppState& st);      // the launch command with Copy
+void draw_log_panel(AppState& st);          // a pasted engine log reconciled, Use this setup, Calibrate (log_panel.cpp)
+void draw_calibration_offer(AppState& st);  // under the toolbar: a calibration kept for this engine and GPU
 
 }  // namespace vramcalc::web

@@ -17,7 +17,7 @@ const SIZES = [
   { name: 'laptop-dpr2', viewport: { width: 1400, height: 900 }, deviceScaleFactor: 2 },
   { name: 'phone', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
 ];
-const TABS = ['breakdown', 'matrix', 'chart', 'colocation'];
+const TABS = ['breakdown', 'matrix', 'chart', 'colocation', 'log'];
 
 async function settle(page, frames = 6) {
   const start = await page.evaluate(() => window.vramcalc.framesDrawn);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "core/catalog.h"
 #include "core/knobs.h"
@@ -106,7 +107,9 @@ void knob_row(AppState& st, const KnobUse& use, const Knob& knob) {
     } else {
         ImGui::SetNextItemWidth(px(st, 150));
         double v = value;
-        const char* fmt = knob.kind == KnobKind::Integer ? "%.0f" : "%.1f";
+        // A calibration shows the two decimals the log printed (0.77 GiB, 398.38 MiB), not 0.8.
+        const bool calibration = std::string_view(use.knob).rfind("cal_", 0) == 0;
+        const char* fmt = knob.kind == KnobKind::Integer ? "%.0f" : calibration ? "%.2f" : "%.1f";
         if (ImGui::InputDouble("##v", &v, knob.kind == KnobKind::Integer ? 1.0 : 0.5, 0.0, fmt))
             knob.set(s, std::clamp(knob.kind == KnobKind::Integer ? std::round(v) : v, knob.min, knob.max));
     }
