@@ -58,9 +58,15 @@ async function matrixFill(browser, file) {
   await page.waitForFunction(() => window.vramcalc && window.vramcalc.ready === true, null, { timeout: 60000 });
   // matrixProgress() is [computed cells or -1 while computing, total]: cheap to poll every 5 ms.
   const complete = () => page.waitForFunction(() => window.vramcalc.matrixProgress()[0] >= 0, null, { timeout: 120000, polling: 5 });
+  // Waits until the page has drawn n more frames (a change takes effect in the next frame: until
+  // then the previous matrix still reads as complete).
+  const frames = async (n) => {
+    const start = await page.evaluate(() => { window.vramcalc.wake(); return window.vramcalc.framesDrawn; });
+    await page.waitForFunction((k) => window.vramcalc.framesDrawn >= k, start + n, { timeout: 30000 });
+  };
   const openTab = async (rows) => {
     await page.evaluate((r) => window.vramcalc.setView({ tab: 'breakdown', matrixRows: r }), rows);
-    await sleep(200);
+    await frames(2);
     await complete();  // computed ahead, with the tab closed
     await sleep(200);
     const t0 = await page.evaluate(() => { window.vramcalc.setView({ tab: 'matrix' }); return performance.now(); });
@@ -71,7 +77,7 @@ async function matrixFill(browser, file) {
   const family = await openTab('family');
   const all = await openTab('all');
   const t0 = await page.evaluate(() => { window.vramcalc.setState({ context: 16384 }); return performance.now(); });
-  await sleep(50);
+  await frames(2);
   await complete();
   const cold = { ms: (await page.evaluate(() => performance.now())) - t0, cells: all.cells };
   // The heavy case (transformers over every "instruct" model): the longest frame of the page's own
