@@ -1,6 +1,7 @@
 // A model's architecture as a Hugging Face config.json describes it, normalised across families.
 // Plain data: parsing lives in config_parser.cpp, counting in tensors.cpp.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -113,6 +114,11 @@ struct Architecture {
     // engines load them only for speculative decoding.
     std::int64_t mtp_layers = 0;
 
+    // Cross-attention layers (Llama 3.2 Vision, mllama): these layers attend to the vision encoder's
+    // tokens instead of the text; their K/V hold cross_attention_tokens per image, not the context.
+    std::vector<std::int64_t> cross_attention_layers;
+    std::int64_t cross_attention_tokens = 0;  // per image: max_num_tiles x ((image_size / patch_size)^2 + 1)
+
     RopeScaling rope_scaling;
 
     // Parameters outside the language model (vision tower, audio tower, projector), counted as 16-bit weights
@@ -131,6 +137,9 @@ struct Architecture {
     std::int64_t value_head_dim() const { return v_head_dim > 0 ? v_head_dim : head_dim; }
     bool has_dsa_indexer() const { return index_heads > 0 && index_head_dim > 0; }
     bool has_per_layer_embeddings() const { return per_layer_input_size > 0; }
+    bool is_cross_attention_layer(std::int64_t layer) const {
+        return std::find(cross_attention_layers.begin(), cross_attention_layers.end(), layer) != cross_attention_layers.end();
+    }
     // The layer keeps no K/V of its own: it reads an earlier layer's (Gemma 3n/4 KV sharing).
     bool is_kv_shared_layer(std::int64_t layer) const {
         return kv_shared_layers > 0 && layer >= num_layers - kv_shared_layers && layer < num_layers;

@@ -34,6 +34,11 @@ const CacheFeature kFeatures[] = {
      [](const Architecture&) { return std::string("parallel attention + Mamba-2 layers (a KV cache and an SSM state in every layer)"); }},
     {"short_conv", [](const Architecture& a) { return a.short_conv_kernel > 0; },
      [](const Architecture&) { return std::string("short-convolution layers (conv_L_cache state per sequence)"); }},
+    {"cross_attention", [](const Architecture& a) { return !a.cross_attention_layers.empty(); },
+     [](const Architecture& a) {
+         return "cross-attention layers that cache the vision encoder's tokens (" + std::to_string(a.cross_attention_layers.size()) +
+                " cross_attention_layers, " + std::to_string(a.cross_attention_tokens) + " tokens per image)";
+     }},
     {"mixerless_blocks", has_mixerless_block,
      [](const Architecture&) { return std::string("blocks without attention or Mamba (hybrid_override_pattern '-'/'E' blocks)"); }},
 };
@@ -44,10 +49,12 @@ bool engine_models(const EngineProfile& engine, std::string_view id) {
 
 }  // namespace
 
-std::string unsupported_cache_reason(const Architecture& a, const EngineProfile& engine) {
+std::string unsupported_cache_reason(const Architecture& a, const EngineProfile& engine, const EngineRelease* release) {
     if (!a.unmodelled_cache.empty())
         return a.unmodelled_cache + "; no estimate is given rather than one computed as if it were a plain transformer";
     if (!engine.counts_kv_cache) return {};  // weights only: the tensor inventory covers these layouts
+    if (release && engine.release_refusal)
+        if (std::string why = engine.release_refusal(a, *release); !why.empty()) return why;
     for (const CacheFeature& f : kFeatures)
         if (f.present(a) && !engine_models(engine, f.id))
             return std::string(engine.name) + "'s accounting does not model " + f.what(a) +

@@ -10,6 +10,7 @@
 namespace vramcalc {
 
 // "" when the engine can answer for this architecture; otherwise the reason, naming the feature.
-std::string unsupported_cache_reason(const Architecture& arch, const EngineProfile& engine);
+// With a release, the profile's release_refusal is asked first (an architecture that release cannot load).
+std::string unsupported_cache_reason(const Architecture& arch, const EngineProfile& engine, const EngineRelease* release = nullptr);
 
 }  // namespace vramcalc

@@ -104,6 +104,10 @@ struct EngineProfile {
     // models, by the ids core/cache_support.cpp lists ("kv_sharing", "dsa_indexer", ...). A model
     // with a layout the engine does not name is refused with a message naming it.
     std::vector<const char*> cache_features{};
+    // Why this release cannot load the model at all ("" = it can): an architecture the release's model
+    // registry lacks or has dropped (vLLM after 0.10.2: mllama). Null: every release loads what
+    // cache_features allows.
+    std::string (*release_refusal)(const Architecture&, const EngineRelease&) = nullptr;
 };
 
 // ---- the registry (engine_profile.cpp; the list itself is generated from core/engines/*.cpp) -------

@@ -260,7 +260,7 @@ Estimate estimate(const ResolvedScenario& r_in) {
     const EngineRelease& release = *r.release;
 
     if (!r.model.params_only) {
-        if (std::string why = unsupported_cache_reason(r.model.arch, profile); !why.empty()) {
+        if (std::string why = unsupported_cache_reason(r.model.arch, profile, &release); !why.empty()) {
             Estimate refused;
             refused.error = r.model.name + ": " + why;
             refused.error_field = ErrorField::Model;

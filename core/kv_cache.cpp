@@ -28,6 +28,7 @@ double kv_bytes_per_token_layer(const Architecture& arch, std::int64_t layer, in
         if (la == LayerAttention::Linear || la == LayerAttention::None) return 0.0;
     }
     if (arch.is_kv_shared_layer(layer)) return 0.0;  // reads an earlier layer's K/V
+    if (arch.is_cross_attention_layer(layer)) return 0.0;  // holds the image's tokens, not the context's
     const double bytes_per_value = kv_bits / 8.0;
     if (arch.is_mla()) {
         // vLLM MLAAttentionSpec: one latent (kv_lora_rank + qk_rope_head_dim) per token and layer,
@@ -39,6 +40,17 @@ double kv_bytes_per_token_layer(const Architecture& arch, std::int64_t layer, in
     // V head size follows K's on layers with their own geometry (Gemma 4 global layers: K doubles as V).
     const std::int64_t vhd = hd != arch.head_dim ? hd : arch.value_head_dim();
     return static_cast<double>(heads) * static_cast<double>(hd + vhd) * bytes_per_value;
+}
+
+double cross_attention_bytes_per_token_layer(const Architecture& arch, int tp, double kv_bits) {
+    if (arch.cross_attention_layers.empty()) return 0.0;
+    const std::int64_t heads = std::max<std::int64_t>(1, arch.num_kv_heads / std::max(1, tp));
+    return static_cast<double>(heads) * static_cast<double>(arch.head_dim + arch.value_head_dim()) * kv_bits / 8.0;
+}
+
+double cross_attention_bytes_per_image(const Architecture& arch, int tp, double kv_bits) {
+    return cross_attention_bytes_per_token_layer(arch, tp, kv_bits) * static_cast<double>(arch.cross_attention_layers.size()) *
+           static_cast<double>(arch.cross_attention_tokens);
 }
 
 Bytes kv_bytes_per_token(const Architecture& arch, double kv_bits) {

@@ -15,6 +15,11 @@ namespace vramcalc {
 // 0 for linear layers (their state is per sequence), mixer-less blocks and KV-shared layers.
 double kv_bytes_per_token_layer(const Architecture& arch, std::int64_t layer, int tp, double kv_bits);
 
+// Cross-attention layers (mllama): one layer's K/V bytes per vision token on one rank, and all of them
+// for one image's cross_attention_tokens. kv_bytes_per_token_layer is 0 on these layers (no context).
+double cross_attention_bytes_per_token_layer(const Architecture& arch, int tp, double kv_bits);
+double cross_attention_bytes_per_image(const Architecture& arch, int tp, double kv_bits);
+
 // Heads of K/V one TP rank holds: max(1, kv_heads / tp) (vLLM replicates when tp > kv_heads).
 std::int64_t kv_heads_per_rank(const Architecture& arch, int tp);
 

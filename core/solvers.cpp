@@ -167,8 +167,37 @@ std::optional<Scenario> fewest_gpus_in(const Trials& tr, int max_gpus) {
     return std::nullopt;
 }
 
+// The original scenario resolved from the Trials' model (no second parse); nullopt when it does not resolve.
+std::optional<ResolvedScenario> resolved_trial(const Trials& tr, const Scenario& t) {
+    std::string err;
+    return tr.model ? resolve_with_model(*tr.model, t, err) : std::nullopt;
+}
+
+ParallelLayout layout_in(const Trials& tr, const Scenario& t) {
+    if (const auto r = resolved_trial(tr, t)) return {r->scenario.tp, r->scenario.pp, r->scenario.replicas, 0};
+    return {std::max(1, t.tp), std::max(1, t.pp), std::max(1, t.replicas), 0};
+}
+
+std::string native_format_in(const Trials& tr) {
+    if (!tr.model || tr.model->model.default_format.empty() || !resolved_trial(tr, tr.base)) return "";
+    const auto f = find_weight_format(tr.model->model.default_format);
+    const auto kv = find_kv_format("auto");
+    if (!f || !kv || !engine_load_error(engine_profile(tr.base.engine), *f, *kv).empty()) return "";
+    return f->id;
+}
+
+std::vector<std::string> formats_to_try_in(const Trials& tr) {
+    std::vector<std::string> out = formats_by_quality(tr.base.engine);
+    // The checkpoint as published (MXFP4 for gpt-oss, FP8 for DeepSeek-V3) loses nothing: first.
+    if (const std::string native = native_format_in(tr); !native.empty()) {
+        out.erase(std::remove(out.begin(), out.end(), native), out.end());
+        out.insert(out.begin(), native);
+    }
+    return out;
+}
+
 std::optional<std::string> best_fitting_format_in(const Trials& tr) {
-    for (const auto& id : formats_to_try(tr.original)) {
+    for (const auto& id : formats_to_try_in(tr)) {
         Scenario t = tr.base;
         t.weights = id;
         if (fits_trial(tr, t)) return id;
@@ -200,6 +229,26 @@ std::optional<Suggestion> expert_offload_in(const Trials& tr) {
                       handed_out(tr, t)};
 }
 
+// An 8-bit KV cache instead of a wider one: the first 8-bit type the engine caches K/V in (fp8 in
+// vLLM and SGLang, q8_0 in llama.cpp, which has no fp8 cache), when that fits.
+std::optional<Suggestion> kv_cache_8bit_in(const Trials& tr) {
+    const Scenario& s = tr.base;
+    if (s.kv_dtype != "auto" && s.kv_dtype != "fp16" && s.kv_dtype != "bf16" && s.kv_dtype != "fp32") return std::nullopt;
+    for (const char* kv : {"fp8", "q8_0"}) {
+        Scenario t = s;
+        t.kv_dtype = kv;
+        const Estimate e = estimate_trial(tr, t);
+        if (!e.ok) continue;  // the engine does not cache K/V in this format
+        if (!e.fits) return std::nullopt;
+        // llama.cpp names its cache types by their flags (-ctk/-ctv); the others by format.
+        const std::string label = uses_knob(engine_profile(s.engine), "n_cpu_moe")
+                                      ? "KV cache " + t.kv_dtype + " (-ctk " + t.kv_dtype + " -ctv " + t.kv_dtype + "): half the KV memory"
+                                      : "KV cache " + upper(t.kv_dtype) + " instead of " + upper(s.kv_dtype);
+        return Suggestion{label, handed_out(tr, t)};
+    }
+    return std::nullopt;
+}
+
 // llama.cpp -ngl: the most layers that fit on the GPUs, the rest in CPU RAM.
 std::optional<Suggestion> gpu_layers_suggestion(const Trials& tr) {
     const Architecture* a = arch_of(tr);
@@ -221,31 +270,9 @@ std::optional<Scenario> fewest_gpus(const Scenario& s, int max_gpus) { return fe
 std::optional<std::string> best_fitting_format(const Scenario& s) { return best_fitting_format_in(trials_of(s)); }
 std::optional<Suggestion> expert_offload(const Scenario& s) { return expert_offload_in(trials_of(s)); }
 
-ParallelLayout layout_of(const Scenario& s) {
-    std::string err;
-    if (auto r = resolve(s, err)) return {r->scenario.tp, r->scenario.pp, r->scenario.replicas, 0};
-    return {std::max(1, s.tp), std::max(1, s.pp), std::max(1, s.replicas), 0};
-}
-
-std::string native_format(const Scenario& s) {
-    std::string err;
-    const auto r = resolve(s, err);
-    if (!r || r->model.default_format.empty()) return "";
-    const auto f = find_weight_format(r->model.default_format);
-    const auto kv = find_kv_format("auto");
-    if (!f || !kv || !engine_load_error(engine_profile(s.engine), *f, *kv).empty()) return "";
-    return f->id;
-}
-
-std::vector<std::string> formats_to_try(const Scenario& s) {
-    std::vector<std::string> out = formats_by_quality(s.engine);
-    // The checkpoint as published (MXFP4 for gpt-oss, FP8 for DeepSeek-V3) loses nothing: first.
-    if (const std::string native = native_format(s); !native.empty()) {
-        out.erase(std::remove(out.begin(), out.end(), native), out.end());
-        out.insert(out.begin(), native);
-    }
-    return out;
-}
+ParallelLayout layout_of(const Scenario& s) { return layout_in(trials_of(s), s); }
+std::string native_format(const Scenario& s) { return native_format_in(trials_of(s)); }
+std::vector<std::string> formats_to_try(const Scenario& s) { return formats_to_try_in(trials_of(s)); }
 
 std::vector<Suggestion> suggestions(const Scenario& original) {
     std::vector<Suggestion> out;
@@ -254,37 +281,25 @@ std::vector<Suggestion> suggestions(const Scenario& original) {
     Estimate base = estimate_trial(tr, s);
     if (!base.ok || base.fits) return out;
 
-    // MoE on llama.cpp: what people do first is keep expert tensors in system RAM (--n-cpu-moe).
+    const EngineProfile& profile = engine_profile(s.engine);
+    // MoE on llama.cpp: what people do first is keep expert tensors in system RAM (--n-cpu-moe), then
+    // quantize the KV cache; elsewhere the weight format comes before the cache.
+    const bool kv_before_weights = uses_knob(profile, "n_cpu_moe");
     if (auto moe = expert_offload_in(tr)) out.push_back(std::move(*moe));
-    if (uses_knob(engine_profile(s.engine), "n_cpu_moe") && s.kv_dtype != "q8_0" && s.kv_dtype != "q4_0") {
-        Scenario t = s;
-        t.kv_dtype = "q8_0";
-        if (fits_trial(tr, t)) out.push_back({"KV cache q8_0 (-ctk q8_0 -ctv q8_0): half the KV memory", handed_out(tr, t)});
-    }
+    std::optional<Suggestion> kv8 = kv_cache_8bit_in(tr);
+    if (kv8 && kv_before_weights) out.push_back(std::move(*kv8));
     if (auto f = best_fitting_format_in(tr); f && *f != s.weights) {
         Scenario t = s;
         t.weights = *f;
         out.push_back({upper(*f) + " instead of " + upper(s.weights), handed_out(tr, t)});
     }
-    // An 8-bit KV cache halves a 16-bit one: fp8 where the engine has it (vLLM, SGLang), q8_0 in llama.cpp.
-    if (s.kv_dtype == "auto" || s.kv_dtype == "fp16" || s.kv_dtype == "bf16") {
-        for (const char* kv : {"fp8", "q8_0"}) {
-            Scenario t = s;
-            t.kv_dtype = kv;
-            const Estimate e = estimate_trial(tr, t);
-            if (!e.ok) continue;  // the engine does not cache K/V in this format
-            if (e.fits && !(std::string(kv) == "q8_0" && uses_knob(engine_profile(s.engine), "n_cpu_moe")))
-                out.push_back({"KV cache " + upper(kv) + " instead of " + upper(s.kv_dtype), handed_out(tr, t)});
-            break;
-        }
-    }
+    if (kv8 && !kv_before_weights) out.push_back(std::move(*kv8));
     if (auto ctx = largest_context_in(tr); ctx && *ctx >= 512 && *ctx < context_per_sequence(s)) {
         // Round down to a friendly number so the suggestion still fits.
         std::int64_t c = *ctx >= 4096 ? *ctx / 1024 * 1024 : *ctx / 256 * 256;
         out.push_back({"context " + short_tokens(c) + " instead of " + short_tokens(context_per_sequence(s)),
                        handed_out(tr, with_context(s, c))});
     }
-    const EngineProfile& profile = engine_profile(s.engine);
     if (const std::int64_t now = profile.workload.concurrency(s); now > 1) {
         if (auto n = largest_concurrency_in(tr))
             out.push_back({std::to_string(*n) + " concurrent sequences instead of " + std::to_string(now),
@@ -292,7 +307,7 @@ std::vector<Suggestion> suggestions(const Scenario& original) {
     }
     if (auto g = fewest_gpus_in(tr, 64); g && g->gpus != s.gpus) {
         std::string label = std::to_string(g->gpus) + (g->gpus == 1 ? " GPU" : " GPUs");
-        const ParallelLayout l = layout_of(*g);
+        const ParallelLayout l = layout_in(tr, *g);
         if (l.tp > 1 || l.pp > 1) label += " (" + layout_text(l) + ")";
         out.push_back({label, *g});
     }

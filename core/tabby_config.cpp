@@ -13,11 +13,20 @@ std::int64_t tabby_cache_size(const Scenario& s) {
 
 double tabby_autosplit_reserve_mib(const Scenario& s) { return s.autosplit_reserve_mib > 0 ? s.autosplit_reserve_mib : 96.0; }
 
-std::optional<double> tabby_knob_default(std::string_view knob) {
+std::optional<double> tabby_knob_default(std::string_view knob, const ResolvedScenario&) {
     if (knob == "head_bits") return 6.0;
     if (knob == "chunk_size") return 2048.0;
     if (knob == "autosplit_reserve_mib") return 96.0;
     return std::nullopt;
+}
+
+ParallelRules tabby_parallel_rules() {
+    return {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,
+            .split = "autosplit: layers fill GPU 0, then the next"};
+}
+
+WorkloadMap tabby_workload(const char* context_help) {
+    return per_sequence_workload(context_help, "Sequences at once: cache_size = max_seq_len x this, rounded up to 256");
 }
 
 std::string tabby_config_yml(const ResolvedScenario& r, const std::string& backend, const std::string& note,

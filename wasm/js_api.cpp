@@ -165,6 +165,7 @@ EMSCRIPTEN_KEEPALIVE const char* vramcalc_api_get_view() {
     const vramcalc::web::VerdictText v = vramcalc::web::verdict_text(st.result, st.scenario, st.unit);
     j["verdict"] = {{"headline", st.missing_model ? std::string("MODEL NOT FOUND") : v.headline}, {"needs", v.needs},
                     {"reserve", v.reserve}, {"missing_model", st.missing_model ? st.missing_model->asked : std::string()}};
+    j["command"] = st.command;  // the "Run it" panel's text (core/command.h launch_command)
     if (st.resolved) j["layout"] = {{"tp", st.resolved->scenario.tp}, {"pp", st.resolved->scenario.pp},
                                     {"replicas", st.resolved->scenario.replicas}};
     const auto& c = st.colocation.result;

@@ -111,8 +111,9 @@ std::string unmodelled_cache_reason(const Reader& r, const Architecture& a, cons
                "attention sinks) are not modelled";
     if (const json* latent = r.find({"moe_latent_size"}); latent && latent->is_number() && latent->get<double>() > 0)
         return "latent MoE (moe_latent_size: experts work in a projected latent width) is not modelled";
-    if (mt == "mllama" || r.find({"cross_attention_layers"}))
-        return "cross-attention layers (cross_attention_layers) keep the image tokens' K/V per sequence: not modelled yet";
+    if ((mt == "mllama" || r.find({"cross_attention_layers"})) && (a.cross_attention_layers.empty() || a.cross_attention_tokens <= 0))
+        return "cross-attention layers (cross_attention_layers) keep the image tokens' K/V per sequence, and this config does not say "
+               "how many within range (vision_config max_num_tiles, image_size, patch_size: at most 10^9 tokens) or which layers";
     if (mt == "gemma3n_text" && a.altup_inputs == 0)
         return "Gemma 3n config without altup_num_inputs";
     return {};

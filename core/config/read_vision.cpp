@@ -1,5 +1,6 @@
 // Vision and audio towers beside the language model, estimated from vision_config / audio_config
 // when the catalog gives no figure (catalog entries carry a sourced extra_params instead).
+#include <algorithm>
 #include <cmath>
 
 #include "readers.h"
@@ -32,13 +33,63 @@ double vit_params(const json& c, std::int64_t lm_hidden) {
            hd * static_cast<double>(out > 0 ? out : lm_hidden);
 }
 
+// Llama 3.2 Vision (transformers MllamaVisionModel + MllamaMultiModalProjector): num_hidden_layers
+// local and num_global_layers gated encoder layers (q,k,v,o without bias, fc1/fc2 with bias, two
+// LayerNorms), a bias-free patch conv, a class token, the gated position embedding of num_patches
+// rows plus its tile table (max_aspect_ratio_id + 1 rows of max_num_tiles x num_patches x h), the
+// pre/post tile embeddings (max_aspect_ratio_id + 1 rows of max_num_tiles x h), the pre/post
+// LayerNorms, and the projector vision_output_dim -> text hidden (with bias). 0 when fields are missing.
+double mllama_vision_params(const json& c, std::int64_t lm_hidden) {
+    const std::int64_t h = tower_int(c, {"hidden_size"}), layers = tower_int(c, {"num_hidden_layers"});
+    const std::int64_t global = tower_int(c, {"num_global_layers"}), tiles = tower_int(c, {"max_num_tiles"});
+    const std::int64_t image = tower_int(c, {"image_size"}), patch = tower_int(c, {"patch_size"});
+    const std::int64_t channels = std::max<std::int64_t>(1, tower_int(c, {"num_channels"}));
+    std::int64_t inter = tower_int(c, {"intermediate_size"});
+    const std::int64_t out = tower_int(c, {"vision_output_dim"});
+    std::int64_t ratios = 0;
+    if (auto it = c.find("supported_aspect_ratios"); it != c.end() && it->is_array()) ratios = static_cast<std::int64_t>(it->size());
+    if (inter == 0) inter = 4 * h;
+    if (h <= 0 || layers <= 0 || global < 0 || tiles <= 0 || image <= 0 || patch <= 0 || out <= 0 || ratios <= 0 || inter < 0) return 0.0;
+    // the generic tower's bounds, and a tile table no bigger than 10^9 tokens
+    if (h > 100000 || layers + global > 1000 || inter > 1000000 || out > 10000000 || ratios > 1000 ||
+        static_cast<double>(tiles) * std::pow(static_cast<double>(image / patch), 2.0) > 1e9)
+        return 0.0;
+    const double hd = static_cast<double>(h), id = static_cast<double>(inter);
+    const double patches = std::pow(static_cast<double>(image / patch), 2.0) + 1.0;  // + class token
+    const double rows = static_cast<double>(ratios + 1);
+    const double per_layer = 4.0 * hd * hd + 2.0 * hd * id + id + hd + 4.0 * hd;
+    return static_cast<double>(layers + global) * per_layer + static_cast<double>(channels * patch * patch) * hd + hd +
+           patches * hd + rows * static_cast<double>(tiles) * patches * hd + 2.0 * rows * static_cast<double>(tiles) * hd +
+           4.0 * hd + static_cast<double>(out) * static_cast<double>(lm_hidden) + static_cast<double>(lm_hidden);
+}
+
+// The cross-attention layers and the vision tokens one image gives them: every image is padded to
+// max_num_tiles tiles of (image_size / patch_size)^2 patches + a class token (MllamaVisionModel's
+// output, cross_attention_states: 4 x 1601 = 6404 for Llama 3.2 Vision).
+void read_cross_attention(Reader& r, const json& vc, Architecture& a) {
+    const json* layers = r.find({"cross_attention_layers"});
+    if (!layers || !layers->is_array()) return;
+    for (const json& l : *layers)
+        if (l.is_number_integer() && l.get<std::int64_t>() >= 0 && l.get<std::int64_t>() < a.num_layers)
+            a.cross_attention_layers.push_back(l.get<std::int64_t>());
+    const std::int64_t tiles = tower_int(vc, {"max_num_tiles"}), image = tower_int(vc, {"image_size"}), patch = tower_int(vc, {"patch_size"});
+    if (tiles <= 0 || image <= 0 || patch <= 0) return;
+    // in double first: absurd sizes (each field may reach 10^7) must not wrap; more than 10^9 tokens is no image
+    const double side = static_cast<double>(image / patch);
+    const double tokens = static_cast<double>(tiles) * (side * side + 1.0);
+    if (tokens <= 1e9) a.cross_attention_tokens = static_cast<std::int64_t>(tokens);
+    else r.warn("vision_config: " + fmt_num(tokens) + " vision tokens per image is out of range; the cross-attention cache is not sized");
+}
+
 }  // namespace
 
 bool read_towers(Reader& r, ModelInfo& m) {
     Architecture& a = m.arch;
     if (auto vc = r.top.find("vision_config"); vc != r.top.end() && vc->is_object()) {
         m.modality = "vision";
-        a.vision_params = vit_params(*vc, a.hidden_size);
+        const bool mllama = vc->contains("num_global_layers") && vc->contains("max_num_tiles");
+        a.vision_params = mllama ? mllama_vision_params(*vc, a.hidden_size) : vit_params(*vc, a.hidden_size);
+        if (mllama) read_cross_attention(r, *vc, a);
         if (a.vision_params > 0.0)
             r.warn("vision tower estimated from vision_config (" + fmt_num(std::round(a.vision_params / 1e6)) +
                    "M params, 16-bit)");

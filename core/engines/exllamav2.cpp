@@ -27,6 +27,7 @@
 #include "../format_types.h"
 #include "../kv_cache.h"
 #include "../layer_split.h"
+#include "../tabby_autosplit.h"
 #include "../tabby_config.h"
 #include "../text.h"
 
@@ -34,7 +35,6 @@ namespace vramcalc {
 
 namespace {
 
-constexpr double kTorchContextGiB = 0.45;             // PyTorch's CUDA context (as transformers.cpp)
 constexpr double kMaxDqSize = 512.0 * 1024 * 1024;    // config.py max_dq_size (elements)
 constexpr double kMinimumReserve = 256.0 * 1024 * 1024;  // model.py minimum_reserve_vram
 constexpr std::int64_t kTabbyOutputLen = 16;          // TabbyAPI: config.max_output_len = 16
@@ -42,12 +42,7 @@ constexpr std::int64_t kTabbyOutputLen = 16;          // TabbyAPI: config.max_ou
 std::int64_t round_up(std::int64_t x, std::int64_t m) { return m <= 0 ? x : (x + m - 1) / m * m; }
 
 // K and V bits per value for a cache mode; 0 when TabbyAPI's exllamav2 backend has no such mode.
-struct CacheBits {
-    double k = 0, v = 0;
-    const char* mode = "";
-    bool quantized = false;
-};
-CacheBits cache_bits(const KvFormat& kv) {
+TabbyCacheMode cache_bits(const KvFormat& kv) {
     if (kv.id == "auto" || kv.id == "fp16" || kv.id == "bf16") return {16, 16, "FP16", false};
     if (kv.id == "q8") return {8.5, 8.5, "Q8", true};
     if (kv.id == "q6") return {8.5, 4.5, "Q6", true};
@@ -79,7 +74,7 @@ double scratch_fixed(const Architecture& a, double T) {
 }
 
 struct Sizes {
-    CacheBits bits;
+    TabbyCacheMode bits;
     std::int64_t tokens = 0, chunk = 0;
     double scratch = 0, rope = 0, attn_temp = 0, logits = 0, q_temp = 0;
 };
@@ -109,12 +104,6 @@ Sizes sizes(const ResolvedScenario& r) {
     return z;
 }
 
-GpuLoad unused_gpu(std::size_t index) {
-    GpuLoad g;
-    g.role = "GPU " + std::to_string(index) + ", unused";
-    return g;
-}
-
 GpuLoad device_load(const DeviceShare& d, const Sizes& z, double reserve, bool last, std::int64_t index) {
     GpuLoad g;
     g.weights = {bytes_from(d.weight_bytes), std::to_string(d.count) + " modules (decoder layers, then norm and head)"};
@@ -126,56 +115,44 @@ GpuLoad device_load(const DeviceShare& d, const Sizes& z, double reserve, bool l
     g.activation = {bytes_from(act), "device scratch " + gib_text(z.scratch) + " (max scratch_space_fixed at chunk " +
                                          std::to_string(z.chunk) + ") + q/k/v of a chunk " + gib_text(z.attn_temp) +
                                          " + RoPE tables " + gib_text(z.rope) + (last ? " + logits of 16 tokens" : "")};
-    const double over = kTorchContextGiB * kGiB + reserve;
-    g.overhead = {bytes_from(over), "CUDA context ~" + gib_text(kTorchContextGiB * kGiB) +
+    const double over = kTabbyTorchContextGiB * kGiB + reserve;
+    g.overhead = {bytes_from(over), "CUDA context ~" + gib_text(kTabbyTorchContextGiB * kGiB) +
                                         (reserve > 0 ? " + autosplit reserves " + gib_text(reserve) + " (held while the loader fills this GPU)" : "")};
     g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
     g.role = "GPU " + std::to_string(index) + (d.count > 0 ? ", modules " + std::to_string(d.first) + "-" + std::to_string(d.first + d.count - 1) : ", unused");
     return g;
 }
 
-Estimate estimate_exllamav2(const ResolvedScenario& r, const EngineRelease&) {
-    Estimate e;
-    const Architecture& a = r.model.arch;
-    const Scenario& s = r.scenario;
-    const Sizes z = sizes(r);
-    std::vector<double> cache_per_layer;
-    for (std::int64_t l = 0; l < a.num_layers; ++l)
-        cache_per_layer.push_back(kv_bytes_per_token_layer(a, l, 1, 16.0) * (z.bits.k + z.bits.v) / 32.0 * static_cast<double>(z.tokens));
-    const WeightFormat w = with_head_bits(r.weights, s.head_bits);
-    const ModelModules mm = modules_in_load_order(a, w, cache_per_layer, w.head_bits > 0 ? w.head_bits : 16.0);
-
-    const int n = std::max(1, s.gpus);
-    const double mem = static_cast<double>(r.gpu.memory_bytes);
-    // TabbyAPI autosplits only over several GPUs (one GPU: model.load(), no reserves); the list is
-    // padded with 0 MiB, and the loader holds 256 MiB more on the GPU it is filling.
-    std::vector<double> reserve(static_cast<std::size_t>(n), 0.0), capacity;
-    if (n > 1) {
+// TabbyAPI autosplits only over several GPUs (one GPU: model.load(), no reserves); the list is padded
+// with 0 MiB, and the loader holds 256 MiB more on the GPU it is filling.
+std::vector<double> reserves(const Scenario& s) {
+    std::vector<double> reserve(static_cast<std::size_t>(std::max(1, s.gpus)), 0.0);
+    if (reserve.size() > 1) {
         reserve[0] = tabby_autosplit_reserve_mib(s) * kMiB;
         for (double& x : reserve) x += kMinimumReserve;
     }
-    for (int d = 0; d < n; ++d)
-        capacity.push_back(mem - kTorchContextGiB * kGiB - reserve[static_cast<std::size_t>(d)] - z.scratch - z.rope - z.attn_temp -
-                           (d == n - 1 ? z.logits : 0.0) - (z.bits.quantized ? z.q_temp : 0.0));
-    const LayerSplit split = split_in_order(mm.modules, capacity);
+    return reserve;
+}
 
-    std::int64_t last_used = 0;
-    for (std::size_t d = 0; d < split.devices.size(); ++d)
-        if (split.devices[d].count > 0) last_used = static_cast<std::int64_t>(d);
-    std::vector<GpuLoad> loads;
-    for (std::size_t d = 0; d < split.devices.size(); ++d)
-        loads.push_back(split.devices[d].count > 0
-                            ? device_load(split.devices[d], z, reserve[d], static_cast<std::int64_t>(d) == last_used, static_cast<std::int64_t>(d))
-                            : unused_gpu(d));
-    set_device_loads(e, std::move(loads), r.gpu.memory_bytes, split.fits);
-    e.cpu = {bytes_from(mm.embedding_bytes), "token embedding in CPU memory (" + std::to_string(a.vocab_size) + " x " +
-                                                 std::to_string(a.hidden_size) + " fp16), as ExLlamaV2 keeps it"};
+Estimate estimate_exllamav2(const ResolvedScenario& r, const EngineRelease&) {
+    const Architecture& a = r.model.arch;
+    const Scenario& s = r.scenario;
+    const Sizes z = sizes(r);
+    const WeightFormat w = with_head_bits(r.weights, s.head_bits);
+    TabbySplit split;
+    split.modules = modules_in_load_order(a, w, tabby_cache_per_layer(a, z.bits.k, z.bits.v, z.tokens, 0),
+                                          w.head_bits > 0 ? w.head_bits : 16.0);
+    split.reserve = reserves(s);
+    split.beside_layers = z.scratch + z.rope + z.attn_temp + (z.bits.quantized ? z.q_temp : 0.0);
+    split.beside_last = z.logits;
+    Estimate e = tabby_placement(
+        r, split, [&](const DeviceShare& d, double reserve, bool last, std::int64_t i) { return device_load(d, z, reserve, last, i); },
+        "token embedding in CPU memory (" + std::to_string(a.vocab_size) + " x " + std::to_string(a.hidden_size) +
+            " fp16), as ExLlamaV2 keeps it",
+        "ExLlamaV2's autosplit runs out of GPUs: \"Insufficient VRAM for model and cache\"");
     e.kv_bytes_per_token = bytes_from(kv_bytes_per_token(a, (z.bits.k + z.bits.v) / 2.0));
     e.kv_cache_tokens = z.tokens;
     e.startup_peak = {e.per_gpu.total_bytes, "the loaded model: weights, cache, scratch and the load-time reserves"};
-    if (!split.fits)
-        e.warnings.push_back("ExLlamaV2's autosplit runs out of GPUs: \"Insufficient VRAM for model and cache\"");
-    if (mm.extra_bytes > 0) e.warnings.push_back("the vision tower is not counted (TabbyAPI loads it only with vision: true)");
     if (a.is_mla() || a.linear_state_bytes_per_layer > 0)
         e.warnings.push_back("ExLlamaV2 has no MLA or linear-attention layers: this architecture is sized as plain attention");
     e.ok = true;
@@ -188,8 +165,6 @@ std::string load_error(const WeightFormat& f, const KvFormat& kv) {
     if (cache_bits(kv).k == 0) return "kv_dtype: TabbyAPI's ExLlamaV2 cache_mode is FP16, Q8, Q6 or Q4 (auto, q8, q6, q4), not " + kv.id;
     return "";
 }
-
-std::optional<double> knob_default(std::string_view knob, const ResolvedScenario&) { return tabby_knob_default(knob); }
 
 std::string command(const ResolvedScenario& r) {
     return tabby_config_yml(r, "exllamav2", ": a release before 2026-07-14, the last with the exllamav2 backend", cache_bits(r.kv).mode, chunk_tokens(r.scenario));
@@ -221,11 +196,9 @@ const EngineProfile& engine_profile_exllamav2() {
             {"chunk_size", "chunk size", "TabbyAPI chunk_size: prompt tokens per forward pass; sizes the scratch (default 2048)"},
             {"autosplit_reserve_mib", "autosplit reserve", "TabbyAPI autosplit_reserve: MiB kept free on GPU 0 while loading (default 96)"},
         },
-        .knob_default = knob_default,
-        .parallel = {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,
-                     .split = "autosplit: layers fill GPU 0, then the next"},
-        .workload = per_sequence_workload("Tokens per sequence (TabbyAPI max_seq_len)",
-                                          "Sequences at once: cache_size = max_seq_len x this, rounded up to 256"),
+        .knob_default = tabby_knob_default,
+        .parallel = tabby_parallel_rules(),
+        .workload = tabby_workload("Tokens per sequence (TabbyAPI max_seq_len)"),
     };
     return profile;
 }

@@ -27,6 +27,7 @@
 #include "../format_types.h"
 #include "../kv_cache.h"
 #include "../layer_split.h"
+#include "../tabby_autosplit.h"
 #include "../tabby_config.h"
 #include "../text.h"
 
@@ -34,18 +35,12 @@ namespace vramcalc {
 
 namespace {
 
-constexpr double kTorchContextGiB = 0.45;   // PyTorch's CUDA context (as transformers.cpp)
 constexpr std::int64_t kMaxOutputSize = 32; // model.py load_gen max_output_size default (logits rows)
 constexpr double kOtherGpuReserveGiB = 0.5; // model.py load_gen: devices past the list keep 0.5 GB
 
 std::int64_t round_up(std::int64_t x, std::int64_t m) { return (x + m - 1) / m * m; }
 
-struct CacheBits {
-    double k = 0, v = 0;   // bits per value, scales included
-    std::string mode;      // TabbyAPI cache_mode
-    bool quantized = false;
-};
-CacheBits cache_bits(const KvFormat& kv) {
+TabbyCacheMode cache_bits(const KvFormat& kv) {
     if (kv.id == "auto" || kv.id == "fp16" || kv.id == "bf16") return {16, 16, "FP16", false};
     if (kv.id == "q8") return {8.5, 8.5, "Q8", true};
     if (kv.id == "q6") return {6.5, 6.5, "Q6", true};
@@ -65,7 +60,7 @@ std::int64_t batch_slots(const Scenario& s, bool recurrent) { return s.batch > 1
 bool power_of_two(std::int64_t x) { return x > 0 && (x & (x - 1)) == 0; }
 
 struct Sizes {
-    CacheBits bits;
+    TabbyCacheMode bits;
     std::int64_t tokens = 0, chunk = 0, slots = 0;
     double dequant = 0, forward = 0, logits = 0;
 };
@@ -95,12 +90,6 @@ Sizes sizes(const ResolvedScenario& r) {
     return z;
 }
 
-GpuLoad unused_gpu(std::size_t index) {
-    GpuLoad g;
-    g.role = "GPU " + std::to_string(index) + ", unused";
-    return g;
-}
-
 GpuLoad device_load(const DeviceShare& d, const Sizes& z, double reserve, bool last, std::int64_t index) {
     GpuLoad g;
     g.weights = {bytes_from(d.weight_bytes), std::to_string(d.count) + " modules (decoder layers, then norm and head)"};
@@ -112,53 +101,40 @@ GpuLoad device_load(const DeviceShare& d, const Sizes& z, double reserve, bool l
     const double act = z.forward + (last ? z.logits : 0.0);
     g.activation = {bytes_from(act), "one layer's forward of a " + std::to_string(z.chunk) + "-token chunk " + gib_text(z.forward) +
                                          (last ? " + fp32 logits of " + std::to_string(kMaxOutputSize) + " tokens " + gib_text(z.logits) : "")};
-    g.overhead = {bytes_from(kTorchContextGiB * kGiB + reserve),
-                  "CUDA context ~" + gib_text(kTorchContextGiB * kGiB) + (reserve > 0 ? " + autosplit reserve " + gib_text(reserve) : "")};
+    g.overhead = {bytes_from(kTabbyTorchContextGiB * kGiB + reserve),
+                  "CUDA context ~" + gib_text(kTabbyTorchContextGiB * kGiB) + (reserve > 0 ? " + autosplit reserve " + gib_text(reserve) : "")};
     g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
     g.role = "GPU " + std::to_string(index) + ", modules " + std::to_string(d.first) + "-" + std::to_string(d.first + d.count - 1);
     return g;
 }
 
+// Autosplit (several GPUs): TabbyAPI's autosplit_reserve on GPU 0, model.py load_gen's 0.5 GB on the others.
+std::vector<double> reserves(const Scenario& s) {
+    std::vector<double> reserve(static_cast<std::size_t>(std::max(1, s.gpus)), 0.0);
+    if (reserve.size() > 1)
+        for (std::size_t d = 0; d < reserve.size(); ++d)
+            reserve[d] = d == 0 ? tabby_autosplit_reserve_mib(s) * kMiB : kOtherGpuReserveGiB * kGiB;
+    return reserve;
+}
+
 Estimate estimate_exllamav3(const ResolvedScenario& r, const EngineRelease&) {
-    Estimate e;
     const Architecture& a = r.model.arch;
     const Scenario& s = r.scenario;
     const Sizes z = sizes(r);
-    std::vector<double> per_layer;
-    for (std::int64_t l = 0; l < a.num_layers; ++l) {
-        const auto i = static_cast<std::size_t>(l);
-        const bool linear = i < a.layer_attention.size() && a.layer_attention[i] == LayerAttention::Linear;
-        per_layer.push_back(linear ? static_cast<double>(a.linear_state_bytes_per_layer) * static_cast<double>(z.slots)
-                                   : kv_bytes_per_token_layer(a, l, 1, 16.0) * (z.bits.k + z.bits.v) / 32.0 * static_cast<double>(z.tokens));
-    }
     const WeightFormat w = with_head_bits(r.weights, s.head_bits);
-    const ModelModules mm = modules_in_load_order(a, w, per_layer, w.head_bits > 0 ? w.head_bits : 16.0);
-
-    const int n = std::max(1, s.gpus);
-    std::vector<double> reserve(static_cast<std::size_t>(n), 0.0), capacity;
-    if (n > 1)
-        for (int d = 0; d < n; ++d)
-            reserve[static_cast<std::size_t>(d)] = d == 0 ? tabby_autosplit_reserve_mib(s) * kMiB : kOtherGpuReserveGiB * kGiB;
-    for (int d = 0; d < n; ++d)
-        capacity.push_back(static_cast<double>(r.gpu.memory_bytes) - kTorchContextGiB * kGiB - reserve[static_cast<std::size_t>(d)] -
-                           z.forward - z.dequant - (d == n - 1 ? z.logits : 0.0));
-    const LayerSplit split = split_in_order(mm.modules, capacity);
-    std::size_t last_used = 0;
-    for (std::size_t d = 0; d < split.devices.size(); ++d)
-        if (split.devices[d].count > 0) last_used = d;
-    std::vector<GpuLoad> loads;
-    for (std::size_t d = 0; d < split.devices.size(); ++d)
-        loads.push_back(split.devices[d].count > 0 ? device_load(split.devices[d], z, reserve[d], d == last_used, static_cast<std::int64_t>(d))
-                                                   : unused_gpu(d));
-    set_device_loads(e, std::move(loads), r.gpu.memory_bytes, split.fits);
-
-    e.cpu = {bytes_from(mm.embedding_bytes), "token embedding in CPU memory (prefer_cpu), " + std::to_string(a.vocab_size) + " x " +
-                                                 std::to_string(a.hidden_size) + " fp16"};
+    TabbySplit split;
+    split.modules = modules_in_load_order(a, w, tabby_cache_per_layer(a, z.bits.k, z.bits.v, z.tokens, z.slots),
+                                          w.head_bits > 0 ? w.head_bits : 16.0);
+    split.reserve = reserves(s);
+    split.beside_layers = z.forward + z.dequant;
+    split.beside_last = z.logits;
+    Estimate e = tabby_placement(
+        r, split, [&](const DeviceShare& d, double reserve, bool last, std::int64_t i) { return device_load(d, z, reserve, last, i); },
+        "token embedding in CPU memory (prefer_cpu), " + std::to_string(a.vocab_size) + " x " + std::to_string(a.hidden_size) + " fp16",
+        "ExLlamaV3's autosplit runs out of GPUs: the model and cache do not fit");
     e.kv_bytes_per_token = bytes_from(kv_bytes_per_token(a, (z.bits.k + z.bits.v) / 2.0));
     e.kv_cache_tokens = z.tokens;
     e.startup_peak = {e.per_gpu.total_bytes, "the loaded model: weights, cache and a chunk's forward"};
-    if (!split.fits) e.warnings.push_back("ExLlamaV3's autosplit runs out of GPUs: the model and cache do not fit");
-    if (mm.extra_bytes > 0) e.warnings.push_back("the vision tower is not counted (TabbyAPI loads it only with vision: true)");
     e.ok = true;
     return e;
 }
@@ -170,8 +146,6 @@ std::string load_error(const WeightFormat& f, const KvFormat& kv) {
         return "kv_dtype: ExLlamaV3's cache is FP16 or quantized K/V bits (q8, q6, q4, or k<K>v<V> such as k4v6), not " + kv.id;
     return "";
 }
-
-std::optional<double> knob_default(std::string_view knob, const ResolvedScenario&) { return tabby_knob_default(knob); }
 
 std::string command(const ResolvedScenario& r) {
     return tabby_config_yml(r, "exllamav3", "", cache_bits(r.kv).mode, chunk_tokens(r.scenario));
@@ -204,11 +178,9 @@ const EngineProfile& engine_profile_exllamav3() {
             {"autosplit_reserve_mib", "autosplit reserve", "TabbyAPI autosplit_reserve: MiB kept free on GPU 0 while loading "
                                                            "(default 96; the other GPUs keep 0.5 GiB)"},
         },
-        .knob_default = knob_default,
-        .parallel = {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,
-                     .split = "autosplit: layers fill GPU 0, then the next"},
-        .workload = per_sequence_workload("Tokens per sequence (TabbyAPI max_seq_len; its default is the model's max_position_embeddings)",
-                                          "Sequences at once: cache_size = max_seq_len x this, rounded up to 256"),
+        .knob_default = tabby_knob_default,
+        .parallel = tabby_parallel_rules(),
+        .workload = tabby_workload("Tokens per sequence (TabbyAPI max_seq_len; its default is the model's max_position_embeddings)"),
     };
     return profile;
 }

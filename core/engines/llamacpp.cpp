@@ -177,6 +177,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
             dev_model[static_cast<std::size_t>(d)] += device_b;
         }
     };
+    double tok_embd_bytes = 0.0;  // token_embd alone (not Gemma 3n/4's per_layer_token_embd): what output.weight duplicates
     if (files) {
         for (const FileWeightGroup& g : files->groups)
             place(g.role, g.layer, static_cast<double>(g.device_bytes), static_cast<double>(g.bytes),
@@ -185,6 +186,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         for (const TensorGroup& g : *r.tensors) {
             const GgmlType t = gguf_tensor_type(*ftype, g, a);
             const double b = static_cast<double>(ggml_tensor_bytes(t, g.cols, g.rows, g.count));
+            if (g.role == TensorRole::TokenEmbedding && g.layer < 0 && g.cols == a.hidden_size) tok_embd_bytes = b;
             place(g.role, g.layer, b, b, g.is_matrix(), g.role == TensorRole::Bias && g.count > 1);
         }
     }
@@ -205,8 +207,9 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     for (std::int64_t l = 0; l < n_layer; ++l)
         if (int d = device_of(l); d >= 0) ++dev_layers[static_cast<std::size_t>(d)];
     // Tied embeddings: output.weight is token_embd loaded again (TENSOR_DUPLICATED) on the output
-    // device (a GGUF's own tensors already hold that copy with the output layer).
-    if (!files && a.tied_embeddings && out_dev >= 0) dev_model[static_cast<std::size_t>(out_dev)] += embd_bytes;
+    // device (a GGUF's own tensors already hold that copy with the output layer). The per-layer
+    // embedding table (per_layer_token_embd, also an input tensor) stays on the CPU and is not copied.
+    if (!files && a.tied_embeddings && out_dev >= 0) dev_model[static_cast<std::size_t>(out_dev)] += tok_embd_bytes;
     const std::string weights_source = files ? " (the GGUF's own tensors)" : "";
 
     // ---- KV cache: llama-context.cpp + llama-kv-cache(-iswa).cpp ------------------------------------
@@ -553,6 +556,22 @@ Scenario with_concurrency(Scenario s, std::int64_t n) {
     return s;
 }
 
+// DeepSeek sparse attention: llama_kv_cache_dsa (the indexer's key cache) arrived with PR #23346 in b9411;
+// older builds have no loader for deepseek_v32 / glm_moe_dsa GGUFs.
+constexpr std::int64_t kDsaBuild = 9411;
+
+std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
+    if (!a.cross_attention_layers.empty())
+        return "llama.cpp has no mllama architecture: upstream src/llama-arch.cpp lists no LLM_ARCH_MLLAMA and "
+               "convert_hf_to_gguf.py does not convert MllamaForConditionalGeneration (Ollama ran Llama 3.2 Vision in its "
+               "own patched copy and later its own engine, which this profile does not model); use transformers or SGLang";
+    if (a.has_dsa_indexer() && rel.order < kDsaBuild)
+        return "llama.cpp builds before b9411 cannot load DeepSeek sparse attention (V3.2 / GLM-5): the indexer's key cache "
+               "(llama_kv_cache_dsa, PR #23346) arrived in b9411, and the build asked for follows " + std::string(rel.id) +
+               "; choose b9411 or newer";
+    return {};
+}
+
 }  // namespace
 
 const EngineProfile& engine_profile_llamacpp() {
@@ -570,6 +589,12 @@ const EngineProfile& engine_profile_llamacpp() {
                         "buffer (llm_build_context worst_case: n_outputs = n_tokens; later graph_reserve(n_tokens, "
                         "n_seqs, n_tokens)); n_ctx padding of older builds (32 without flash attention) is not modelled",
              .source = "ggml-org/llama.cpp src/llama.cpp llama_new_context_with_model (b4343), issue #23527 (b9272)"},
+            {.id = "b9411", .order = kDsaBuild, .date = "",
+             .label = "logits for the whole ubatch; f32 KQ mask (+ f16 cast with flash attention)",
+             .changed = "PR #23346: DeepSeek V3.2 / GLM-5 load, with llama_kv_cache_dsa keeping the indexer's keys beside "
+                        "the MLA cache (src/llama-kv-cache-dsa.cpp); older builds refuse these models. The buffers of "
+                        "other models are as in b4343",
+             .source = "ggml-org/llama.cpp PR #23346 (035aa95), src/llama-kv-cache-dsa.cpp"},
             {.id = "b9464", .order = kOutputsMaxBuild, .date = "2026-06",
              .label = "llama-server reserves one logits row per sequence; f16 KQ mask",
              .changed = "PR #23861 (merged 2026-06-01): the reserve graph computes min(n_ubatch, n_outputs_max) logits "
@@ -616,6 +641,7 @@ const EngineProfile& engine_profile_llamacpp() {
                      .concurrency_knob = "parallel"},
         // per-layer K/V widths, has_kv(il), llama_kv_cache_dsa and llama_memory_hybrid in estimate_llamacpp
         .cache_features = {"kv_sharing", "layer_kv_geometry", "dsa_indexer", "parallel_ssm", "short_conv", "mixerless_blocks"},
+        .release_refusal = release_refusal,
     };
     return profile;
 }

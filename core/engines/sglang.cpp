@@ -148,6 +148,26 @@ std::int64_t mamba_slots(double rest, double per_req) {
     return static_cast<std::int64_t>(std::floor(rest * kMambaFullMemoryRatio / (1.0 + kMambaFullMemoryRatio) / per_req));
 }
 
+// model_config.py is_hybrid_swa_model: these architectures get the hybrid SWA pool (SWAKVPool: one
+// pool for the full layers, one for the sliding ones) unless --disable-hybrid-swa-memory. Gemma 2/3
+// and Gemma 3n are not listed: their sliding layers keep every token in the one MHA pool.
+bool hybrid_swa(const Architecture& a) {
+    const bool listed = a.architecture == "Gemma4ForConditionalGeneration" || a.architecture == "Gemma4ForCausalLM" ||
+                        a.architecture == "GptOssForCausalLM";
+    return listed && a.sliding_window > 0 &&
+           std::any_of(a.layer_attention.begin(), a.layer_attention.end(), [](LayerAttention x) { return x == LayerAttention::Sliding; });
+}
+constexpr double kSwaFullTokensRatio = 0.8;  // ServerArgs.swa_full_tokens_ratio
+
+// One layer's bytes per token in SGLang's pool on one rank. Every layer id its lists name gets a
+// buffer, KV-shared layers too (Gemma 3n / Gemma 4 read another layer's buffer; RadixAttention's
+// layer_id points there, their own stays allocated). mllama cross-attention layers hold the image's
+// tokens in the same slots (pad_input_ids puts them in front of the prompt).
+double pool_layer_bytes(const Architecture& unshared, std::int64_t l, int tp, double kvb) {
+    if (unshared.is_cross_attention_layer(l)) return cross_attention_bytes_per_token_layer(unshared, tp, kvb);
+    return kv_bytes_per_token_layer(unshared, l, tp, kvb);
+}
+
 Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release) {
     Estimate e;
     const Scenario& s = r.scenario;
@@ -172,12 +192,16 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     const double total_at_start = std::max(0.0, mem - init_bytes);
 
     const auto stages = pp_stages(a.num_layers, pp);
+    Architecture unshared = a;
+    unshared.kv_shared_layers = 0;
+    const bool swa_pool = hybrid_swa(a);
     struct StageResult {
         PpStage st;
         RankWeights w;
         double weights = 0, cell = 0, pool_cell = 0, rest = 0, mamba_per_req = 0, mamba_bytes = 0;
+        double swa_cell = 0;  // the sliding layers' share of cell (hybrid SWA pool)
         std::int64_t mamba_slots = 0;
-        std::int64_t tokens = 0;
+        std::int64_t tokens = 0, swa_tokens = 0;
     };
     std::vector<StageResult> res;
     std::int64_t min_tokens = -1;
@@ -187,8 +211,12 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         x.st = st;
         x.w = stage_weights[res.size()];
         x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
-        for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l)
-            x.cell += kv_bytes_per_token_layer(a, l, tp, kvb);
+        for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l) {
+            const double b = pool_layer_bytes(unshared, l, tp, kvb);
+            x.cell += b;
+            const auto li = static_cast<std::size_t>(l);
+            if (swa_pool && li < a.layer_attention.size() && a.layer_attention[li] == LayerAttention::Sliding) x.swa_cell += b;
+        }
         // DeepSeek V3.2 (get_cell_size_per_token, is_deepseek_nsa): the indexer's uint8 keys with one
         // fp32 scale per 128 values, index_head_dim + index_head_dim / 128 x 4 bytes, on every layer.
         if (a.has_dsa_indexer())
@@ -205,12 +233,25 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
         x.rest -= x.mamba_bytes;
         x.tokens = (x.rest > 0 && x.cell > 0) ? static_cast<std::int64_t>(std::floor(x.rest / x.cell)) : 0;
+        x.swa_tokens = x.tokens;
+        if (swa_pool && x.swa_cell > 0 && x.swa_cell < x.cell) {
+            // set_num_tokens_hybrid_swa: the same memory split so that swa tokens = 0.8 x full tokens;
+            // full = max_total x (F n_full + S n_swa) / (F n_full + r S n_swa).
+            const double full_cell = x.cell - x.swa_cell;
+            const double total = static_cast<double>(x.tokens) * x.cell;
+            x.tokens = static_cast<std::int64_t>(total / (full_cell + kSwaFullTokensRatio * x.swa_cell));
+            x.swa_tokens = static_cast<std::int64_t>(static_cast<double>(x.tokens) * kSwaFullTokensRatio);
+        }
         if (x.cell > 0) min_tokens = min_tokens < 0 ? x.tokens : std::min(min_tokens, x.tokens);
         res.push_back(x);
     }
     if (min_tokens < 0) min_tokens = 0;
+    // Slots one request takes: its tokens, plus (mllama) the image's vision tokens pad_input_ids puts in
+    // front of the prompt (one image of max_num_tiles tiles assumed).
+    const std::int64_t seq_slots = s.context + (a.cross_attention_layers.empty() ? 0 : a.cross_attention_tokens);
+    const std::int64_t min_swa_tokens = swa_pool ? static_cast<std::int64_t>(static_cast<double>(min_tokens) * kSwaFullTokensRatio) : min_tokens;
     e.kv_cache_tokens = min_tokens;
-    e.max_concurrency = s.context > 0 ? static_cast<double>(min_tokens) / static_cast<double>(s.context) : 0.0;
+    e.max_concurrency = seq_slots > 0 ? static_cast<double>(min_tokens) / static_cast<double>(seq_slots) : 0.0;
     // init_memory: running requests are capped at max_mamba_cache_size // 3
     // (MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO with the radix cache on, the default).
     for (const StageResult& x : res)
@@ -242,7 +283,8 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         GpuLoad g;
         g.weights.bytes = bytes_from(x.weights);
         g.weights.how = "\"Load weight end ... mem usage\": " + x.w.how + " + ~" + gib_text(kLoadSlackGiB * kGiB) + " allocator slack";
-        const double kv = static_cast<double>(min_tokens) * x.pool_cell + x.mamba_bytes;
+        const double kv = static_cast<double>(min_tokens) * (x.pool_cell - x.swa_cell) + static_cast<double>(min_swa_tokens) * x.swa_cell +
+                          x.mamba_bytes;
         g.kv_cache.bytes = bytes_from(kv);
         const std::string mamba_how =
             x.mamba_slots > 0 ? " - Mamba pool " + std::to_string(x.mamba_slots) + " states x " + num(x.mamba_per_req, 0) + " B " +
@@ -251,7 +293,14 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         g.kv_cache.how = frac_how + "; free at start " + gib_text(total_at_start) + " x " + num(f) + " - weights " + gib_text(x.weights) +
                          mamba_how + " = " + gib_text(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
                          std::to_string(x.st.num_layers) + " layers" + (a.is_mla() ? ", MLA latent" : "") + ") = " +
-                         std::to_string(min_tokens) + " tokens; pool " + gib_text(kv);
+                         std::to_string(min_tokens) + " tokens" +
+                         (swa_pool ? " of the full layers and " + std::to_string(min_swa_tokens) +
+                                         " of the sliding ones (hybrid SWA pool, swa_full_tokens_ratio 0.8)"
+                                   : std::string()) +
+                         (a.cross_attention_layers.empty() ? std::string()
+                                                           : "; each request also holds one image's " + std::to_string(a.cross_attention_tokens) +
+                                                                 " vision tokens in the pool") +
+                         "; pool " + gib_text(kv);
         g.activation.bytes = bytes_from(act);
         g.activation.how = "prefill chunk of " + std::to_string(ms.chunked_prefill_size) + " tokens (MLP + hidden buffers " + gib_text(forward) +
                            ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib_text(logits) +
@@ -291,11 +340,19 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     e.startup_peak.bytes = bytes_from(init_bytes + res[worst].weights + static_cast<double>(e.per_gpu.kv_cache.bytes));
     e.startup_peak.how = "CUDA context + weights + KV pool, before CUDA graph capture";
 
-    const double need = static_cast<double>(s.context) * static_cast<double>(s.batch);
-    e.headroom_bytes = static_cast<std::int64_t>(std::llround((static_cast<double>(min_tokens) - need) * res[worst].cell));
+    const double need = static_cast<double>(seq_slots) * static_cast<double>(s.batch);
+    // The sliding pool keeps a request's window and the chunk being prefilled (the SWA radix cache frees the rest).
+    const double swa_need = static_cast<double>(s.batch) *
+                            static_cast<double>(std::min<std::int64_t>(seq_slots, a.sliding_window + ms.chunked_prefill_size));
+    const StageResult& w = res[worst];
+    const double need_bytes = swa_pool ? need * (w.cell - w.swa_cell) + swa_need * w.swa_cell : need * w.cell;
+    const double pool_tokens_bytes = swa_pool ? static_cast<double>(min_tokens) * (w.cell - w.swa_cell) + static_cast<double>(min_swa_tokens) * w.swa_cell
+                                              : static_cast<double>(min_tokens) * w.cell;
+    e.headroom_bytes = static_cast<std::int64_t>(std::llround(pool_tokens_bytes - need_bytes));
     GpuLoad needed = e.per_gpu;  // the same load with the KV of context x batch tokens instead of the pool
-    needed.kv_cache = {bytes_from(need * res[worst].cell), std::to_string(s.batch) + " x " + std::to_string(s.context) +
-                                                               " tokens x " + num(res[worst].cell / kKiB, 1) + " KiB per token"};
+    needed.kv_cache = {bytes_from(need_bytes), std::to_string(s.batch) + " x " + std::to_string(seq_slots) +
+                                                               " tokens x " + num(w.cell / kKiB, 1) + " KiB per token" +
+                                                               (swa_pool ? " (sliding layers: their window only)" : "")};
     needed.total_bytes = needed.weights.bytes + needed.kv_cache.bytes + needed.activation.bytes + needed.overhead.bytes;
     e.needed_per_gpu = needed;
     if (min_tokens <= 0) {
@@ -303,10 +360,10 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         e.warnings.push_back("no memory left for the KV pool: weights exceed mem_fraction_static " + num(f) +
                              " of the free memory (SGLang: \"Not enough memory. Please try to increase --mem-fraction-static\")");
     } else {
-        e.fits = static_cast<double>(min_tokens) >= need;
+        e.fits = static_cast<double>(min_tokens) >= need && static_cast<double>(min_swa_tokens) >= swa_need;
         if (!e.fits)
             e.warnings.push_back("the KV pool holds " + std::to_string(min_tokens) + " tokens, fewer than " +
-                                 std::to_string(s.batch) + " x " + std::to_string(s.context) + " (requests wait or are cut)");
+                                 std::to_string(s.batch) + " x " + std::to_string(seq_slots) + " (requests wait or are cut)");
     }
     e.ok = true;
     return e;
@@ -394,7 +451,11 @@ const EngineProfile& engine_profile_sglang() {
                                           "Requests in flight at once (SGLang --max-running-requests)"),
         // Nemotron-H '-'/'E' blocks: no attention layer id, no cell (kv_bytes_per_token_layer is 0 there);
         // the V3.2 indexer in the cell; Falcon-H1's Mamba state on every layer (estimate_sglang)
-        .cache_features = {"mixerless_blocks", "dsa_indexer", "parallel_ssm"},
+        // Gemma 3n / Gemma 4: every layer keeps a buffer (KV sharing saves nothing, pool_layer_bytes), Gemma 4's
+        // full and sliding geometries in the hybrid SWA pool; LFM2's conv states in the Mamba pool (Lfm2Config
+        // mamba2_cache_params: hidden x (L_cache - 1) in bf16); mllama's vision tokens in the request's slots.
+        .cache_features = {"mixerless_blocks", "dsa_indexer", "parallel_ssm", "kv_sharing", "layer_kv_geometry", "short_conv",
+                           "cross_attention"},
     };
     return profile;
 }

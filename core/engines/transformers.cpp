@@ -61,7 +61,9 @@ std::string lower(std::string_view text) {
 
 // The release line's order keys (EngineRelease::order: major*1e6 + minor*1e3 + patch).
 constexpr std::int64_t k442 = 4'042'000;   // DynamicCache objects in generate(), shared rotary cache
-constexpr std::int64_t k445 = 4'045'000;   // num_logits_to_keep: last-token logits at prefill
+constexpr std::int64_t k445 = 4'045'000;   // num_logits_to_keep: last-token logits at prefill; mllama
+constexpr std::int64_t k453 = 4'053'000;   // falcon_h1 (FalconH1ForCausalLM, added 2025-05-21)
+constexpr std::int64_t k454 = 4'054'000;   // lfm2 (Lfm2ForCausalLM)
 
 // Which transformers behaviours a release has.
 struct Regime {
@@ -101,6 +103,50 @@ struct Device {
     double state_bytes = 0;    // linear-attention state per sequence
     double rope_bytes = 0;     // legacy per-layer cos/sin caches
 };
+
+// What one layer keeps per sequence that does not grow with the context, in the model's dtype:
+//  - FalconHybridMambaAttentionDynamicCache (models/falcon_h1/modeling_falcon_h1.py): on every layer a
+//    conv state [d_inner + 2 n_groups d_state, d_conv] (the whole kernel) and an SSM state
+//    [n_heads, d_head, d_state], beside the growing attention K/V;
+//  - Lfm2HybridConvCache (models/lfm2/modeling_lfm2.py): a conv state [hidden, conv_L_cache] on every
+//    layer, attention layers included;
+//  - mllama cross-attention layers (models/mllama/modeling_mllama.py MllamaTextCrossAttention): K/V of
+//    the image's cross_attention_tokens (every image padded to max_num_tiles tiles);
+//  - other linear layers: the state the parser sized (conv kernel - 1 and the recurrent state).
+double fixed_cache_bytes(const Architecture& a, std::int64_t l, double kv_bits_, double dtype_bytes) {
+    const auto li = static_cast<std::size_t>(l);
+    const LayerAttention la = li < a.layer_attention.size() ? a.layer_attention[li] : LayerAttention::Full;
+    if (a.short_conv_kernel > 0)
+        return static_cast<double>(a.hidden_size) * static_cast<double>(a.short_conv_kernel) * dtype_bytes;
+    if (a.parallel_ssm && a.mamba_heads > 0) {
+        const double conv = static_cast<double>(a.mamba_d_inner + 2 * a.mamba_groups * a.mamba_d_state) *
+                            static_cast<double>(std::max<std::int64_t>(1, a.linear_conv_kernel));
+        const double ssm = static_cast<double>(a.mamba_d_inner) * static_cast<double>(a.mamba_d_state);  // heads x d_head x d_state
+        return (conv + ssm) * dtype_bytes;
+    }
+    if (a.is_cross_attention_layer(l))
+        return cross_attention_bytes_per_token_layer(a, 1, kv_bits_) * static_cast<double>(a.cross_attention_tokens);
+    if (la == LayerAttention::Linear) return static_cast<double>(a.linear_state_bytes_per_layer);
+    return 0.0;
+}
+
+// Architectures a release has no model class for (AutoModel cannot load them).
+std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
+    const std::string which = rel.variant ? std::string("AutoAWQ's fused modules") : "transformers " + std::string(rel.id);
+    if (a.has_dsa_indexer())
+        return "transformers has no DeepSeek sparse-attention model class (deepseek_v32: PRs #42672 and #42724 were closed "
+               "unmerged), so AutoModel cannot load V3.2 / GLM-5 and its indexer cache has no transformers layout; use vLLM, "
+               "SGLang or llama.cpp";
+    if (!a.cross_attention_layers.empty() && (rel.variant || rel.order < k445))
+        return which + " has no mllama model class (MllamaForConditionalGeneration arrived in 4.45); choose 4.45 or newer";
+    // The profile answers both from its 4.54 release: a version between 4.51 and 4.54 follows 4.51 here.
+    if (a.parallel_ssm && (rel.variant || rel.order < k453))
+        return which + " has no falcon_h1 model class (FalconH1ForCausalLM arrived in 4.53; this profile answers it from its "
+                       "4.54 release, and a version between 4.51 and 4.54 follows 4.51); choose 4.54 or newer";
+    if (a.short_conv_kernel > 0 && (rel.variant || rel.order < k454))
+        return which + " has no lfm2 model class (Lfm2ForCausalLM arrived in 4.54); choose 4.54 or newer";
+    return {};
+}
 
 Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& release) {
     Estimate e;
@@ -226,8 +272,9 @@ Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& r
                 : kv_bytes_per_token_layer(a, l, 1, kv_b);
             const auto li = static_cast<std::size_t>(l);
             const LayerAttention la = li < a.layer_attention.size() ? a.layer_attention[li] : LayerAttention::Full;
-            if (la == LayerAttention::Linear) {
-                dev[d].state_bytes += static_cast<double>(a.linear_state_bytes_per_layer);
+            dev[d].state_bytes += fixed_cache_bytes(a, l, kv_b, act_bytes);
+            if (la == LayerAttention::Linear || a.is_cross_attention_layer(l)) {
+                // the fixed state above is all this layer keeps
             } else if (la == LayerAttention::Sliding && a.sliding_window > 0 && !reg.legacy_cache && !reg.autoawq_fused) {
                 dev[d].sliding_per_token += kvl;  // DynamicSlidingWindowLayer keeps sliding_window tokens
             } else {
@@ -498,6 +545,12 @@ const EngineProfile& engine_profile_transformers() {
              .label = "generate() with last-token logits, DynamicCache",
              .changed = "",
              .source = "checked against Qwen3's speed benchmark tables (transformers 4.51.3)"},
+            {.id = "4.54", .order = k454, .date = "2025-07",
+             .label = "generate() with last-token logits, DynamicCache",
+             .changed = "model classes for Falcon-H1 (4.53: FalconHybridMambaAttentionDynamicCache, a conv and an SSM "
+                        "state on every layer) and LFM2 (4.54: Lfm2HybridConvCache, a conv state on every layer); the "
+                        "accounting of other models is 4.51's (not checked against measurements of this release)",
+             .source = "models/falcon_h1/modeling_falcon_h1.py, models/lfm2/modeling_lfm2.py"},
             {.id = "autoawq", .order = 0, .date = "2023-11",
              .label = "AutoAWQ fused modules: static cache of max_seq_len, eager prefill attention, fused QKV",
              .changed = "AutoAWQ's fused modules replace transformers' attention: a static cache allocated at load, "
@@ -530,7 +583,9 @@ const EngineProfile& engine_profile_transformers() {
         // cache for KV-shared layers (cache_utils.py DynamicCache.__init__ drops the last
         // num_kv_shared_layers layer types) nor for Nemotron-H '-'/'E' blocks (HybridMambaAttentionDynamicCache
         // keeps empty tensors for non-mamba layers).
-        .cache_features = {"kv_sharing", "layer_kv_geometry", "mixerless_blocks"},
+        // fixed_cache_bytes: Falcon-H1's and LFM2's hybrid caches, mllama's cross-attention K/V.
+        .cache_features = {"kv_sharing", "layer_kv_geometry", "mixerless_blocks", "parallel_ssm", "short_conv", "cross_attention"},
+        .release_refusal = release_refusal,
     };
     return profile;
 }

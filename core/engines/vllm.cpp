@@ -155,21 +155,30 @@ std::vector<LayerSpec> layer_specs(const Architecture& a, int tp, double kv_bits
 }
 
 // One Mamba layer's state per request on one rank. The conv part follows the model dtype
-// (mamba_cache_dtype "auto"); NemotronHForCausalLMConfig (vllm/model_executor/models/config.py) turns
-// mamba_ssm_cache_dtype "auto" into the HF config's mamba_ssm_cache_dtype, so Nemotron 3 keeps its
-// SSM state in float32. Other families keep the default "auto" (model dtype).
+// (mamba_cache_dtype "auto"); vllm/model_executor/models/config.py turns mamba_ssm_cache_dtype "auto"
+// into the HF config's value for NemotronHForCausalLM (NemotronHForCausalLMConfig: mamba_ssm_cache_dtype,
+// float32 for Nemotron 3) and for Qwen3.5 / Qwen3.6 (Qwen3_5ForConditionalGenerationConfig, keyed by
+// Qwen3_5ForConditionalGeneration and Qwen3_5MoeForConditionalGeneration: text_config.mamba_ssm_dtype
+// float32). Other families (Qwen3-Next, Granite 4.0-H, Falcon-H1) keep "auto", the model dtype.
+bool ssm_dtype_from_config(const Architecture& a) {
+    return a.model_type == "nemotron_h" || a.architecture == "Qwen3_5ForConditionalGeneration" ||
+           a.architecture == "Qwen3_5MoeForConditionalGeneration";
+}
+
 double mamba_state_bytes(const Architecture& a, int tp) {
     double bytes = static_cast<double>(a.linear_state_bytes_per_layer);
-    if (a.model_type == "nemotron_h" && a.ssm_state_dtype == "float32") {
+    if (ssm_dtype_from_config(a) && a.ssm_state_dtype == "float32") {
         const LinearStateValues v = linear_state_values(a);
         bytes = v.conv * (a.torch_dtype == "float32" ? 4.0 : 2.0) + v.recurrent * 4.0;
     }
     return bytes / std::max(1, tp);
 }
 
-// vllm/model_executor/models/config.py HybridAttentionMambaModelConfig: the attention block size
-// grows (in steps of the kernel block size) until an attention page holds a mamba state; mamba pages
-// are padded to that page.
+// vllm/model_executor/models/config.py HybridAttentionMambaModelConfig (at 1936cf38, no prefix
+// caching): the attention block size grows in steps of the kernel's block alignment (16; 64 for MLA
+// backends other than CUTLASS_MLA, which wants 128) until an attention page holds a mamba state;
+// mamba pages are padded to that page. (FlashInfer with 256-wide heads on Blackwell aligns to 32:
+// the GPU's compute capability is not modelled.)
 void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& specs) {
     double max_attn_token = 0;
     bool any_mamba = false;
@@ -179,9 +188,10 @@ void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& sp
     }
     if (!any_mamba) return;
     const double mamba_state = mamba_state_bytes(a, tp);
+    const std::int64_t align = a.is_mla() ? 64 : kBlockSize;
     std::int64_t attn_block = kBlockSize;
     if (max_attn_token > 0 && mamba_state > 0)
-        attn_block = kBlockSize * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (kBlockSize * max_attn_token))));
+        attn_block = align * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (align * max_attn_token))));
     const double page = max_attn_token > 0 ? attn_block * max_attn_token : mamba_state;
     for (auto& s : specs) {
         s.block_size = attn_block;
@@ -205,12 +215,16 @@ KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
         out.uniform_type = true;
         return out;
     }
-    // unify_kv_cache_spec_page_size: smaller pages get a larger block size.
+    // unify_kv_cache_spec_page_size: a smaller page that divides the largest gets a larger block size;
+    // one that does not keeps its block and is padded (page_size_padded; releases before the padding
+    // refused such models with NotImplementedError). Mamba pages are sized by their state, not blocks.
     double max_page = 0;
     for (const auto& s : out.specs) max_page = std::max(max_page, s.page_bytes);
+    const std::int64_t max_page_int = std::llround(max_page);
     for (auto& s : out.specs)
         if (s.page_bytes > 0 && s.page_bytes < max_page && s.kind != SpecKind::Mamba) {
-            s.block_size = static_cast<std::int64_t>(std::llround(static_cast<double>(s.block_size) * max_page / s.page_bytes));
+            const std::int64_t page = std::llround(s.page_bytes);
+            if (page > 0 && max_page_int % page == 0) s.block_size *= max_page_int / page;
             s.page_bytes = max_page;
         }
     out.page_bytes = max_page;
@@ -618,6 +632,16 @@ std::string command(const ResolvedScenario& r) {
     return checkpoint_note(r) + joined_flags(p);
 }
 
+// Architectures the release's registry no longer loads (vllm/model_executor/models/registry.py
+// _PREVIOUSLY_SUPPORTED_MODELS names the last release that did).
+std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
+    if (!a.cross_attention_layers.empty())
+        return "vLLM " + std::string(rel.id) + " does not load MllamaForConditionalGeneration: PR #24907 removed the V0 "
+               "encoder-decoder runner and the registry lists mllama under _PREVIOUSLY_SUPPORTED_MODELS as last supported "
+               "in 0.10.2 (V0 engine, which this profile does not model); use transformers or SGLang";
+    return {};
+}
+
 }  // namespace
 
 const EngineProfile& engine_profile_vllm() {
@@ -667,6 +691,7 @@ const EngineProfile& engine_profile_vllm() {
                                           "Sequences in flight at once (vLLM's target concurrency)"),
         // kv_layout: specs per layer as GPUModelRunner.get_kv_cache_spec returns them (see there)
         .cache_features = {"kv_sharing", "layer_kv_geometry", "dsa_indexer", "parallel_ssm", "short_conv", "mixerless_blocks"},
+        .release_refusal = release_refusal,
     };
     return profile;
 }

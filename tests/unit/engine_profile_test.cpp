@@ -69,7 +69,8 @@ TEST_CASE("llama.cpp versions are build numbers, typed or pasted from --version"
     CHECK(release_of("llamacpp", "") == "b10644");
     CHECK(release_of("llamacpp", "version: 8054 (01d8eaa28)") == "b4343");
     CHECK(release_of("llamacpp", "b9464") == "b9464");
-    CHECK(release_of("llamacpp", "b9463") == "b4343");
+    CHECK(release_of("llamacpp", "b9463") == "b9411");  // b9411: PR #23346 (DeepSeek V3.2 cache)
+    CHECK(release_of("llamacpp", "b9410") == "b4343");
     CHECK(release_of("llamacpp", "b20000") == "b10644");
     const ReleaseChoice old = choose_release(engine_profile("llamacpp"), "b2700");
     REQUIRE(old.release != nullptr);
@@ -94,8 +95,9 @@ TEST_CASE("vLLM, SGLang and transformers versions are releases") {
     CHECK(release_of("sglang", "") == "0.5.4");
     CHECK(release_of("transformers", "4.38.2") == "4.38");
     CHECK(release_of("transformers", "4.44.2") == "4.42");
-    CHECK(release_of("transformers", "5.0") == "4.51");
-    CHECK(release_of("transformers", "") == "4.51");
+    CHECK(release_of("transformers", "4.53.2") == "4.51");
+    CHECK(release_of("transformers", "5.0") == "4.54");  // 4.54: Falcon-H1 and LFM2 model classes
+    CHECK(release_of("transformers", "") == "4.54");
     CHECK(release_of("transformers", "AutoAWQ 0.1.6") == "autoawq");
 }
 

@@ -13,6 +13,13 @@
 
 namespace vramcalc::fixtures {
 
+// LiquidAI LFM2-style config.json (no LFM2 in the catalog): 3 short-conv layers, 1 attention layer,
+// hidden 1,024, 16 heads / 8 KV heads of 64, conv_L_cache 3.
+inline constexpr const char* kLfm2Config = R"({"model_type": "lfm2", "architectures": ["Lfm2ForCausalLM"], "hidden_size": 1024,
+  "num_hidden_layers": 4, "num_attention_heads": 16, "num_key_value_heads": 8, "intermediate_size": 4096,
+  "vocab_size": 65536, "max_position_embeddings": 32768, "conv_L_cache": 3,
+  "layer_types": ["conv", "conv", "full_attention", "conv"], "torch_dtype": "bfloat16"})";
+
 // meta-llama/Llama-3.1-8B(-Instruct): 32 layers, GQA 32/8 heads of 128, SwiGLU 14336, 128k context.
 // `layers` builds a deeper or shallower model of the same shape.
 inline Architecture llama31_8b(std::int64_t layers = 32) {

@@ -167,9 +167,11 @@ TEST_CASE("LFM2 short convolutions and Falcon-H1 parallel Mamba parse into their
 
 TEST_CASE("an engine that cannot size a cache says what is missing instead of answering") {
     const Architecture& gemma = arch_of("google/gemma-4-E4B-it");
-    const std::string why = unsupported_cache_reason(gemma, engine_profile("sglang"));
-    CHECK(why.find("num_kv_shared_layers 18") != std::string::npos);
+    // transformers lists no dsa_indexer layout (and, asked with a release, no deepseek_v32 class)
+    const std::string why = unsupported_cache_reason(arch_of("deepseek-ai/DeepSeek-V3.2"), engine_profile("transformers"));
+    CHECK(why.find("index_head_dim 128") != std::string::npos);
     CHECK(why.find("--engine simple") != std::string::npos);
+    CHECK(unsupported_cache_reason(gemma, engine_profile("sglang")).empty());  // SGLang's hybrid SWA pool
     CHECK(unsupported_cache_reason(gemma, engine_profile("simple")).empty());
     CHECK(unsupported_cache_reason(arch_of("deepseek-ai/DeepSeek-V3.2"), engine_profile("transformers")).find("indexer") != std::string::npos);
     CHECK(unsupported_cache_reason(arch_of("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16"), engine_profile("transformers")).empty());
@@ -208,12 +210,13 @@ TEST_CASE("EXAONE 4.0 32B: 3 sliding layers then a global one; KV per token on e
 
 TEST_CASE("the estimate refuses through unsupported_cache_reason and the rule of thumb still answers") {
     Scenario s;
-    s.model = "google/gemma-4-E4B-it";
+    s.model = "deepseek-ai/DeepSeek-V3.2";
     s.gpu = "h100-sxm";
-    s.engine = "sglang";
+    s.engine = "transformers";
     const Estimate refused = estimate(s);
     CHECK_FALSE(refused.ok);
-    CHECK(refused.error.find("num_kv_shared_layers 18") != std::string::npos);
+    CHECK(refused.error.find("deepseek_v32") != std::string::npos);
+    s.model = "google/gemma-4-E4B-it";
     s.engine = "simple";
     const Estimate simple = estimate(s);
     REQUIRE(simple.ok);

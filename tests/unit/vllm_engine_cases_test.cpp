@@ -133,3 +133,42 @@ TEST_CASE("vLLM test_get_kv_cache_config_one_worker: blocks per group layout") {
     CHECK(tokens(3, 7, mem * 3 * 32) == 32 / 4 * 16);  // groups of 3: 1 full + 3 sliding (7 padded to 9), 32
     CHECK(tokens(6, 5, mem * 6 * 32) == 32 / 2 * 16);  // 6 < 1.5 x 5: groups of 6, num_blocks 32
 }
+
+// test_get_kv_cache_configs_multiple_workers and test_get_kv_cache_configs_pp_sharding (same file and
+// commit): pipeline stages are workers with their own layers; each gets the same budget here
+// (--kv-cache-memory-bytes is per GPU), and vLLM keeps the smallest num_blocks of all.
+TEST_CASE("vLLM test_get_kv_cache_configs_multiple_workers / pp_sharding: blocks per pipeline stage") {
+    // new_kv_cache_spec() layers (2 KV heads of 64, float32): 16,384 B a page. `types` is each layer's
+    // spec: 'F' full attention, 'S' sliding window 1.
+    auto stages = [](const std::string& types, std::int64_t budget, std::int64_t max_model_len) {
+        const auto n = static_cast<std::int64_t>(types.size());
+        Architecture a = fixtures::llama31_8b(n);
+        a.torch_dtype = "float32";
+        a.num_kv_heads = 2;
+        a.head_dim = 64;
+        a.sliding_window = 1;
+        for (std::size_t l = 0; l < types.size(); ++l)
+            a.layer_attention[l] = types[l] == 'S' ? LayerAttention::Sliding : LayerAttention::Full;
+        ResolvedScenario r = fixtures::resolved(a, "vllm", "fp32", fixtures::custom_gpu(79.19), 1, 2, max_model_len, 0);
+        r.scenario.kv_cache_memory_bytes = budget;
+        Estimate e = estimate(r);
+        REQUIRE(e.ok);
+        REQUIRE(e.kv_cache_tokens.has_value());
+        return *e.kv_cache_tokens;
+    };
+    constexpr std::int64_t page = 16384;
+    // "Different workers have different layers" (PP): 1 and 2 layers, page x 2 x 10 each -> the
+    // 2-layer worker's 10 blocks for both (vLLM asserts num_blocks 10): 10 x 16 = 160 tokens.
+    CHECK(stages("FFF", page * 2 * 10, 16) == 160);
+    // "hybrid models + PP": full layers on one worker, sliding on the other; two global groups of 2,
+    // each worker holds one (the other projected empty): page x 2 x 10 -> 10 blocks (vLLM asserts 10);
+    // 10 // 2 groups x 16 = 80 tokens.
+    CHECK(stages("FFSS", page * 2 * 10, 16) == 80);
+    // "the number of layers per group is similar": 1 full + 2 sliding per worker -> groups of one
+    // layer each (2 full, 4 sliding: 4 >= 1.5 x 2, so groups of 2 globally, one layer of each on a
+    // worker): page x 10 -> 10 blocks (vLLM asserts 10); 10 // 3 groups x 16 = 48 tokens.
+    CHECK(stages("FSSFSS", page * 10, 16) == 48);
+    // pp_sharding (symmetric): max_model_len 512, one layer per worker, page x (512 // 16 + 1) = 33
+    // blocks' memory -> 33 blocks (vLLM asserts 33): 528 tokens.
+    CHECK(stages("FF", page * 33, 512) == 33 * 16);
+}
