@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
     if (o.command == "fit") {
         FitOptions fo;
         fo.margin = static_cast<Bytes>(o.fit_target_mib * kMiB);
+        fo.context_auto = !o.context_given;  // llama.cpp lowers only an unset -c
         const FitPlan plan = plan_llamacpp_fit(o.scenario, fo);
         if (!plan.ok) return fail(plan.error);
         if (o.json) {
@@ -86,11 +87,11 @@ int main(int argc, char** argv) {
     } else if (o.json) {
         nlohmann::json j = estimate_to_json(e, o.explain);
         j["answers"] = cli::answers_json(o.scenario);
-        j["error_bands"] = error_bands_json(o.scenario.engine, e);
+        j["error_bands"] = error_bands_json(o.scenario, e);
         std::cout << dump_json(j, 2) << "\n";
     } else {
         cli::print_estimate(o.scenario, e, o.explain);
-        if (const std::string bands = cli::error_bands_line(o.scenario.engine, e); !bands.empty()) std::cout << bands << "\n";
+        if (const std::string bands = cli::error_bands_line(o.scenario, e); !bands.empty()) std::cout << bands << "\n";
     }
     return 0;
 }

@@ -38,7 +38,7 @@ const std::string& usage() {
             "  vramcalc estimate [--model ID | --config PATH] [--weights FMT] [--kv-dtype FMT]\n"
             "      [--engine " + engines + "] [--engine-version V] [--context N] [--batch N]\n"
             "      [--input-tokens N] [--output-tokens N] [--gpu ID | --gpu-memory-gib X] [--gpus N] [--nodes N]\n"
-            "      [--tp N] [--pp N]\n"
+            "      [--tp N] [--pp N] [--split-mode layer|row|none] (llama.cpp)\n"
             "     " + knobs + "\n"
             "      [--json] [--explain] [--link FRAGMENT] [--export md|csv|json]\n"
             "  vramcalc estimate --scenario FILE.json   (the same options as one JSON object, _ for -)\n"
@@ -49,7 +49,8 @@ const std::string& usage() {
             "  vramcalc reconcile LOGFILE [estimate options] [--json]   (a vLLM, llama.cpp or SGLang start-up log:\n"
             "      its figures beside ours; options fill what the log lacks; also: estimate --log LOGFILE)\n"
             "  vramcalc link [estimate options]         (prints the share-link fragment of the scenario)\n"
-            "  vramcalc fit [scenario options] [--fit-target MIB]   (llama.cpp --fit: -ngl, --tensor-split, -ot that fit)\n"
+            "  vramcalc fit [scenario options] [--fit-target MIB]   (llama.cpp --fit: -ngl, --tensor-split, -ot that fit;\n"
+            "      without --context it lowers the context as llama.cpp does for an unset -c)\n"
             "  vramcalc engines [--json]                 (each engine's releases, knobs and accepted versions)\n"
             "  vramcalc models | gpus | formats [--json]\n";
         return out;
@@ -79,7 +80,7 @@ std::string read_file(const std::string& flag, const std::string& path, std::siz
 const char* scenario_key(const std::string& flag) {
     static const std::pair<const char*, const char*> kMap[] = {
         {"--model", "model"}, {"--weights", "weights"}, {"--kv-dtype", "kv_dtype"}, {"--engine", "engine"},
-        {"--context", "context"}, {"--batch", "batch"}, {"--input-tokens", "input_tokens"},
+        {"--context", "context"}, {"-c", "context"}, {"--ctx-size", "context"}, {"--batch", "batch"}, {"--input-tokens", "input_tokens"},
         {"--output-tokens", "output_tokens"}, {"--gpu", "gpu"}, {"--gpu-memory-gib", "gpu_memory_gib"},
         {"--gpus", "gpus"}, {"--nodes", "nodes"}, {"--tp", "tp"}, {"--pp", "pp"},
         {"--params", "custom_params"}, {"--name", "custom_name"}, {"--engine-version", "engine_version"},
@@ -87,6 +88,9 @@ const char* scenario_key(const std::string& flag) {
         {"-ngl", "gpu_layers"}, {"--n-gpu-layers", "gpu_layers"}, {"-ncmoe", "n_cpu_moe"},
         {"-ot", "override_tensor"}, {"--override-tensor", "override_tensor"},
         {"-ts", "tensor_split"}, {"--tensor-split", "tensor_split"},
+        {"-sm", "split_mode"}, {"--split-mode", "split_mode"}, {"-mg", "main_gpu"},
+        // SGLang's spellings
+        {"--ep-size", "ep"}, {"--expert-parallel-size", "ep"},
     };
     for (const auto& [f, k] : kMap)
         if (flag == f) return k;
@@ -281,6 +285,7 @@ Options parse_options(const std::vector<std::string>& args) {
         fields["custom_config"] = read_file("--config", config_path, kConfigJsonLimits.max_bytes, o.error);
         if (!o.error.empty()) return o;
     }
+    o.context_given = fields.contains("context") || !link.empty();
     apply_scenario_json(fields, o.scenario, problems);
     if (!problems.empty()) {
         // Name the flag the user typed, not the JSON key.

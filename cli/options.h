@@ -11,6 +11,7 @@ namespace vramcalc::cli {
 
 struct Options {
     double fit_target_mib = 1024.0;  // `fit`: llama.cpp --fit-target
+    bool context_given = false;      // --context / -c (or a scenario file or link naming it): `fit` keeps it
     std::string command;         // "estimate", "reconcile", "matrix", "link", "engines", "models", "gpus", "formats", "help"
     Scenario scenario;
     std::string export_format;   // "md", "csv", "json" (estimate, matrix); "" = the plain report

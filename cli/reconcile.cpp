@@ -25,7 +25,7 @@ void print_text(const LogReading& r, const Reconciliation& rc) {
               << (r.model.empty() ? "model not printed" : r.model) << "\n";
     std::printf("%-18s %-8s %14s %14s %9s  %s\n", "figure", "device", "log", "ours", "diff", "band (published measurements)");
     for (const Difference& d : rc.differences) {
-        const std::string band = d.band ? band_text(*d.band) + " (" + std::to_string(d.band->rows) + " rows)" +
+        const std::string band = d.band ? band_text(*d.band) + " (" + band_label(*d.band) + ")" +
                                               (d.within_band ? "" : "  outside") : "no band yet";
         std::printf("%-18s %-8s %14s %14s %+8.1f%%  %s\n", d.name.c_str(),
                     (d.device.empty() ? (d.device_index < 0 ? "host" : "GPU0") : d.device).c_str(),
@@ -44,19 +44,29 @@ void print_text(const LogReading& r, const Reconciliation& rc) {
         if (calibrated.cal_activation_gib > 0) std::cout << " --cal-activation-gib " << format_fixed(calibrated.cal_activation_gib, 2);
         if (calibrated.cal_compute_mib > 0) std::cout << " --cal-compute-mib " << format_fixed(calibrated.cal_compute_mib, 2);
         std::cout << "\n";
+        const Estimate after = estimate(calibrated);
+        if (after.ok)
+            for (const char* metric : {"activation", "compute_buffer"})
+                if (const auto b = calibrated_band(calibrated, metric))
+                    std::cout << "after calibrating, " << metric << " " << band_text(*b) << " (" << band_label(*b) << ")\n";
     }
 }
 
 }  // namespace
 
-std::string error_bands_line(const std::string& engine, const Estimate& e) {
-    const nlohmann::json bands = error_bands_json(engine, e);
+namespace {
+
+std::string bands_line(const nlohmann::json& bands) {
     std::string line;
     for (const auto& [metric, b] : bands.items())
-        line += (line.empty() ? "" : ", ") + metric + " " + b["text"].get<std::string>() + " (" +
-                std::to_string(b["rows"].get<int>()) + " rows)";
+        line += (line.empty() ? "" : ", ") + metric + " " + b["text"].get<std::string>() + " (" + b["label"].get<std::string>() + ")";
     return line.empty() ? "" : "error bands from published measurements: " + line;
 }
+
+}  // namespace
+
+std::string error_bands_line(const std::string& engine, const Estimate& e) { return bands_line(error_bands_json(engine, e)); }
+std::string error_bands_line(const Scenario& s, const Estimate& e) { return bands_line(error_bands_json(s, e)); }
 
 int run_reconcile(const Options& o, const std::function<int(const std::string&)>& fail) {
     const LogReading r = read_log(o.log_text);

@@ -12,6 +12,8 @@ namespace vramcalc::cli {
 // Prints the reconciliation (text, or JSON with --json); returns the exit code. `fail` prints an error.
 // The error bands of an estimate's figures: one line of text, or "" when the engine has none.
 std::string error_bands_line(const std::string& engine, const Estimate& e);
+// The same for a scenario: its kind of model's bands, a calibration's own band where a knob replaced a figure.
+std::string error_bands_line(const Scenario& s, const Estimate& e);
 
 int run_reconcile(const Options& o, const std::function<int(const std::string&)>& fail);
 

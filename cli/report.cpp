@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/bounded_json.h"
+#include "core/logs/tight_verdict.h"
 #include "core/catalog.h"
 #include "core/engine_profile_json.h"
 #include "core/export.h"
@@ -105,6 +106,7 @@ void print_estimate(const Scenario& s, const Estimate& e, bool explain) {
                 format_size(e.gpu_memory_bytes, SizeUnit::GiB, 2).c_str(),
                 e.headroom_bytes >= 0 ? (fills_budget ? "KV cache to spare" : "headroom") : "short by",
                 format_size(static_cast<Bytes>(e.headroom_bytes >= 0 ? e.headroom_bytes : -e.headroom_bytes), SizeUnit::GiB, 2).c_str());
+    if (const TightVerdict t = tight_verdict(s, e); t.tight) std::printf("tight: %s\n", t.text.c_str());
     std::printf("accounting: %s\n", e.engine_version.c_str());
     std::printf("params: %s total, %s active; KV cache %s per token\n", format_params(e.params).c_str(),
                 format_params(e.active_params).c_str(), format_size(e.kv_bytes_per_token, SizeUnit::GiB).c_str());
@@ -135,15 +137,16 @@ void print_estimate(const Scenario& s, const Estimate& e, bool explain) {
 
 json answers_json(const Scenario& s) {
     json a = json::object();
-    if (auto c = largest_context(s)) a["largest_context"] = *c;
-    if (auto n = largest_concurrency(s)) a["largest_concurrency"] = *n;
-    if (auto f = best_fitting_format(s)) a["best_weights"] = *f;
-    if (auto g = fewest_gpus(s)) {
+    const Answers found = answers(s);  // one parse of the model; the suggestions reuse the answers
+    if (auto c = found.largest_context) a["largest_context"] = *c;
+    if (auto n = found.largest_concurrency) a["largest_concurrency"] = *n;
+    if (auto f = found.best_weights) a["best_weights"] = *f;
+    if (auto g = found.fewest_gpus) {
         const ParallelLayout l = layout_of(*g);
         a["fewest_gpus"] = {{"gpus", g->gpus}, {"tp", l.tp}, {"pp", l.pp}};
     }
     a["suggestions"] = json::array();
-    for (const auto& sug : suggestions(s)) a["suggestions"].push_back({{"label", sug.label}});
+    for (const auto& sug : found.suggestions) a["suggestions"].push_back({{"label", sug.label}});
     return a;
 }
 

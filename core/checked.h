@@ -74,6 +74,22 @@ constexpr std::int64_t signed_difference(std::uint64_t a, std::uint64_t b) {
     return b - a > kLimit ? -INT64_MAX : -static_cast<std::int64_t>(b - a);
 }
 
+// A double figure (a headroom, a count of tokens or blocks) as a signed 64-bit integer, rounded to the
+// nearest, clamped to [-INT64_MAX, INT64_MAX] (NaN -> 0): a cast of an out-of-range double is undefined
+// behaviour and printed INT64_MIN (issue 12).
+constexpr std::int64_t saturating_round(double x) {
+    if (x != x) return 0;
+    if (x >= 9223372036854775807.0) return INT64_MAX;
+    if (x <= -9223372036854775807.0) return -INT64_MAX;
+    return static_cast<std::int64_t>(x < 0 ? x - 0.5 : x + 0.5);
+}
+// floor(x) for a count (blocks, tokens, slots): 0 below zero or NaN, INT64_MAX above the range.
+constexpr std::int64_t saturating_floor_count(double x) {
+    if (!(x > 0.0)) return 0;
+    if (x >= 9223372036854775807.0) return INT64_MAX;
+    return static_cast<std::int64_t>(x);  // truncation is floor for x > 0
+}
+
 // a x b for non-negative counts when it stays at or below `ceiling` (token budgets such as context x
 // batch); nullopt when either is negative or the product exceeds the ceiling (or 2^63).
 constexpr std::optional<std::int64_t> product_within(std::int64_t a, std::int64_t b, std::int64_t ceiling) {

@@ -1,4 +1,5 @@
 #include "colocation.h"
+#include "checked.h"
 
 #include "text.h"
 
@@ -47,12 +48,12 @@ Colocation colocate(const std::vector<Scenario>& list) {
             d.how = "what the engine allocates";
             if (!d.estimate.fits) c.problems.push_back(name + " does not fit on its own");
         }
-        used += d.reserved_bytes;
+        used = saturating_add(used, d.reserved_bytes);
         c.deployments.push_back(std::move(d));
     }
     c.ok = true;
     c.reserved_bytes = used;
-    c.headroom_bytes = static_cast<std::int64_t>(c.gpu_memory_bytes) - static_cast<std::int64_t>(used);
+    c.headroom_bytes = signed_difference(c.gpu_memory_bytes, used);
     if (c.headroom_bytes < 0)
         c.problems.push_back("together they reserve " + format_size(used) + " of " + format_size(c.gpu_memory_bytes) + " per GPU");
     c.fits = c.problems.empty();

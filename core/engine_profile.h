@@ -62,6 +62,7 @@ struct ParallelRules {
     bool heads_divide_tp = false;    // tp must divide the attention heads
     const char* split = "";          // how it splits without tp/pp: "llama.cpp --split-mode layer"
     int max_devices = 0;             // the most devices the engine drives (0: no limit of its own)
+    bool dp_attention = false;       // --enable-dp-attention: DP ranks inside the TP group (SGLang)
 };
 
 struct EngineProfile {

@@ -11,6 +11,7 @@
 #include "checked.h"
 #include "config_parser.h"
 #include "knobs.h"
+#include "metal_limit.h"
 #include "parallel_layout.h"
 #include "kv_cache.h"
 #include "rope_scaling.h"
@@ -47,8 +48,70 @@ Estimate estimate_params_only(const ResolvedScenario& r) {
     e.gpus.assign(static_cast<std::size_t>(gpus), e.per_gpu);
     e.startup_peak = {e.per_gpu.total_bytes, "weights only"};
     e.fits = e.per_gpu.total_bytes <= r.gpu.memory_bytes;
-    e.headroom_bytes = static_cast<std::int64_t>(r.gpu.memory_bytes) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
+    e.headroom_bytes = signed_difference(r.gpu.memory_bytes, e.per_gpu.total_bytes);
     return e;
+}
+
+// Beyond this a per-GPU figure is no device's: 4 EiB, far above any GPU and below the point where four
+// parts could wrap a 64-bit sum. bytes_from() saturates at 2^63 - 1, so a saturated part lands here.
+constexpr Bytes kFigureLimit = Bytes{1} << 62;
+
+// One GPU's total as the exact sum of its parts (checked: false when a part or the sum leaves the range).
+bool settle_load(GpuLoad& g) {
+    const CheckedU64 t = CheckedU64(g.weights.bytes) + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
+    g.total_bytes = t.value;
+    return t.ok() && t.value < kFigureLimit;
+}
+
+// The usable memory of GPU i as the estimate states it: llama.cpp places on each listed device by its
+// own memory; every other engine gives each rank the same budget (gpu_memory_bytes, the smallest).
+Bytes memory_of(const Estimate& e, const ResolvedScenario& r, std::size_t i) {
+    const bool own = r.engine && r.engine->id == std::string("llamacpp") && i < r.devices.size();
+    return own ? r.devices[i].memory_bytes : e.gpu_memory_bytes;
+}
+
+// The sums every engine's answer is printed with, computed here once (issue 12): each GPU's total is
+// the exact sum of its parts, the overall total the exact sum over the GPUs (part by part), all with
+// checked arithmetic; `fits` is kept only if every printed GPU total is within its memory. Returns an
+// error when a figure leaves the representable range (never a wrapped number).
+std::string settle_sums(Estimate& e, const ResolvedScenario& r) {
+    bool ok = settle_load(e.per_gpu);
+    if (e.needed_per_gpu) ok = settle_load(*e.needed_per_gpu) && ok;
+    CheckedU64 w, kv, act, over, all;
+    bool all_within = true;
+    std::int64_t least_free = INT64_MAX;
+    for (std::size_t i = 0; i < e.gpus.size(); ++i) {
+        GpuLoad& g = e.gpus[i];
+        ok = settle_load(g) && ok;
+        w += g.weights.bytes;
+        kv += g.kv_cache.bytes;
+        act += g.activation.bytes;
+        over += g.overhead.bytes;
+        all += g.total_bytes;
+        if (g.total_bytes == 0) continue;  // an unused device (llama.cpp split, transformers device_map)
+        const Bytes mem = memory_of(e, r, i);
+        all_within = all_within && g.total_bytes <= mem;
+        least_free = std::min(least_free, signed_difference(mem, g.total_bytes));
+    }
+    e.total.weights.bytes = w.value;
+    e.total.kv_cache.bytes = kv.value;
+    e.total.activation.bytes = act.value;
+    e.total.overhead.bytes = over.value;
+    e.total.total_bytes = all.value;
+    // The overall total is printed and written to JSON as a signed-safe integer: at most 2^63 - 1.
+    const auto signed_safe = [](CheckedU64 x) { return x.ok() && x.value <= static_cast<Bytes>(INT64_MAX); };
+    ok = ok && signed_safe(w) && signed_safe(kv) && signed_safe(act) && signed_safe(over) && signed_safe(all);
+    if (!ok)
+        return "estimate: the figures exceed 4 EiB per GPU (or 8 EiB over all GPUs): no GPU holds this scenario "
+               "(lower the context, the batch or the model's sizes)";
+    if (!all_within) {
+        // The verdict agrees with the printed sums: a GPU whose total exceeds its memory does not fit,
+        // and the headroom says by how much (whatever the engine's own KV-pool accounting said).
+        e.fits = false;
+        e.headroom_bytes = std::min(e.headroom_bytes, least_free);
+    }
+    e.headroom_bytes = std::max(e.headroom_bytes, -INT64_MAX);  // never INT64_MIN
+    return "";
 }
 
 // The model a scenario names: its config parsed, its files decoded, its tensors listed (once).
@@ -273,6 +336,13 @@ Estimate estimate(const ResolvedScenario& r_in) {
         e.error_field = error_field_of(e.error);
         return e;
     }
+    if (r.devices.empty() || e.gpu_memory_bytes == 0) e.gpu_memory_bytes = r.gpu.memory_bytes;
+    if (std::string why = settle_sums(e, r); !why.empty()) {
+        Estimate refused;
+        refused.error = std::move(why);
+        refused.error_field = ErrorField::Other;
+        return refused;
+    }
 
     // Whose accounting this is: the profile's name, the release and what that release follows.
     if (e.engine_version.empty())
@@ -290,7 +360,6 @@ Estimate estimate(const ResolvedScenario& r_in) {
         e.params = r.model.params_published;
         e.active_params = r.model.params_published;
     }
-    if (r.devices.empty() || e.gpu_memory_bytes == 0) e.gpu_memory_bytes = r.gpu.memory_bytes;
     if (!r.devices.empty() && profile.id != std::string("llamacpp")) {
         bool mixed = false;
         for (const Gpu& g : r.devices) mixed |= g.memory_bytes != r.gpu.memory_bytes;
@@ -299,16 +368,20 @@ Estimate estimate(const ResolvedScenario& r_in) {
                                  ") sets it, and the larger GPUs' extra memory goes unused");
     }
     // llama.cpp's placement flags mean nothing to the other engines.
-    if (profile.id != std::string("llamacpp") && (!r.scenario.override_tensor.empty() || !r.scenario.tensor_split.empty()))
-        e.warnings.push_back("override_tensor / tensor_split are llama.cpp settings: ignored by " + std::string(profile.name));
+    if (profile.id != std::string("llamacpp") &&
+        (!r.scenario.override_tensor.empty() || !r.scenario.tensor_split.empty() || !r.scenario.split_mode.empty()))
+        e.warnings.push_back("override_tensor / tensor_split / split_mode are llama.cpp settings: ignored by " + std::string(profile.name));
     e.rule_of_thumb = rule_of_thumb_estimate(r).rule_of_thumb;
+    if (std::string m = metal_working_set_note(r.gpu, e); !m.empty()) e.warnings.push_back(std::move(m));
     // Knobs of other engines (kept when the page switches engine) change nothing here: say so.
     for (const Knob& k : engine_knobs())
         if (!uses_knob(profile, k.id) && k.get(r.scenario) != k.get(Scenario{}))
             e.warnings.push_back(std::string(k.id) + " is not a " + profile.name + " setting: ignored");
-    if (const std::int64_t used = static_cast<std::int64_t>(r.scenario.tp) * r.scenario.pp * r.scenario.replicas;
+    const ParallelLayout run{r.scenario.tp, r.scenario.pp, r.scenario.replicas, 0,
+                             profile.parallel.dp_attention && r.scenario.enable_dp_attention && r.scenario.replicas > 1};
+    if (const std::int64_t used = layout_gpus(run);
         (profile.parallel.tensor_parallel || profile.parallel.pipeline_parallel) && used < r.scenario.gpus)
-        e.warnings.push_back("the layout " + layout_text({r.scenario.tp, r.scenario.pp, r.scenario.replicas, 0}) + " uses " +
+        e.warnings.push_back("the layout " + layout_text(run) + " uses " +
                              std::to_string(used) + " of the " + std::to_string(r.scenario.gpus) + " GPUs: the others stay idle");
     if (r.model.params_only && profile.counts_kv_cache)
         e.warnings.push_back("only a parameter count is known: weights are exact, KV cache and activations are not counted");

@@ -21,6 +21,7 @@ json load_to_json(const GpuLoad& g, bool explain) {
     put(j, "overhead_bytes", g.overhead, explain);
     j["total_bytes"] = g.total_bytes;
     if (!g.role.empty()) j["role"] = g.role;
+    if (!g.placement.empty()) j["placement"] = g.placement;
     return j;
 }
 

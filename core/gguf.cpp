@@ -1,5 +1,6 @@
 // GGUF type sizes and llama.cpp's quantization type mixes (see gguf.h for the sources followed).
 #include "gguf.h"
+#include "checked.h"
 
 #include <algorithm>
 #include <array>
@@ -171,8 +172,8 @@ Bytes ggml_tensor_bytes(GgmlType t, std::int64_t cols, std::int64_t rows, std::i
     const GgmlTypeInfo& info = ggml_type_info(t);
     // ggml_row_size = type_size * ne0 / blck_size (ne0 a multiple of the block, fallback() ensures it)
     const std::uint64_t blocks = static_cast<std::uint64_t>((std::max<std::int64_t>(cols, 0) + info.block - 1) / info.block);
-    const std::uint64_t row = blocks * static_cast<std::uint64_t>(info.block_bytes);
-    return row * static_cast<std::uint64_t>(std::max<std::int64_t>(rows, 0)) * static_cast<std::uint64_t>(std::max<std::int64_t>(count, 0));
+    const CheckedU64 row = CheckedU64(blocks) * static_cast<std::uint64_t>(info.block_bytes);
+    return (row * static_cast<std::uint64_t>(std::max<std::int64_t>(rows, 0)) * static_cast<std::uint64_t>(std::max<std::int64_t>(count, 0))).value;
 }
 
 std::optional<GgufFtype> gguf_ftype(std::string_view id_in) {
@@ -279,8 +280,8 @@ GgmlType gguf_tensor_type(GgufFtype ft, const TensorGroup& t, const Architecture
             else if (iq2_s_m) nt = GgmlType::IQ3_S;
         }
     } else if (cat == Cat::AttnV) {
-        std::int64_t n_wv = 0;
-        const std::int64_t i_wv = attention_index(a, t.layer, n_wv);
+        std::int64_t n_wv = t.attention_layers;
+        const std::int64_t i_wv = t.attention_index >= 0 ? t.attention_index : attention_index(a, t.layer, n_wv);
         if (ft == GgufFtype::Q2_K) nt = gqa >= 4 ? GgmlType::Q4_K : GgmlType::Q3_K;
         else if (ft == GgufFtype::Q2_K_S && gqa >= 4) nt = GgmlType::Q4_K;
         else if (ft == GgufFtype::IQ3_XXS) nt = gqa >= 4 ? GgmlType::Q4_K : GgmlType::IQ3_XXS;  // imatrix present

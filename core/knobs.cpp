@@ -29,6 +29,8 @@ const std::vector<Knob>& engine_knobs() {
         {"n_cpu_moe", "ncmoe", KnobKind::Integer, 0, 1000, "a layer count between 0 and 1000", VRAMCALC_KNOB_ACCESS(n_cpu_moe)},
         {"cpu_moe", "cmoe", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(cpu_moe)},
         {"no_mmap", "nommap", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(no_mmap)},
+        {"main_gpu", "mg", KnobKind::Integer, 0, 65535, "a GPU index (0 = the first)", VRAMCALC_KNOB_ACCESS(main_gpu)},
+        {"mlock", "mlock", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(mlock)},
         {"enforce_eager", "eager", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(enforce_eager)},
         {"kv_cache_memory_bytes", "kvm", KnobKind::Integer, 0, 1e15, "bytes between 0 and 1e15", VRAMCALC_KNOB_ACCESS(kv_cache_memory_bytes)},
         {"max_model_len_auto", "mmla", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(max_model_len_auto)},
@@ -39,6 +41,9 @@ const std::vector<Knob>& engine_knobs() {
         {"cal_activation_gib", "cact", KnobKind::Real, 0.0, 1e4, "GiB between 0 and 10000", VRAMCALC_KNOB_ACCESS(cal_activation_gib)},
         {"cal_compute_mib", "ccb", KnobKind::Real, 0.0, 1e7, "MiB between 0 and 10000000", VRAMCALC_KNOB_ACCESS(cal_compute_mib)},
         {"replicas", "dp", KnobKind::Integer, 1, 65536, "a replica count between 1 and 65536", VRAMCALC_KNOB_ACCESS(replicas)},
+        {"enable_expert_parallel", "epx", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(enable_expert_parallel)},
+        {"ep", "ep", KnobKind::Integer, 0, 65536, "an expert-parallel size between 0 and 65536 (0 = none)", VRAMCALC_KNOB_ACCESS(ep)},
+        {"enable_dp_attention", "dpa", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(enable_dp_attention)},
     };
     return knobs;
 }

@@ -1,4 +1,5 @@
 #include "kv_cache.h"
+#include "checked.h"
 
 #include <algorithm>
 
@@ -95,7 +96,7 @@ LinearStateValues linear_state_values(const Architecture& a) {
 
 std::int64_t linear_state_bytes_per_layer(const Architecture& a, double conv_bytes, double recurrent_bytes) {
     const LinearStateValues v = linear_state_values(a);
-    return static_cast<std::int64_t>(v.conv * conv_bytes + v.recurrent * recurrent_bytes);
+    return saturating_floor_count(v.conv * conv_bytes + v.recurrent * recurrent_bytes);
 }
 
 }  // namespace vramcalc

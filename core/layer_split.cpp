@@ -26,14 +26,14 @@ LayerSplit split_in_order(const std::vector<SplitModule>& modules, const std::ve
 
 namespace vramcalc {
 
-ModelModules modules_in_load_order(const Architecture& a, const WeightFormat& w,
+ModelModules modules_in_load_order(const Architecture& a, const std::vector<TensorGroup>& tensors, const WeightFormat& w,
                                    const std::vector<double>& cache_bytes_per_layer, double head_bits_if_tied) {
     ModelModules m;
     const std::size_t n = static_cast<std::size_t>(a.num_layers > 0 ? a.num_layers : 0);
     m.modules.resize(n + 1);
     for (std::size_t l = 0; l < n && l < cache_bytes_per_layer.size(); ++l) m.modules[l].cache_bytes = cache_bytes_per_layer[l];
     bool has_head = false;
-    for (const TensorGroup& g : tensor_inventory(a)) {
+    for (const TensorGroup& g : tensors) {
         const double bytes = static_cast<double>(tensor_bytes(w, g, a));
         if (g.role == TensorRole::TokenEmbedding || g.role == TensorRole::PositionEmbedding) m.embedding_bytes += bytes;
         else if (g.role == TensorRole::Extra) m.extra_bytes += bytes;

@@ -8,6 +8,7 @@
 
 #include "architecture.h"
 #include "format_types.h"
+#include "tensors.h"
 
 namespace vramcalc {
 
@@ -45,7 +46,8 @@ struct ModelModules {
 // Decoder layer l gets its tensors and cache_bytes_per_layer[l]; the last module holds the final norm
 // and lm_head (an lm_head of `head_bits_if_tied` bits is added for tied embeddings when the loader
 // keeps the embedding off the GPU: 16 = a half-precision copy).
-ModelModules modules_in_load_order(const Architecture& a, const WeightFormat& w,
+// `tensors` is tensor_inventory(a), built once per model (ResolvedScenario::tensors).
+ModelModules modules_in_load_order(const Architecture& a, const std::vector<TensorGroup>& tensors, const WeightFormat& w,
                                    const std::vector<double>& cache_bytes_per_layer, double head_bits_if_tied);
 
 }  // namespace vramcalc

@@ -203,7 +203,8 @@ void convert_to_full(Fitter& f, std::vector<Ngl>& ngl, std::vector<std::int64_t>
 }
 
 std::string flags_text(const Scenario& s, std::size_t nd) {
-    std::string t = "-c " + std::to_string(s.context) + " -ngl " + std::to_string(s.gpu_layers);
+    // -ngl left at its default (all layers) is written as llama-server's launch command writes it
+    std::string t = "-c " + std::to_string(s.context) + " -ngl " + (s.gpu_layers < 0 ? std::string("999") : std::to_string(s.gpu_layers));
     if (nd > 1 && !s.tensor_split.empty()) t += " -ts " + s.tensor_split;
     if (!s.override_tensor.empty()) t += " -ot " + s.override_tensor;
     return t;
@@ -211,10 +212,28 @@ std::string flags_text(const Scenario& s, std::size_t nd) {
 
 }  // namespace
 
-FitPlan plan_llamacpp_fit(const Scenario& input, const FitOptions& options) {
+std::int64_t interpolate_context(std::int64_t n_ctx_min, std::int64_t n_ctx_max, std::int64_t used_min, std::int64_t used_max,
+                                 std::int64_t target, std::int64_t align) {
+    if (target <= used_min || used_max <= used_min || n_ctx_max <= n_ctx_min) return n_ctx_min;
+    // n_ctx_min + (n_ctx_max - n_ctx_min) x (target - used_min) / (used_max - used_min); the product can
+    // pass 2^63 (1e7 tokens x 1e12 bytes), so in long double, then truncated as the integer division.
+    const long double span = static_cast<long double>(n_ctx_max - n_ctx_min) * static_cast<long double>(target - used_min) /
+                             static_cast<long double>(used_max - used_min);
+    std::int64_t n_ctx = n_ctx_min + static_cast<std::int64_t>(std::min<long double>(span, static_cast<long double>(n_ctx_max - n_ctx_min)));
+    n_ctx -= n_ctx % std::max<std::int64_t>(1, align);
+    return std::max(n_ctx, n_ctx_min);
+}
+
+FitPlan plan_llamacpp_fit(const Scenario& given, const FitOptions& options) {
     FitPlan plan;
-    plan.scenario = input;
+    // -c unset: llama_context would use the training context (n_ctx 0), so start there.
+    Scenario input = given;
     std::string error;
+    if (options.context_auto) {
+        if (auto m = resolve_model(given, error); m && m->model.arch.max_context > 0) input.context = m->model.arch.max_context;
+        error.clear();
+    }
+    plan.scenario = input;
     auto r = resolve(input, error);
     if (!r) {
         plan.error = error;
@@ -280,7 +299,43 @@ FitPlan plan_llamacpp_fit(const Scenario& input, const FitOptions& options) {
         return plan;
     }
     plan.changed = true;
-    plan.log.push_back("context size set by the user to " + std::to_string(input.context) + ": no change");
+    // step 2: a smaller context, when -c was left unset (common_params_fit_impl "try reducing memory use
+    // by reducing the context size")
+    std::int64_t surplus = 0, target_sum = 0, model_sum = 0;
+    for (std::size_t id = 0; id < f.nd; ++id) {
+        surplus += f.targets[id] - mem[id];
+        target_sum += f.targets[id];
+        if (id < first.gpus.size()) model_sum += static_cast<std::int64_t>(first.gpus[id].weights.bytes);
+    }
+    if (surplus < 0 && options.context_auto && input.context > options.n_ctx_min) {
+        const std::int64_t n_ctx_max = input.context;
+        std::int64_t target = target_sum;
+        // several devices: only whole layers (dense) or tensors (~1/3 layer, MoE) move, ~0.5 wasted per device
+        if (f.nd > 1) target -= static_cast<std::int64_t>(f.nd + 1) * (model_sum / (f.hp_ngl + 1)) / (f.moe ? 6 : 2);
+        Scenario at_min = input;
+        at_min.context = options.n_ctx_min;
+        const std::vector<std::int64_t> mem_min = f.memory(at_min, error);
+        std::int64_t used_min = 0, used_max = 0;
+        for (std::size_t id = 0; id < f.nd; ++id) {
+            used_min += mem_min[id];
+            used_max += mem[id];
+        }
+        input.context = interpolate_context(options.n_ctx_min, n_ctx_max, used_min, used_max, target);
+        plan.log.push_back("context size reduced from " + std::to_string(n_ctx_max) + " to " + std::to_string(input.context));
+        f.base.scenario.context = input.context;
+        if (error.empty() && target > used_min && f.nd <= 1) {
+            plan.log.push_back("entire model can be fit by reducing context");
+            return finish(input, f.memory(input, error), nullptr);
+        }
+    } else {
+        plan.log.push_back(std::string(options.context_auto ? "context size " : "context size set by the user to ") +
+                           std::to_string(input.context) + ": no change");
+    }
+    if (!error.empty()) {
+        plan.ok = false;
+        plan.error = error;
+        return plan;
+    }
     std::vector<Ngl> ngl(f.nd);
     mem = f.memory(ngl, error);
     if (error.empty()) fill_back_to_front(f, ngl, mem, error);

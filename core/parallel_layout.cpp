@@ -25,18 +25,22 @@ std::optional<ParallelLayout> scenario_layout(const Scenario& s, std::int64_t he
         return std::nullopt;
     }
     if (!rules.tensor_parallel && !rules.pipeline_parallel) return l;  // the engine splits layers itself
-    if (s.gpus % s.replicas != 0) {
+    // SGLang DP attention: the --dp-size ranks are inside one TP group, so the GPUs hold one copy.
+    const bool dp_attn = rules.dp_attention && s.enable_dp_attention && s.replicas > 1;
+    const int copies = dp_attn ? 1 : s.replicas;
+    if (s.gpus % copies != 0) {
         error = "replicas: " + std::to_string(s.replicas) + " replicas do not divide the " + std::to_string(s.gpus) + " GPUs";
         return std::nullopt;
     }
     l.replicas = s.replicas;
-    const int per_replica = s.gpus / s.replicas;
-    const int nodes_per_replica = std::max(1, s.nodes / s.replicas);
+    l.dp_attention = dp_attn;
+    const int per_replica = s.gpus / copies;
+    const int nodes_per_replica = std::max(1, s.nodes / copies);
     if (s.tp == 0 && s.pp == 0) {
         const ParallelLayout p = pooled_layout(per_replica, nodes_per_replica, heads, rules.heads_divide_tp && rules.tensor_parallel);
         l.tp = rules.tensor_parallel ? p.tp : 1;
         l.pp = rules.tensor_parallel ? p.pp : per_replica;
-        if (!rules.pipeline_parallel && l.pp > 1) { l.idle = (l.pp - 1) * l.tp * l.replicas; l.pp = 1; }
+        if (!rules.pipeline_parallel && l.pp > 1) { l.idle = (l.pp - 1) * l.tp * copies; l.pp = 1; }
         return l;
     }
     l.tp = s.tp;
@@ -57,7 +61,7 @@ std::optional<ParallelLayout> scenario_layout(const Scenario& s, std::int64_t he
         }
         l.tp = rules.tensor_parallel ? per_replica / s.pp : 1;
     }
-    const std::int64_t used = static_cast<std::int64_t>(l.tp) * l.pp * l.replicas;
+    const std::int64_t used = layout_gpus(l);
     if (used > s.gpus) {
         error = "tp: " + layout_text(l) + " needs " + std::to_string(used) + " GPUs, more than the " +
                 std::to_string(s.gpus) + " given (--gpus)";
@@ -67,10 +71,15 @@ std::optional<ParallelLayout> scenario_layout(const Scenario& s, std::int64_t he
     return l;
 }
 
+std::int64_t layout_gpus(const ParallelLayout& l) {
+    return static_cast<std::int64_t>(l.tp) * l.pp * (l.dp_attention ? 1 : l.replicas);
+}
+
 std::string layout_text(const ParallelLayout& l) {
     std::string t = "TP " + std::to_string(l.tp);
     if (l.pp > 1) t += " x PP " + std::to_string(l.pp);
-    if (l.replicas > 1) t += " x " + std::to_string(l.replicas) + " replicas";
+    if (l.dp_attention) t += " (DP attention " + std::to_string(l.replicas) + ")";
+    else if (l.replicas > 1) t += " x " + std::to_string(l.replicas) + " replicas";
     return t;
 }
 

@@ -16,7 +16,10 @@ struct ParallelLayout {
     int pp = 1;
     int replicas = 1;   // data-parallel copies (vLLM --data-parallel-size, SGLang --dp-size)
     int idle = 0;       // GPUs the layout leaves unused (explicit tp x pp x replicas below the count)
+    bool dp_attention = false;  // SGLang --enable-dp-attention: the replicas split the TP group's attention
 };
+// GPUs the layout runs on: tp x pp x replicas, or tp x pp when the replicas are attention-DP ranks.
+std::int64_t layout_gpus(const ParallelLayout& l);
 
 // All `gpus` serve one copy of the model: TP is the largest divisor of the GPUs in one node that
 // divides the attention heads (vLLM ModelConfig.verify_with_parallel_config and SGLang both refuse

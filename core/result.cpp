@@ -4,6 +4,7 @@
 #include <utility>
 #include <initializer_list>
 
+#include "checked.h"
 #include "knobs.h"
 
 namespace vramcalc {
@@ -29,11 +30,11 @@ ErrorField error_field_of(std::string_view m) {
 
 void add_load_bytes(GpuLoad& total, const std::vector<GpuLoad>& loads) {
     for (const GpuLoad& g : loads) {
-        total.weights.bytes += g.weights.bytes;
-        total.kv_cache.bytes += g.kv_cache.bytes;
-        total.activation.bytes += g.activation.bytes;
-        total.overhead.bytes += g.overhead.bytes;
-        total.total_bytes += g.total_bytes;
+        total.weights.bytes = saturating_add(total.weights.bytes, g.weights.bytes);
+        total.kv_cache.bytes = saturating_add(total.kv_cache.bytes, g.kv_cache.bytes);
+        total.activation.bytes = saturating_add(total.activation.bytes, g.activation.bytes);
+        total.overhead.bytes = saturating_add(total.overhead.bytes, g.overhead.bytes);
+        total.total_bytes = saturating_add(total.total_bytes, g.total_bytes);
     }
 }
 
@@ -47,7 +48,7 @@ void set_device_loads(Estimate& e, std::vector<GpuLoad> loads, Bytes gpu_memory,
         const GpuLoad& g = e.gpus[d];
         if (g.total_bytes > e.gpus[worst].total_bytes) worst = d;
         if (g.total_bytes == 0) continue;
-        const std::int64_t free = static_cast<std::int64_t>(gpu_memory) - static_cast<std::int64_t>(g.total_bytes);
+        const std::int64_t free = signed_difference(gpu_memory, g.total_bytes);
         headroom = any ? std::min(headroom, free) : free;
         any = true;
     }

@@ -24,6 +24,9 @@ struct GpuLoad {
     Figure overhead;     // CUDA context, NCCL, CUDA graphs, allocator slack
     Bytes total_bytes = 0;  // sum of the above
     std::string role;    // "TP rank 0, PP stage 0, layers 0-39" / "layers 0-23 (llama.cpp split)"
+    // Which tensors the device holds, for the page's placement list: "layers 0-23: attention, norms,
+    // FFN; experts of layers 14-23 in host RAM" ("" = the role says it all).
+    std::string placement;
 };
 
 // The input an estimate's error is about, so the page puts the message beside that input without

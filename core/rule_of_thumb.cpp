@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "checked.h"
 #include "rule_of_thumb.h"
 #include "tensors.h"
 
@@ -44,20 +45,20 @@ Estimate rule_of_thumb_estimate(const ResolvedScenario& r) {
 
     e.total.weights = {bytes_from(weights), params_text + " x " + fmt(bytes_per_weight, "%.3g") + " B per weight"};
     e.total.overhead = {bytes_from(margin), "20% of the weights (the rule's margin for KV cache, activations, context)"};
-    e.total.total_bytes = e.total.weights.bytes + e.total.overhead.bytes;
+    e.total.total_bytes = saturating_add(e.total.weights.bytes, e.total.overhead.bytes);
     e.total.role = "all GPUs";
 
     GpuLoad g;
     g.weights = {bytes_from(per_gpu_weights), e.total.weights.how + (gpus > 1 ? ", split evenly over " + std::to_string(gpus) + " GPUs" : "")};
     g.overhead = {bytes_from(per_gpu_margin), "20% of this GPU's weights"};
-    g.total_bytes = g.weights.bytes + g.overhead.bytes;
+    g.total_bytes = saturating_add(g.weights.bytes, g.overhead.bytes);
     g.role = gpus > 1 ? "an even 1/" + std::to_string(gpus) + " share" : "the whole model";
     e.per_gpu = g;
     e.gpus.assign(static_cast<std::size_t>(gpus), g);
 
     e.startup_peak = {g.total_bytes, "the rule has no separate start-up peak"};
     e.fits = g.total_bytes <= r.gpu.memory_bytes;
-    e.headroom_bytes = static_cast<std::int64_t>(r.gpu.memory_bytes) - static_cast<std::int64_t>(g.total_bytes);
+    e.headroom_bytes = signed_difference(r.gpu.memory_bytes, g.total_bytes);
     e.warnings.push_back("rule of thumb: ignores context length, batch, KV cache and the engine; see an engine's answer");
     return e;
 }

@@ -63,6 +63,11 @@ struct Scenario {
     bool no_mmap = false;                       // llama.cpp --no-mmap
     std::string override_tensor;                // llama.cpp -ot, "\\.ffn_.*_exps\\.=CPU,..."
     std::string tensor_split;                   // llama.cpp --tensor-split, "3,1"
+    // llama.cpp --split-mode: "" / "layer" (layers over the GPUs), "row" (each layer's matrices split
+    // by rows, the rest on --main-gpu), "none" (everything on --main-gpu).
+    std::string split_mode;
+    int main_gpu = 0;                           // llama.cpp --main-gpu
+    bool mlock = false;                         // llama.cpp --mlock: the mapped model is pinned in RAM
     bool enforce_eager = false;                 // vLLM: no CUDA graphs
     // vLLM --kv-cache-memory-bytes: a fixed KV cache budget per GPU in bytes instead of the
     // gpu_memory_utilization rule (0 = unset)
@@ -77,6 +82,12 @@ struct Scenario {
     double cal_activation_gib = 0.0;            // vLLM: torch peak increase of the profile run
     double cal_compute_mib = 0.0;               // llama.cpp: the compute buffer per GPU
     int replicas = 1;                           // vLLM --data-parallel-size, SGLang --dp-size: copies of the model
+    // Expert parallelism (core/expert_parallel.h): vLLM --enable-expert-parallel (EP = TP x DP), SGLang
+    // --ep-size N (N divides TP; 0 with the flag = TP); SGLang --enable-dp-attention: the --dp-size
+    // ranks split the TP group's attention instead of copying the model (GPUs = TP x PP).
+    bool enable_expert_parallel = false;        // vLLM --enable-expert-parallel
+    int ep = 0;                                 // expert-parallel size (0 = none, or the engine's rule with the flag)
+    bool enable_dp_attention = false;           // SGLang --enable-dp-attention
     // (every knob above is also a row of core/knobs.cpp, which the JSON, link and CLI readers use)
 };
 

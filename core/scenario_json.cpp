@@ -42,6 +42,7 @@ json scenario_to_json(const Scenario& s) {
     if (!s.gpu_list.empty()) j["gpu_list"] = s.gpu_list;
     if (!s.override_tensor.empty()) j["override_tensor"] = s.override_tensor;
     if (!s.tensor_split.empty()) j["tensor_split"] = s.tensor_split;
+    if (!s.split_mode.empty()) j["split_mode"] = s.split_mode;
     for (const Knob& k : engine_knobs()) {
         const double v = k.get(s);
         if (k.kind == KnobKind::Flag) j[k.id] = v != 0;
@@ -193,6 +194,12 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
             if (v.is_string() && v.get_ref<const std::string&>().size() <= 4096 && (v.get_ref<const std::string&>().empty() || is_id(v.get<std::string>())))
                 s.gpu_list = v.get<std::string>();
             else bad("GPU catalog ids separated by commas, in device order");
+        } else if (key == "split_mode") {
+            // llama.cpp --split-mode: layer (default), row, none
+            if (v.is_string() && (v.get_ref<const std::string&>().empty() || v.get_ref<const std::string&>() == "layer" ||
+                                  v.get_ref<const std::string&>() == "row" || v.get_ref<const std::string&>() == "none"))
+                s.split_mode = v.get<std::string>();
+            else bad("layer, row or none (llama.cpp --split-mode)");
         } else if (key == "override_tensor" || key == "tensor_split") {
             const bool ot = key == "override_tensor";
             if (!v.is_string()) bad(ot ? "REGEX=BUFFER entries, comma-separated (llama.cpp -ot)" : "proportions such as \"3,1\"");

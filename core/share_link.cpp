@@ -58,6 +58,7 @@ constexpr LinkKey kTail[] = {
     {"gl", "gpu_list", Kind::Text},         // mixed GPUs, in device order
     {"ot", "override_tensor", Kind::Text},  // llama.cpp -ot entries
     {"ts", "tensor_split", Kind::Text},
+    {"sm", "split_mode", Kind::Text},       // llama.cpp --split-mode
     {"name", "custom_name", Kind::Name},
     {"params", "custom_params", Kind::Number},
     {"cfg", "custom_config", Kind::Config},  // last: the only long values

@@ -1,4 +1,5 @@
 #include "solvers.h"
+#include "checked.h"
 
 #include <algorithm>
 #include <cctype>
@@ -144,7 +145,7 @@ std::optional<std::int64_t> largest_concurrency_in(const Trials& tr) {
     if (!ok(1)) return std::nullopt;
     // Engines with a KV pool report it directly: KV tokens / max_model_len.
     if (Estimate e = estimate_trial(tr, s); e.ok && e.max_concurrency)
-        return std::max<std::int64_t>(1, static_cast<std::int64_t>(*e.max_concurrency));
+        return std::max<std::int64_t>(1, saturating_floor_count(*e.max_concurrency));
     std::int64_t lo = 1, hi = 2;
     while (hi < 1'000'000 && ok(hi)) { lo = hi; hi *= 2; }
     if (hi >= 1'000'000 && ok(hi)) return hi;
@@ -174,7 +175,9 @@ std::optional<ResolvedScenario> resolved_trial(const Trials& tr, const Scenario&
 }
 
 ParallelLayout layout_in(const Trials& tr, const Scenario& t) {
-    if (const auto r = resolved_trial(tr, t)) return {r->scenario.tp, r->scenario.pp, r->scenario.replicas, 0};
+    if (const auto r = resolved_trial(tr, t))
+        return {r->scenario.tp, r->scenario.pp, r->scenario.replicas, 0,
+                r->engine->parallel.dp_attention && r->scenario.enable_dp_attention && r->scenario.replicas > 1};
     return {std::max(1, t.tp), std::max(1, t.pp), std::max(1, t.replicas), 0};
 }
 
@@ -274,9 +277,11 @@ ParallelLayout layout_of(const Scenario& s) { return layout_in(trials_of(s), s);
 std::string native_format(const Scenario& s) { return native_format_in(trials_of(s)); }
 std::vector<std::string> formats_to_try(const Scenario& s) { return formats_to_try_in(trials_of(s)); }
 
-std::vector<Suggestion> suggestions(const Scenario& original) {
+namespace {
+
+// `known`: the other answers, already found for this scenario (answers()); null = search here.
+std::vector<Suggestion> suggestions_in(const Trials& tr, const Answers* known) {
     std::vector<Suggestion> out;
-    const Trials tr = trials_of(original);
     const Scenario& s = tr.base;
     Estimate base = estimate_trial(tr, s);
     if (!base.ok || base.fits) return out;
@@ -288,24 +293,24 @@ std::vector<Suggestion> suggestions(const Scenario& original) {
     if (auto moe = expert_offload_in(tr)) out.push_back(std::move(*moe));
     std::optional<Suggestion> kv8 = kv_cache_8bit_in(tr);
     if (kv8 && kv_before_weights) out.push_back(std::move(*kv8));
-    if (auto f = best_fitting_format_in(tr); f && *f != s.weights) {
+    if (auto f = known ? known->best_weights : best_fitting_format_in(tr); f && *f != s.weights) {
         Scenario t = s;
         t.weights = *f;
         out.push_back({upper(*f) + " instead of " + upper(s.weights), handed_out(tr, t)});
     }
     if (kv8 && !kv_before_weights) out.push_back(std::move(*kv8));
-    if (auto ctx = largest_context_in(tr); ctx && *ctx >= 512 && *ctx < context_per_sequence(s)) {
+    if (auto ctx = known ? known->largest_context : largest_context_in(tr); ctx && *ctx >= 512 && *ctx < context_per_sequence(s)) {
         // Round down to a friendly number so the suggestion still fits.
         std::int64_t c = *ctx >= 4096 ? *ctx / 1024 * 1024 : *ctx / 256 * 256;
         out.push_back({"context " + short_tokens(c) + " instead of " + short_tokens(context_per_sequence(s)),
                        handed_out(tr, with_context(s, c))});
     }
     if (const std::int64_t now = profile.workload.concurrency(s); now > 1) {
-        if (auto n = largest_concurrency_in(tr))
+        if (auto n = known ? known->largest_concurrency : largest_concurrency_in(tr))
             out.push_back({std::to_string(*n) + " concurrent sequences instead of " + std::to_string(now),
                            handed_out(tr, with_concurrency(s, *n))});
     }
-    if (auto g = fewest_gpus_in(tr, 64); g && g->gpus != s.gpus) {
+    if (auto g = known ? known->fewest_gpus : fewest_gpus_in(tr, 64); g && g->gpus != s.gpus) {
         std::string label = std::to_string(g->gpus) + (g->gpus == 1 ? " GPU" : " GPUs");
         const ParallelLayout l = layout_in(tr, *g);
         if (l.tp > 1 || l.pp > 1) label += " (" + layout_text(l) + ")";
@@ -324,6 +329,21 @@ std::vector<Suggestion> suggestions(const Scenario& original) {
                            handed_out(tr, t)});
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<Suggestion> suggestions(const Scenario& s) { return suggestions_in(trials_of(s), nullptr); }
+
+Answers answers(const Scenario& s) {
+    const Trials tr = trials_of(s);
+    Answers a;
+    a.largest_context = largest_context_in(tr);
+    a.largest_concurrency = largest_concurrency_in(tr);
+    a.best_weights = best_fitting_format_in(tr);
+    a.fewest_gpus = fewest_gpus_in(tr, 64);
+    a.suggestions = suggestions_in(tr, &a);
+    return a;
 }
 
 }  // namespace vramcalc

@@ -47,6 +47,17 @@ std::optional<Suggestion> expert_offload(const Scenario& s);
 // The cheapest changes that make a non-fitting scenario fit (empty when it fits or nothing helps).
 std::vector<Suggestion> suggestions(const Scenario& s);
 
+// Every answer a report shows, from one parse of the model; the suggestions reuse the other answers
+// instead of searching again (each equals its function above).
+struct Answers {
+    std::optional<std::int64_t> largest_context;
+    std::optional<std::int64_t> largest_concurrency;
+    std::optional<std::string> best_weights;
+    std::optional<Scenario> fewest_gpus;  // at most 64 GPUs
+    std::vector<Suggestion> suggestions;
+};
+Answers answers(const Scenario& s);
+
 // Fits means: the estimate is ok and fits.
 bool fits(const Scenario& s);
 

@@ -77,6 +77,67 @@ double tp_shard_fraction(const TensorGroup& t, const Architecture& arch, int tp_
     return 1.0 / tp;
 }
 
+RankShard plain_tp(int tp) {
+    RankShard s;
+    s.tp = s.attn_tp = s.moe_tp = std::max(1, tp);
+    return s;
+}
+
+std::int64_t local_experts(std::int64_t num_experts, int ep_in, int ep_rank) {
+    const std::int64_t ep = std::max(1, ep_in);
+    const std::int64_t base = num_experts / ep, rem = num_experts % ep;
+    return base + (ep_rank < rem ? 1 : 0);
+}
+
+double rank_shard_fraction(const TensorGroup& t, const Architecture& arch, const RankShard& shard) {
+    switch (t.role) {
+        case TensorRole::ExpertGate:
+        case TensorRole::ExpertUp:
+        case TensorRole::ExpertDown: {
+            // FusedMoE create_weights: local_num_experts x (intermediate / moe_tp) x hidden.
+            const double moe_tp = static_cast<double>(std::max(1, shard.moe_tp));
+            if (shard.ep <= 1 || arch.num_experts <= 0) return 1.0 / moe_tp;
+            return static_cast<double>(local_experts(arch.num_experts, shard.ep, shard.ep_rank)) /
+                   static_cast<double>(arch.num_experts) / moe_tp;
+        }
+        case TensorRole::AttnQ:
+        case TensorRole::AttnK:
+        case TensorRole::AttnV:
+        case TensorRole::AttnQkv:
+        case TensorRole::AttnO:
+        case TensorRole::MlaQB:
+        case TensorRole::MlaKvB:
+            return tp_shard_fraction(t, arch, shard.attn_tp);
+        case TensorRole::TokenEmbedding:
+            return tp_shard_fraction(t, arch, shard.replicate_embedding ? 1 : shard.tp);
+        default:
+            return tp_shard_fraction(t, arch, shard.tp);
+    }
+}
+
+double cpu_offload_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch, const WeightFormat& format,
+                         const RankShard& shard, const PpStage& stage, double budget) {
+    double off = 0.0, param = 0.0;
+    const TensorGroup* prev = nullptr;
+    auto commit = [&] {
+        if (param > 0.0 && off < budget) off += param;  // `if _CPU_OFFLOAD_BYTES >= MAX: break`, then the whole parameter
+        param = 0.0;
+    };
+    for (const TensorGroup& t : tensors) {
+        if (t.layer < stage.first_layer || t.layer >= stage.first_layer + stage.num_layers) continue;
+        const bool fused = prev && prev->layer == t.layer && prev->shared_expert == t.shared_expert &&
+                           (((t.role == TensorRole::AttnK || t.role == TensorRole::AttnV) &&
+                             (prev->role == TensorRole::AttnQ || prev->role == TensorRole::AttnK)) ||
+                            (t.role == TensorRole::MlpUp && prev->role == TensorRole::MlpGate) ||
+                            (t.role == TensorRole::ExpertUp && prev->role == TensorRole::ExpertGate));
+        if (!fused) commit();
+        param += static_cast<double>(tensor_bytes(format, t, arch)) * rank_shard_fraction(t, arch, shard);
+        prev = &t;
+    }
+    commit();
+    return off;
+}
+
 namespace {
 
 // Which stage holds a tensor outside the decoder layers.
@@ -103,7 +164,7 @@ std::vector<int> stage_of_layers(const std::vector<PpStage>& stages) {
 }
 
 // The engine-made buffers of one stage, and its bytes and one-line account.
-RankWeights finish_stage(const Architecture& arch, const WeightFormat& format, int tp, const PpStage& stage,
+RankWeights finish_stage(const Architecture& arch, const WeightFormat& format, const RankShard& shard, const PpStage& stage,
                          double model_dtype_bytes, const FileWeights* files, double total, double embed) {
     RankWeights out;
     // Engine-made buffers that "Model loading took" counts as well.
@@ -117,7 +178,7 @@ RankWeights finish_stage(const Architecture& arch, const WeightFormat& format, i
     // MLA: process_weights_after_loading builds W_UK_T / W_UV from kv_b_proj in the model dtype,
     // a second copy of kv_b_proj per layer (vllm/v1/attention/backends/mla/common.py).
     if (arch.is_mla()) {
-        const double heads_rank = static_cast<double>(arch.num_heads) / std::max(1, tp);
+        const double heads_rank = static_cast<double>(arch.num_heads) / std::max(1, shard.attn_tp);
         const double kv_b = static_cast<double>(arch.kv_lora_rank) * heads_rank *
                             static_cast<double>(arch.qk_nope_head_dim + arch.value_head_dim());
         extra += kv_b * model_dtype_bytes * static_cast<double>(stage.num_layers);
@@ -129,7 +190,12 @@ RankWeights finish_stage(const Architecture& arch, const WeightFormat& format, i
     if (stage.num_layers != arch.num_layers)
         how += " (" + std::to_string(stage.first_layer) + "-" + std::to_string(stage.first_layer + stage.num_layers - 1) + ")";
     how += files ? " as read from the " + files->source + " headers" : " in " + format.id;
-    if (tp > 1) how += ", split over tp " + std::to_string(tp);
+    if (shard.tp > 1) how += ", split over tp " + std::to_string(shard.tp);
+    if (shard.attn_tp != shard.tp) how += " (attention over " + std::to_string(shard.attn_tp) + ", DP attention)";
+    if (shard.ep > 1 && arch.num_experts > 0)
+        how += "; experts: " + std::to_string(local_experts(arch.num_experts, shard.ep, shard.ep_rank)) + " of " +
+               std::to_string(arch.num_experts) + " per rank (EP " + std::to_string(shard.ep) +
+               (shard.moe_tp > 1 ? ", each over moe_tp " + std::to_string(shard.moe_tp) : "") + ")";
     if (embed > 0) how += "; embedding/lm_head " + gib_text(embed) + " (vocab padded to 64)";
     if (extra > 0) how += "; rotary cache" + std::string(arch.is_mla() ? " + MLA W_UK/W_UV" : "") + " " + gib_text(extra);
     how += " = " + gib_text(total + extra);
@@ -142,6 +208,13 @@ RankWeights finish_stage(const Architecture& arch, const WeightFormat& format, i
 std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch,
                                             const WeightFormat& format, int tp, const std::vector<PpStage>& stages,
                                             double model_dtype_bytes, const FileWeights* files) {
+    return stage_weight_bytes(tensors, arch, format, plain_tp(tp), stages, model_dtype_bytes, files);
+}
+
+std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch,
+                                            const WeightFormat& format, const RankShard& shard,
+                                            const std::vector<PpStage>& stages, double model_dtype_bytes,
+                                            const FileWeights* files) {
     if (stages.empty()) return {};
     // One pass over the tensors, each added to the stage that holds it (in the tensors' order, so a
     // stage's sum is the same whichever other stages there are).
@@ -150,7 +223,7 @@ std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tens
     double tied_embedding_bytes = 0.0;
     bool has_lm_head = false;
     auto add = [&](const TensorGroup& t, double stored_bytes) {
-        const double b = stored_bytes * tp_shard_fraction(t, arch, tp);
+        const double b = stored_bytes * rank_shard_fraction(t, arch, shard);
         if (t.role == TensorRole::LmHead) has_lm_head = true;
         if (t.role == TensorRole::TokenEmbedding) tied_embedding_bytes = b;
         auto put = [&](std::size_t i) {
@@ -181,7 +254,7 @@ std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tens
     std::vector<RankWeights> out;
     out.reserve(stages.size());
     for (std::size_t i = 0; i < stages.size(); ++i)
-        out.push_back(finish_stage(arch, format, tp, stages[i], model_dtype_bytes, files, total[i], embed[i]));
+        out.push_back(finish_stage(arch, format, shard, stages[i], model_dtype_bytes, files, total[i], embed[i]));
     return out;
 }
 

@@ -28,6 +28,23 @@ std::vector<PpStage> pp_stages(std::int64_t num_layers, int pp);
 // Fraction of one tensor group that a TP rank holds (1 = replicated).
 double tp_shard_fraction(const TensorGroup& t, const Architecture& arch, int tp);
 
+// How one rank shards the layers when the engine splits parts differently (core/expert_parallel.h):
+// dense parts over `tp`, attention over `attn_tp` (SGLang DP attention: tp / dp), routed experts as
+// ep_rank's whole experts of `ep` over `moe_tp` (vLLM EP: moe_tp 1; SGLang: tp / ep).
+struct RankShard {
+    int tp = 1;
+    int attn_tp = 1;
+    int ep = 1;
+    int ep_rank = 0;
+    int moe_tp = 1;
+    bool replicate_embedding = false;   // SGLang DP attention: VocabParallelEmbedding(enable_tp=False)
+};
+RankShard plain_tp(int tp);   // everything over tp, experts TP-sharded
+// Routed experts rank `ep_rank` of `ep` holds: vLLM determine_expert_map (linear placement): E / ep
+// each, the first E % ep ranks one more.
+std::int64_t local_experts(std::int64_t num_experts, int ep, int ep_rank);
+double rank_shard_fraction(const TensorGroup& t, const Architecture& arch, const RankShard& shard);
+
 struct RankWeights {
     Bytes bytes = 0;          // the rank's share of the checkpoint tensors
     Bytes embedding_bytes = 0;// of which: token embedding and lm_head (vocabulary padded to 64)
@@ -47,5 +64,18 @@ struct RankWeights {
 std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch,
                                             const WeightFormat& format, int tp, const std::vector<PpStage>& stages,
                                             double model_dtype_bytes, const FileWeights* files = nullptr);
+// vLLM --cpu-offload-gb on one rank of a stage (vllm/model_executor/models/utils.py maybe_offload_to_cpu,
+// applied to each decoder layer by make_layers): parameters move to pinned host memory in the layers'
+// order, checking the budget before each, so the last one moves whole. A fused MoE layer's w13 / w2 are
+// single parameters of hundreds of MB, so the offload passes the budget by up to one of them. Fused
+// parameters: q/k/v (qkv_proj), gate/up (gate_up_proj, experts' w13).
+double cpu_offload_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch, const WeightFormat& format,
+                         const RankShard& shard, const PpStage& stage, double budget);
+
+// The same for a rank sharded as `shard` says (expert parallel, DP attention).
+std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tensors, const Architecture& arch,
+                                            const WeightFormat& format, const RankShard& shard,
+                                            const std::vector<PpStage>& stages, double model_dtype_bytes,
+                                            const FileWeights* files = nullptr);
 
 }  // namespace vramcalc

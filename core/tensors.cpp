@@ -2,6 +2,7 @@
 // create (and that vLLM's model files load). One group per distinct tensor per layer: a whole
 // catalog sweep stays in the thousands of groups.
 #include "tensors.h"
+#include "checked.h"
 
 #include <algorithm>
 
@@ -226,6 +227,26 @@ void add_altup_laurel(Builder& b, const Architecture& a, std::int64_t l) {
 
 }  // namespace
 
+namespace {
+
+// Numbers the attn_v groups once (TensorGroup::attention_index): gguf.cpp's type mix needs each one's
+// place, and counting the layers per tensor there was quadratic in the layer count (issue 12).
+void number_attention_layers(std::vector<TensorGroup>& groups, const Architecture& a) {
+    std::vector<std::int64_t> before(static_cast<std::size_t>(a.num_layers) + 1, 0);
+    for (std::int64_t l = 0; l < a.num_layers; ++l) {
+        const auto i = static_cast<std::size_t>(l);
+        const bool linear = i < a.layer_attention.size() && a.layer_attention[i] == LayerAttention::Linear;
+        before[i + 1] = before[i] + (linear ? 0 : 1);
+    }
+    for (TensorGroup& g : groups)
+        if (g.role == TensorRole::AttnV && g.layer >= 0 && g.layer < a.num_layers) {
+            g.attention_index = before[static_cast<std::size_t>(g.layer)];
+            g.attention_layers = before.back();
+        }
+}
+
+}  // namespace
+
 std::vector<TensorGroup> tensor_inventory(const Architecture& a) {
     Builder b;
     if (a.hidden_size <= 0 || a.num_layers <= 0) return b.groups;
@@ -268,8 +289,9 @@ std::vector<TensorGroup> tensor_inventory(const Architecture& a) {
     if (type_is(a, {"phi", "gptj"})) b.vec(TensorRole::Bias, -1, a.vocab_size);  // lm_head bias
     if (a.extra_params > 0.0) {
         // Vision tower and projector: one vector-shaped group (kept 16-bit by every format).
-        b.vec(TensorRole::Extra, -1, static_cast<std::int64_t>(a.extra_params + 0.5));
+        b.vec(TensorRole::Extra, -1, saturating_round(a.extra_params));
     }
+    number_attention_layers(b.groups, a);
     return b.groups;
 }
 

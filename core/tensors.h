@@ -27,6 +27,11 @@ struct TensorGroup {
     std::int64_t cols = 1;     // input features
     std::int64_t count = 1;    // identical tensors in the group (experts)
     bool shared_expert = false;
+    // AttnV only: its layer's place among the layers that are not linear-attention, and their number
+    // (llama-quant's i_attention_wv / n_attention_wv), numbered once by tensor_inventory; -1 = not set
+    // (a hand-built group: gguf.cpp counts them itself).
+    std::int64_t attention_index = -1;
+    std::int64_t attention_layers = 0;
 
     double elements() const { return static_cast<double>(rows) * static_cast<double>(cols) * static_cast<double>(count); }
     bool is_matrix() const { return rows > 1 && cols > 1; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/engine_profile.h"
+#include "core/logs/tight_verdict.h"
 #include "core/text.h"
 
 namespace vramcalc::web {
@@ -23,6 +24,7 @@ VerdictText verdict_text(const Estimate& e, const Scenario& s, SizeUnit unit) {
         return v;
     }
     v.headline = e.fits ? "FITS" : "DOES NOT FIT";
+    v.tight = tight_verdict(s, e).text;
     const Bytes need = needed_bytes(e);
     const Bytes mem = e.gpu_memory_bytes;
     const std::string per = e.gpus.size() > 1 ? " per GPU" : "";

@@ -15,6 +15,9 @@ struct VerdictText {
     std::string headline;   // "FITS", "DOES NOT FIT", "CANNOT ESTIMATE"
     std::string needs;      // "needs 17.9 GiB for 1 x 8k" (+ " per GPU" on several GPUs) and the room left
     std::string reserve;    // "vLLM will reserve 72.7 GiB (KV pool for 1.0M tokens)"; "" for other engines
+    // When the room left is within a figure's error band: "fits, unless the model weights are more than
+    // 3.1% larger than estimated" (core/logs/tight_verdict.h); "" when the verdict is not tight.
+    std::string tight;
 };
 
 // "1 x 8k": concurrent sequences x tokens per sequence, as the engine's workload map reads them.

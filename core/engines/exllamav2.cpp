@@ -140,7 +140,7 @@ Estimate estimate_exllamav2(const ResolvedScenario& r, const EngineRelease&) {
     const Sizes z = sizes(r);
     const WeightFormat w = with_head_bits(r.weights, s.head_bits);
     TabbySplit split;
-    split.modules = modules_in_load_order(a, w, tabby_cache_per_layer(a, z.bits.k, z.bits.v, z.tokens, 0),
+    split.modules = modules_in_load_order(a, *r.tensors, w, tabby_cache_per_layer(a, z.bits.k, z.bits.v, z.tokens, 0),
                                           w.head_bits > 0 ? w.head_bits : 16.0);
     split.reserve = reserves(s);
     split.beside_layers = z.scratch + z.rope + z.attn_temp + (z.bits.quantized ? z.q_temp : 0.0);

@@ -123,7 +123,7 @@ Estimate estimate_exllamav3(const ResolvedScenario& r, const EngineRelease&) {
     const Sizes z = sizes(r);
     const WeightFormat w = with_head_bits(r.weights, s.head_bits);
     TabbySplit split;
-    split.modules = modules_in_load_order(a, w, tabby_cache_per_layer(a, z.bits.k, z.bits.v, z.tokens, z.slots),
+    split.modules = modules_in_load_order(a, *r.tensors, w, tabby_cache_per_layer(a, z.bits.k, z.bits.v, z.tokens, z.slots),
                                           w.head_bits > 0 ? w.head_bits : 16.0);
     split.reserve = reserves(s);
     split.beside_layers = z.forward + z.dequant;

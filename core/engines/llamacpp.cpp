@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "../checked.h"
 #include "../command_text.h"
 #include "../engine_profile.h"
 #include "../gguf.h"
@@ -68,6 +69,44 @@ std::optional<GgmlType> cache_type(const KvFormat& kv) {
 LayerAttention layer_kind(const Architecture& a, std::int64_t l) {
     const auto i = static_cast<std::size_t>(l);
     return i < a.layer_attention.size() ? a.layer_attention[i] : LayerAttention::Full;
+}
+
+// "3, 5-7": layer numbers as ranges.
+std::string layer_ranges(const std::vector<std::int64_t>& layers) {
+    std::string t;
+    for (std::size_t i = 0; i < layers.size();) {
+        std::size_t j = i;
+        while (j + 1 < layers.size() && layers[j + 1] == layers[j] + 1) ++j;
+        t += (t.empty() ? "" : ", ") + std::to_string(layers[i]) + (j > i ? "-" + std::to_string(layers[j]) : "");
+        i = j + 1;
+    }
+    return t;
+}
+
+// One GPU's tensors for the page: its layers' classes, and what overrides moved off them.
+std::string device_placement(const Architecture& a, std::int64_t first, std::int64_t count, bool output,
+                             const std::vector<int>& moved, bool rows_only) {
+    if (rows_only) return "its share of the rows of every offloaded weight matrix (--split-mode row); KV cache and the rest on the main GPU";
+    std::string t;
+    if (count > 0) {
+        const std::int64_t last = first + count - 1;
+        t = "layers " + std::to_string(first) + "-" + std::to_string(last) + ": attention + norms + " +
+            (!a.is_moe() ? std::string("FFN")
+                         : a.num_shared_experts > 0 || a.shared_expert_intermediate_size > 0 ? std::string("router, shared FFN and routed experts")
+                                                                                              : std::string("router and routed experts")) + ", their KV cache";
+        std::vector<std::int64_t> experts_cpu, other_cpu, other_gpu;
+        for (std::int64_t l = first; l <= last && l < static_cast<std::int64_t>(moved.size()); ++l) {
+            const int m = moved[static_cast<std::size_t>(l)];
+            if (m & 1) experts_cpu.push_back(l);
+            if (m & 2) other_cpu.push_back(l);
+            if (m & 4) other_gpu.push_back(l);
+        }
+        if (!experts_cpu.empty()) t += "; routed experts of layers " + layer_ranges(experts_cpu) + " in host RAM";
+        if (!other_cpu.empty()) t += "; other tensors of layers " + layer_ranges(other_cpu) + " in host RAM (-ot)";
+        if (!other_gpu.empty()) t += "; tensors of layers " + layer_ranges(other_gpu) + " sent to another GPU (-ot)";
+    }
+    if (output) t += std::string(t.empty() ? "" : "; ") + "output layer (final norm + lm_head)";
+    return t.empty() ? "nothing" : t;
 }
 
 Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& release) {
@@ -134,7 +173,24 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         const auto it = std::upper_bound(splits.begin(), splits.end(), x);
         return static_cast<int>(std::min<std::ptrdiff_t>(it - splits.begin(), n_dev - 1));
     };
-    const int out_dev = device_of(n_layer);
+    // --split-mode none / row (src/llama.cpp llama_model_load_from_file_impl, llama-model.cpp
+    // load_tensors, ggml-cuda split buffer): every offloaded layer, its KV and the compute buffer on
+    // --main-gpu. With row, each 2-D weight matrix of those layers (and the output matrix) sits in the
+    // CUDA split buffer, its rows divided by the --tensor-split proportions; the 3-D expert tensors
+    // (MUL_MAT_ID, which the split buffer does not run) and the vectors stay on the main GPU.
+    const std::string split_mode = s.split_mode.empty() ? "layer" : s.split_mode;
+    const bool row_split = split_mode == "row" && n_dev > 1;
+    if (split_mode != "layer" && s.main_gpu >= n_dev) {
+        e.error = "main_gpu: --main-gpu " + std::to_string(s.main_gpu) + " but there " + (n_dev == 1 ? "is 1 GPU" : "are " + std::to_string(n_dev) + " GPUs") +
+                  " (0 = the first)";
+        return e;
+    }
+    const auto layer_device = device_of;
+    auto device_of_mode = [&](std::int64_t il) -> int {
+        const int d = layer_device(il);
+        return (split_mode == "layer" || d < 0) ? d : s.main_gpu;
+    };
+    const int out_dev = device_of_mode(n_layer);
 
     // ---- model buffers ----------------------------------------------------------------------------
     // From the GGUF's own tensors when the model came as a file (each tensor's CUDA allocation:
@@ -148,6 +204,9 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     std::vector<double> slot_bytes(static_cast<std::size_t>(n_layer + 2), 0.0);
     std::vector<bool> slot_cpu(static_cast<std::size_t>(n_layer + 2), false);
     const FileWeights* files = matching_file_weights(r);
+    // Per layer, which tensor classes an override sent to host RAM (1 = routed experts, 2 = others), and
+    // to another GPU (4): the page's placement list names them.
+    std::vector<int> moved(static_cast<std::size_t>(std::max<std::int64_t>(0, n_layer)), 0);
     auto place = [&](TensorRole role, std::int64_t layer, double device_b, double host_b, bool matrix, bool expert_bias) {
         if (role == TensorRole::Extra) {  // mmproj (vision) file: libmtmd puts it on the first GPU
             extra_bytes += device_b;
@@ -159,10 +218,14 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         slot_bytes[slot] += host_b;
         // -ot / --n-cpu-moe first (llama-model.cpp create_tensor), then the layer's device; the input
         // layer stays on the CPU ("there is very little benefit to offloading the input layer").
-        int d = input ? -1 : device_of(layer >= 0 ? layer : n_layer);
+        int d = input ? -1 : device_of_mode(layer >= 0 ? layer : n_layer);
         int forced = 0;
         const bool overridden = placement.override_for(llama_tensor_name(role, layer, a.is_moe_layer(layer), expert_bias), forced);
         if (overridden) d = forced;
+        if (overridden && layer >= 0 && layer < n_layer) {
+            const bool expert = role == TensorRole::ExpertGate || role == TensorRole::ExpertUp || role == TensorRole::ExpertDown;
+            moved[static_cast<std::size_t>(layer)] |= d < 0 ? (expert ? 1 : 2) : 4;
+        }
         if (d < 0) {
             cpu_model += host_b;
             slot_cpu[slot] = true;
@@ -173,6 +236,10 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
                 largest_is_expert = role == TensorRole::ExpertGate || role == TensorRole::ExpertUp || role == TensorRole::ExpertDown;
             }
             if (role == TensorRole::LmHead || (role == TensorRole::TokenEmbedding && a.tied_embeddings)) cpu_output_tensor = host_b;
+        } else if (row_split && !overridden && d == s.main_gpu && matrix && role != TensorRole::ExpertGate &&
+                   role != TensorRole::ExpertUp && role != TensorRole::ExpertDown) {
+            for (int i = 0; i < n_dev; ++i)  // the split buffer: rows by the split proportions
+                dev_model[static_cast<std::size_t>(i)] += device_b * (splits[static_cast<std::size_t>(i)] - (i > 0 ? splits[static_cast<std::size_t>(i - 1)] : 0.0f));
         } else {
             dev_model[static_cast<std::size_t>(d)] += device_b;
         }
@@ -205,7 +272,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     }
     const double host_model_buffer = s.no_mmap ? cpu_model : mapped_span;
     for (std::int64_t l = 0; l < n_layer; ++l)
-        if (int d = device_of(l); d >= 0) ++dev_layers[static_cast<std::size_t>(d)];
+        if (int d = device_of_mode(l); d >= 0) ++dev_layers[static_cast<std::size_t>(d)];
     // Tied embeddings: output.weight is token_embd loaded again (TENSOR_DUPLICATED) on the output
     // device (a GGUF's own tensors already hold that copy with the output layer). The per-layer
     // embedding table (per_layer_token_embd, also an input tensor) stays on the CPU and is not copied.
@@ -283,7 +350,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         if (k == LayerAttention::Linear || a.parallel_ssm) b += state_bytes * static_cast<double>(n_seq);
         if (keeps_kv(l))
             b += cell_bytes(l) * static_cast<double>((iswa && k == LayerAttention::Sliding ? swa_cells : n_ctx_seq) * n_stream);
-        const int d = device_of(l);
+        const int d = device_of_mode(l);
         if (d < 0) cpu_kv += b;
         else dev_kv[static_cast<std::size_t>(d)] += b;
     }
@@ -360,7 +427,7 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
             if (b > peak) { peak = b; peak_what = what; }
         };
         for (std::int64_t l = 0; l < n_layer; ++l) {
-            if (device_of(l) != d) continue;
+            if (device_of_mode(l) != d) continue;
             any = true;
             const LayerAttention k = layer_kind(a, l);
             if (k == LayerAttention::Linear || a.parallel_ssm) consider(5.0 * E * T * f32, "recurrent mixer");
@@ -446,11 +513,14 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         g.activation = {bytes_from(dev_compute[i]), dev_compute_how[i]};
         g.overhead = {bytes_from(ctx_bytes), "CUDA context and cuBLAS/pool with lazy module loading (~130 MiB measured)"};
         g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
-        const std::int64_t first = [&] { for (std::int64_t l = 0; l < n_layer; ++l) if (device_of(l) == d) return l; return std::int64_t{-1}; }();
-        g.role = dev_layers[i] > 0 ? "layers " + std::to_string(first) + "-" + std::to_string(first + dev_layers[i] - 1) + " (llama.cpp split)"
+        const std::int64_t first = [&] { for (std::int64_t l = 0; l < n_layer; ++l) if (device_of_mode(l) == d) return l; return std::int64_t{-1}; }();
+        g.role = dev_layers[i] > 0 ? "layers " + std::to_string(first) + "-" + std::to_string(first + dev_layers[i] - 1) +
+                                         (split_mode == "layer" ? " (llama.cpp split)" : " (--split-mode " + split_mode + ", main GPU)")
+                                   : row_split ? "rows of the weight matrices (--split-mode row)"
                                    : (out_dev == d ? "output layer" : "no layers");
         if (out_dev == d && dev_layers[i] > 0) g.role += " + output";
         if (cpu_overridden > 0.5 && d == 0) g.role += "; " + mib_text(cpu_overridden) + " of their tensors in host RAM (-ot / --n-cpu-moe)";
+        g.placement = device_placement(a, dev_layers[i] > 0 ? first : -1, dev_layers[i], out_dev == d, moved, row_split && d != s.main_gpu);
     }
     // The device closest to (or furthest past) its own memory is the one that decides the fit.
     std::size_t most = 0;
@@ -471,7 +541,10 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     e.kv_buffer = Figure{e.gpus[0].kv_cache.bytes, "CUDA0 KV buffer: " + e.gpus[0].kv_cache.how};
     e.compute_buffer = Figure{e.gpus[0].activation.bytes, "CUDA0 compute buffer: " + e.gpus[0].activation.how};
     const double cpu_layers = cpu_model - embd_bytes - cpu_overridden;
-    e.cpu = {bytes_from(cpu_model + cpu_kv),
+    // --mlock (llama-model.cpp load_all_data: llama_mlock grows over each host buffer, the mapping's
+    // whole range with mmap): the pinned span, not only the CPU tensors' pages, is resident.
+    const double resident_model = s.mlock ? host_model_buffer : cpu_model;
+    e.cpu = {bytes_from(resident_model + cpu_kv), std::string(s.mlock ? "--mlock pins " + mib_text(host_model_buffer) + " of mapped model; " : "") +
              "host RAM: token embedding " + mib_text(embd_bytes) +
                  (cpu_overridden > 0.5 ? " + tensors kept on the CPU (-ot / --n-cpu-moe) " + mib_text(cpu_overridden) : "") +
                  (cpu_layers > 0.5 ? " + CPU layers " + mib_text(cpu_layers) : "") + (cpu_kv > 0 ? " + their KV " + mib_text(cpu_kv) : "")};
@@ -483,13 +556,13 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
     const auto most_memory = static_cast<Bytes>(device_memory(static_cast<int>(most)));
     e.gpu_memory_bytes = most_memory;
     e.fits = e.per_gpu.total_bytes <= most_memory;
-    e.headroom_bytes = static_cast<std::int64_t>(most_memory) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
+    e.headroom_bytes = signed_difference(most_memory, e.per_gpu.total_bytes);
     if (!r.devices.empty() && most < r.devices.size()) e.per_gpu.role += " on " + r.devices[most].name;
     if (r.gpu.unified_memory) {
         // Apple / Strix Halo / DGX Spark: host RAM and GPU buffers come out of one pool.
-        const Bytes pool = e.per_gpu.total_bytes + e.cpu.bytes;
+        const Bytes pool = saturating_add(e.per_gpu.total_bytes, e.cpu.bytes);
         e.fits = pool <= most_memory;
-        e.headroom_bytes = static_cast<std::int64_t>(most_memory) - static_cast<std::int64_t>(pool);
+        e.headroom_bytes = signed_difference(most_memory, pool);
         e.warnings.push_back("unified memory: the GPU buffers and the " + mib_text(static_cast<double>(e.cpu.bytes)) +
                              " kept on the CPU share the " + mib_text(static_cast<double>(most_memory)) + " the GPU may use");
     }
@@ -532,12 +605,14 @@ std::string command(const ResolvedScenario& r) {
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         p.push_back("-ctk " + name + " -ctv " + name);
     }
-    if (s.gpus > 1) p.push_back("--split-mode layer");
+    if (s.gpus > 1 || !s.split_mode.empty()) p.push_back("--split-mode " + (s.split_mode.empty() ? std::string("layer") : s.split_mode));
+    if (s.main_gpu > 0) p.push_back("--main-gpu " + std::to_string(s.main_gpu));
     if (!s.tensor_split.empty()) p.push_back("--tensor-split " + s.tensor_split);
     if (s.cpu_moe) p.push_back("--cpu-moe");
     else if (s.n_cpu_moe > 0) p.push_back("--n-cpu-moe " + std::to_string(s.n_cpu_moe));
     if (!s.override_tensor.empty()) p.push_back("-ot " + shell_word(s.override_tensor));
     if (s.no_mmap) p.push_back("--no-mmap");
+    if (s.mlock) p.push_back("--mlock");
     return checkpoint_note(r) + joined_flags(p);
 }
 
@@ -627,6 +702,9 @@ const EngineProfile& engine_profile_llamacpp() {
             {"n_cpu_moe", "experts on CPU (layers)", "--n-cpu-moe N: the expert tensors of the first N layers stay in system RAM"},
             {"cpu_moe", "all experts on CPU", "--cpu-moe: every expert tensor stays in system RAM; attention and shared weights on the GPU"},
             {"no_mmap", "no mmap", "--no-mmap: CPU weights are loaded into a CPU buffer instead of mapped from the file"},
+            {"mlock", "mlock", "--mlock: the model's host buffer is pinned in RAM (with mmap the whole mapped span counts)"},
+            {"main_gpu", "main GPU", "--main-gpu: the GPU that holds everything with --split-mode none, and the KV cache and "
+                                     "small tensors with --split-mode row"},
         },
         .knob_default = nullptr,
         .parallel = {.tensor_parallel = false, .pipeline_parallel = false, .heads_divide_tp = false,

@@ -22,8 +22,10 @@
 #include <cstdio>
 #include <string>
 
+#include "../checked.h"
 #include "../command_text.h"
 #include "../engine_profile.h"
+#include "../expert_parallel.h"
 #include "../kv_cache.h"
 #include "../tensor_parallel.h"
 #include "../text.h"
@@ -98,7 +100,7 @@ MemSettings bucket_settings(double gpu_mem_mib, int tp, int pp) {
 }
 
 // PR #10975 (2025-09-27): ServerArgs._handle_gpu_memory_settings.
-MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp) {
+MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp, int attn_dp) {
     MemSettings m;
     if (gpu_mem_mib < 20 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = 8; }
     else if (gpu_mem_mib < 35 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = tp < 4 ? 24 : 80; }
@@ -109,6 +111,12 @@ MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp) {
     reserved += static_cast<double>(std::max<std::int64_t>(m.chunked_prefill_size, 2048)) * 1.5;
     reserved += static_cast<double>(m.cuda_graph_max_bs) * 2.0;
     reserved += static_cast<double>(tp) * static_cast<double>(pp) / 8.0 * 1024.0;
+    // "DP attention needs more padding for some operations": cuda_graph_max_bs x dp_size x 3 MiB, and
+    // x 1.5 more above 300 graph rows (server_args.py _handle_gpu_memory_settings)
+    if (attn_dp > 1) {
+        reserved += static_cast<double>(m.cuda_graph_max_bs) * attn_dp * 3.0;
+        if (m.cuda_graph_max_bs > 300) reserved += static_cast<double>(m.cuda_graph_max_bs) * attn_dp * 1.5;
+    }
     if (gpu_mem_mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024.0);
     m.reserved_mib = reserved;
     m.mem_fraction_static = std::round((gpu_mem_mib - reserved) / gpu_mem_mib * 1000.0) / 1000.0;
@@ -118,8 +126,9 @@ MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp) {
     return m;
 }
 
-MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp) {
-    if (rel.order >= kPr10975) return reserve_settings(gpu_mem_mib, tp, pp);
+// attn_dp: the --dp-size of --enable-dp-attention (1 without it)
+MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp = 1) {
+    if (rel.order >= kPr10975) return reserve_settings(gpu_mem_mib, tp, pp, attn_dp);
     if (rel.order >= kPr7054) return bucket_settings(gpu_mem_mib, tp, pp);
     return tp_table_settings(gpu_mem_mib, tp);
 }
@@ -145,7 +154,7 @@ double mamba_cache_per_req(const Architecture& a, const PpStage& st, int tp) {
 constexpr double kMambaFullMemoryRatio = 0.9;
 std::int64_t mamba_slots(double rest, double per_req) {
     if (rest <= 0 || per_req <= 0) return 0;
-    return static_cast<std::int64_t>(std::floor(rest * kMambaFullMemoryRatio / (1.0 + kMambaFullMemoryRatio) / per_req));
+    return saturating_floor_count(rest * kMambaFullMemoryRatio / (1.0 + kMambaFullMemoryRatio) / per_req);
 }
 
 // model_config.py is_hybrid_swa_model: these architectures get the hybrid SWA pool (SWAKVPool: one
@@ -179,7 +188,8 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         return e;
     }
     const double mem = static_cast<double>(r.gpu.memory_bytes);
-    const MemSettings ms = mem_settings(release, mem / kMiB, tp, pp);
+    const int dp_attn_size = s.enable_dp_attention && s.replicas > 1 && tp % s.replicas == 0 ? s.replicas : 1;
+    const MemSettings ms = mem_settings(release, mem / kMiB, tp, pp, dp_attn_size);
     const bool fraction_given = s.gpu_mem_util > 0;
     const double f = fraction_given ? s.gpu_mem_util : ms.mem_fraction_static;
     const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
@@ -192,6 +202,14 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     const double total_at_start = std::max(0.0, mem - init_bytes);
 
     const auto stages = pp_stages(a.num_layers, pp);
+    // --ep-size / --enable-dp-attention (core/expert_parallel.h): experts over ep, attention over tp / dp.
+    const ExpertLayout xl = sglang_expert_layout(s, a, tp, std::max(1, s.replicas));
+    if (!xl.error.empty()) {
+        e.error = xl.error;
+        return e;
+    }
+    e.warnings.insert(e.warnings.end(), xl.warnings.begin(), xl.warnings.end());
+    const int attn_tp = xl.shard.attn_tp;
     Architecture unshared = a;
     unshared.kv_shared_layers = 0;
     const bool swa_pool = hybrid_swa(a);
@@ -205,14 +223,14 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     };
     std::vector<StageResult> res;
     std::int64_t min_tokens = -1;
-    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, tp, stages, model_dtype_bytes, matching_file_weights(r));
+    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, model_dtype_bytes, matching_file_weights(r));
     for (const PpStage& st : stages) {
         StageResult x;
         x.st = st;
         x.w = stage_weights[res.size()];
         x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
         for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l) {
-            const double b = pool_layer_bytes(unshared, l, tp, kvb);
+            const double b = pool_layer_bytes(unshared, l, attn_tp, kvb);  // KV heads of the attention-TP group
             x.cell += b;
             const auto li = static_cast<std::size_t>(l);
             if (swa_pool && li < a.layer_attention.size() && a.layer_attention[li] == LayerAttention::Sliding) x.swa_cell += b;
@@ -232,15 +250,15 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         x.mamba_slots = mamba_slots(x.rest, x.mamba_per_req);
         x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
         x.rest -= x.mamba_bytes;
-        x.tokens = (x.rest > 0 && x.cell > 0) ? static_cast<std::int64_t>(std::floor(x.rest / x.cell)) : 0;
+        x.tokens = (x.rest > 0 && x.cell > 0) ? saturating_floor_count(x.rest / x.cell) : 0;
         x.swa_tokens = x.tokens;
         if (swa_pool && x.swa_cell > 0 && x.swa_cell < x.cell) {
             // set_num_tokens_hybrid_swa: the same memory split so that swa tokens = 0.8 x full tokens;
             // full = max_total x (F n_full + S n_swa) / (F n_full + r S n_swa).
             const double full_cell = x.cell - x.swa_cell;
             const double total = static_cast<double>(x.tokens) * x.cell;
-            x.tokens = static_cast<std::int64_t>(total / (full_cell + kSwaFullTokensRatio * x.swa_cell));
-            x.swa_tokens = static_cast<std::int64_t>(static_cast<double>(x.tokens) * kSwaFullTokensRatio);
+            x.tokens = saturating_floor_count(total / (full_cell + kSwaFullTokensRatio * x.swa_cell));
+            x.swa_tokens = saturating_floor_count(static_cast<double>(x.tokens) * kSwaFullTokensRatio);
         }
         if (x.cell > 0) min_tokens = min_tokens < 0 ? x.tokens : std::min(min_tokens, x.tokens);
         res.push_back(x);
@@ -252,6 +270,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     const std::int64_t min_swa_tokens = swa_pool ? static_cast<std::int64_t>(static_cast<double>(min_tokens) * kSwaFullTokensRatio) : min_tokens;
     e.kv_cache_tokens = min_tokens;
     e.max_concurrency = seq_slots > 0 ? static_cast<double>(min_tokens) / static_cast<double>(seq_slots) : 0.0;
+    if (xl.attn_dp > 1) *e.max_concurrency *= xl.attn_dp;  // one pool per attention-DP rank
     // init_memory: running requests are capped at max_mamba_cache_size // 3
     // (MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO with the radix cache on, the default).
     for (const StageResult& x : res)
@@ -268,7 +287,9 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     const double reserved_act = static_cast<double>(std::max<std::int64_t>(ms.chunked_prefill_size, 2048)) * 1.5 * kMiB;
     double width = static_cast<double>(a.intermediate_size);
     if (a.is_moe()) width = std::max(width, static_cast<double>(a.moe_intermediate_size * std::max<std::int64_t>(1, a.experts_per_token)));
-    const double T = static_cast<double>(ms.chunked_prefill_size);
+    // server_args.py _handle_data_parallelism: with DP attention chunked_prefill_size //= dp_size.
+    const std::int64_t chunk = xl.attn_dp > 1 ? ms.chunked_prefill_size / xl.attn_dp : ms.chunked_prefill_size;
+    const double T = static_cast<double>(chunk);
     const double up_cols = a.mlp == MlpKind::Gated ? 2.0 : 1.0;
     const double forward = T * (up_cols + 1.0) * width / tp * model_dtype_bytes + 4.25 * T * static_cast<double>(a.hidden_size) * model_dtype_bytes;
     const double logits = static_cast<double>(ms.cuda_graph_max_bs) * static_cast<double>(a.vocab_size) * (model_dtype_bytes + 4.0);
@@ -302,7 +323,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
                                                                  " vision tokens in the pool") +
                          "; pool " + gib_text(kv);
         g.activation.bytes = bytes_from(act);
-        g.activation.how = "prefill chunk of " + std::to_string(ms.chunked_prefill_size) + " tokens (MLP + hidden buffers " + gib_text(forward) +
+        g.activation.how = "prefill chunk of " + std::to_string(chunk) + " tokens (MLP + hidden buffers " + gib_text(forward) +
                            ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib_text(logits) +
                            (ms.activation_reserve ? ", within SGLang's " + gib_text(reserved_act) +
                                                         " reservation (max(chunked_prefill_size, 2048) x 1.5 MiB)"
@@ -319,7 +340,8 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         }
         loads.push_back(g);
     }
-    const int replicas = std::max(1, s.replicas);
+    // With DP attention the --dp-size ranks live inside the TP group: no more GPUs than TP x PP.
+    const int replicas = xl.attn_dp > 1 ? 1 : std::max(1, s.replicas);
     for (int rep = 0; rep < replicas; ++rep)
         for (std::size_t i = 0; i < loads.size(); ++i)
             for (int t = 0; t < tp; ++t) {
@@ -327,6 +349,9 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
                 g.role = (replicas > 1 ? "DP replica " + std::to_string(rep) + ", " : "") + "TP rank " + std::to_string(t) +
                          ", PP stage " + std::to_string(i) + ", layers " + std::to_string(res[i].st.first_layer) + "-" +
                          std::to_string(res[i].st.first_layer + res[i].st.num_layers - 1);
+                if (xl.attn_dp > 1) g.role += "; attention DP rank " + std::to_string(t / attn_tp) + " (attention TP " + std::to_string(attn_tp) + ")";
+                if (const std::string ex = expert_role(a, xl.shard, t / std::max(1, xl.shard.moe_tp)); !ex.empty()) g.role += "; " + ex;
+                g.placement = rank_placement(a, xl.shard, res[i].st.first_layer, res[i].st.num_layers, t / std::max(1, xl.shard.moe_tp));
                 e.gpus.push_back(g);
             }
     e.per_gpu = loads[worst];
@@ -340,17 +365,22 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     e.startup_peak.bytes = bytes_from(init_bytes + res[worst].weights + static_cast<double>(e.per_gpu.kv_cache.bytes));
     e.startup_peak.how = "CUDA context + weights + KV pool, before CUDA graph capture";
 
-    const double need = static_cast<double>(seq_slots) * static_cast<double>(s.batch);
+    // Each attention-DP rank holds the KV of its own requests: the batch is spread over them.
+    const std::int64_t batch_per_rank = (s.batch + xl.attn_dp - 1) / xl.attn_dp;
+    const double need = static_cast<double>(seq_slots) * static_cast<double>(batch_per_rank);
     // The sliding pool keeps a request's window and the chunk being prefilled (the SWA radix cache frees the rest).
-    const double swa_need = static_cast<double>(s.batch) *
+    const double swa_need = static_cast<double>(batch_per_rank) *
                             static_cast<double>(std::min<std::int64_t>(seq_slots, a.sliding_window + ms.chunked_prefill_size));
     const StageResult& w = res[worst];
     const double need_bytes = swa_pool ? need * (w.cell - w.swa_cell) + swa_need * w.swa_cell : need * w.cell;
     const double pool_tokens_bytes = swa_pool ? static_cast<double>(min_tokens) * (w.cell - w.swa_cell) + static_cast<double>(min_swa_tokens) * w.swa_cell
                                               : static_cast<double>(min_tokens) * w.cell;
-    e.headroom_bytes = static_cast<std::int64_t>(std::llround(pool_tokens_bytes - need_bytes));
+    // When the weights already overflow the budget, the shortfall includes that overflow, as vLLM's does.
+    double have = pool_tokens_bytes;
+    for (const StageResult& x : res) have = std::min(have, x.rest);
+    e.headroom_bytes = saturating_round(have - need_bytes);
     GpuLoad needed = e.per_gpu;  // the same load with the KV of context x batch tokens instead of the pool
-    needed.kv_cache = {bytes_from(need_bytes), std::to_string(s.batch) + " x " + std::to_string(seq_slots) +
+    needed.kv_cache = {bytes_from(need_bytes), std::to_string(batch_per_rank) + " x " + std::to_string(seq_slots) +
                                                                " tokens x " + num(w.cell / kKiB, 1) + " KiB per token" +
                                                                (swa_pool ? " (sliding layers: their window only)" : "")};
     needed.total_bytes = needed.weights.bytes + needed.kv_cache.bytes + needed.activation.bytes + needed.overhead.bytes;
@@ -363,7 +393,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         e.fits = static_cast<double>(min_tokens) >= need && static_cast<double>(min_swa_tokens) >= swa_need;
         if (!e.fits)
             e.warnings.push_back("the KV pool holds " + std::to_string(min_tokens) + " tokens, fewer than " +
-                                 std::to_string(s.batch) + " x " + std::to_string(seq_slots) + " (requests wait or are cut)");
+                                 std::to_string(batch_per_rank) + " x " + std::to_string(seq_slots) + " (requests wait or are cut)");
     }
     e.ok = true;
     return e;
@@ -379,7 +409,8 @@ std::string load_error(const WeightFormat& f, const KvFormat&) {
 double reserved_fraction(const ResolvedScenario& r) {
     if (r.scenario.gpu_mem_util > 0) return r.scenario.gpu_mem_util;
     return mem_settings(r.release ? *r.release : EngineRelease{}, static_cast<double>(r.gpu.memory_bytes) / kMiB,
-                        std::max(1, r.scenario.tp), std::max(1, r.scenario.pp))
+                        std::max(1, r.scenario.tp), std::max(1, r.scenario.pp),
+                        r.scenario.enable_dp_attention && r.scenario.replicas > 1 ? r.scenario.replicas : 1)
         .mem_fraction_static;
 }
 
@@ -395,6 +426,9 @@ std::string command(const ResolvedScenario& r) {
     if (s.tp > 1) p.push_back("--tp " + std::to_string(s.tp));
     if (s.pp > 1) p.push_back("--pp-size " + std::to_string(s.pp));
     if (s.replicas > 1) p.push_back("--dp-size " + std::to_string(s.replicas));
+    if (r.model.arch.is_moe() && (s.ep > 1 || s.enable_expert_parallel))
+        p.push_back("--ep-size " + std::to_string(s.ep > 1 ? s.ep : std::max(1, s.tp)));
+    if (s.enable_dp_attention && s.replicas > 1) p.push_back("--enable-dp-attention");
     p.push_back("--context-length " + std::to_string(s.context));
     if (s.gpu_mem_util > 0) p.push_back("--mem-fraction-static " + format_fixed(s.gpu_mem_util, 2));
     if (std::string q = quantization_flag_value(r); !q.empty() && q != "gguf") p.push_back("--quantization " + q);
@@ -444,9 +478,13 @@ const EngineProfile& engine_profile_sglang() {
             {"gpu_mem_util", "memory fraction", "--mem-fraction-static: the share of each GPU's memory for weights and the KV pool "
                                                 "(default by GPU size and release)", 0.30, 0.99},
             {"replicas", "replicas", "--dp-size: copies of the model, each on GPUs / replicas GPUs (default 1: all GPUs serve one copy)"},
+            {"ep", "EP size", "--ep-size: MoE experts split whole over this many ranks, each over TP / EP (divides TP; 0 = none)"},
+            {"enable_expert_parallel", "expert parallel", "expert parallel with --ep-size = TP when no size is given"},
+            {"enable_dp_attention", "DP attention", "--enable-dp-attention: the --dp-size ranks split the TP group's attention "
+                                                    "(attention over TP / DP, each with its own KV cache; GPUs = TP x PP)"},
         },
         .knob_default = knob_default,
-        .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},
+        .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = "", .dp_attention = true},
         .workload = per_sequence_workload("Tokens per sequence: prompt + generated (SGLang --context-length)",
                                           "Requests in flight at once (SGLang --max-running-requests)"),
         // Nemotron-H '-'/'E' blocks: no attention layer id, no cell (kv_bytes_per_token_layer is 0 there);

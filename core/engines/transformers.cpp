@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "../checked.h"
 #include "../command_text.h"
 #include "../engine_profile.h"
 #include "../kv_cache.h"
@@ -319,7 +320,7 @@ Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& r
     double layer_act = B * T * layer_act_per_token;
     std::string layer_act_how = "prefill MLP: " + num(s.batch) + " x " + num(in_tokens) + " tokens x (2 x " +
                                 num(a.hidden_size) + " hidden + 3 x " + num(static_cast<std::int64_t>(inter)) +
-                                " intermediate) x " + num(static_cast<std::int64_t>(act_bytes)) + " B";
+                                " intermediate) x " + num(saturating_round(act_bytes)) + " B";
     // Quantized kernels dequantize a whole matrix to fp16 for long inputs (AutoAWQ WQLinear_GEMM,
     // AutoGPTQ exllama) or per call (bitsandbytes 4-bit).
     const double dequant = is_quantized_kernel(r.weights) ? largest_matrix * 2.0 : 0.0;
@@ -345,7 +346,7 @@ Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& r
     const double decode_logits = B * V * (act_bytes + 4.0 + 4.0);  // lm_head out, fp32 copy, processed scores
     const std::string logits_how = reg.full_prompt_logits
         ? "logits " + num(s.batch) + " x " + num(in_tokens) + " prompt tokens x " + num(a.vocab_size) + " vocab x (" +
-              num(static_cast<std::int64_t>(act_bytes)) + " + 4 fp32) B"
+              num(saturating_round(act_bytes)) + " + 4 fp32) B"
         : "last-token logits";
 
     // ---- peak per GPU ----------------------------------------------------------------------------
@@ -433,8 +434,8 @@ Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& r
         const double kv_tokens = reg.autoawq_fused ? n_static : n_end;
         g.kv_cache = {bytes_from(kv_cache),
                       (reg.autoawq_fused ? "static cache " : reg.legacy_cache ? "tuple (legacy) cache " : "DynamicCache ") + num(s.batch) + " x " +
-                          num(static_cast<std::int64_t>(kv_tokens)) + " tokens x " +
-                          num(static_cast<std::int64_t>(kv_tok + d.sliding_per_token)) + " B/token (" + num(d.num_layers) + " layers)"};
+                          num(saturating_round(kv_tokens)) + " tokens x " +
+                          num(saturating_round(kv_tok + d.sliding_per_token)) + " B/token (" + num(d.num_layers) + " layers)"};
         g.activation = {bytes_from(act), act_how};
         const double allocated = weights + kv_cache + act;
         const double overhead = kCudaContextGiB * kGiB + kAllocatorSlack * allocated;
@@ -466,7 +467,7 @@ Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& r
                                         : (r.weights.kind == "bnb" ? "load: weights + one fp16 matrix being quantized + CUDA context"
                                                                    : "load: weights + CUDA context (generate's peak is in the breakdown)")};
     e.fits = e.per_gpu.total_bytes <= r.gpu.memory_bytes && offloaded <= 0;
-    e.headroom_bytes = static_cast<std::int64_t>(r.gpu.memory_bytes) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
+    e.headroom_bytes = signed_difference(r.gpu.memory_bytes, e.per_gpu.total_bytes);
 
     if (s.tp > 1)
         e.warnings.push_back("transformers' device_map=\"auto\" splits layers across GPUs (one GPU works at a time); tp is ignored");

@@ -21,8 +21,10 @@
 #include <string>
 #include <vector>
 
+#include "../checked.h"
 #include "../command_text.h"
 #include "../engine_profile.h"
+#include "../expert_parallel.h"
 #include "../kv_cache.h"
 #include "../tensor_parallel.h"
 #include "../text.h"
@@ -191,7 +193,7 @@ void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& sp
     const std::int64_t align = a.is_mla() ? 64 : kBlockSize;
     std::int64_t attn_block = kBlockSize;
     if (max_attn_token > 0 && mamba_state > 0)
-        attn_block = align * std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(mamba_state / (align * max_attn_token))));
+        attn_block = align * std::max<std::int64_t>(1, saturating_floor_count(std::ceil(mamba_state / (align * max_attn_token))));
     const double page = max_attn_token > 0 ? attn_block * max_attn_token : mamba_state;
     for (auto& s : specs) {
         s.block_size = attn_block;
@@ -220,10 +222,10 @@ KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_) {
     // refused such models with NotImplementedError). Mamba pages are sized by their state, not blocks.
     double max_page = 0;
     for (const auto& s : out.specs) max_page = std::max(max_page, s.page_bytes);
-    const std::int64_t max_page_int = std::llround(max_page);
+    const std::int64_t max_page_int = saturating_round(max_page);
     for (auto& s : out.specs)
         if (s.page_bytes > 0 && s.page_bytes < max_page && s.kind != SpecKind::Mamba) {
-            const std::int64_t page = std::llround(s.page_bytes);
+            const std::int64_t page = saturating_round(s.page_bytes);
             if (page > 0 && max_page_int % page == 0) s.block_size *= max_page_int / page;
             s.page_bytes = max_page;
         }
@@ -313,7 +315,7 @@ struct ActivationParts {
 };
 
 ActivationParts activation_peak(const Architecture& a, const PpStage& st, int tp, int pp, double act_bytes,
-                                std::int64_t tokens, std::int64_t seqs) {
+                                std::int64_t tokens, std::int64_t seqs, int moe_tp) {
     ActivationParts p;
     const double T = static_cast<double>(tokens);
     const double H = static_cast<double>(a.hidden_size);
@@ -338,7 +340,8 @@ ActivationParts activation_peak(const Architecture& a, const PpStage& st, int tp
     if (any_moe && a.moe_intermediate_size > 0) {
         // FusedMoEModularKernel workspaces (workspace13 = M x topk x max(2N, K), workspace2 =
         // M x topk x N) live in the persistent workspace manager, so they add to every later peak.
-        const double n_rank = static_cast<double>(a.moe_intermediate_size) / tpd;
+        // With expert parallel each rank runs whole experts (moe_tp 1).
+        const double n_rank = static_cast<double>(a.moe_intermediate_size) / std::max(1, moe_tp);
         const double k = static_cast<double>(std::max<std::int64_t>(1, a.experts_per_token));
         p.moe_workspace = T * k * (std::max(2.0 * n_rank, H) + n_rank) * act_bytes;
     }
@@ -395,6 +398,13 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
 
     const auto stages = pp_stages(a.num_layers, pp);
     const KvLayout lay = kv_layout(a, tp, kvb);
+    // --enable-expert-parallel: experts over TP x DP ranks (core/expert_parallel.h).
+    const ExpertLayout xl = vllm_expert_layout(s, a, tp, std::max(1, s.replicas));
+    if (!xl.error.empty()) {
+        e.error = xl.error;
+        return e;
+    }
+    e.warnings.insert(e.warnings.end(), xl.warnings.begin(), xl.warnings.end());
 
     struct StageResult {
         PpStage st;
@@ -407,15 +417,19 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     };
     std::vector<StageResult> res;
     std::int64_t min_blocks = -1;
-    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, tp, stages, model_dtype_bytes, matching_file_weights(r));
+    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, model_dtype_bytes, matching_file_weights(r));
     for (const PpStage& st : stages) {
         StageResult x;
         x.st = st;
         x.w = stage_weights[res.size()];
-        // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory.
-        x.offloaded = std::min(static_cast<double>(x.w.bytes), s.cpu_offload_gib * kGiB);
+        // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory, whole
+        // parameters in layer order (tensor_parallel.h cpu_offload_bytes; the files' own bytes: the budget).
+        x.offloaded = std::min(static_cast<double>(x.w.bytes),
+                               s.cpu_offload_gib <= 0 ? 0.0
+                               : matching_file_weights(r) ? s.cpu_offload_gib * kGiB
+                                                          : cpu_offload_bytes(*r.tensors, a, r.weights, xl.shard, st, s.cpu_offload_gib * kGiB));
         x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
-        x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs);
+        x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs, xl.shard.moe_tp);
         x.non_torch = non_torch_increase_bytes(r.gpu, tp, pp);
         // A calibration from the user's own log replaces the modelled terms (docs/logs.md).
         if (s.cal_activation_gib > 0) {
@@ -430,7 +444,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
                                               : requested - (x.weights_gpu + x.act.total + x.non_torch);
         x.kv = worker_kv(lay, st);
         x.blocks = (x.avail > 0 && x.kv.bytes_per_block > 0)
-                       ? static_cast<std::int64_t>(std::floor(x.avail / x.kv.bytes_per_block))
+                       ? saturating_floor_count(x.avail / x.kv.bytes_per_block)
                        : 0;
         if (x.kv.bytes_per_block > 0) min_blocks = min_blocks < 0 ? x.blocks : std::min(min_blocks, x.blocks);
         res.push_back(x);
@@ -520,6 +534,10 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
                 g.role = (replicas > 1 ? "DP replica " + std::to_string(rep) + ", " : "") + "TP rank " + std::to_string(t) +
                          ", PP stage " + std::to_string(i) + ", layers " + std::to_string(res[i].st.first_layer) + "-" +
                          std::to_string(res[i].st.first_layer + res[i].st.num_layers - 1);
+                // EP rank = DP rank x TP + TP rank (the EP group spans the DP x TP ranks of a stage).
+                if (const std::string ex = expert_role(a, xl.shard, rep * tp + t); !ex.empty()) g.role += "; " + ex;
+                g.placement = rank_placement(a, xl.shard, res[i].st.first_layer, res[i].st.num_layers, rep * tp + t) +
+                              (replicas > 1 ? " (DP replica " + std::to_string(rep) + "'s requests)" : "");
                 e.gpus.push_back(g);
             }
     e.per_gpu = stage_loads[worst];
@@ -569,7 +587,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     // When weights + activations already overflow the budget, the shortfall includes that overflow,
     // not only the missing KV cache (32B bf16 on one 24 GB GPU is ~40 GiB short, not 2).
     for (const auto& x : res) have = std::min(have, x.avail);
-    e.headroom_bytes = static_cast<std::int64_t>(std::llround(have - need_batch));
+    e.headroom_bytes = saturating_round(have - need_batch);
     // What the request needs on that GPU: the same load with the KV cache of `batch` sequences of
     // max_model_len (whole blocks, as the scheduler allocates them) instead of the pool.
     GpuLoad needed = e.per_gpu;
@@ -617,6 +635,7 @@ std::string command(const ResolvedScenario& r) {
     if (s.tp > 1) p.push_back("--tensor-parallel-size " + std::to_string(s.tp));
     if (s.pp > 1) p.push_back("--pipeline-parallel-size " + std::to_string(s.pp));
     if (s.replicas > 1) p.push_back("--data-parallel-size " + std::to_string(s.replicas));
+    if ((s.enable_expert_parallel || s.ep > 1) && r.model.arch.is_moe()) p.push_back("--enable-expert-parallel");
     if (s.nodes > 1) p.push_back("--distributed-executor-backend ray");
     p.push_back("--max-model-len " + (s.max_model_len_auto ? std::string("-1") : std::to_string(s.context)));
     if (s.kv_cache_memory_bytes > 0) p.push_back("--kv-cache-memory-bytes " + std::to_string(s.kv_cache_memory_bytes));
@@ -684,6 +703,9 @@ const EngineProfile& engine_profile_vllm() {
             {"cal_activation_gib", "calib. activation", "calibration from your log: \"torch peak memory increase\" in GiB (0 = modelled)"},
             {"replicas", "replicas", "--data-parallel-size: copies of the model, each on GPUs / replicas GPUs (default 1: "
                                      "all GPUs serve one copy)"},
+            {"enable_expert_parallel", "expert parallel", "--enable-expert-parallel: MoE experts split whole over TP x DP ranks "
+                                                          "instead of each expert sharded over TP (attention and dense parts stay over TP)"},
+            {"ep", "EP size", "expert-parallel size; vLLM's is always TP x DP (0 = none, or the flag's TP x DP)"},
         },
         .knob_default = knob_default,
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = ""},

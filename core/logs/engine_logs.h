@@ -19,6 +19,7 @@ struct EngineLogReader {
 const EngineLogReader& vllm_log_reader();
 const EngineLogReader& llamacpp_log_reader();
 const EngineLogReader& sglang_log_reader();
+const EngineLogReader& exllama_log_reader();  // engine exllamav2 or exllamav3, as the log says
 
 // Figures: the first figure per (name, device) is kept (ranks and repeated lines print the same),
 // unless `sum` (llama.cpp prints one KV buffer per cache: SWA and non-SWA on the same device).

@@ -4,17 +4,93 @@
 #include <cmath>
 #include <vector>
 
+#include "core/estimate.h"
 #include "core/text.h"
 
 namespace vramcalc {
 
 // The generated table (error_band_table.cpp).
-const std::vector<ErrorBand>& error_band_table();
+const std::vector<ErrorBandRow>& error_band_table();
+
+namespace {
+
+ErrorBand band_of(const ErrorBandRow& row) {
+    return ErrorBand{row.engine, row.metric, row.rows, row.low, row.high, row.kind, "", 0, ""};
+}
+
+}  // namespace
 
 std::optional<ErrorBand> error_band(const std::string& engine, const std::string& metric) {
-    for (const ErrorBand& b : error_band_table())
-        if (b.engine == engine && b.metric == metric) return b;
+    for (const ErrorBandRow& b : error_band_table())
+        if (b.engine == engine && b.metric == metric && b.kind[0] == 0) return band_of(b);
     return std::nullopt;
+}
+
+std::optional<ErrorBand> error_band(const std::string& engine, const std::string& metric, const std::string& kind) {
+    int kind_rows = 0;
+    if (!kind.empty())
+        for (const ErrorBandRow& b : error_band_table())
+            if (b.engine == engine && b.metric == metric && b.kind == kind) {
+                if (b.rows >= kMinKindRows) return band_of(b);
+                kind_rows = b.rows;
+            }
+    auto all = error_band(engine, metric);
+    if (all && !kind.empty()) {
+        all->asked_kind = kind;
+        all->kind_rows = kind_rows;
+    }
+    return all;
+}
+
+std::string model_kind(const ModelInfo& m) {
+    const Architecture& a = m.arch;
+    const bool linear = std::any_of(a.layer_attention.begin(), a.layer_attention.end(),
+                                    [](LayerAttention x) { return x == LayerAttention::Linear; });
+    if (linear || a.linear_state_bytes_per_layer > 0) return "hybrid";
+    if (m.modality == "vision" || a.vision_params > 0) return "vision";
+    return a.is_moe() ? "moe" : "dense";
+}
+
+bool partial_offload(const Scenario& s, const ModelInfo& m) {
+    if (s.engine != "llamacpp") return false;
+    return (s.gpu_layers >= 0 && s.gpu_layers < m.arch.num_layers + 1) || s.n_cpu_moe > 0 || !s.override_tensor.empty();
+}
+
+std::string band_kind(const Scenario& s) {
+    std::string error;
+    const auto r = resolve(s, error);
+    if (!r) return "";
+    return partial_offload(r->scenario, r->model) ? "partial_offload" : model_kind(r->model);
+}
+
+std::optional<ErrorBand> calibrated_band(const Scenario& s, const std::string& metric) {
+    double value = 0, half_digit = 0;
+    const char* how = "";
+    if (s.engine == "vllm" && metric == "activation" && s.cal_activation_gib > 0)
+        value = s.cal_activation_gib, half_digit = 0.005, how = "your log's activation peak, printed to 0.01 GiB: +-0.005 GiB";
+    else if (s.engine == "llamacpp" && metric == "compute_buffer" && s.cal_compute_mib > 0)
+        value = s.cal_compute_mib, half_digit = 0.005, how = "your log's compute buffer, printed to 0.01 MiB: +-0.005 MiB";
+    if (value <= 0) return std::nullopt;
+    const double rel = half_digit / value;
+    ErrorBand b{s.engine, metric, 1, -rel, rel, "calibrated", "", 0, how};
+    return b;
+}
+
+std::optional<ErrorBand> scenario_band(const Scenario& s, const std::string& metric, const std::string& kind) {
+    if (auto c = calibrated_band(s, metric)) return c;
+    return error_band(s.engine, metric, kind);
+}
+
+std::string band_label(const ErrorBand& b) {
+    if (!b.note.empty()) return b.note;
+    const auto name = [](const std::string& k) {
+        return k == "moe" ? std::string("MoE") : k == "partial_offload" ? std::string("partial-offload") : k;
+    };
+    if (!b.asked_kind.empty())
+        return "all " + std::to_string(b.rows) + " rows of the engine (" + std::to_string(b.kind_rows) + " " + name(b.asked_kind) +
+               " rows: too few for their own band)";
+    if (b.kind.empty()) return "all " + std::to_string(b.rows) + " rows of the engine";
+    return name(b.kind) + (b.kind == "partial_offload" ? " runs, " : " models, ") + std::to_string(b.rows) + " rows";
 }
 
 BandRange measured_range(double estimate, const ErrorBand& band) {

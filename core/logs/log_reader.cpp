@@ -13,7 +13,7 @@ namespace {
 
 const logs::EngineLogReader* recognise(const std::vector<std::string>& lines) {
     const logs::EngineLogReader* readers[] = {&logs::vllm_log_reader(), &logs::llamacpp_log_reader(),
-                                              &logs::sglang_log_reader()};
+                                              &logs::sglang_log_reader(), &logs::exllama_log_reader()};
     long best_score = 0;
     const logs::EngineLogReader* best = nullptr;
     for (const auto* reader : readers) {
@@ -27,7 +27,7 @@ const logs::EngineLogReader* recognise(const std::vector<std::string>& lines) {
 // Whatever bytes the log held, what we show and write into JSON is valid UTF-8 of bounded length.
 void clean_strings(LogReading& r) {
     for (std::string* s : {&r.engine_flavour, &r.engine_version, &r.model, &r.model_file, &r.architecture, &r.dtype,
-                           &r.quantization, &r.weights, &r.kv_dtype, &r.gpu_name})
+                           &r.quantization, &r.weights, &r.kv_dtype, &r.gpu_name, &r.backend, &r.gpu_split})
         *s = clean_utf8(*s, 300);
     for (LogFigure& f : r.figures) {
         f.line = clean_utf8(f.line, 300);
@@ -48,7 +48,7 @@ LogReading read_log(std::string_view text) {
     const logs::EngineLogReader* reader = recognise(lines);
     if (!reader) {
         r.error = "not a log I can read: none of its " + std::to_string(lines.size()) +
-                  " lines is a start-up line of vLLM, llama.cpp (llama-server, llama-cli, Ollama) or SGLang";
+                  " lines is a start-up line of vLLM, llama.cpp (llama-server, llama-cli, Ollama), SGLang or ExLlama (TabbyAPI)";
         return r;
     }
     r.runs = 1;

@@ -1,4 +1,4 @@
-// Reads a pasted engine log (vLLM, llama.cpp / llama-server / Ollama, SGLang): recognises the engine,
+// Reads a pasted engine log (vLLM, llama.cpp / llama-server / Ollama, SGLang, ExLlama / TabbyAPI): recognises the engine,
 // then lets that engine's reader pick out what the log states. Pure: text in, LogReading out; bounded
 // (log_text.h's limits); never throws. A paste that is no engine log gives ok = false and a message.
 #pragma once

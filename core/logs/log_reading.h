@@ -49,6 +49,14 @@ struct LogReading {
     std::int64_t n_batch = 0, n_ubatch = 0;
     int flash_attn = -1;                // llama.cpp: 1 on, 0 off, -1 not printed / auto
     bool enforce_eager = false;
+    // ExLlama / TabbyAPI (exllama_log.cpp)
+    std::string backend;                // the backend a front end names: "exllamav2", "exllamav3" ("" = not printed)
+    double bits_per_weight = 0;         // EXL2/EXL3 bpw, read from the model directory's name ("...-4.65bpw-h6-exl2")
+    double head_bits = 0;               // output-layer bits from the name ("-H8"), 0 = not printed
+    std::string gpu_split;              // "one GPU", "manual", "autosplit", "tensor parallel" as TabbyAPI says
+    // Part of the model stays in CPU memory: llama.cpp -ngl below the layer count or experts kept on the CPU
+    // (--n-cpu-moe / -ot, ExLlamaV3's "CPU split experts"). Picks the partial-offload error bands.
+    bool partial_offload = false;
     std::vector<LogFigure> figures;
     std::vector<std::string> notes;     // units, runs, what was skipped
     int runs = 0;                       // start-ups seen in the paste (the last one is read)

@@ -22,6 +22,16 @@ void from_llamacpp(const LogReading& r, Scenario& s, std::vector<std::string>& l
     if (r.gpu_layers >= 0) s.gpu_layers = r.total_layers > 0 && r.gpu_layers >= r.total_layers ? -1 : r.gpu_layers;
 }
 
+// TabbyAPI: cache_size = max_seq_len x sequences, rounded up to 256 (exllamav2.cpp); the log prints both.
+void from_exllama(const LogReading& r, Scenario& s, std::vector<std::string>& lacking) {
+    if (r.head_bits > 0) s.head_bits = r.head_bits;
+    const LogFigure* cache = find_figure(r, "kv_tokens", 0);
+    if (cache && cache->tokens && r.context > 0)  // bounded: a hostile paste's cache_size must not ask for 10^15 sequences
+        s.batch = std::clamp<std::int64_t>(*cache->tokens / r.context, 1, 1 << 16);
+    if (r.kv_dtype.empty()) lack(lacking, "cache mode (not printed): " + (s.kv_dtype == "auto" ? std::string("FP16") : s.kv_dtype) + " assumed");
+    if (r.partial_offload) lack(lacking, "experts kept in CPU memory: our ExLlama estimate puts every layer on the GPU");
+}
+
 }  // namespace
 
 Scenario scenario_from_log(const LogReading& r, const Scenario& base, std::vector<std::string>& lacking) {
@@ -46,9 +56,10 @@ Scenario scenario_from_log(const LogReading& r, const Scenario& base, std::vecto
     if (r.context > 0) s.context = r.context;
     else lack(lacking, "context (not printed): " + std::to_string(s.context) + " assumed");
     if (r.gpu_mem_util > 0) s.gpu_mem_util = r.gpu_mem_util;
-    else if (r.engine != "llamacpp") lack(lacking, "memory utilization / fraction (not printed): the engine default assumed");
+    else if (r.engine == "vllm" || r.engine == "sglang") lack(lacking, "memory utilization / fraction (not printed): the engine default assumed");
     if (r.enforce_eager) s.enforce_eager = true;
     if (r.engine == "llamacpp") from_llamacpp(r, s, lacking);
+    if (r.engine == "exllamav2" || r.engine == "exllamav3") from_exllama(r, s, lacking);
     return s;
 }
 
@@ -105,6 +116,20 @@ std::string explain(const Reconciliation& rc) {
     return why;
 }
 
+// A load that ran out of memory (PyTorch's message, exllama_log.cpp): how much was in use against our total.
+std::string explain_oom(const LogReading& r, const Estimate& e) {
+    for (const LogFigure& f : r.figures) {
+        if (f.name != "oom_process_used" || !f.bytes) continue;
+        const LogFigure* total = find_figure(r, "oom_gpu_total", f.device_index);
+        const auto d = static_cast<std::size_t>(std::max(f.device_index, 0));
+        const Bytes ours = d < e.gpus.size() ? e.gpus[d].total_bytes : e.per_gpu.total_bytes;
+        return "the load ran out of memory on " + f.device + " with " + format_fixed(static_cast<double>(*f.bytes) / kGiB, 2) +
+               " GiB in use" + (total && total->bytes ? " of " + format_fixed(static_cast<double>(*total->bytes) / kGiB, 2) + " GiB" : "") +
+               "; our estimate for that GPU is " + format_fixed(static_cast<double>(ours) / kGiB, 2) + " GiB";
+    }
+    return "";
+}
+
 }  // namespace
 
 Reconciliation reconcile(const LogReading& r, const Scenario& s, std::vector<std::string> lacking) {
@@ -120,6 +145,7 @@ Reconciliation reconcile(const LogReading& r, const Scenario& s, std::vector<std
         rc.error = clean_utf8(rc.estimate.error, 1000);
         return rc;
     }
+    const std::string kind = r.partial_offload ? "partial_offload" : band_kind(s);
     for (const LogFigure& f : r.figures) {
         const auto est = ours(rc.estimate, f);
         if (!est) continue;
@@ -132,7 +158,7 @@ Reconciliation reconcile(const LogReading& r, const Scenario& s, std::vector<std
         d.estimated = *est;
         d.relative = d.measured != 0 ? (d.estimated - d.measured) / d.measured : 0;
         const std::string metric = f.name == "kv_tokens" ? "kv_tokens" : f.name == "cpu_model_buffer" ? "cpu_model_buffer" : f.name;
-        d.band = error_band(r.engine, metric);
+        d.band = scenario_band(s, metric, kind);
         if (d.band) {
             const BandRange range = measured_range(d.estimated, *d.band);
             d.within_band = d.measured >= range.low * 0.999 && d.measured <= range.high * 1.001;
@@ -140,6 +166,7 @@ Reconciliation reconcile(const LogReading& r, const Scenario& s, std::vector<std
         rc.differences.push_back(d);
     }
     rc.explanation = explain(rc);
+    if (rc.explanation.empty()) rc.explanation = explain_oom(r, rc.estimate);
     rc.ok = true;
     return rc;
 }

@@ -39,6 +39,31 @@ std::string kv_from(const std::string& kv) {
     return kv == "bf16" || kv == "bfloat16" ? "bf16" : "";
 }
 
+// "0.4.6.post1" -> "0.4.6", "v0.5.4-cu126" -> "0.5.4": the release the profile's accounting is keyed by.
+std::string release_of(std::string v) {
+    if (!v.empty() && (v[0] == 'v' || v[0] == 'V')) v.erase(0, 1);
+    std::size_t n = 0;
+    while (n < v.size() && ((v[n] >= '0' && v[n] <= '9') || (v[n] == '.' && n + 1 < v.size() && v[n + 1] >= '0' && v[n + 1] <= '9'))) ++n;
+    v.resize(n);
+    return v.find('.') == std::string::npos ? "" : v;
+}
+
+// SGLang's version where a paste states it: "sglang version: 0.5.4" / "SGLang version 0.5.4", python -m
+// sglang.check_env's "sglang: 0.4.6.post1", pip's "sglang==0.4.9.post2" / "Successfully installed ...
+// sglang-0.5.2", the docker image "lmsysorg/sglang:v0.5.4-cu126".
+std::string version_in(const std::string& l) {
+    for (const char* key : {"sglang version:", "SGLang version:", "sglang version ", "SGLang version ", "sglang==", "sglang[all]==", "sglang[srt]==",
+                            "lmsysorg/sglang:", "sglang: ", " sglang-"}) {
+        const std::size_t p = after(l, key);
+        if (p == std::string::npos) continue;
+        std::size_t q = p;
+        while (q < l.size() && l[q] == ' ') ++q;
+        const std::string v = release_of(l.substr(q, 40));
+        if (!v.empty()) return v;
+    }
+    return "";
+}
+
 void read_server_args(const std::string& l, LogReading& r) {
     if (const auto m = word_after(l, "model_path="); !m.empty()) r.model = m;
     if (const auto d = py_value(word_after(l, " dtype=")); !d.empty() && d != "auto") r.dtype = d;
@@ -77,10 +102,7 @@ void read_line(const std::string& l, LogReading& r) {
     if (const auto t = integer_after(l, "max_total_num_tokens=")) add_tokens(r, "max_total_num_tokens", dev, idx, *t, l);
     if (const auto n = integer_after(l, "max_running_requests=")) r.max_num_seqs = *n;
     if (const auto n = integer_after(l, " context_len=")) r.context = *n;
-    if (contains(l, "sglang") && contains(l, "version")) {
-        const std::string v = word_after(l, "version");
-        if (!v.empty() && v[0] >= '0' && v[0] <= '9') r.engine_version = v;
-    }
+    if (const std::string v = version_in(l); !v.empty()) r.engine_version = v;
 }
 
 int signature(std::string_view l) {

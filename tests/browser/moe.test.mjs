@@ -40,6 +40,48 @@ async function main() {
     const link = await page.evaluate(() => window.vramcalc.shareLink());
     check('the link carries ncmoe and the device list', link.includes('ncmoe=20') && link.includes('gl=rtx-3090%2Crtx-4060-ti-16gb'), link);
 
+    // llama.cpp --split-mode none / --main-gpu / --mlock travel in the link; the placement list is in the result
+    await page.evaluate(() => window.vramcalc.setState({ gpu_list: '', gpus: 2, gpu: 'rtx-4090', n_cpu_moe: 0,
+      split_mode: 'none', main_gpu: 1, mlock: true }));
+    r = await page.evaluate(() => window.vramcalc.getResult());
+    check('split-mode none: GPU 0 holds no weights', r && r.gpus && r.gpus[0].weights_bytes === 0, JSON.stringify(r && r.gpus && r.gpus[0]).slice(0, 160));
+    check('each GPU carries its placement', r && r.gpus && typeof r.gpus[1].placement === 'string' && r.gpus[1].placement.includes('layers 0-47'),
+      r && r.gpus && r.gpus[1].placement);
+    const link2 = await page.evaluate(() => window.vramcalc.shareLink());
+    check('the link carries sm, mg and mlock', link2.includes('sm=none') && link2.includes('mg=1') && link2.includes('mlock=1'), link2);
+
+    // vLLM expert parallel at TP 2 x DP 2 (tests/unit/expert_parallel_test.cpp): 14,495,514,624 B fewer per GPU
+    const vllm = { model: 'qwen3-30b-a3b', engine: 'vllm', engine_version: '', weights: 'bf16', kv_dtype: 'auto', gpu: 'h100-sxm',
+      gpus: 4, tp: 2, replicas: 2, context: 8192, split_mode: '', main_gpu: 0, mlock: false, override_tensor: '' };
+    await page.evaluate((v) => window.vramcalc.setState(v), vllm);
+    const noEp = await page.evaluate(() => window.vramcalc.getResult());
+    await page.evaluate(() => window.vramcalc.setState({ enable_expert_parallel: true }));
+    const ep = await page.evaluate(() => window.vramcalc.getResult());
+    check('EP answers', ep && ep.ok !== false && !ep.error, JSON.stringify(ep).slice(0, 200));
+    check('EP saves 14,495,514,624 B of experts per GPU',
+      noEp && ep && noEp.gpus && ep.gpus && Math.abs((noEp.gpus[0].weights_bytes - ep.gpus[0].weights_bytes) - 14495514624) < 2,
+      noEp && ep && noEp.gpus && ep.gpus && (noEp.gpus[0].weights_bytes - ep.gpus[0].weights_bytes));
+    check('EP rank in the placement', ep && ep.gpus && ep.gpus[3].placement.includes('experts 96-127'), ep && ep.gpus && ep.gpus[3].placement);
+    const link3 = await page.evaluate(() => window.vramcalc.shareLink());
+    check('the link carries epx', link3.includes('epx=1'), link3);
+
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await sleep(400);
+    await page.screenshot({ path: path.join(screenshotDir, 'moe-ep-1400.png') });
+    // the breakdown's placement list, below its table
+    await page.mouse.move(900, 700);
+    await page.mouse.wheel(0, 900);
+    await sleep(400);
+    await page.screenshot({ path: path.join(screenshotDir, 'moe-placement-1400.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await sleep(400);
+    await page.screenshot({ path: path.join(screenshotDir, 'moe-ep-390.png') });
+    await page.mouse.move(200, 600);
+    await page.mouse.wheel(0, 1600);
+    await sleep(400);
+    await page.screenshot({ path: path.join(screenshotDir, 'moe-placement-390.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     await sleep(400);
     const shot = await page.screenshot({ path: path.join(screenshotDir, 'moe-offload.png') });
     const stats = pixelStats(decodePng(shot));

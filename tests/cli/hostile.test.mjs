@@ -156,10 +156,12 @@ for (const [field, value] of [['n_shared_experts', 1e300], ['shared_expert_inter
     // 4096, not the 65536 accepted: each estimate lists every GPU, and the answers run dozens of estimates
     // (65536 takes seconds: a cost ceiling is open, docs/reliability.md).
     expectAnswerOrRefusal(`${e}: 4096 GPUs`, ['estimate', '--engine', e, '--weights', w, '--gpus', '4096', '--nodes', '512', '--json']);
-    // SGLang above ~20 TiB per GPU rounds mem_fraction_static to 1.000 and says "fits" with a total
-    // above memory: open until "fits" is decided from the printed sums (docs/reliability.md).
-    if (e !== 'sglang')
-      expectAnswerOrRefusal(`${e}: 1e5 GiB per GPU`, ['estimate', '--engine', e, '--weights', w, '--gpu-memory-gib', '100000', '--json']);
+    // SGLang above ~20 TiB per GPU rounds mem_fraction_static to 1.000; "fits" now follows the printed
+    // sums (core/estimate.cpp settle_sums), so it fits only if every GPU's total is within memory.
+    const big = expectAnswerOrRefusal(`${e}: 1e5 GiB per GPU`, ['estimate', '--engine', e, '--weights', w, '--gpu-memory-gib', '100000', '--json']);
+    const bj = parse(big.stdout);
+    if (bj && bj.fits === true)
+      check(`${e}: 1e5 GiB fits only with every GPU total within memory`, bj.gpus.every((g) => g.total_bytes <= bj.gpu_memory_bytes), big.stdout.slice(0, 200));
   }
 }
 

@@ -91,5 +91,34 @@ const GiB = 2 ** 30, MiB = 2 ** 20;
   check('no file named', none.status === 2 && none.stderr.includes('LOGFILE'), none.stderr);
 }
 
+// TabbyAPI on ExLlamaV3 1.4.5 (turboderp-org/exllamav3#313): "exllamav3 version: 1.4.5", "Using configured
+// max_seq_len: 145408 tokens.", "Using configured cache_size: 145408 tokens.", "...-SC-6.0bpw-H8".
+{
+  const r = run('reconcile', join(logs, 'exllama', 'exl3-issue313-tabby-1.4.5-qwen38-27b-6bpw-h8.log'), '--model', 'qwen3-8b', '--json');
+  const j = json(r);
+  check('exllama: exits 0', r.status === 0, r.stderr);
+  if (j) {
+    check('exllama: engine exllamav3 1.4.5', j.engine === 'exllamav3' && j.engine_version === '1.4.5', `${j.engine} ${j.engine_version}`);
+    check('exllama: settings', j.settings.context === 145408 && j.settings.bits_per_weight === 6 && j.settings.head_bits === 8 &&
+          j.settings.gpu_split === 'one GPU', JSON.stringify(j.settings));
+    check('exllama: weights exl3-6', j.scenario.weights === 'exl3-6', j.scenario.weights);
+    const d = j.differences.find((x) => x.name === 'kv_tokens');
+    // 145408 = 568 x 256: one sequence of max_seq_len, no rounding
+    check('exllama: cache tokens', d && d.measured_tokens === 145408 && d.estimated_tokens === 145408, JSON.stringify(d));
+    check('exllama: says it prints no memory figure', j.notes.some((n) => n.includes('no memory figure')), JSON.stringify(j.notes));
+  }
+}
+
+// After calibrating: vLLM printed "torch peak memory increase: 0.77GiB", so the activation's band becomes
+// +-0.005 / 0.77 = +-0.65% (the print precision), kind "calibrated".
+{
+  const j = json(run('reconcile', join(logs, 'vllm', 'codellama-codellama-7b-h--h100-80gb--tp1pp1dp1--8192.log'), '--json'));
+  const b = j && j.calibrated_error_bands && j.calibrated_error_bands.activation;
+  check('calibrated band: kind', b && b.kind === 'calibrated', JSON.stringify(b));
+  check('calibrated band: +-0.65%', b && Math.abs(b.high - 0.005 / 0.77) < 1e-6 && Math.abs(b.low + 0.005 / 0.77) < 1e-6, JSON.stringify(b));
+  const w = j && j.differences.find((x) => x.name === 'weights');
+  check('difference band has a kind and label', w && w.band && w.band.kind === 'dense' && w.band.label.startsWith('dense models'), JSON.stringify(w && w.band));
+}
+
 console.log(`reconcile CLI: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -13,6 +13,14 @@
 
 namespace vramcalc::fixtures {
 
+// llama.cpp -ot entries sending the expert tensors of layers first..last to the CPU, as llama-fit-params
+// prints them ("blk\.14\.ffn_(up|down|gate)_(ch|)exps=CPU,...").
+inline std::string experts_of_layers(int first, int last) {
+    std::string ot;
+    for (int l = first; l <= last; ++l) ot += (ot.empty() ? "" : ",") + std::string("blk\\.") + std::to_string(l) + "\\.ffn_(up|down|gate)_(ch|)exps=CPU";
+    return ot;
+}
+
 // LiquidAI LFM2-style config.json (no LFM2 in the catalog): 3 short-conv layers, 1 attention layer,
 // hidden 1,024, 16 heads / 8 KV heads of 64, conv_L_cache 3.
 inline constexpr const char* kLfm2Config = R"({"model_type": "lfm2", "architectures": ["Lfm2ForCausalLM"], "hidden_size": 1024,

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/estimate.h"
+#include "fixtures.h"
 #include "core/llamacpp_fit.h"
 #include "core/llamacpp_placement.h"
 #include "core/scenario_json.h"
@@ -43,11 +44,6 @@ Scenario qwen25_7b_q4() {
     return s;
 }
 
-std::string experts_of_layers(int first, int last) {
-    std::string ot;
-    for (int l = first; l <= last; ++l) ot += (ot.empty() ? "" : ",") + std::string("blk\\.") + std::to_string(l) + "\\.ffn_(up|down|gate)_(ch|)exps=CPU";
-    return ot;
-}
 
 }  // namespace
 
@@ -113,7 +109,7 @@ TEST_CASE("placement travels in the scenario JSON and the share link") {
 TEST_CASE("Qwen3-30B-A3B F16 with experts of layers 14-47 on the CPU: the buffers of llama.cpp's fit-params example") {
     Scenario s = qwen3_30b_f16(4096);
     s.gpu_layers = 48;
-    s.override_tensor = experts_of_layers(14, 47);
+    s.override_tensor = fixtures::experts_of_layers(14, 47);
     const Estimate e = estimate(s);
     REQUIRE_MESSAGE(e.ok, e.error);
     // model: a full layer is attention (q 4096x2048 + k 512x2048 + v 512x2048 + o 2048x4096) x 2 B = 37,748,736

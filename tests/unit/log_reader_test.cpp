@@ -10,19 +10,14 @@
 #include <string>
 
 #include "core/logs/log_reader.h"
+#include "core/logs/reconcile.h"
+#include "core/estimate.h"
+#include "core/engine_profile.h"
 #include "test_data.h"
 
 using namespace vramcalc;
 
 namespace {
-
-std::string read_text(const std::string& name) {
-    std::ifstream in(test_data::path(name), std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "cannot read " << test_data::path(name));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 // What a truth key of measurements.json is in the reading: figure name, device, unit.
 struct Expect {
@@ -43,7 +38,7 @@ const Expect kExpect[] = {
 void check_entry(const nlohmann::json& entry, std::map<std::string, int>& read_per_engine) {
     const std::string file = entry["file"].get<std::string>();
     CAPTURE(file);
-    const LogReading r = read_log(read_text("logs/" + file));
+    const LogReading r = read_log(test_data::text("logs/" + file));
     REQUIRE_MESSAGE(r.ok, r.error);
     CHECK(r.engine == entry["engine"].get<std::string>());
     const nlohmann::json& truth = entry["expected"];
@@ -105,7 +100,7 @@ TEST_CASE("every published log in tests/data/logs is read with the figures it pr
 
 // Settings each log states, read by hand from the log text (the lines are quoted beside each check).
 TEST_CASE("a vLLM 0.19 log: release, model, settings and the GPU") {
-    const LogReading r = read_log(read_text("logs/vllm/codellama-codellama-7b-h--h100-80gb--tp1pp1dp1--8192.log"));
+    const LogReading r = read_log(test_data::text("logs/vllm/codellama-codellama-7b-h--h100-80gb--tp1pp1dp1--8192.log"));
     REQUIRE(r.ok);
     CHECK(r.engine_version == "0.19.0");             // "Initializing a V1 LLM engine (v0.19.0)"
     CHECK(r.model == "codellama/CodeLlama-7b-hf");   // "model='codellama/CodeLlama-7b-hf'"
@@ -125,19 +120,19 @@ TEST_CASE("a vLLM 0.19 log: release, model, settings and the GPU") {
 }
 
 TEST_CASE("a vLLM log with tensor parallelism and an FP8 KV cache") {
-    const LogReading tp = read_log(read_text("logs/vllm/meta-llama-llama-3-1-8b---h100-80gb--tp4pp1dp1--8192.log"));
+    const LogReading tp = read_log(test_data::text("logs/vllm/meta-llama-llama-3-1-8b---h100-80gb--tp4pp1dp1--8192.log"));
     REQUIRE(tp.ok);
     CHECK(tp.tp == 4);
     CHECK(tp.gpus == 4);
-    const LogReading kv = read_log(read_text("logs/vllm/meta-llama---h100-80gb--tp1pp1dp1--8192-dtbf16-kvfp8.log"));
+    const LogReading kv = read_log(test_data::text("logs/vllm/meta-llama---h100-80gb--tp1pp1dp1--8192-dtbf16-kvfp8.log"));
     REQUIRE(kv.ok);
     CHECK(kv.kv_dtype == "fp8");
-    const LogReading q = read_log(read_text("logs/vllm/meta-llama-llama-3---h100-80gb--tp1pp1dp1--8192-qfp8.log"));
+    const LogReading q = read_log(test_data::text("logs/vllm/meta-llama-llama-3---h100-80gb--tp1pp1dp1--8192-qfp8.log"));
     CHECK(q.weights == "fp8");
 }
 
 TEST_CASE("a llama.cpp log: model, file type, slots, batch sizes and per-device buffers") {
-    const LogReading r = read_log(read_text("logs/llamacpp/llamacpp-mcgyvr-gptoss20b-mxfp4-rtx3060-c2048-np8.log"));
+    const LogReading r = read_log(test_data::text("logs/llamacpp/llamacpp-mcgyvr-gptoss20b-mxfp4-rtx3060-c2048-np8.log"));
     REQUIRE(r.ok);
     CHECK(r.engine == "llamacpp");
     CHECK(r.model == "gpt-oss-20b");       // "print_info: general.name = gpt-oss-20b"
@@ -152,7 +147,7 @@ TEST_CASE("a llama.cpp log: model, file type, slots, batch sizes and per-device 
     REQUIRE(kv);
     CHECK(static_cast<double>(*kv->bytes) / kMiB == doctest::Approx(96.0));  // 48.00 (non-SWA) + 48.00 (SWA)
 
-    const LogReading rpc = read_log(read_text("logs/llamacpp/llamacpp-mcgyvr-qwen25coder32b-q4km-2x3060-rpc-f16kv-c4096.log"));
+    const LogReading rpc = read_log(test_data::text("logs/llamacpp/llamacpp-mcgyvr-qwen25coder32b-q4km-2x3060-rpc-f16kv-c4096.log"));
     REQUIRE(rpc.ok);
     CHECK(rpc.engine_version == "b10644");           // "common_params_print_info: build 10644 (d7a207411)"
     CHECK(rpc.gpus == 3);                            // CUDA0, CUDA1, RPC0
@@ -162,7 +157,7 @@ TEST_CASE("a llama.cpp log: model, file type, slots, batch sizes and per-device 
 }
 
 TEST_CASE("an SGLang log with a draft model: the target's figures, the draft's apart") {
-    const LogReading r = read_log(read_text("logs/sglang/sglang-docs-mimo-7b-rl-mtp-mf05-cap20480.log"));
+    const LogReading r = read_log(test_data::text("logs/sglang/sglang-docs-mimo-7b-rl-mtp-mf05-cap20480.log"));
     REQUIRE(r.ok);
     CHECK(r.engine == "sglang");
     CHECK(r.model == "XiaomiMiMo/MiMo-7B-RL");      // "model_path='XiaomiMiMo/MiMo-7B-RL'"
@@ -181,4 +176,35 @@ TEST_CASE("an SGLang log with a draft model: the target's figures, the draft's a
     const LogFigure* t = find_figure(r, "kv_tokens");
     REQUIRE(t);
     CHECK(*t->tokens == 20480);                             // "#tokens: 20480"
+}
+
+// SGLang prints no version in its start-up lines; pastes carry it in the lines around them. The wordings
+// below are pip's, python -m sglang.check_env's and the docker image's; the memory lines are the SGLang
+// docs notebook's (tests/data/logs/sglang/sglang-docs-llama31-8b-instruct-mf0874-cap20480.log).
+TEST_CASE("SGLang's version from the paste picks the profile's release") {
+    const std::string log = test_data::text("logs/sglang/sglang-docs-llama31-8b-instruct-mf0874-cap20480.log");
+    const std::pair<const char*, const char*> cases[] = {
+        {"Successfully installed sglang-0.5.2 sgl-kernel-0.3.9\n", "0.5.2"},
+        {"$ pip install \"sglang[all]==0.4.9.post2\"\n", "0.4.9"},
+        {"sglang: 0.4.6.post1\n", "0.4.6"},
+        {"docker run --gpus all lmsysorg/sglang:v0.5.4-cu126 python3 -m sglang.launch_server\n", "0.5.4"},
+        {"[2025-10-01 10:00:00] sglang version: 0.3.6\n", "0.3.6"},
+    };
+    for (const auto& c : cases) {
+        const std::string line = c.first;
+        const std::string want = c.second;
+        CAPTURE(line);
+        const LogReading r = read_log(line + log);
+        REQUIRE(r.ok);
+        CHECK(r.engine == "sglang");
+        CHECK(r.engine_version == want);
+    }
+    // The release whose accounting applies (core/engines/sglang.cpp: 0.3.5, 0.4.7, 0.5.4).
+    const LogReading r = read_log(std::string("sglang==0.4.9\n") + log);
+    std::vector<std::string> lacking;
+    const Scenario s = scenario_from_log(r, Scenario{}, lacking);
+    std::string error;
+    const auto resolved = resolve(s, error);
+    REQUIRE(resolved);
+    CHECK(std::string(resolved->release->id) == "0.4.7");
 }

@@ -17,6 +17,15 @@ namespace vramcalc::test_data {
 
 inline std::string path(const std::string& name) { return std::string(VRAMCALC_TEST_DATA_DIR) + "/" + name; }
 
+// The bytes of tests/data/NAME; REQUIREs that it exists.
+inline std::string text(const std::string& name) {
+    std::ifstream in(path(name), std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "cannot read " << path(name));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 // The parsed JSON of tests/data/NAME; REQUIREs that it exists and parses.
 inline nlohmann::json load(const std::string& name) {
     std::ifstream in(path(name), std::ios::binary);

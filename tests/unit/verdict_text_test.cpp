@@ -4,6 +4,9 @@
 #include "core/engine_profile.h"
 #include "web/compute.h"
 #include "web/verdict_text.h"
+#include "core/logs/error_bands.h"
+#include "core/logs/tight_verdict.h"
+#include <cmath>
 
 using namespace vramcalc;
 using namespace vramcalc::web;
@@ -73,4 +76,81 @@ TEST_CASE("while a link's model is missing the shown scenario still resolves, an
     const std::string key = st.scenario_key;
     end_missing_model(st);  // no missing model: nothing changes
     CHECK(st.scenario_key == key);
+}
+
+// Issue 16 point 4: a verdict whose room left lies within a figure's error band says so.
+namespace {
+
+// llama.cpp, Qwen3-8B Q4_K_M (dense) on a GPU of `mem` bytes (a custom memory size).
+Estimate llamacpp_on(Scenario& s, double mem) {
+    s.engine = "llamacpp";
+    s.model = "qwen3-8b";
+    s.weights = "gguf-q4_k_m";
+    s.gpu_memory_gib = mem / kGiB;
+    return estimate(s);
+}
+
+}  // namespace
+
+TEST_CASE("a tight fit names the figure and how much larger it may be before it stops fitting") {
+    Scenario s;
+    const Estimate big = llamacpp_on(s, 80.0 * kGiB);
+    REQUIRE(big.ok);
+    CHECK(verdict_text(big, s, SizeUnit::GiB).tight.empty());  // ~75 GiB left: far outside every band
+    const double compute = static_cast<double>(big.per_gpu.activation.bytes);
+    const double need = static_cast<double>(big.per_gpu.total_bytes);
+    // Leave 1% of the compute buffer free. Hand calculation: the compute buffer's dense-model band runs
+    // to -3.15% (error_band_table.cpp: our estimate was up to 3.15% low), so the real buffer may be
+    // 1/(1 - 0.0315) - 1 = 3.25% larger than ours: a 1% margin is inside it.
+    const auto band = error_band("llamacpp", "compute_buffer", "dense");
+    REQUIRE(band);
+    REQUIRE(1.0 / (1.0 + band->low) - 1.0 > 0.01);
+    Scenario t;
+    const Estimate e = llamacpp_on(t, need + 0.01 * compute);
+    REQUIRE(e.ok);
+    REQUIRE(e.fits);
+    const double margin = static_cast<double>(e.headroom_bytes);
+    const TightVerdict tv = tight_verdict(t, e);
+    CHECK(tv.tight);
+    CHECK(tv.figure == "compute_buffer");
+    CHECK(tv.percent == doctest::Approx(100.0 * margin / compute));
+    const VerdictText v = verdict_text(e, t, SizeUnit::GiB);
+    CHECK(v.headline == "FITS");
+    CHECK(v.tight == "fits, unless the compute buffer is more than " + format_fixed(tv.percent, 1) + "% larger than estimated");
+}
+
+TEST_CASE("a narrow miss says which figure, smaller by how much, would make it fit") {
+    Scenario s;
+    const Estimate big = llamacpp_on(s, 80.0 * kGiB);
+    REQUIRE(big.ok);
+    const double compute = static_cast<double>(big.per_gpu.activation.bytes);
+    // Short by 1% of the compute buffer: its dense band's other end (+2.49%: our estimate up to 2.49%
+    // high) means the real buffer may be 1 - 1/1.0249 = 2.43% smaller, enough to fit. The model buffer's
+    // band ends at +0.01% (~0.5 MiB of ~4.7 GiB), less than the ~3 MiB short: it cannot flip the verdict.
+    Scenario t;
+    const Estimate e = llamacpp_on(t, static_cast<double>(big.per_gpu.total_bytes) - 0.01 * compute);
+    REQUIRE(e.ok);
+    REQUIRE_FALSE(e.fits);
+    const TightVerdict tv = tight_verdict(t, e);
+    CHECK(tv.tight);
+    CHECK(tv.text.rfind("does not fit, unless the compute buffer is more than ", 0) == 0);
+    CHECK(tv.text.find("% smaller than estimated") != std::string::npos);
+}
+
+TEST_CASE("after calibrating the compute buffer its band is the print precision: the same margin is no longer tight") {
+    Scenario s;
+    const Estimate big = llamacpp_on(s, 80.0 * kGiB);
+    REQUIRE(big.ok);
+    const double compute_mib = static_cast<double>(big.per_gpu.activation.bytes) / kMiB;
+    Scenario t;
+    t.cal_compute_mib = std::round(compute_mib * 100) / 100;  // as llama.cpp prints it, to 0.01 MiB
+    const Estimate cal = llamacpp_on(t, 80.0 * kGiB);
+    REQUIRE(cal.ok);
+    // 1% of the compute buffer left: tight with the population band (3.25%), not with the calibrated
+    // one (0.005 MiB / ~300 MiB = 0.002%).
+    Scenario u = t;
+    const Estimate e = llamacpp_on(u, static_cast<double>(cal.per_gpu.total_bytes) + 0.01 * static_cast<double>(cal.per_gpu.activation.bytes));
+    REQUIRE(e.fits);
+    const TightVerdict tv = tight_verdict(u, e);
+    CHECK(tv.figure != "compute_buffer");
 }

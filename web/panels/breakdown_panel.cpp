@@ -59,6 +59,34 @@ void text_row(AppState& st, const char* name, const std::string& value, const st
     copyable(st, name, value, row);
 }
 
+// Which layers and tensor classes each device holds (GpuLoad::placement, set by the engine) and what
+// stays in host RAM; identical ranks beyond 8 are summed up in one line.
+void draw_placement(AppState& st, const Estimate& e) {
+    bool any = e.cpu.bytes > 0;
+    for (const GpuLoad& g : e.gpus) any |= !g.placement.empty();
+    if (!any) return;
+    ImGui::Spacing();
+    ImGui::TextUnformatted("Placement per device");
+    ImGui::Separator();
+    const std::size_t shown = e.gpus.size() > 8 ? 7 : e.gpus.size();
+    const float col = px(st, st.narrow ? 70 : 90);
+    auto row = [&](const std::string& label, const std::string& text) {
+        ImGui::TextDisabled("%s", label.c_str());
+        ImGui::SameLine(col);
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(text.c_str());
+        ImGui::PopTextWrapPos();
+        copyable(st, label, text, label + "\t" + text);
+    };
+    for (std::size_t i = 0; i < shown; ++i) {
+        const GpuLoad& g = e.gpus[i];
+        row("GPU " + std::to_string(i), g.placement.empty() ? g.role : g.placement);
+    }
+    if (shown < e.gpus.size())
+        dim_text("... and " + std::to_string(e.gpus.size() - shown) + " more GPUs laid out the same way");
+    if (e.cpu.bytes > 0) row("CPU (RAM)", size_text(st, e.cpu.bytes) + ": " + e.cpu.how);
+}
+
 }  // namespace
 
 void draw_breakdown_panel(AppState& st) {
@@ -113,6 +141,8 @@ void draw_breakdown_panel(AppState& st) {
             text_row(st, "max concurrency", format_fixed(*e.max_concurrency, 2) + "x", "KV cache tokens / context, as the engine logs it");
         ImGui::EndTable();
     }
+
+    draw_placement(st, e);
 
     // ---- the answers
     ImGui::Spacing();

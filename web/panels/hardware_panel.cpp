@@ -138,7 +138,7 @@ void layout_line(AppState& st, const EngineProfile& profile, bool parallel_engin
         line = s.gpus == 1 ? "layout: one GPU" : "layout: layers split over " + std::to_string(s.gpus) + " GPUs (" + profile.parallel.split + ")";
     } else {
         const Scenario& r = st.resolved->scenario;
-        line = "layout: " + layout_text({r.tp, r.pp, r.replicas, 0}) + " on " + std::to_string(s.gpus) + " GPU" +
+        line = "layout: " + layout_text({r.tp, r.pp, r.replicas, 0, profile.parallel.dp_attention && r.enable_dp_attention && r.replicas > 1}) + " on " + std::to_string(s.gpus) + " GPU" +
                (s.gpus > 1 ? "s" : "") + (s.nodes > 1 ? ", " + std::to_string(s.nodes) + " nodes" : "");
         if (s.tp == 0 && s.pp == 0 && s.gpus > 1) line += " (auto)";
     }

@@ -19,6 +19,19 @@ void text_row(AppState& st, const char* label, const char* tip, const char* id, 
     input_text(id, value, 0, hint);
 }
 
+// llama.cpp --split-mode: layer (default), row, none.
+void split_mode_row(AppState& st, Scenario& s) {
+    static const char* const kModes[] = {"layer", "row", "none"};
+    int current = s.split_mode == "row" ? 1 : s.split_mode == "none" ? 2 : 0;
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("split mode");
+    item_tooltip("llama.cpp --split-mode: layer = whole layers per GPU (default); row = each weight matrix split by rows "
+                 "over the GPUs, KV cache and the rest on the main GPU; none = everything on the main GPU");
+    ImGui::SameLine(px(st, 124));
+    ImGui::SetNextItemWidth(-1.0f);
+    if (ImGui::Combo("##split_mode", &current, kModes, 3)) s.split_mode = current == 0 ? "" : kModes[current];
+}
+
 }  // namespace
 
 void placement_rows(AppState& st) {
@@ -29,6 +42,7 @@ void placement_rows(AppState& st) {
                  "##override_tensor", s.override_tensor, "blk\\.(1[0-9])\\.ffn.*=CPU");
         text_row(st, "tensor split", "llama.cpp --tensor-split: proportions of the layers per GPU, e.g. 3,1 (empty = by each GPU's free memory)",
                  "##tensor_split", s.tensor_split, "3,1");
+        split_mode_row(st, s);
     }
     text_row(st, "mixed GPUs", "GPU catalog ids in device order, comma-separated (rtx-3090,rtx-4060-ti-16gb): the layout's GPUs "
                                "(replaces the GPU and count above). llama.cpp splits layers by each GPU's free memory; vLLM and "

@@ -119,6 +119,30 @@ void legend(const AppState& st) {
     ImGui::NewLine();
 }
 
+
+// Text wrapped at spaces only: ImGui's TextWrapped also breaks after '.', which splits "0.9%" on a phone.
+void text_wrapped_at_spaces(const std::string& text) {
+    const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+    const float space = ImGui::CalcTextSize(" ").x;
+    // Lines as close as TextWrapped's: no item spacing between them.
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 0));
+    bool first = true;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t j = text.find(' ', i);
+        if (j == std::string::npos) j = text.size();
+        const std::string word = text.substr(i, j - i);
+        if (!first) {
+            ImGui::SameLine(0, space);
+            if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize(word.c_str()).x > right) ImGui::NewLine();
+        }
+        ImGui::TextUnformatted(word.c_str());
+        first = false;
+        i = j + 1;
+    }
+    ImGui::PopStyleVar();
+}
+
 }  // namespace
 
 // The answers a user came for, in one line: largest context and concurrency, best format, fewest GPUs.
@@ -223,6 +247,15 @@ void draw_verdict_panel(AppState& st) {
                        "The chart and the fit matrix show the same figure.");
     const std::size_t first = line.find_first_not_of(' ');
     copyable(st, "verdict", v.headline + " - " + (first == std::string::npos ? line : line.substr(first)));
+    if (!v.tight.empty()) {  // the room left is within a figure's error band
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.tight);
+        ImGui::BeginGroup();  // one item, so the tooltip covers every line
+        text_wrapped_at_spaces("Tight: " + v.tight);
+        ImGui::EndGroup();
+        ImGui::PopStyleColor();
+        item_tooltip("From the error bands of the published measurements (the table's +-% column): a figure that "
+                     "large would flip the verdict.");
+    }
 
     if (budget_engine && e.kv_cache_tokens && *e.kv_cache_tokens > 0 && e.max_concurrency) {
         // floored, as a whole sequence either has its blocks or waits
