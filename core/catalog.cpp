@@ -145,7 +145,7 @@ std::vector<ModelInfo> parse_model_catalog(std::string_view json_text, std::vect
             problem("model " + id + ": config missing");
             continue;
         }
-        ParsedConfig parsed = parse_hf_config(cfg->dump());
+        ParsedConfig parsed = parse_hf_config_json(*cfg);  // the parsed value, not its text again
         if (!parsed.ok) {
             problem("model " + id + ": config: " + parsed.error);
             continue;

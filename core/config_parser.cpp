@@ -74,7 +74,11 @@ ParsedConfig parse_hf_config(std::string_view json_text) {
         out.error = "config is " + parsed.message;  // "config is not valid JSON: line 3, column 9: ..."
         return out;
     }
-    json root = std::move(parsed.value);
+    return parse_hf_config_json(parsed.value);
+}
+
+ParsedConfig parse_hf_config_json(const json& root) {
+    ParsedConfig out;
     if (!root.is_object()) {
         out.error = "config must be a JSON object (the contents of config.json)";
         return out;

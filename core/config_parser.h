@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "architecture.h"
 
 namespace vramcalc {
@@ -16,5 +18,7 @@ struct ParsedConfig {
 };
 
 ParsedConfig parse_hf_config(std::string_view json_text);
+// The same from a config already parsed (the catalog's entries): no second parse of its text.
+ParsedConfig parse_hf_config_json(const nlohmann::json& root);
 
 }  // namespace vramcalc

@@ -70,7 +70,7 @@ if stage "wasm: configure" configure_wasm; then
         stage "browser: MoE offload (RAM bar, placement, mixed GPUs)" node tests/browser/moe.test.mjs "$wasm/vramcalc.html"
         stage "browser: a pasted engine log (table, readLog, Use this setup, Calibrate, what-if)" node tests/browser/logs.test.mjs "$wasm/vramcalc.html"
         stage "browser: ExLlamaV2/V3 (figures against the hand calculations, TabbyAPI config.yml)" node tests/browser/exllama.test.mjs "$wasm/vramcalc.html"
-        stage "browser: no cut text at four sizes (phone column apart), screenshots, fit-matrix rows" node tests/browser/look.test.mjs "$wasm/vramcalc.html"
+        stage "browser: no cut text at four sizes and the phone's whole column, screenshots, fit-matrix rows" node tests/browser/look.test.mjs "$wasm/vramcalc.html"
     fi
     if stage "wasm: build the doctest suite for Node.js" cmake --build "$wasm" -j"$jobs"; then
         stage "wasm: doctest under Node.js through CTest" ctest --test-dir "$wasm" --output-on-failure

@@ -82,7 +82,7 @@ void on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
 nlohmann::json window_json(const ImGuiWindow* w) {
     return {{"name", w->Name}, {"scrollY", w->Scroll.y}, {"scrollMaxY", w->ScrollMax.y}, {"scrollX", w->Scroll.x},
             {"scrollMaxX", w->ScrollMax.x}, {"x", w->Pos.x}, {"y", w->Pos.y}, {"w", w->Size.x}, {"h", w->Size.y},
-            {"popup", (w->Flags & ImGuiWindowFlags_Popup) != 0}};
+            {"innerH", w->InnerRect.GetHeight()}, {"popup", (w->Flags & ImGuiWindowFlags_Popup) != 0}};
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "web/app.h"
 
 #include <algorithm>
+#include <string>
 
 #include <imgui.h>
 
@@ -23,23 +24,47 @@ void draw_inputs(AppState& st) {
     draw_workload_panel(st);
 }
 
+// The views under the answers. Each has a short title for a narrow screen (a phone): a tab bar
+// whose full titles do not fit uses the short ones, so no title is cut or scrolled out of sight.
+struct View {
+    const char* title;
+    const char* short_title;
+    Tab tab;
+    void (*draw)(AppState&);
+};
+constexpr View kViews[] = {
+    {"Breakdown", "Breakdown", Tab::Breakdown, draw_breakdown_panel},
+    {"Fit matrix", "Matrix", Tab::FitMatrix, draw_fit_matrix_panel},
+    {"Memory vs context", "Chart", Tab::Chart, draw_chart_panel},
+    {"Several models", "Sharing", Tab::Colocation, draw_colocation_panel},
+    {"Your log", "Log", Tab::Log, draw_log_panel},
+};
+
+// Whether the tab bar holds every view under its full title (ImGui's tab: label + 2 x FramePadding,
+// ItemInnerSpacing between tabs).
+bool full_titles_fit() {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    float w = 0;
+    for (const View& v : kViews) w += ImGui::CalcTextSize(v.title).x + style.FramePadding.x * 2 + style.ItemInnerSpacing.x;
+    return w <= ImGui::GetContentRegionAvail().x;
+}
+
 void draw_tabs(AppState& st) {
-    // Tabs keep their full titles on a phone (scrolling the bar) instead of shrinking into "Memo...".
+    const bool full = full_titles_fit();
+    // FittingPolicyScroll: tabs never shrink into "Memo..." (scroll arrows if even the short titles
+    // overflow, which the look test would report as cut text).
     if (!ImGui::BeginTabBar("views", ImGuiTabBarFlags_FittingPolicyScroll)) return;
-    auto tab = [&](const char* label, Tab t, void (*draw)(AppState&)) {
+    for (const View& v : kViews) {
         ImGuiTabItemFlags flags = 0;
-        if (st.tab_request && st.requested_tab == t) flags |= ImGuiTabItemFlags_SetSelected;
-        if (ImGui::BeginTabItem(label, nullptr, flags)) {
-            st.tab = t;
-            draw(st);
+        if (st.tab_request && st.requested_tab == v.tab) flags |= ImGuiTabItemFlags_SetSelected;
+        // "###" + the full title: the tab keeps its id (and selection) when its title shortens.
+        const std::string label = std::string(full ? v.title : v.short_title) + "###" + v.title;
+        if (ImGui::BeginTabItem(label.c_str(), nullptr, flags)) {
+            st.tab = v.tab;
+            v.draw(st);
             ImGui::EndTabItem();
         }
-    };
-    tab("Breakdown", Tab::Breakdown, draw_breakdown_panel);
-    tab("Fit matrix", Tab::FitMatrix, draw_fit_matrix_panel);
-    tab("Memory vs context", Tab::Chart, draw_chart_panel);
-    tab("Several models", Tab::Colocation, draw_colocation_panel);
-    tab("Your log", Tab::Log, draw_log_panel);
+    }
     st.tab_request = false;
     ImGui::EndTabBar();
     compute_fit_matrix_ahead(st);

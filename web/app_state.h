@@ -98,6 +98,9 @@ struct AppState {
     std::string scenario_key;           // scenario_to_json(scenario).dump() the caches below belong to
     Estimate result;
     std::optional<ResolvedScenario> resolved;
+    // The scenario on screen resolved even while a link's model is missing (resolved is then empty):
+    // the engines' defaults shown beside knobs (vLLM's 0.9 utilization) come from it.
+    std::optional<ResolvedScenario> shown;
     std::string command;
     Answers answers;
     std::uint64_t revision = 0;         // bumps on every change of the scenario (drives link/localStorage writes)
@@ -119,6 +122,8 @@ struct AppState {
     PickerState model_picker;
     PickerState gpu_picker;
     PickerState weights_picker;
+    Refusals weight_refusals;           // the weights picker's disabled rows
+    Refusals kv_refusals;               // the KV cache combo's disabled rows
     CopyMenuState copy_menu;
     InputState input;                   // wheel, touch and keyboard handling (web/input.cpp)
     CustomModelForm custom;

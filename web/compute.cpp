@@ -60,6 +60,12 @@ void open_link(AppState& st, const Scenario& s, const std::string& missing_model
     st.scenario_key.clear();  // recompute even when the link's scenario equals the one shown
 }
 
+void end_missing_model(AppState& st) {
+    if (!st.missing_model) return;
+    st.missing_model.reset();
+    st.scenario_key.clear();  // answer again even when the model picked is the one shown meanwhile
+}
+
 void refresh(AppState& st) {
     std::string key = scenario_key(st.scenario);
     if (key != st.scenario_key) {
@@ -68,7 +74,8 @@ void refresh(AppState& st) {
             st.missing_model.reset();  // the user picked a model
         st.result = st.missing_model ? missing_model_estimate(*st.missing_model) : estimate(st.scenario);
         std::string error;
-        st.resolved = st.missing_model ? std::nullopt : resolve(st.scenario, error);
+        st.shown = resolve(st.scenario, error);
+        st.resolved = st.missing_model ? std::nullopt : st.shown;
         st.command = st.resolved ? launch_command(*st.resolved) : std::string();
         st.answers = Answers{};
         ++st.revision;
@@ -114,10 +121,7 @@ std::vector<std::string> apply_state_json(AppState& st, const nlohmann::json& j)
     // would silently keep overriding the model the caller asked for.
     // Naming a model also ends a link's "model not found" state, even when it names the model shown
     // in its place (the scenario key would not change, so the key is reset to answer again).
-    if (j.is_object() && j.contains("model") && st.missing_model) {
-        st.missing_model.reset();
-        st.scenario_key.clear();
-    }
+    if (j.is_object() && j.contains("model")) end_missing_model(st);
     if (j.is_object() && j.contains("model") && !j.contains("custom_config") && !j.contains("custom_params")) {
         s.custom_config.clear();
         s.custom_tensors.clear();

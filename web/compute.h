@@ -24,6 +24,9 @@ void set_scenario(AppState& state, const Scenario& s);
 void open_link(AppState& state, const Scenario& s, const std::string& missing_model, const std::vector<std::string>& near);
 // The answer while a link's model is missing: not ok, the error names it and the nearest ids.
 Estimate missing_model_estimate(const MissingModel& m);
+// The user named a model (picker, setState): a link's "model not found" state ends, and the page
+// answers again even for the model shown in its place.
+void end_missing_model(AppState& state);
 // Applies JSON fields onto the scenario; returns the problems (unknown or bad fields).
 std::vector<std::string> apply_state_json(AppState& state, const nlohmann::json& j);
 

@@ -151,6 +151,7 @@ void on_wheel(AppState& st, double dx, double dy, int delta_mode, bool shift) {
 void on_touch_start(AppState& st, float x, float y, double now_ms) {
     InputState& in = st.input;
     in.pointer_is_touch = true;
+    in.touch_stopped_fling = in.flinging;
     in.flinging = false;
     in.touch = TouchMode::Undecided;
     in.touch_x = in.start_x = x;
@@ -186,7 +187,8 @@ void on_touch_move(AppState& st, float x, float y, double now_ms) {
 
 void on_touch_end(AppState& st, double now_ms) {
     InputState& in = st.input;
-    if (in.touch == TouchMode::Undecided) in.click_frames = 2;  // down this frame, up the next
+    // down this frame, up the next; a touch that only stopped a glide clicks nothing
+    if (in.touch == TouchMode::Undecided && !in.touch_stopped_fling) in.click_frames = 2;
     if (in.touch == TouchMode::Scroll && now_ms - in.last_move_ms < 100) {
         in.flinging = true;
         in.fling_ms = now_ms;

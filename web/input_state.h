@@ -32,6 +32,7 @@ struct InputState {
     int right_click_frames = 0;         // right button (a long press)
     bool release_mouse = false;         // after a tap: leave hover so nothing stays highlighted
     bool flinging = false;              // momentum after a swipe
+    bool touch_stopped_fling = false;   // this touch stopped a fling: lifting it is not a tap (as in browsers)
     double fling_ms = 0;
 
     bool enter_activates = false;       // Enter went down with no text field active: it acts as Space

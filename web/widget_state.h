@@ -1,6 +1,7 @@
 // What the page's own widgets remember between frames: the type-ahead pickers (web/picker.cpp) and
 // the "Copy value / Copy row" menu (web/copy.cpp). Plain data, held in AppState.
 #pragma once
+#include <map>
 #include <string>
 
 namespace vramcalc::web {
@@ -10,6 +11,13 @@ struct PickerState {
     int highlight = 0;                  // row the arrows moved to (index into the filtered rows)
     bool opening = false;               // opened this frame: focus the box, start at the current row
     bool scroll_to_highlight = false;
+};
+
+// Why each format is refused for the current scenario: computed when a combo opens (not every
+// frame), kept until the scenario changes.
+struct Refusals {
+    std::string key;                    // scenario_key the reasons belong to
+    std::map<std::string, std::string> reason;  // format id -> why not ("" = allowed)
 };
 
 struct CopyMenuState {

@@ -1,6 +1,7 @@
 // The page's verdict words and link state, built natively (web/ without ImGui): issue 11 points 8, 10.
 #include <doctest/doctest.h>
 
+#include "core/engine_profile.h"
 #include "web/compute.h"
 #include "web/verdict_text.h"
 #include "core/logs/error_bands.h"
@@ -52,6 +53,29 @@ TEST_CASE("a link naming an unknown model shows it missing until the user picks 
     CHECK(st.result.ok);
     CHECK_FALSE(st.missing_model);
     CHECK(st.link_revision != st.revision);  // now the link follows the page
+}
+
+// The knobs' engine defaults (vLLM's gpu_memory_utilization 0.9, vllm/engine/arg_utils.py
+// EngineArgs) come from the scenario on screen even while a link's model is missing: the slider
+// showed its lower end (0.30) there. Naming a model (setState, the picker) ends the state once.
+TEST_CASE("while a link's model is missing the shown scenario still resolves, and naming a model ends the state") {
+    AppState st;
+    open_link(st, Scenario{}, "qwen-9000-instruct", {"qwen2.5-7b-instruct"});
+    refresh(st);
+    CHECK_FALSE(st.resolved);
+    REQUIRE(st.shown);
+    const auto util = engine_profile("vllm").knob_default("gpu_mem_util", *st.shown);
+    REQUIRE(util);
+    CHECK(*util == doctest::Approx(0.9));
+    end_missing_model(st);
+    CHECK_FALSE(st.missing_model);
+    CHECK(st.scenario_key.empty());  // answers again, for the model shown meanwhile too
+    refresh(st);
+    CHECK(st.result.ok);
+    CHECK(st.resolved);
+    const std::string key = st.scenario_key;
+    end_missing_model(st);  // no missing model: nothing changes
+    CHECK(st.scenario_key == key);
 }
 
 // Issue 16 point 4: a verdict whose room left lies within a figure's error band says so.

@@ -15,7 +15,8 @@ namespace vramcalc::web {
 namespace {
 
 void edit_deployment(AppState& st, Scenario& d) {
-    ImGui::SetNextItemWidth(px(st, 180));
+    // A phone's column is narrower than the model combo: it takes the column, the rest flow below.
+    ImGui::SetNextItemWidth(std::min(px(st, 180), ImGui::GetContentRegionAvail().x));
     const ModelInfo* m = find_model(d.model);
     if (ImGui::BeginCombo("##model", m ? m->name.c_str() : d.model.c_str(), ImGuiComboFlags_HeightLarge)) {
         std::string family;
@@ -27,7 +28,7 @@ void edit_deployment(AppState& st, Scenario& d) {
         }
         ImGui::EndCombo();
     }
-    ImGui::SameLine();
+    flow_next(px(st, 90));
     ImGui::SetNextItemWidth(px(st, 90));
     if (ImGui::BeginCombo("##engine", engine_name(d.engine))) {
         for (const EngineProfile* p : engine_profiles())
@@ -39,7 +40,7 @@ void edit_deployment(AppState& st, Scenario& d) {
             }
         ImGui::EndCombo();
     }
-    ImGui::SameLine();
+    flow_next(px(st, 100));
     ImGui::SetNextItemWidth(px(st, 100));
     const auto wf = find_weight_format(d.weights);
     if (ImGui::BeginCombo("##weights", wf ? wf->name.c_str() : d.weights.c_str())) {
@@ -49,17 +50,85 @@ void edit_deployment(AppState& st, Scenario& d) {
         }
         ImGui::EndCombo();
     }
-    ImGui::SameLine();
+    flow_next(px(st, 64) + ImGui::CalcTextSize("ctx").x + ImGui::GetStyle().ItemInnerSpacing.x);
     ImGui::SetNextItemWidth(px(st, 64));
     ImGui::InputScalar("ctx", ImGuiDataType_S64, &d.context);
     d.context = std::clamp<std::int64_t>(d.context, 1, 100'000'000);
     if (engine_profile(d.engine).reserved_fraction) {
-        ImGui::SameLine();
+        flow_next(px(st, 70) + ImGui::CalcTextSize("util").x + ImGui::GetStyle().ItemInnerSpacing.x);
         ImGui::SetNextItemWidth(px(st, 70));
         float util = static_cast<float>(d.gpu_mem_util > 0 ? d.gpu_mem_util : 0.9);
         if (ImGui::SliderFloat("util", &util, 0.05f, 0.99f, "%.2f")) d.gpu_mem_util = std::round(util * 100.0f) / 100.0;
         item_tooltip("--gpu-memory-utilization (vLLM) / --mem-fraction-static (SGLang): a share of the WHOLE GPU per process");
     }
+}
+
+// The deployments, one row each (the first is the main setup), with the total. Returns the index
+// (into others) of a deployment whose "remove" was clicked, or -1.
+int deployments_table(AppState& st, std::vector<Scenario>& others, const std::vector<Scenario>& all, const Colocation& c) {
+    // A phone's column has room for three columns: the number and the remove button go into the
+    // deployment's cell, so its fields get the width.
+    const bool narrow = st.narrow;
+    const int kDep = narrow ? 0 : 1, kRes = kDep + 1, kShare = kDep + 2;
+    int remove = -1;
+    if (ImGui::BeginTable("coloc", narrow ? 3 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerH)) {
+        if (!narrow) ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, px(st, 24));
+        ImGui::TableSetupColumn("deployment", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn(narrow ? "per GPU" : "reserves per GPU", ImGuiTableColumnFlags_WidthFixed, px(st, narrow ? 70 : 110));
+        ImGui::TableSetupColumn("share", ImGuiTableColumnFlags_WidthFixed, px(st, narrow ? 40 : 56));
+        if (!narrow) ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, px(st, 60));
+        ImGui::TableHeadersRow();
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            ImGui::PushID(static_cast<int>(i));
+            ImGui::TableNextRow();
+            if (!narrow) {
+                ImGui::TableSetColumnIndex(0);
+                ImGui::Text("%zu", i + 1);
+            }
+            ImGui::TableSetColumnIndex(kDep);
+            if (i == 0) {
+                const ModelInfo* m = find_model(st.scenario.model);
+                // wrapped: on a phone the column is narrow, and the inputs are above, not on the left
+                ImGui::TextWrapped("%s%s, %s, %s (the main setup: edit it %s)", narrow ? "1. " : "",
+                                   is_custom(st.scenario) ? ("Custom: " + st.custom.name).c_str() : (m ? m->name.c_str() : st.scenario.model.c_str()),
+                                   engine_name(st.scenario.engine), st.scenario.weights.c_str(), narrow ? "above" : "on the left");
+            } else {
+                if (narrow) {
+                    ImGui::AlignTextToFramePadding();
+                    ImGui::Text("%zu.", i + 1);
+                    ImGui::SameLine();
+                }
+                edit_deployment(st, others[i - 1]);
+            }
+            // one visit per cell: going back to a cell of the row starts again at its top
+            const ColocatedDeployment* d = i < c.deployments.size() ? &c.deployments[i] : nullptr;
+            if (d && !d->estimate.ok) error_text(st, d->estimate.error);
+            if (i > 0 && narrow) flow_next(ImGui::CalcTextSize("remove").x + ImGui::GetStyle().FramePadding.x * 2);
+            if (i > 0 && narrow && ImGui::SmallButton("remove")) remove = static_cast<int>(i) - 1;
+            if (d) {
+                ImGui::TableSetColumnIndex(kRes);
+                ImGui::TextUnformatted(size_text(st, d->reserved_bytes).c_str());
+                item_tooltip(d->how);
+                ImGui::TableSetColumnIndex(kShare);
+                if (c.gpu_memory_bytes > 0)
+                    ImGui::Text("%s%%", format_fixed(100.0 * double(d->reserved_bytes) / double(c.gpu_memory_bytes), 0).c_str());
+            }
+            if (!narrow) {
+                ImGui::TableSetColumnIndex(4);
+                if (i > 0 && ImGui::SmallButton("remove")) remove = static_cast<int>(i) - 1;
+            }
+            ImGui::PopID();
+        }
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(kDep);
+        ImGui::TextUnformatted("total");
+        ImGui::TableSetColumnIndex(kRes);
+        ImGui::TextUnformatted(size_text(st, c.reserved_bytes).c_str());
+        ImGui::TableSetColumnIndex(kShare);
+        if (c.gpu_memory_bytes > 0) ImGui::Text("%s%%", format_fixed(100.0 * double(c.reserved_bytes) / double(c.gpu_memory_bytes), 0).c_str());
+        ImGui::EndTable();
+    }
+    return remove;
 }
 
 }  // namespace
@@ -102,55 +171,7 @@ void draw_colocation_panel(AppState& st) {
     const Colocation& c = v.result;
     const Palette& pal = palette(st.dark);
 
-    if (ImGui::BeginTable("coloc", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerH)) {
-        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, px(st, 24));
-        ImGui::TableSetupColumn("deployment", ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableSetupColumn("reserves per GPU", ImGuiTableColumnFlags_WidthFixed, px(st, 110));
-        ImGui::TableSetupColumn("share", ImGuiTableColumnFlags_WidthFixed, px(st, 56));
-        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, px(st, 60));
-        ImGui::TableHeadersRow();
-        int remove = -1;
-        for (std::size_t i = 0; i < all.size(); ++i) {
-            ImGui::PushID(static_cast<int>(i));
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            ImGui::Text("%zu", i + 1);
-            ImGui::TableSetColumnIndex(1);
-            if (i == 0) {
-                const ModelInfo* m = find_model(st.scenario.model);
-                ImGui::Text("%s, %s, %s (the main setup: edit it on the left)",
-                            is_custom(st.scenario) ? ("Custom: " + st.custom.name).c_str() : (m ? m->name.c_str() : st.scenario.model.c_str()),
-                            engine_name(st.scenario.engine), st.scenario.weights.c_str());
-            } else {
-                edit_deployment(st, v.others[i - 1]);
-            }
-            if (i < c.deployments.size()) {
-                const ColocatedDeployment& d = c.deployments[i];
-                ImGui::TableSetColumnIndex(2);
-                ImGui::TextUnformatted(size_text(st, d.reserved_bytes).c_str());
-                item_tooltip(d.how);
-                ImGui::TableSetColumnIndex(3);
-                if (c.gpu_memory_bytes > 0)
-                    ImGui::Text("%s%%", format_fixed(100.0 * double(d.reserved_bytes) / double(c.gpu_memory_bytes), 0).c_str());
-                if (!d.estimate.ok) {
-                    ImGui::TableSetColumnIndex(1);
-                    error_text(st, d.estimate.error);
-                }
-            }
-            ImGui::TableSetColumnIndex(4);
-            if (i > 0 && ImGui::SmallButton("remove")) remove = static_cast<int>(i) - 1;
-            ImGui::PopID();
-        }
-        ImGui::TableNextRow();
-        ImGui::TableSetColumnIndex(1);
-        ImGui::TextUnformatted("total");
-        ImGui::TableSetColumnIndex(2);
-        ImGui::TextUnformatted(size_text(st, c.reserved_bytes).c_str());
-        ImGui::TableSetColumnIndex(3);
-        if (c.gpu_memory_bytes > 0) ImGui::Text("%s%%", format_fixed(100.0 * double(c.reserved_bytes) / double(c.gpu_memory_bytes), 0).c_str());
-        ImGui::EndTable();
-        if (remove >= 0) v.others.erase(v.others.begin() + remove);
-    }
+    if (const int remove = deployments_table(st, v.others, all, c); remove >= 0) v.others.erase(v.others.begin() + remove);
 
     if (!c.ok) {
         error_text(st, c.error);

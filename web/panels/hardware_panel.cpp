@@ -97,8 +97,9 @@ void layout_fields(AppState& st) {
     int_field(st, "replicas", s.replicas, 1, 4096, "Data parallel: separate copies of the model, each on GPUs / replicas GPUs "
                                                     "(vLLM --data-parallel-size, SGLang --dp-size). 1 = every GPU serves one copy.");
     ImGui::BeginDisabled(autolay);
-    int tp = autolay ? tp_now : s.tp;
-    int pp = autolay ? pp_now : s.pp;
+    // 0 = derived (auto, or PP = the replica's GPUs / TP): show the value the core resolved.
+    int tp = (autolay || s.tp == 0) ? tp_now : s.tp;
+    int pp = (autolay || s.pp == 0) ? pp_now : s.pp;
     if (int_field(st, "TP  ", tp, 1, 4096, "Tensor parallel: each layer split over this many GPUs; must divide the attention heads"))
         s.tp = tp;
     ImGui::SameLine(0, px(st, 14));

@@ -57,10 +57,7 @@ void start_custom(AppState& st) {
 }
 
 void choose_model(AppState& st, const ModelInfo& m) {
-    if (st.missing_model) {  // a link's unknown model: any pick answers again, the one shown too
-        st.missing_model.reset();
-        st.scenario_key.clear();
-    }
+    end_missing_model(st);  // a link's unknown model: any pick answers again, the one shown too
     st.scenario.model = m.id;
     st.scenario.custom_config.clear();
     st.scenario.custom_tensors.clear();

@@ -38,12 +38,6 @@ std::string refusal(const Scenario& s, const std::string& weights, const std::st
     return error_field_of(error) == error_field_of(std::string(field) + ":") ? error : "";
 }
 
-// Reasons per format id, computed when a combo opens (not every frame).
-struct Refusals {
-    std::string key;
-    std::map<std::string, std::string> reason;
-};
-
 template <class F>
 void refresh_refusals(Refusals& r, const std::string& key, F compute) {
     if (r.key == key) return;
@@ -116,8 +110,7 @@ void draw_precision_panel(AppState& st) {
     ImGui::SameLine(label_w);
     const auto wf = find_weight_format(s.weights);
     const std::string preview = wf ? wf->name + "  -  " + bits_label(wf->bits_per_weight) : s.weights;
-    static Refusals weight_refusals;
-    draw_weights_picker(st, weight_refusals, preview);
+    draw_weights_picker(st, st.weight_refusals, preview);
     if (wf) item_tooltip(wf->description);
 
     // ---- KV cache
@@ -127,7 +120,7 @@ void draw_precision_panel(AppState& st) {
     ImGui::SetNextItemWidth(-1);
     const auto kf = find_kv_format(s.kv_dtype);
     const std::string kv_preview = kf ? kf->name + "  -  " + bits_label(kf->bits_per_value) : s.kv_dtype;
-    static Refusals kv_refusals;
+    Refusals& kv_refusals = st.kv_refusals;
     if (ImGui::BeginCombo("##kv", kv_preview.c_str())) {
         refresh_refusals(kv_refusals, st.scenario_key, [&](std::map<std::string, std::string>& out) {
             for (const KvFormat& f : kv_formats()) out[f.id] = refusal(s, s.weights, f.id, "kv_dtype");

@@ -78,7 +78,7 @@ void knob_row(AppState& st, const KnobUse& use, const Knob& knob) {
     ImGui::PushID(use.knob);
     double value = knob.get(s);
     std::optional<double> engine_default;
-    if (const EngineProfile& p = engine_profile(s.engine); p.knob_default && st.resolved) engine_default = p.knob_default(use.knob, *st.resolved);
+    if (const EngineProfile& p = engine_profile(s.engine); p.knob_default && st.shown) engine_default = p.knob_default(use.knob, *st.shown);
     if (knob.kind == KnobKind::Flag) {
         bool on = value != 0;
         if (ImGui::Checkbox(use.label, &on)) knob.set(s, on ? 1.0 : 0.0);
