@@ -301,6 +301,10 @@ std::string calibrate_from_log(AppState& st) {
     // The log printed two decimals and was read to the byte (0.77 GiB -> 0.76999999955): keep its
     // own figure, so the link and the kept calibration say 0.77.
     for (double* f : {&s.cal_non_torch_gib, &s.cal_activation_gib, &s.cal_compute_mib}) *f = std::round(*f * 1e4) / 1e4;
+    // The GPU's real memory, as the log printed it (vLLM's total_memory, llama.cpp's device line), is
+    // part of the machine: later what-ifs run against it, not the catalog's figure for the page's GPU.
+    if (st.log.reading.gpu_memory_gib > 0 && s.gpu_list.empty())
+        s.gpu_memory_gib = std::round(st.log.reading.gpu_memory_gib * 100) / 100;
     set_scenario(st, s);
     StoredCalibration c;
     c.engine = s.engine;

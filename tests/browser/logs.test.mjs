@@ -22,6 +22,7 @@ const entry = (file) => {
 const VLLM = entry('vllm/codellama-codellama-7b-h--h100-80gb--tp1pp1dp1--8192.log');
 const LLAMA = entry('llamacpp/llamacpp-ghghang2-gptoss20b-f16gguf-t4-c16384-ub512.log');
 const SGLANG = entry('sglang/sglang-docs-llama31-8b-instruct-mf0874-cap20480.log');
+const EXL = entry('exllama/exl3-issue313-tabby-1.4.5-qwen38-27b-6bpw-h8.log');
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 
@@ -224,6 +225,16 @@ async function engines(browser) {
   await clickText(page, 'Calibrate');
   v = await logView(page);
   check('SGLang: Calibrate says the log has no machine figure to keep', /^No machine figure/.test(v.error), v.error);
+
+  // ---- ExLlamaV3 (TabbyAPI): it prints no byte figures, only the cache's token count
+  check('ExLlamaV3: pasted into the box with Ctrl+V', await pasteIntoBox(page, EXL.text));
+  v = await logView(page);
+  // "ExLlamaV3 ... 1.4.5", model folder qwen3.8-27B-EXL3-official-SC-6.0bpw-H8
+  check('ExLlamaV3: engine, release and model recognised', v.ok && v.engine === 'exllamav3' && v.engine_version === '1.4.5' &&
+    /qwen3\.8-27B/.test(v.model || ''), v.summary || v.error);
+  // "Using configured cache_size: 145408 tokens."
+  checkRows('ExLlamaV3', EXL, v);
+  checkReadLog('ExLlamaV3', EXL, await page.evaluate((t) => window.vramcalc.readLog(t), EXL.text));
 
   // ---- not a log: the message, and the text stays
   const prose = 'Why does vLLM only give me 20k tokens? My GPU has 24 GB.';

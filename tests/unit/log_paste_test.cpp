@@ -166,6 +166,19 @@ TEST_CASE("Calibrate on vLLM: later what-ifs use the log's non-torch memory and 
     CHECK(static_cast<double>(st.result.per_gpu.activation.bytes) == doctest::Approx(0.77 * kGiB).epsilon(1e-6));
 }
 
+TEST_CASE("Calibrate keeps the log's GPU memory: what-ifs run on the measured machine") {
+    AppState st = pasted(kVllm);
+    st.scenario.gpu = "rtx-4090";  // the page shows another GPU; the log ran on an H100
+    st.scenario.gpu_memory_gib = 0;
+    const std::string said = calibrate_from_log(st);
+    CHECK(said.rfind("Calibrated", 0) == 0);
+    // the log: "total_memory=79.19GiB" (its worker init snapshot); the calibration is kept for that memory
+    CHECK(st.scenario.gpu_memory_gib == 79.19);
+    REQUIRE(st.log.stored.size() == 1);
+    CHECK(st.log.stored[0].gpu == "79.19 GiB");
+    CHECK(st.scenario.cal_activation_gib == 0.77);
+}
+
 TEST_CASE("Calibrate on llama.cpp from a page on vLLM loads the log's setup first") {
     AppState st = pasted(kLlama);
     REQUIRE(st.scenario.engine == "vllm");
