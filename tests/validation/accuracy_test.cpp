@@ -5,7 +5,7 @@
 //
 // Rows outside the gates stay listed and are printed with their errors, in two groups:
 //  - "not expressible": the run used something the scenario cannot say (the row's `not_expressible`
-//    field: RPC devices of unequal memory, --fit placement on 4 GPUs, llama-server's automatic
+//    field: --fit placement on 4 GPUs with unpublished -ot choices, llama-server's automatic
 //    --kv-unified, a GGUF with the un-split MLA attn_kv_b);
 //  - "release not modelled": the row's release is older than the oldest release its engine profile
 //    models (vLLM before 0.17, e.g. the V0 premAI rows and the 0.6.5 / 0.9.2 / 0.15 / 0.16 logs), so
