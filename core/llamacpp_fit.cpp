@@ -48,7 +48,9 @@ struct Fitter {
             if (nd > 1) split += (id ? "," : "") + std::to_string(ngl[id].n_layer);
         }
         s.gpu_layers = static_cast<int>(total);
-        s.tensor_split = split;
+        // no layers anywhere: llama.cpp reads an all-zero --tensor-split as the default split
+        // (llama-model.cpp load_tensors `all_zero`), which our -ts reader would refuse
+        s.tensor_split = total > 0 ? split : "";
         s.n_cpu_moe = 0;
         s.cpu_moe = false;
         std::string ot;

@@ -236,3 +236,40 @@ TEST_CASE("a MoE model that does not fit is first told to keep experts in system
     fewer.n_cpu_moe -= 1;
     CHECK_FALSE(fits(fewer));
 }
+
+TEST_CASE("an RPC device first and the default split by free memory: the 13 / 26 / 25 layers llama.cpp printed") {
+    // mcgyvr-lab rpc-split logs (build 10644): devices RPC0 (5657 MiB free), CUDA0 (11796), CUDA1 (11797);
+    // llama.cpp puts RPC devices first (src/llama.cpp "add RPC servers at the front of the list") and
+    // splits by free memory. Cumulative 5657 / 29250 = 0.1934 and 17453 / 29250 = 0.5967 over 65 slots:
+    // il <= 12 on RPC0 (12 / 65 = 0.185, 13 / 65 = 0.2), il <= 38 on CUDA0 (38 / 65 = 0.585, 39 / 65 =
+    // 0.6), 39-63 + output on CUDA1; the printed KV (208 / 416 / 400 MiB at 16 MiB a layer) says the same.
+    Scenario s = qwen3_30b_f16(4096);
+    s.model = "Qwen/Qwen2.5-Coder-32B-Instruct";
+    s.weights = "gguf-q4_k_m";
+    s.gpu = "rtx-3060-12gb";
+    s.gpus = 3;
+    s.tensor_split = "5657,11796,11797";
+    const Estimate e = estimate(s);
+    REQUIRE_MESSAGE(e.ok, e.error);
+    REQUIRE(e.gpus.size() == 3);
+    CHECK(e.gpus[0].role.rfind("layers 0-12", 0) == 0);
+    CHECK(e.gpus[1].role.rfind("layers 13-38", 0) == 0);
+    CHECK(e.gpus[2].role.rfind("layers 39-63", 0) == 0);
+    CHECK(mib(e.gpus[0].kv_cache.bytes) == doctest::Approx(208.0));
+    CHECK(mib(e.gpus[1].kv_cache.bytes) == doctest::Approx(416.0));
+    CHECK(mib(e.gpus[2].kv_cache.bytes) == doctest::Approx(400.0));
+}
+
+TEST_CASE("the --fit planner works on several GPUs when it starts from no layers on any of them") {
+    // llama.cpp reads the all-zero --tensor-split of an empty distribution as the default split
+    // (llama-model.cpp load_tensors all_zero); before, the planner stopped with "proportions add up to 0".
+    Scenario s = qwen3_30b_f16(4096);
+    s.gpu = "rtx-4060-ti-16gb";
+    s.gpus = 2;
+    const FitPlan plan = plan_llamacpp_fit(s);
+    REQUIRE_MESSAGE(plan.ok, plan.error);
+    CHECK(plan.changed);
+    CHECK(plan.fits);
+    REQUIRE(plan.devices.size() == 2);
+    for (const FitDeviceLine& d : plan.devices) CHECK(d.used + (1024ull << 20) <= d.free);
+}
