@@ -15,6 +15,7 @@
 #include "core/scenario.h"
 #include "core/solvers.h"
 #include "core/text.h"
+#include "web/figure_bands.h"
 #include "web/input_state.h"
 #include "web/log_state.h"
 #include "web/model_files_state.h"
@@ -101,6 +102,7 @@ struct AppState {
     // The scenario on screen resolved even while a link's model is missing (resolved is then empty):
     // the engines' defaults shown beside knobs (vLLM's 0.9 utilization) come from it.
     std::optional<ResolvedScenario> shown;
+    FigureBands bands;                  // the error band of each estimated figure (empty without an answer)
     std::string command;
     Answers answers;
     std::uint64_t revision = 0;         // bumps on every change of the scenario (drives link/localStorage writes)

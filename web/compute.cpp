@@ -8,6 +8,7 @@
 #include "core/config_parser.h"
 #include "core/estimate_json.h"
 #include "core/formats.h"
+#include "core/logs/reconcile_json.h"
 #include "core/scenario_json.h"
 #include "web/log_paste.h"
 
@@ -76,6 +77,7 @@ void refresh(AppState& st) {
         std::string error;
         st.shown = resolve(st.scenario, error);
         st.resolved = st.missing_model ? std::nullopt : st.shown;
+        st.bands = st.resolved && st.result.ok ? figure_bands(*st.resolved) : FigureBands{};
         st.command = st.resolved ? launch_command(*st.resolved) : std::string();
         st.answers = Answers{};
         ++st.revision;
@@ -165,6 +167,7 @@ nlohmann::json result_json_with_answers(AppState& st) {
     nlohmann::json j = estimate_to_json(st.result, true);
     j["ok"] = st.result.ok;  // as setState's "ok": whether this is an answer or an error
     if (!st.result.ok) return j;
+    j["error_bands"] = error_bands_json(st.scenario, st.result);  // as the CLI's estimate --json
     const Answers& a = st.answers;
     nlohmann::json ans = nlohmann::json::object();
     if (a.largest_context) ans["largest_context"] = *a.largest_context;

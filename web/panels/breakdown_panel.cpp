@@ -1,5 +1,6 @@
 // Breakdown: every figure of the estimate (per GPU and in total) with its "how" on hover, the
 // largest context and concurrency that fit, and what to change to make it fit (buttons).
+#include <optional>
 #include <string>
 
 #include "core/formats.h"
@@ -19,17 +20,20 @@ std::string row_text(const char* name, const std::string& a, const std::string& 
     return std::string(name) + "\t" + a + "\t" + b + "\t" + how;
 }
 
-void figure_row(AppState& st, const char* name, const Figure& per_gpu, const Figure* total) {
+// `band`: the figure's error band, shown before its "how" and in the per-GPU tooltip.
+void figure_row(AppState& st, const char* name, const Figure& per_gpu, const Figure* total,
+                const std::optional<FigureBand>& band = std::nullopt) {
     const std::string per = size_text(st, per_gpu.bytes);
     const std::string all = total ? size_text(st, total->bytes) : "";
-    const std::string row = row_text(name, per, all, per_gpu.how);
+    const std::string how = band ? band->text + " | " + per_gpu.how : per_gpu.how;
+    const std::string row = row_text(name, per, all, how);
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
     ImGui::TextUnformatted(name);
     copyable(st, name, per, row);
     ImGui::TableSetColumnIndex(1);
     ImGui::TextUnformatted(per.c_str());
-    item_tooltip(exact_bytes(per_gpu.bytes) + (per_gpu.how.empty() ? "" : "\n" + per_gpu.how));
+    item_tooltip(exact_bytes(per_gpu.bytes) + (per_gpu.how.empty() ? "" : "\n" + per_gpu.how) + (band ? "\n" + band->tooltip : ""));
     copyable(st, std::string(name) + " per GPU", per, row);
     ImGui::TableSetColumnIndex(2);
     if (total) {
@@ -38,9 +42,8 @@ void figure_row(AppState& st, const char* name, const Figure& per_gpu, const Fig
         copyable(st, std::string(name) + " on all GPUs", all, row);
     }
     ImGui::TableSetColumnIndex(3);
-    const std::string& how = per_gpu.how;
     ImGui::TextDisabled("%s", fit_text(how, ImGui::GetContentRegionAvail().x).c_str());
-    item_tooltip(how);
+    item_tooltip(band ? per_gpu.how + "\n" + band->tooltip : how);
     copyable(st, name, per, row);
 }
 
@@ -110,9 +113,9 @@ void draw_breakdown_panel(AppState& st) {
         ImGui::TableSetupColumn("all GPUs", ImGuiTableColumnFlags_WidthFixed, px(st, 82));
         ImGui::TableSetupColumn("how (hover for the whole line)", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableHeadersRow();
-        figure_row(st, "weights", e.per_gpu.weights, &e.total.weights);
-        figure_row(st, "KV cache", e.per_gpu.kv_cache, &e.total.kv_cache);
-        figure_row(st, "activations", e.per_gpu.activation, &e.total.activation);
+        figure_row(st, "weights", e.per_gpu.weights, &e.total.weights, st.bands.weights);
+        figure_row(st, "KV cache", e.per_gpu.kv_cache, &e.total.kv_cache, st.bands.kv_cache);
+        figure_row(st, "activations", e.per_gpu.activation, &e.total.activation, st.bands.activation);
         figure_row(st, "overhead", e.per_gpu.overhead, &e.total.overhead);
         const Figure per_total{e.per_gpu.total_bytes, "weights + KV cache + activations + overhead"};
         const Figure all_total{e.total.total_bytes, "summed over " + count_of(static_cast<std::int64_t>(e.gpus.size()), "GPU")};
@@ -125,9 +128,9 @@ void draw_breakdown_panel(AppState& st) {
                           : e.kv_cache_tokens.has_value() ? "KV cache beyond what the requests need (the engine fills its budget)"
                                                           : "GPU memory minus the most loaded GPU's total"}, nullptr);
         figure_row(st, "start-up peak", e.startup_peak, nullptr);
-        if (e.model_buffer) figure_row(st, "llama.cpp model buffer", *e.model_buffer, nullptr);
-        if (e.kv_buffer) figure_row(st, "llama.cpp KV buffer", *e.kv_buffer, nullptr);
-        if (e.compute_buffer) figure_row(st, "llama.cpp compute buffer", *e.compute_buffer, nullptr);
+        if (e.model_buffer) figure_row(st, "llama.cpp model buffer", *e.model_buffer, nullptr, st.bands.weights);
+        if (e.kv_buffer) figure_row(st, "llama.cpp KV buffer", *e.kv_buffer, nullptr, st.bands.kv_cache);
+        if (e.compute_buffer) figure_row(st, "llama.cpp compute buffer", *e.compute_buffer, nullptr, st.bands.activation);
         if (e.cpu.bytes > 0) figure_row(st, "CPU RAM (offloaded)", e.cpu, nullptr);
         figure_row(st, "rule of thumb", e.rule_of_thumb, nullptr);
         text_row(st, "parameters", format_params(e.params) + (e.active_params > 0 && e.active_params < e.params
