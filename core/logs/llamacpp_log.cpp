@@ -102,7 +102,7 @@ std::string weights_from_file_type(std::string t) {
 
 void read_settings(const std::string& l, LogReading& r) {
     if (const auto v = setting(l, "n_ctx")) r.context = static_cast<std::int64_t>(*v);
-    if (const auto v = setting(l, "n_seq_max")) r.parallel = static_cast<int>(*v);
+    if (const auto v = setting(l, "n_seq_max")) r.parallel = count_int(*v);
     if (const auto v = setting(l, "n_batch")) r.n_batch = static_cast<std::int64_t>(*v);
     if (const auto v = setting(l, "n_ubatch")) r.n_ubatch = static_cast<std::int64_t>(*v);
     const std::size_t fa = l.find("flash_attn");
@@ -142,7 +142,7 @@ void read_devices(const std::string& l, LogReading& r) {
         r.gpu_name = trim(std::string_view(l).substr(p, comma == std::string::npos ? 80 : comma - p));
     }
     if (contains(l, "compute capability")) {
-        if (const auto n = number_after(l, "Device ")) r.gpus = std::max(r.gpus, static_cast<int>(*n) + 1);
+        if (const auto n = number_after(l, "Device ")) r.gpus = std::max(r.gpus, count_int(*n) + 1);
     }
     // "- CUDA0   : NVIDIA GeForce RTX 3060 (12288 MiB, 11937 MiB free)"
     if (contains(l, "- CUDA0") && contains(l, "MiB free")) {
@@ -154,8 +154,8 @@ void read_devices(const std::string& l, LogReading& r) {
         std::size_t end = 0;
         const auto done = number_at(l, p, &end);
         const auto total = end < l.size() && l[end] == '/' ? number_at(l, end + 1) : std::nullopt;
-        if (done) r.gpu_layers = static_cast<int>(*done);
-        if (total) r.total_layers = static_cast<int>(*total);
+        if (done) r.gpu_layers = count_int(*done);
+        if (total) r.total_layers = count_int(*total);
     }
 }
 

@@ -105,7 +105,8 @@ std::optional<double> number_at(std::string_view line, std::size_t pos, std::siz
     if (!any) return std::nullopt;
     char* stop = nullptr;
     const double v = std::strtod(digits.c_str(), &stop);
-    if (!std::isfinite(v)) return std::nullopt;
+    // Finite and at most 1e15 (no log prints more: 1e15 bytes is 888 TiB), so every count cast from it fits.
+    if (!std::isfinite(v) || std::fabs(v) > 1e15) return std::nullopt;
     if (end) *end = i;
     return v;
 }

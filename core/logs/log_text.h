@@ -22,10 +22,13 @@ std::vector<std::string> split_lines(std::string_view text, bool& truncated);
 std::size_t after(std::string_view line, std::string_view key, std::size_t from = 0);
 bool contains(std::string_view line, std::string_view key);
 
-// A number at `pos` (spaces skipped; "126,256" and "1.5e3" read; a trailing 'x' ignored). Finite only.
+// A number at `pos` (spaces skipped; "126,256" and "1.5e3" read; a trailing 'x' ignored). Finite and
+// within +-1e15 only.
 std::optional<double> number_at(std::string_view line, std::size_t pos, std::size_t* end = nullptr);
 std::optional<double> number_after(std::string_view line, std::string_view key);
 std::optional<std::int64_t> integer_after(std::string_view line, std::string_view key);
+// A count read from a log as an int: clamped to [-1e9, 1e9], so a garbled "1e40 layers" cannot overflow.
+inline int count_int(double x) { return x > 1e9 ? 1000000000 : x < -1e9 ? -1000000000 : static_cast<int>(x); }
 
 // A size "12.56 GiB" / "1.41 GB" / "9222.24 MiB" at `pos`, in bytes. `gb_is_gib`: vLLM and SGLang print
 // "GB" for sizes divided by 2^30. Returns nothing without a unit.

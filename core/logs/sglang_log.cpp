@@ -69,8 +69,8 @@ void read_server_args(const std::string& l, LogReading& r) {
     if (const auto d = py_value(word_after(l, " dtype=")); !d.empty() && d != "auto") r.dtype = d;
     r.kv_dtype = kv_from(word_after(l, "kv_cache_dtype="));
     if (const auto v = number_after(l, "mem_fraction_static=")) r.gpu_mem_util = *v;
-    if (const auto n = integer_after(l, "tp_size=")) r.tp = static_cast<int>(*n);
-    if (const auto n = integer_after(l, "pp_size=")) r.pp = static_cast<int>(*n);
+    if (const auto n = integer_after(l, "tp_size=")) r.tp = count_int(static_cast<double>(*n));
+    if (const auto n = integer_after(l, "pp_size=")) r.pp = count_int(static_cast<double>(*n));
     if (const auto n = integer_after(l, "context_length=")) r.context = *n;
     if (const auto n = integer_after(l, "max_running_requests=")) r.max_num_seqs = *n;
     r.quantization = py_value(word_after(l, "quantization="));

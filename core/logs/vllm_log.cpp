@@ -81,8 +81,8 @@ void read_config_line(const std::string& l, LogReading& r) {
     if (const auto m = word_after(l, " model="); !m.empty()) r.model = m;
     if (const auto d = word_after(l, "dtype=torch."); !d.empty()) r.dtype = d;
     if (const auto n = integer_after(l, "max_seq_len=")) r.context = *n;
-    if (const auto n = integer_after(l, "tensor_parallel_size=")) r.tp = static_cast<int>(*n);
-    if (const auto n = integer_after(l, "pipeline_parallel_size=")) r.pp = static_cast<int>(*n);
+    if (const auto n = integer_after(l, "tensor_parallel_size=")) r.tp = count_int(static_cast<double>(*n));
+    if (const auto n = integer_after(l, "pipeline_parallel_size=")) r.pp = count_int(static_cast<double>(*n));
     r.quantization = py_value(word_after(l, "quantization="));
     r.kv_dtype = kv_from(word_after(l, "kv_cache_dtype="));
     r.enforce_eager = word_after(l, "enforce_eager=") == "True";
@@ -91,8 +91,8 @@ void read_config_line(const std::string& l, LogReading& r) {
 void read_args_line(const std::string& l, LogReading& r) {
     if (r.model.empty()) r.model = word_after(l, "'model': ");
     if (const auto n = integer_after(l, "'max_model_len': ")) r.context = *n;
-    if (const auto n = integer_after(l, "'tensor_parallel_size': ")) r.tp = static_cast<int>(*n);
-    if (const auto n = integer_after(l, "'pipeline_parallel_size': ")) r.pp = static_cast<int>(*n);
+    if (const auto n = integer_after(l, "'tensor_parallel_size': ")) r.tp = count_int(static_cast<double>(*n));
+    if (const auto n = integer_after(l, "'pipeline_parallel_size': ")) r.pp = count_int(static_cast<double>(*n));
     if (const auto n = integer_after(l, "'max_num_seqs': ")) r.max_num_seqs = *n;
     if (const auto v = number_after(l, "'gpu_memory_utilization': ")) r.gpu_mem_util = *v;
     if (const auto q = word_after(l, "'quantization': "); !q.empty()) r.quantization = q;
