@@ -12,9 +12,6 @@ std::string not_offered_reason(std::string_view engine) {
     if (engine == "transformers")
         return "transformers' generate() does not use the MTP layers (assisted generation takes a separate "
                "assistant model)";
-    if (engine == "sglang")
-        return "SGLang runs MTP as an EAGLE draft worker (--speculative-algorithm EAGLE) with its own KV pool, "
-               "which this profile does not model yet";
     return "this engine offers no multi-token-prediction speculative decoding";
 }
 

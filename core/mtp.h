@@ -1,5 +1,5 @@
 // Multi-token-prediction speculative decoding (Scenario::mtp_tokens): whether a model and an engine
-// can run it. What the draft costs is each engine's own accounting (core/engines/vllm.cpp).
+// can run it. What the draft costs is each engine's own accounting (core/engines/vllm.cpp, sglang.cpp).
 #pragma once
 #include <string>
 

@@ -89,7 +89,8 @@ struct Scenario {
     int ep = 0;                                 // expert-parallel size (0 = none, or the engine's rule with the flag)
     bool enable_dp_attention = false;           // SGLang --enable-dp-attention
     // Multi-token-prediction speculative decoding: draft tokens per step from the model's own MTP
-    // layers (vLLM --speculative-config method "mtp", num_speculative_tokens); 0 = off.
+    // layers (vLLM --speculative-config method "mtp", num_speculative_tokens; SGLang --speculative-algorithm
+    // NEXTN --speculative-num-steps); 0 = off.
     int mtp_tokens = 0;
     // (every knob above is also a row of core/knobs.cpp, which the JSON, link and CLI readers use)
 };

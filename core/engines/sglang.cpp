@@ -84,7 +84,7 @@ MemSettings tp_table_settings(double gpu_mem_mib, int tp) {
 }
 
 // PR #7054 (2025-06-10): reserved GiB by GPU-memory bucket, parallel_size = tp x pp.
-MemSettings bucket_settings(double gpu_mem_mib, int tp, int pp) {
+MemSettings bucket_settings(double gpu_mem_mib, int tp, int pp, bool spec) {
     MemSettings m;
     const double ps = static_cast<double>(tp) * pp;
     const double gib = 1024.0;
@@ -93,6 +93,7 @@ MemSettings bucket_settings(double gpu_mem_mib, int tp, int pp) {
     else if (gpu_mem_mib < 90 * gib) { reserved_gib = 9.5 + ps / 2.0; m.chunked_prefill_size = 8192; m.cuda_graph_max_bs = 160; }
     else if (gpu_mem_mib < 160 * gib) { reserved_gib = 12.0 + ps / 2.0; m.chunked_prefill_size = 8192; m.cuda_graph_max_bs = 256; }
     else { reserved_gib = 32.0; m.chunked_prefill_size = 16384; m.cuda_graph_max_bs = 512; }
+    if (spec) reserved_gib += 2.0;  // "draft model and larger cuda graph buffers"
     m.reserved_mib = reserved_gib * gib;
     m.mem_fraction_static = std::round((gpu_mem_mib - m.reserved_mib) / gpu_mem_mib * 1000.0) / 1000.0;
     m.rule = "PR #7054 bucket";
@@ -100,7 +101,7 @@ MemSettings bucket_settings(double gpu_mem_mib, int tp, int pp) {
 }
 
 // PR #10975 (2025-09-27): ServerArgs._handle_gpu_memory_settings.
-MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp, int attn_dp) {
+MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp, int attn_dp, bool spec) {
     MemSettings m;
     if (gpu_mem_mib < 20 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = 8; }
     else if (gpu_mem_mib < 35 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = tp < 4 ? 24 : 80; }
@@ -118,6 +119,8 @@ MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp, int attn_dp) {
         if (m.cuda_graph_max_bs > 300) reserved += static_cast<double>(m.cuda_graph_max_bs) * attn_dp * 1.5;
     }
     if (gpu_mem_mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024.0);
+    // "eagle draft models and cuda graphs": 2 GiB more for EAGLE / NEXTN, after the 10 GiB floor.
+    if (spec) reserved += 2.0 * 1024.0;
     m.reserved_mib = reserved;
     m.mem_fraction_static = std::round((gpu_mem_mib - reserved) / gpu_mem_mib * 1000.0) / 1000.0;
     m.rule = "chunked_prefill_size " + std::to_string(m.chunked_prefill_size) + ", cuda_graph_max_bs " +
@@ -126,10 +129,11 @@ MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp, int attn_dp) {
     return m;
 }
 
-// attn_dp: the --dp-size of --enable-dp-attention (1 without it)
-MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp = 1) {
-    if (rel.order >= kPr10975) return reserve_settings(gpu_mem_mib, tp, pp, attn_dp);
-    if (rel.order >= kPr7054) return bucket_settings(gpu_mem_mib, tp, pp);
+// attn_dp: the --dp-size of --enable-dp-attention (1 without it); spec: --speculative-algorithm NEXTN
+// (server_args.py: "draft model and larger cuda graph buffers", 2 GiB more reserve since PR #7054)
+MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp = 1, bool spec = false) {
+    if (rel.order >= kPr10975) return reserve_settings(gpu_mem_mib, tp, pp, attn_dp, spec);
+    if (rel.order >= kPr7054) return bucket_settings(gpu_mem_mib, tp, pp, spec);
     return tp_table_settings(gpu_mem_mib, tp);
 }
 
@@ -177,6 +181,52 @@ double pool_layer_bytes(const Architecture& unshared, std::int64_t l, int tp, do
     return kv_bytes_per_token_layer(unshared, l, tp, kvb);
 }
 
+// ---- MTP speculative decoding (--speculative-algorithm NEXTN, run as EAGLE) ---------------------------
+// Read at sgl-project/sglang: server_args.py _handle_speculative_decoding (NEXTN -> EAGLE;
+// max_running_requests 48 when not given; with eagle_topk 1, num_draft_tokens = num_steps + 1);
+// configs/model_config.py _config_draft_model (DeepseekV3 -> DeepseekV3ForCausalLMNextN, Glm4Moe ->
+// Glm4MoeForCausalLMNextN, MiMo -> MiMoMTP, Qwen3Next -> Qwen3NextForCausalLMMTP with 1 nextn layer);
+// model_runner.py (a draft worker builds num_nextn_predict_layers layers); the draft module files
+// models/deepseek_nextn.py (eh_proj nn.Linear, enorm / hnorm / shared_head.norm), qwen3_next_mtp.py at
+// 00534216 and qwen3_5_mtp.py at 008b79d2 (fc nn.Linear, pre_fc_norm_embedding / _hidden + the model's
+// norm, one full-attention layer); eagle_worker set_embed_and_head: the draft's embedding and lm_head are
+// the target's (its own are deleted after load), so only the layer, the 2h x h projection and three norms stay.
+// model_runner_kv_cache_mixin.py at 001ccef0: the draft's pool holds as many tokens as the target's
+// (draft_runner_cache_size = the target's max_total_num_tokens) in its one layer; the draft's weights
+// and pool come out of the reserve (1 - mem_fraction_static), not out of the target's rest.
+bool sglang_mtp_modelled(const Architecture& a) {
+    static const char* const kinds[] = {"deepseek_v3", "deepseek_v32", "glm4_moe", "mimo", "qwen3_next", "qwen3_5",
+                                        "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"};
+    return std::any_of(std::begin(kinds), std::end(kinds), [&](const char* k) { return a.model_type == k; });
+}
+constexpr std::int64_t kSpecMaxRunningRequests = 48;  // _handle_speculative_decoding default
+
+// The stack's last attention layer: the layer the MTP module repeats (attention and MLP alike).
+std::int64_t mtp_template_layer(const Architecture& a) {
+    for (std::int64_t l = a.num_layers - 1; l >= 0; --l) {
+        const auto i = static_cast<std::size_t>(l);
+        if (i >= a.layer_attention.size() || a.layer_attention[i] != LayerAttention::Linear) return l;
+    }
+    return a.num_layers - 1;
+}
+
+// One rank's draft module: the template layer's tensors sharded like the stack (EP, DP attention
+// included), the replicated 2h x h eh_proj / fc in the model dtype, three norms, and for MLA the
+// w_kc / w_vc copy of kv_b_proj that every stack layer also gets (tensor_parallel.cpp finish_stage).
+double mtp_draft_bytes(const ResolvedScenario& r, const RankShard& shard, double model_dtype_bytes) {
+    const Architecture& a = r.model.arch;
+    const std::int64_t layer = mtp_template_layer(a);
+    double b = 0;
+    for (const TensorGroup& t : *r.tensors)
+        if (t.layer == layer) b += static_cast<double>(tensor_bytes(r.weights, t, a)) * rank_shard_fraction(t, a, shard);
+    const double h = static_cast<double>(a.hidden_size);
+    b += 2.0 * h * h * model_dtype_bytes + 3.0 * h * model_dtype_bytes;
+    if (a.is_mla())
+        b += static_cast<double>(a.kv_lora_rank) * (static_cast<double>(a.num_heads) / std::max(1, shard.attn_tp)) *
+             static_cast<double>(a.qk_nope_head_dim + a.value_head_dim()) * model_dtype_bytes;
+    return b;
+}
+
 Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release) {
     Estimate e;
     const Scenario& s = r.scenario;
@@ -189,7 +239,26 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     }
     const double mem = static_cast<double>(r.gpu.memory_bytes);
     const int dp_attn_size = s.enable_dp_attention && s.replicas > 1 && tp % s.replicas == 0 ? s.replicas : 1;
-    const MemSettings ms = mem_settings(release, mem / kMiB, tp, pp, dp_attn_size);
+    // --speculative-algorithm NEXTN with the model's own MTP layer (mtp_refusal has checked it has one).
+    const bool spec = s.mtp_tokens > 0 && a.mtp_layers > 0;
+    if (spec && !sglang_mtp_modelled(a)) {
+        e.error = "mtp_tokens: SGLang's NEXTN draft for model_type " + a.model_type + " is not modelled (DeepSeek V3/V3.2, "
+                  "GLM-4.5/4.6, MiMo, Qwen3-Next and Qwen3.5 are); set it to 0";
+        return e;
+    }
+    if (spec && pp > 1) {
+        e.error = "mtp_tokens: SGLang's NEXTN drafting with pipeline parallelism is not modelled; use tp only";
+        return e;
+    }
+    if (spec && release.order < kPr7054) {
+        e.error = "mtp_tokens: SGLang's NEXTN draft is modelled from release 0.4.7 on (the reserve that makes room for "
+                  "it, PR #7054); choose 0.4.7 or newer, or set it to 0";
+        return e;
+    }
+    // _handle_speculative_decoding: max_running_requests 48 unless given (the command gives it when batch > 1).
+    const std::int64_t spec_running = s.batch > 1 ? s.batch : kSpecMaxRunningRequests;
+    const std::int64_t spec_draft_tokens = static_cast<std::int64_t>(s.mtp_tokens) + 1;  // eagle_topk 1: steps + 1
+    const MemSettings ms = mem_settings(release, mem / kMiB, tp, pp, dp_attn_size, spec);
     const bool fraction_given = s.gpu_mem_util > 0;
     const double f = fraction_given ? s.gpu_mem_util : ms.mem_fraction_static;
     const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
@@ -218,6 +287,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         RankWeights w;
         double weights = 0, cell = 0, pool_cell = 0, rest = 0, mamba_per_req = 0, mamba_bytes = 0;
         double swa_cell = 0;  // the sliding layers' share of cell (hybrid SWA pool)
+        double mamba_spec_bytes = 0;  // speculative decoding's intermediate Mamba states
         std::int64_t mamba_slots = 0;
         std::int64_t tokens = 0, swa_tokens = 0;
     };
@@ -247,6 +317,13 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         // rest_memory = (total_at_start - weights) - total_at_start x (1 - f)
         x.rest = (total_at_start - x.weights) - total_at_start * (1.0 - f);
         x.mamba_per_req = mamba_cache_per_req(a, st, tp);
+        // handle_max_mamba_cache with speculative decoding: the intermediate states of every draft token of
+        // max_running_requests (per attention-DP rank) come off the rest first.
+        if (spec && x.mamba_per_req > 0) {
+            x.mamba_spec_bytes = x.mamba_per_req * static_cast<double>(spec_running / std::max(1, dp_attn_size)) *
+                                 static_cast<double>(spec_draft_tokens);
+            x.rest -= x.mamba_spec_bytes;
+        }
         x.mamba_slots = mamba_slots(x.rest, x.mamba_per_req);
         x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
         x.rest -= x.mamba_bytes;
@@ -264,6 +341,18 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         res.push_back(x);
     }
     if (min_tokens < 0) min_tokens = 0;
+    // The draft worker (pp 1 here): its module's weights and a pool of the same token count over its layer(s).
+    double draft_weights = 0, draft_cell = 0;
+    if (spec) {
+        const double n = static_cast<double>(a.mtp_layers);
+        draft_weights = n * mtp_draft_bytes(r, xl.shard, model_dtype_bytes);
+        draft_cell = pool_layer_bytes(unshared, mtp_template_layer(a), attn_tp, kvb);
+        if (a.has_dsa_indexer()) {
+            draft_cell += static_cast<double>(a.index_head_dim + a.index_head_dim / 128 * 4);
+            if (a.is_mla() && kvb <= 8.0) draft_cell += static_cast<double>(a.kv_lora_rank / 128 * 4 + a.qk_rope_head_dim);
+        }
+        draft_cell *= n;
+    }
     // Slots one request takes: its tokens, plus (mllama) the image's vision tokens pad_input_ids puts in
     // front of the prompt (one image of max_num_tiles tiles assumed).
     const std::int64_t seq_slots = s.context + (a.cross_attention_layers.empty() ? 0 : a.cross_attention_tokens);
@@ -271,6 +360,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     e.kv_cache_tokens = min_tokens;
     e.max_concurrency = seq_slots > 0 ? static_cast<double>(min_tokens) / static_cast<double>(seq_slots) : 0.0;
     if (xl.attn_dp > 1) *e.max_concurrency *= xl.attn_dp;  // one pool per attention-DP rank
+    if (spec) e.max_concurrency = std::min(*e.max_concurrency, static_cast<double>(spec_running));
     // init_memory: running requests are capped at max_mamba_cache_size // 3
     // (MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO with the radix cache on, the default).
     for (const StageResult& x : res)
@@ -304,9 +394,15 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
         GpuLoad g;
         g.weights.bytes = bytes_from(x.weights);
         g.weights.how = "\"Load weight end ... mem usage\": " + x.w.how + " + ~" + gib_text(kLoadSlackGiB * kGiB) + " allocator slack";
+        if (spec) {
+            g.weights.bytes += bytes_from(draft_weights);
+            g.weights.how += " + the NEXTN draft module " + gib_text(draft_weights) +
+                             " (its MTP layer, the 2h x h eh_proj / fc and three norms; embedding and lm_head are the target's)";
+        }
         const double kv = static_cast<double>(min_tokens) * (x.pool_cell - x.swa_cell) + static_cast<double>(min_swa_tokens) * x.swa_cell +
                           x.mamba_bytes;
-        g.kv_cache.bytes = bytes_from(kv);
+        const double draft_pool = static_cast<double>(min_tokens) * draft_cell;
+        g.kv_cache.bytes = bytes_from(kv + draft_pool);
         const std::string mamba_how =
             x.mamba_slots > 0 ? " - Mamba pool " + std::to_string(x.mamba_slots) + " states x " + num(x.mamba_per_req, 0) + " B " +
                                     gib_text(x.mamba_bytes) + " (mamba_full_memory_ratio 0.9)"
@@ -321,7 +417,15 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
                          (a.cross_attention_layers.empty() ? std::string()
                                                            : "; each request also holds one image's " + std::to_string(a.cross_attention_tokens) +
                                                                  " vision tokens in the pool") +
-                         "; pool " + gib_text(kv);
+                         "; pool " + gib_text(kv) +
+                         (spec ? "; + the NEXTN draft's pool " + std::to_string(min_tokens) + " tokens x " + num(draft_cell, 0) +
+                                     " B (its " + std::to_string(a.mtp_layers) + " layer) " + gib_text(draft_pool) +
+                                     ", from the reserve"
+                               : std::string()) +
+                         (x.mamba_spec_bytes > 0 ? "; Mamba states of " + std::to_string(spec_draft_tokens) + " draft tokens x " +
+                                                       std::to_string(spec_running) + " requests " + gib_text(x.mamba_spec_bytes) +
+                                                       " kept off the rest"
+                                                 : std::string());
         g.activation.bytes = bytes_from(act);
         g.activation.how = "prefill chunk of " + std::to_string(chunk) + " tokens (MLP + hidden buffers " + gib_text(forward) +
                            ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib_text(logits) +
@@ -362,7 +466,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     const std::string ng = count_of(static_cast<std::int64_t>(e.gpus.size()), "GPU");
     e.total.weights.how = e.total.kv_cache.how = e.total.activation.how = e.total.overhead.how = "summed over " + ng;
     e.total.role = ng;
-    e.startup_peak.bytes = bytes_from(init_bytes + res[worst].weights + static_cast<double>(e.per_gpu.kv_cache.bytes));
+    e.startup_peak.bytes = bytes_from(init_bytes + static_cast<double>(e.per_gpu.weights.bytes) + static_cast<double>(e.per_gpu.kv_cache.bytes));
     e.startup_peak.how = "CUDA context + weights + KV pool, before CUDA graph capture";
 
     // Each attention-DP rank holds the KV of its own requests: the batch is spread over them.
@@ -380,8 +484,10 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     for (const StageResult& x : res) have = std::min(have, x.rest);
     e.headroom_bytes = saturating_round(have - need_bytes);
     GpuLoad needed = e.per_gpu;  // the same load with the KV of context x batch tokens instead of the pool
-    needed.kv_cache = {bytes_from(need_bytes), std::to_string(batch_per_rank) + " x " + std::to_string(seq_slots) +
-                                                               " tokens x " + num(w.cell / kKiB, 1) + " KiB per token" +
+    // The draft's pool keeps the same tokens in its own layer, outside the target's budget.
+    needed.kv_cache = {bytes_from(need_bytes + need * draft_cell), std::to_string(batch_per_rank) + " x " + std::to_string(seq_slots) +
+                                                               " tokens x " + num((w.cell + draft_cell) / kKiB, 1) + " KiB per token" +
+                                                               (spec ? std::string(" (draft layer included)") : std::string()) +
                                                                (swa_pool ? " (sliding layers: their window only)" : "")};
     needed.total_bytes = needed.weights.bytes + needed.kv_cache.bytes + needed.activation.bytes + needed.overhead.bytes;
     e.needed_per_gpu = needed;
@@ -395,6 +501,10 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
             e.warnings.push_back("the KV pool holds " + std::to_string(min_tokens) + " tokens, fewer than " +
                                  std::to_string(batch_per_rank) + " x " + std::to_string(seq_slots) + " (requests wait or are cut)");
     }
+    if (spec && static_cast<double>(e.per_gpu.total_bytes) > mem)
+        e.warnings.push_back("the NEXTN draft's weights and pool (" + gib_text(draft_weights + static_cast<double>(min_tokens) * draft_cell) +
+                             ") come out of the reserve left beside mem_fraction_static " + num(f) +
+                             ", and the total passes the GPU's memory: lower --mem-fraction-static");
     e.ok = true;
     return e;
 }
@@ -410,7 +520,8 @@ double reserved_fraction(const ResolvedScenario& r) {
     if (r.scenario.gpu_mem_util > 0) return r.scenario.gpu_mem_util;
     return mem_settings(r.release ? *r.release : EngineRelease{}, static_cast<double>(r.gpu.memory_bytes) / kMiB,
                         std::max(1, r.scenario.tp), std::max(1, r.scenario.pp),
-                        r.scenario.enable_dp_attention && r.scenario.replicas > 1 ? r.scenario.replicas : 1)
+                        r.scenario.enable_dp_attention && r.scenario.replicas > 1 ? r.scenario.replicas : 1,
+                        r.scenario.mtp_tokens > 0 && r.model.arch.mtp_layers > 0)
         .mem_fraction_static;
 }
 
@@ -434,6 +545,10 @@ std::string command(const ResolvedScenario& r) {
     if (std::string q = quantization_flag_value(r); !q.empty() && q != "gguf") p.push_back("--quantization " + q);
     if (r.kv.id == "fp8") p.push_back("--kv-cache-dtype fp8_e5m2");
     if (s.batch > 1) p.push_back("--max-running-requests " + std::to_string(s.batch));
+    // The model's own MTP layer as the draft, in a chain (top-k 1): draft tokens = steps + 1.
+    if (s.mtp_tokens > 0)
+        p.push_back("--speculative-algorithm NEXTN --speculative-num-steps " + std::to_string(s.mtp_tokens) +
+                    " --speculative-eagle-topk 1 --speculative-num-draft-tokens " + std::to_string(s.mtp_tokens + 1));
     return checkpoint_note(r) + joined_flags(p);
 }
 
@@ -482,6 +597,9 @@ const EngineProfile& engine_profile_sglang() {
             {"enable_expert_parallel", "expert parallel", "expert parallel with --ep-size = TP when no size is given"},
             {"enable_dp_attention", "DP attention", "--enable-dp-attention: the --dp-size ranks split the TP group's attention "
                                                     "(attention over TP / DP, each with its own KV cache; GPUs = TP x PP)"},
+            {"mtp_tokens", "MTP draft tokens", "--speculative-algorithm NEXTN --speculative-num-steps N --speculative-eagle-topk 1: "
+                                               "the model's own MTP layer drafts N tokens; its layer loads and keeps a KV pool of "
+                                               "the target's token count (0 = off; only models with MTP layers)", 0, 8},
         },
         .knob_default = knob_default,
         .parallel = {.tensor_parallel = true, .pipeline_parallel = true, .heads_divide_tp = true, .split = "", .dp_attention = true},
