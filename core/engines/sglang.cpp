@@ -400,7 +400,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
                              " (its MTP layer, the 2h x h eh_proj / fc and three norms; embedding and lm_head are the target's)";
         }
         const double kv = static_cast<double>(min_tokens) * (x.pool_cell - x.swa_cell) + static_cast<double>(min_swa_tokens) * x.swa_cell +
-                          x.mamba_bytes;
+                          x.mamba_bytes + x.mamba_spec_bytes;
         const double draft_pool = static_cast<double>(min_tokens) * draft_cell;
         g.kv_cache.bytes = bytes_from(kv + draft_pool);
         const std::string mamba_how =
@@ -424,7 +424,7 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
                                : std::string()) +
                          (x.mamba_spec_bytes > 0 ? "; Mamba states of " + std::to_string(spec_draft_tokens) + " draft tokens x " +
                                                        std::to_string(spec_running) + " requests " + gib_text(x.mamba_spec_bytes) +
-                                                       " kept off the rest"
+                                                       " (HybridReqToTokenPool's intermediate states, taken off the rest first)"
                                                  : std::string());
         g.activation.bytes = bytes_from(act);
         g.activation.how = "prefill chunk of " + std::to_string(chunk) + " tokens (MLP + hidden buffers " + gib_text(forward) +

@@ -5,9 +5,11 @@
 // config.json (core/data/models.json), written beside each assertion.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "core/command.h"
+#include "core/engine_profile.h"
 #include "core/estimate.h"
 #include "core/scenario_json.h"
 #include "core/share_link.h"
@@ -111,9 +113,10 @@ TEST_CASE("MTP drafting is refused where the model or the engine has none") {
     s = big_gpu("deepseek-v3", 1);
     s.engine = "transformers";
     CHECK(refusal(s).find("mtp_tokens: transformers") == 0);
-    s = big_gpu("deepseek-v3", 1);
+    // SGLang runs DeepSeek-V3's NEXTN draft (below), but not MiniMax-M2's three MTP modules.
+    s = big_gpu("minimax-m2", 1);
     s.engine = "sglang";
-    CHECK(refusal(s).find("EAGLE") != std::string::npos);
+    CHECK(refusal(s).find("mtp_tokens: SGLang's NEXTN draft for model_type minimax_m2") == 0);
     // A model without MTP layers (Qwen2.5-7B-Instruct has no num_nextn_predict_layers).
     s = big_gpu("qwen2.5-7b-instruct", 1);
     CHECK(refusal(s).find("no multi-token-prediction layers") != std::string::npos);
@@ -146,4 +149,112 @@ TEST_CASE("mtp_tokens survives the scenario JSON and the share link") {
     const Estimate e = estimate(s);
     CHECK_FALSE(e.ok);
     CHECK(e.error.find("mtp_tokens: a draft token count between 0 and 16") == 0);
+}
+
+// ---- SGLang: --speculative-algorithm NEXTN (EAGLE worker with the model's own MTP layer) -----------------
+// The draft module is the MTP layer + eh_proj / fc (nn.Linear, replicated) + three norms; embedding and
+// lm_head are the target's (eagle_worker set_embed_and_head). Its pool: the target's token count in its one
+// layer (draft_runner_cache_size). Sources: core/engines/sglang.cpp.
+
+namespace {
+Scenario sglang_big(const char* model, int mtp_tokens) {
+    Scenario s = big_gpu(model, mtp_tokens);
+    s.engine = "sglang";
+    return s;
+}
+}  // namespace
+
+TEST_CASE("SGLang NEXTN: DeepSeek-V3's draft module in bf16 on tp 1") {
+    // The same module as vLLM's above (deepseek_nextn.py: eh_proj nn.Linear unquantized, enorm / hnorm /
+    // shared_head.norm, the decoder layer like layer 60, its w_kc / w_vc copy): 23,014,572,544 + 205,520,896 +
+    // 43,008 + 33,554,432 = 23,253,690,880 B.
+    const double off = weights_of(sglang_big("deepseek-v3", 0));
+    const double on = weights_of(sglang_big("deepseek-v3", 2));
+    CHECK(on - off == doctest::Approx(23'253'690'880.0).epsilon(1e-9));
+    CHECK(weights_of(sglang_big("deepseek-v3", 4)) == on);  // more steps reuse the one layer
+}
+
+TEST_CASE("SGLang NEXTN: DeepSeek-V3 fp8 on 8 x H200: 2 GiB more reserve, a one-layer draft pool") {
+    Scenario s;
+    s.model = "deepseek-v3";
+    s.engine = "sglang";
+    s.weights = "fp8";
+    s.gpu = "h200";
+    s.gpus = 8;
+    s.tp = 8;
+    s.context = 8192;
+    // _handle_gpu_memory_settings on 142,940 MiB (H200, tp 8): chunked_prefill_size 8192, cuda_graph_max_bs 512;
+    // reserve 512 + 8,192 x 1.5 + 512 x 2 + 8 / 8 x 1,024 = 14,848 MiB (above the 10 GiB floor);
+    // fraction round((142,940 - 14,848) / 142,940, 3) = round(0.89612, 3) = 0.896. With NEXTN + 2,048 MiB:
+    // 16,896 MiB -> round(126,044 / 142,940, 3) = round(0.88180, 3) = 0.882.
+    std::string err;
+    const auto r0 = resolve(s, err);
+    REQUIRE(r0);
+    const EngineProfile& p = engine_profile("sglang");
+    const bool has_fraction = p.reserved_fraction != nullptr;
+    REQUIRE(has_fraction);
+    CHECK(p.reserved_fraction(*r0) == doctest::Approx(0.896));
+    s.mtp_tokens = 3;
+    const auto r3 = resolve(s, err);
+    REQUIRE(r3);
+    CHECK(p.reserved_fraction(*r3) == doctest::Approx(0.882));
+    // Target pool 61 MLA layers x (512 + 64) x 2 B = 70,272 B per token; the draft's pool the same tokens x
+    // 1 layer x 1,152 B. KV bytes = tokens x (70,272 + 1,152) = tokens x 71,424.
+    const Estimate e = estimate(s);
+    INFO(e.error);
+    REQUIRE(e.ok);
+    REQUIRE(e.kv_cache_tokens.has_value());
+    CHECK(static_cast<double>(e.per_gpu.kv_cache.bytes) ==
+          doctest::Approx(static_cast<double>(*e.kv_cache_tokens) * 71'424.0).epsilon(1e-9));
+    // max_running_requests 48 when not given (_handle_speculative_decoding).
+    REQUIRE(e.max_concurrency.has_value());
+    CHECK(*e.max_concurrency <= 48.0);
+}
+
+TEST_CASE("SGLang NEXTN: Qwen3-Next-80B-A3B's draft module, pool layer and Mamba draft states on tp 1") {
+    // qwen3_next_mtp.py: fc nn.Linear 2 x 2,048 x 2,048 x 2 B = 16,777,216 + pre_fc_norm_embedding /
+    // pre_fc_norm_hidden / norm 3 x 2,048 x 2 = 12,288 + the full-attention MoE layer 3,284,153,344 B
+    // (as in the vLLM case above) = 3,300,942,848 B.
+    const double off = weights_of(sglang_big("qwen3-next-80b-a3b-instruct", 0));
+    const double on = weights_of(sglang_big("qwen3-next-80b-a3b-instruct", 3));
+    CHECK(on - off == doctest::Approx(3'300'942'848.0).epsilon(1e-9));
+    // Pool: 12 full-attention layers x 2 KV heads x (256 + 256) x 2 B = 24,576 B per token, + the draft's one
+    // layer 2,048 B. Mamba state per request: 36 linear layers x (conv (2 x 16 x 128 + 32 x 128) x 3 x 2 B =
+    // 49,152 + temporal 32 x 128 x 128 x 4 B = 2,097,152) = 77,266,944 B. Speculative decoding keeps
+    // 77,266,944 x 48 requests x 4 draft tokens = 14,835,253,248 B of intermediate states; the rest is
+    // whole Mamba slots of 77,266,944 B.
+    const Estimate e = estimate(sglang_big("qwen3-next-80b-a3b-instruct", 3));
+    INFO(e.error);
+    REQUIRE(e.ok);
+    REQUIRE(e.kv_cache_tokens.has_value());
+    const double slots_bytes = static_cast<double>(e.per_gpu.kv_cache.bytes) - static_cast<double>(*e.kv_cache_tokens) * 26'624.0 -
+                               14'835'253'248.0;
+    const double slots = slots_bytes / 77'266'944.0;
+    CHECK(slots > 1.0);
+    CHECK(std::abs(slots - std::round(slots)) < 1e-6);
+    CHECK(e.per_gpu.kv_cache.how.find("4 draft tokens x 48 requests") != std::string::npos);
+}
+
+TEST_CASE("SGLang NEXTN: the launch command carries the speculative flags") {
+    Scenario s = sglang_big("deepseek-v3", 3);
+    const std::string cmd = launch_command(s);
+    CHECK(cmd.find("--speculative-algorithm NEXTN --speculative-num-steps 3 --speculative-eagle-topk 1 "
+                   "--speculative-num-draft-tokens 4") != std::string::npos);
+    s.mtp_tokens = 0;
+    CHECK(launch_command(s).find("--speculative") == std::string::npos);
+}
+
+TEST_CASE("SGLang NEXTN: refused with pipeline parallelism and before 0.4.7") {
+    Scenario s = sglang_big("deepseek-v3", 1);
+    s.gpus = 2;
+    s.tp = 1;
+    s.pp = 2;
+    Estimate e = estimate(s);
+    CHECK_FALSE(e.ok);
+    CHECK(e.error.find("pipeline") != std::string::npos);
+    s = sglang_big("deepseek-v3", 1);
+    s.engine_version = "0.4.6";
+    e = estimate(s);
+    CHECK_FALSE(e.ok);
+    CHECK(e.error.find("0.4.7") != std::string::npos);
 }
