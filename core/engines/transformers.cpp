@@ -131,6 +131,43 @@ double fixed_cache_bytes(const Architecture& a, std::int64_t l, double kv_bits_,
     return 0.0;
 }
 
+// Model classes by the transformers release that first shipped them (model_type as config.json names it).
+// `row`: the profile's release row that answers for it (a version between rows follows the older row).
+struct ModelClassRelease {
+    const char* model_type;
+    const char* name;      // the class AutoModel builds
+    const char* arrived;   // the first release with it
+    std::int64_t row;      // the profile's first row at or after `arrived`
+    const char* source;
+};
+constexpr ModelClassRelease kModelClasses[] = {
+    // v4.51.0 release notes (2025-04-05), "New Model Additions": Llama 4, DeepSeek-V3, Qwen3 and Qwen3-MoE.
+    {"llama4", "Llama4ForConditionalGeneration", "4.51", 4'051'000, "v4.51.0 release notes"},
+    {"llama4_text", "Llama4ForCausalLM", "4.51", 4'051'000, "v4.51.0 release notes"},
+    {"deepseek_v3", "DeepseekV3ForCausalLM", "4.51", 4'051'000, "v4.51.0 release notes"},
+    {"qwen3", "Qwen3ForCausalLM", "4.51", 4'051'000, "v4.51.0 release notes"},
+    {"qwen3_moe", "Qwen3MoeForCausalLM", "4.51", 4'051'000, "v4.51.0 release notes"},
+    // Gemma 3: the v4.49.0-Gemma-3 tag (2025-03-18), in the 4.50.0 release; the profile's next row is 4.51.
+    {"gemma3", "Gemma3ForConditionalGeneration", "4.50", 4'051'000, "v4.49.0-Gemma-3 tag notes"},
+    {"gemma3_text", "Gemma3ForCausalLM", "4.50", 4'051'000, "v4.49.0-Gemma-3 tag notes"},
+    // Added to the library 2025-06-25/26 (model_doc pages), released in 4.53.0; answered from the 4.54 row.
+    {"gemma3n", "Gemma3nForConditionalGeneration", "4.53", k454, "docs model_doc/gemma3n, v4.53.0"},
+    {"gemma3n_text", "Gemma3nForCausalLM", "4.53", k454, "docs model_doc/gemma3n, v4.53.0"},
+    {"smollm3", "SmolLM3ForCausalLM", "4.53", k454, "docs model_doc/smollm3 (added 2025-06-25), v4.53.0"},
+};
+
+// A model class newer than the chosen release: AutoModel raises "model type ... not recognized".
+std::string model_class_refusal(const Architecture& a, const EngineRelease& rel, const std::string& which) {
+    for (const ModelClassRelease& c : kModelClasses)
+        if (a.model_type == c.model_type && !rel.variant && rel.order < c.row) {  // AutoAWQ: its own classes
+            std::string row = std::to_string(c.row / 1'000'000) + "." + std::to_string(c.row / 1'000 % 1'000);
+            return which + " has no " + c.model_type + " model class (" + c.name + " arrived in " + c.arrived + ", " + c.source +
+                   (row != c.arrived ? "; this profile answers it from its " + row + " release" : std::string()) + "); choose " + row +
+                   " or newer";
+        }
+    return {};
+}
+
 // Architectures a release has no model class for (AutoModel cannot load them).
 std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
     const std::string which = rel.variant ? std::string("AutoAWQ's fused modules") : "transformers " + std::string(rel.id);
@@ -146,7 +183,7 @@ std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
                        "4.54 release, and a version between 4.51 and 4.54 follows 4.51); choose 4.54 or newer";
     if (a.short_conv_kernel > 0 && (rel.variant || rel.order < k454))
         return which + " has no lfm2 model class (Lfm2ForCausalLM arrived in 4.54); choose 4.54 or newer";
-    return {};
+    return model_class_refusal(a, rel, which);
 }
 
 Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& release) {

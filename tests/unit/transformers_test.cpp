@@ -165,3 +165,29 @@ TEST_CASE("The rule of thumb is params x bytes x 1.2") {
     // 8,190,735,360 params x 2 B x 1.2 = 19,657,764,864 B
     CHECK(static_cast<double>(e.rule_of_thumb.bytes) == doctest::Approx(19657764864.0).epsilon(0.001));
 }
+
+// Model classes newer than the chosen release: transformers' AutoModel does not know the model_type.
+// First releases: v4.51.0 release notes (Llama 4, DeepSeek-V3, Qwen3); Gemma 3n and SmolLM3 added
+// 2025-06-25/26 (model_doc pages), first in 4.53.0, which this profile answers from its 4.54 row.
+TEST_CASE("transformers refuses a model class its release predates, naming the minimum release") {
+    auto refusal = [](const char* model, const char* version) {
+        Scenario s;
+        s.model = model;
+        s.engine = "transformers";
+        s.weights = "bf16";
+        s.gpu_memory_gib = 2048;
+        s.context = 4096;
+        s.engine_version = version;
+        return estimate(s);
+    };
+    Estimate e = refusal("qwen3-8b", "4.45.0");
+    CHECK_FALSE(e.ok);
+    CHECK(e.error.find("transformers 4.45 has no qwen3 model class (Qwen3ForCausalLM arrived in 4.51") != std::string::npos);
+    CHECK(e.error.find("choose 4.51 or newer") != std::string::npos);
+    CHECK(refusal("qwen3-8b", "4.51.3").ok);
+    e = refusal("smollm3-3b", "4.51.3");
+    CHECK_FALSE(e.ok);
+    CHECK(e.error.find("SmolLM3ForCausalLM arrived in 4.53") != std::string::npos);
+    CHECK(e.error.find("choose 4.54 or newer") != std::string::npos);
+    CHECK(refusal("smollm3-3b", "4.54.0").ok);
+}
