@@ -65,6 +65,11 @@ constexpr std::int64_t k442 = 4'042'000;   // DynamicCache objects in generate()
 constexpr std::int64_t k445 = 4'045'000;   // num_logits_to_keep: last-token logits at prefill; mllama
 constexpr std::int64_t k453 = 4'053'000;   // falcon_h1 (FalconH1ForCausalLM, added 2025-05-21)
 constexpr std::int64_t k454 = 4'054'000;   // lfm2 (Lfm2ForCausalLM)
+// Rows that only add model classes (the accounting stays 4.51's): release_refusal names them.
+constexpr std::int64_t k455 = 4'055'000;   // gpt_oss
+constexpr std::int64_t k457 = 4'057'000;   // qwen3_next, olmo3
+constexpr std::int64_t k503 = 5'003'000;   // qwen3_5, qwen3_5_moe
+constexpr std::int64_t k505 = 5'005'000;   // gemma4
 
 // Which transformers behaviours a release has.
 struct Regime {
@@ -154,6 +159,20 @@ constexpr ModelClassRelease kModelClasses[] = {
     {"gemma3n", "Gemma3nForConditionalGeneration", "4.53", k454, "docs model_doc/gemma3n, v4.53.0"},
     {"gemma3n_text", "Gemma3nForCausalLM", "4.53", k454, "docs model_doc/gemma3n, v4.53.0"},
     {"smollm3", "SmolLM3ForCausalLM", "4.53", k454, "docs model_doc/smollm3 (added 2025-06-25), v4.53.0"},
+    // "v4.55.0: New openai GPT OSS model!" (2025-08-05).
+    {"gpt_oss", "GptOssForCausalLM", "4.55", k455, "v4.55.0 release notes"},
+    // "v4.57.0: Qwen3-Next, Vault Gemma, Qwen3 VL, LongCat Flash, Flex OLMO, LFM2 VL, BLT, Qwen3 OMNI MoE,
+    // Parakeet, EdgeTAM, OLMO3".
+    {"qwen3_next", "Qwen3NextForCausalLM", "4.57", k457, "v4.57.0 release notes"},
+    {"olmo3", "Olmo3ForCausalLM", "4.57", k457, "v4.57.0 release notes"},
+    // Added to main 2026-02-09 (docs model_doc/qwen3_5); the first release whose docs list it is 5.3.0.
+    {"qwen3_5", "Qwen3_5ForConditionalGeneration", "5.3", k503, "docs model_doc/qwen3_5, v5.3.0 docs"},
+    {"qwen3_5_text", "Qwen3_5ForCausalLM", "5.3", k503, "docs model_doc/qwen3_5, v5.3.0 docs"},
+    {"qwen3_5_moe", "Qwen3_5MoeForConditionalGeneration", "5.3", k503, "docs model_doc/qwen3_5_moe, v5.3.0 docs"},
+    {"qwen3_5_moe_text", "Qwen3_5MoeForCausalLM", "5.3", k503, "docs model_doc/qwen3_5_moe, v5.3.0 docs"},
+    // "Release v5.5.0 ... New Model additions: Gemma4" (2026-04-02).
+    {"gemma4", "Gemma4ForConditionalGeneration", "5.5", k505, "v5.5.0 release notes"},
+    {"gemma4_text", "Gemma4ForCausalLM", "5.5", k505, "v5.5.0 release notes"},
 };
 
 // A model class newer than the chosen release: AutoModel raises "model type ... not recognized".
@@ -589,6 +608,23 @@ const EngineProfile& engine_profile_transformers() {
                         "state on every layer) and LFM2 (4.54: Lfm2HybridConvCache, a conv state on every layer); the "
                         "accounting of other models is 4.51's (not checked against measurements of this release)",
              .source = "models/falcon_h1/modeling_falcon_h1.py, models/lfm2/modeling_lfm2.py"},
+            {.id = "4.55", .order = k455, .date = "2025-08",
+             .label = "generate() with last-token logits, DynamicCache",
+             .changed = "model class for GPT-OSS (GptOssForCausalLM); the accounting is 4.51's",
+             .source = "v4.55.0 release notes (\"New openai GPT OSS model!\")"},
+            {.id = "4.57", .order = k457, .date = "2025-10",
+             .label = "generate() with last-token logits, DynamicCache",
+             .changed = "model classes for Qwen3-Next and Olmo3; the accounting is 4.51's",
+             .source = "v4.57.0 release notes (Qwen3-Next, ..., OLMO3)"},
+            {.id = "5.3", .order = k503, .date = "2026-03",
+             .label = "generate() with last-token logits, DynamicCache",
+             .changed = "model classes for Qwen3.5 / Qwen3.6 (qwen3_5, qwen3_5_moe: added to main 2026-02-09, listed "
+                        "in the 5.3.0 docs); the accounting is 4.51's (transformers 5 changes not checked)",
+             .source = "docs model_doc/qwen3_5 and qwen3_5_moe (v5.3.0)"},
+            {.id = "5.5", .order = k505, .date = "2026-04",
+             .label = "generate() with last-token logits, DynamicCache",
+             .changed = "model classes for Gemma 4; the accounting is 4.51's (transformers 5 changes not checked)",
+             .source = "v5.5.0 release notes (\"New Model additions: Gemma4\")"},
             {.id = "autoawq", .order = 0, .date = "2023-11",
              .label = "AutoAWQ fused modules: static cache of max_seq_len, eager prefill attention, fused QKV",
              .changed = "AutoAWQ's fused modules replace transformers' attention: a static cache allocated at load, "

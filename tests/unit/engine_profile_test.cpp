@@ -96,8 +96,9 @@ TEST_CASE("vLLM, SGLang and transformers versions are releases") {
     CHECK(release_of("transformers", "4.38.2") == "4.38");
     CHECK(release_of("transformers", "4.44.2") == "4.42");
     CHECK(release_of("transformers", "4.53.2") == "4.51");
-    CHECK(release_of("transformers", "5.0") == "4.54");  // 4.54: Falcon-H1 and LFM2 model classes
-    CHECK(release_of("transformers", "") == "4.54");
+    CHECK(release_of("transformers", "4.56.1") == "4.55");  // 4.55: GPT-OSS model class
+    CHECK(release_of("transformers", "5.0") == "4.57");     // 4.57: Qwen3-Next and Olmo3 model classes
+    CHECK(release_of("transformers", "") == "5.5");         // 5.5: Gemma 4, the newest row
     CHECK(release_of("transformers", "AutoAWQ 0.1.6") == "autoawq");
 }
 

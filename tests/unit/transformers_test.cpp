@@ -107,9 +107,9 @@ TEST_CASE("A long prompt's prefill MLP is the peak in current transformers") {
 TEST_CASE("Version strings pick the accounting") {
     CHECK(estimate(hf(kQwen2_05B, 8, 8, "4.44.2")).engine_version.find("every prompt token") != std::string::npos);
     CHECK(estimate(hf(kQwen2_05B, 8, 8, "4.45.0")).engine_version.find("last-token") != std::string::npos);
-    // no version: the newest release the profile knows (4.54: last-token logits, as 4.51)
+    // no version: the newest release the profile knows (5.5: last-token logits, as 4.51)
     const Estimate newest = estimate(hf(kQwen2_05B, 8, 8, ""));
-    CHECK(newest.engine_version.find("transformers 4.54") != std::string::npos);
+    CHECK(newest.engine_version.find("transformers 5.5") != std::string::npos);
     CHECK(newest.engine_version.find("last-token") != std::string::npos);
     CHECK(estimate(hf(kQwen2_05B, 8, 8, "AutoAWQ 0.1.6")).engine_version.find("AutoAWQ") != std::string::npos);
     // a version between two known releases follows the older one
@@ -190,4 +190,25 @@ TEST_CASE("transformers refuses a model class its release predates, naming the m
     CHECK(e.error.find("SmolLM3ForCausalLM arrived in 4.53") != std::string::npos);
     CHECK(e.error.find("choose 4.54 or newer") != std::string::npos);
     CHECK(refusal("smollm3-3b", "4.54.0").ok);
+}
+
+// Classes after 4.54 get their own rows: v4.55.0 (GPT-OSS), v4.57.0 (Qwen3-Next, Olmo3), 5.3 (Qwen3.5),
+// v5.5.0 (Gemma 4).
+TEST_CASE("transformers: GPT-OSS, Qwen3-Next, Qwen3.5 and Gemma 4 name their first release") {
+    auto error_of = [](const char* model, const char* version) {
+        Scenario s;
+        s.model = model;
+        s.engine = "transformers";
+        s.weights = "bf16";
+        s.gpu_memory_gib = 2048;
+        s.context = 4096;
+        s.engine_version = version;
+        return estimate(s).error;
+    };
+    CHECK(error_of("gpt-oss-20b", "4.54.1").find("GptOssForCausalLM arrived in 4.55") != std::string::npos);
+    CHECK(error_of("qwen3-next-80b-a3b-instruct", "4.56.2").find("Qwen3NextForCausalLM arrived in 4.57") != std::string::npos);
+    CHECK(error_of("qwen3.5-27b", "5.2.0").find("choose 5.3 or newer") != std::string::npos);
+    // From its release on, the refusal is gone (what remains is the accounting's own answer).
+    CHECK(error_of("qwen3-next-80b-a3b-instruct", "4.57.1").find("model class") == std::string::npos);
+    CHECK(error_of("gpt-oss-20b", "4.55.0").find("model class") == std::string::npos);
 }
