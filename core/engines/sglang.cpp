@@ -590,14 +590,14 @@ const EngineProfile& engine_profile_sglang() {
         .reserved_fraction = reserved_fraction,
         .command = command,
         .knobs = {
-            {"gpu_mem_util", "memory fraction", "--mem-fraction-static: the share of each GPU's memory for weights and the KV pool "
+            {"gpu_mem_util", "mem. fraction", "--mem-fraction-static: the share of each GPU's memory for weights and the KV pool "
                                                 "(default by GPU size and release)", 0.30, 0.99},
             {"replicas", "replicas", "--dp-size: copies of the model, each on GPUs / replicas GPUs (default 1: all GPUs serve one copy)"},
             {"ep", "EP size", "--ep-size: MoE experts split whole over this many ranks, each over TP / EP (divides TP; 0 = none)"},
             {"enable_expert_parallel", "expert parallel", "expert parallel with --ep-size = TP when no size is given"},
             {"enable_dp_attention", "DP attention", "--enable-dp-attention: the --dp-size ranks split the TP group's attention "
                                                     "(attention over TP / DP, each with its own KV cache; GPUs = TP x PP)"},
-            {"mtp_tokens", "MTP draft tokens", "--speculative-algorithm NEXTN --speculative-num-steps N --speculative-eagle-topk 1: "
+            {"mtp_tokens", "MTP tokens", "--speculative-algorithm NEXTN --speculative-num-steps N --speculative-eagle-topk 1: "
                                                "the model's own MTP layer drafts N tokens; its layer loads and keeps a KV pool of "
                                                "the target's token count (0 = off; only models with MTP layers)", 0, 8},
         },

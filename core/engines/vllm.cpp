@@ -781,7 +781,7 @@ const EngineProfile& engine_profile_vllm() {
             {"enable_expert_parallel", "expert parallel", "--enable-expert-parallel: MoE experts split whole over TP x DP ranks "
                                                           "instead of each expert sharded over TP (attention and dense parts stay over TP)"},
             {"ep", "EP size", "expert-parallel size; vLLM's is always TP x DP (0 = none, or the flag's TP x DP)"},
-            {"mtp_tokens", "MTP draft tokens", "--speculative-config '{\"method\":\"mtp\",\"num_speculative_tokens\":N}': "
+            {"mtp_tokens", "MTP tokens", "--speculative-config '{\"method\":\"mtp\",\"num_speculative_tokens\":N}': "
                                                "speculative decoding with the model's own MTP layers, which then load and get KV "
                                                "cache (0 = off; only models with MTP layers)", 0, 8},
         },

@@ -1,4 +1,4 @@
-// Browser test of the MTP speculative-decoding knob (issue 13): on vLLM it appears among the engine
+// Browser test of the MTP speculative-decoding knob (issue 13): on vLLM and SGLang it appears among the engine
 // knobs, counts the MTP module and its KV layer, and travels in the share link (mtp=N); on an engine
 // without it the answer is refused under the knobs with a button that turns it off. Screenshots at
 // 1400x900 DPR 2 and 390x844 in <build>/screenshots/mtp-*.png, and no cut text.
@@ -55,6 +55,19 @@ run('mtp', async () => {
     check(`${size.name}: the link carries mtp=2`, (await page.evaluate(() => location.hash)).split(/[#&]/).includes('mtp=2'));
     check(`${size.name}: no cut text (vLLM)`, (await cutTexts(page)).length === 0);
     await page.screenshot({ path: path.join(screenshotDir, `mtp-${size.name}-vllm.png`) });
+
+    // SGLang offers the same knob (--speculative-algorithm NEXTN): answered, the draft module counted.
+    await setState(page, { ...DEEPSEEK, engine: 'sglang', mtp_tokens: 0 });
+    await settle(page);
+    const sgOff = await result(page);
+    await setState(page, { ...DEEPSEEK, engine: 'sglang', mtp_tokens: 2 });
+    await settle(page);
+    const sgOn = await result(page);
+    check(`${size.name}: SGLang answers DeepSeek-V3 with NEXTN drafting`, sgOn.ok === true, sgOn.error || '');
+    check(`${size.name}: SGLang's draft module adds weights on each GPU`, w(sgOn) > w(sgOff), `${w(sgOff)} -> ${w(sgOn)}`);
+    check(`${size.name}: the SGLang link carries mtp=2`, (await page.evaluate(() => location.hash)).split(/[#&]/).includes('mtp=2'));
+    check(`${size.name}: no cut text (SGLang)`, (await cutTexts(page)).length === 0);
+    await page.screenshot({ path: path.join(screenshotDir, `mtp-${size.name}-sglang.png`) });
 
     await setState(page, { ...DEEPSEEK, engine: 'llamacpp', weights: 'gguf-q4_k_m', mtp_tokens: 2 });
     await settle(page);
