@@ -170,8 +170,10 @@ RankWeights finish_stage(const Architecture& arch, const WeightFormat& format, c
     // Engine-made buffers that "Model loading took" counts as well.
     double extra = 0.0;
     // Rotary cos/sin cache: [max_position, rotary_dim] in the model dtype, one instance shared by
-    // every layer (vllm/model_executor/layers/rotary_embedding get_rope caches by key).
-    if (!arch.learned_positions && arch.max_context > 0) {
+    // every layer (vllm/model_executor/layers/rotary_embedding get_rope caches by key). Granite 4.0-H
+    // ("nope") builds none: GraniteMoeHybridAttention sets rotary_emb = None unless
+    // position_embedding_type == "rope" (vllm-project/vllm granitemoehybrid.py at 0195c9ec).
+    if (!arch.learned_positions && !arch.no_rope && arch.max_context > 0) {
         const double rot = static_cast<double>(arch.is_mla() && arch.qk_rope_head_dim > 0 ? arch.qk_rope_head_dim : arch.head_dim);
         extra += static_cast<double>(arch.max_context) * rot * model_dtype_bytes;
     }
