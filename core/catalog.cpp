@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -101,6 +102,8 @@ struct Catalogs {
     std::vector<ModelInfo> models;
     std::vector<Gpu> gpus;
     std::vector<std::string> problems;
+    // Lower-cased id (and HF id) -> index: the fit matrix looks models up thousands of times a pass.
+    std::unordered_map<std::string, std::size_t> model_by_id, model_by_hf_id, gpu_by_id;
 };
 
 const Catalogs& catalogs() {
@@ -108,6 +111,11 @@ const Catalogs& catalogs() {
         Catalogs k;
         k.models = parse_model_catalog(embedded_models_json(), &k.problems);
         k.gpus = parse_gpu_catalog(embedded_gpus_json(), &k.problems);
+        for (std::size_t i = 0; i < k.models.size(); ++i) {
+            k.model_by_id.emplace(lower(k.models[i].id), i);  // emplace keeps the first of equal keys
+            if (!k.models[i].hf_id.empty()) k.model_by_hf_id.emplace(lower(k.models[i].hf_id), i);
+        }
+        for (std::size_t i = 0; i < k.gpus.size(); ++i) k.gpu_by_id.emplace(lower(k.gpus[i].id), i);
         return k;
     }();
     return c;
@@ -258,18 +266,17 @@ const std::vector<std::string>& catalog_problems() { return catalogs().problems;
 const ModelInfo* find_model(std::string_view id_or_hf_id) {
     const std::string q = lower(id_or_hf_id);
     if (q.empty()) return nullptr;
-    for (const ModelInfo& m : model_catalog())
-        if (lower(m.id) == q) return &m;
-    for (const ModelInfo& m : model_catalog())
-        if (!m.hf_id.empty() && lower(m.hf_id) == q) return &m;
+    const Catalogs& c = catalogs();
+    if (auto it = c.model_by_id.find(q); it != c.model_by_id.end()) return &c.models[it->second];
+    if (auto it = c.model_by_hf_id.find(q); it != c.model_by_hf_id.end()) return &c.models[it->second];
     return nullptr;
 }
 
 const Gpu* find_gpu(std::string_view id) {
     const std::string q = lower(id);
     if (q.empty()) return nullptr;
-    for (const Gpu& g : gpu_catalog())
-        if (lower(g.id) == q) return &g;
+    const Catalogs& c = catalogs();
+    if (auto it = c.gpu_by_id.find(q); it != c.gpu_by_id.end()) return &c.gpus[it->second];
     return nullptr;
 }
 

@@ -208,7 +208,8 @@ FileWeights file_weights_from_gguf(const std::vector<GgufHeader>& parts, const G
             g.add(role, layer, t.bytes, device);
         }
     }
-    for (std::int64_t l = 0; rope_freqs > 0 && l < num_layers; ++l) g.add(TensorRole::Norm, l, rope_freqs, rope_freqs);
+    // Bounded like a config's num_hidden_layers, so a forged layer count cannot make this loop long.
+    for (std::int64_t l = 0; rope_freqs > 0 && l < std::min<std::int64_t>(num_layers, 10000); ++l) g.add(TensorRole::Norm, l, rope_freqs, rope_freqs);
     // No output.weight: llama.cpp loads token_embd again as the output (TENSOR_DUPLICATED) with the output layer.
     if (!has_output && embd_bytes > 0) g.add(TensorRole::LmHead, -1, embd_bytes, embd_device);
     if (mmproj)

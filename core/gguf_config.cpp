@@ -219,8 +219,11 @@ GgufModelInfo gguf_model_info(const std::vector<GgufHeader>& parts) {
     const auto heads = key_or_max(h, A + ".attention.head_count");
     if (!block_count || !hidden || !heads)
         return info.error = "the metadata lacks " + A + (!block_count ? ".block_count" : !hidden ? ".embedding_length" : ".attention.head_count"), info;
-    const std::int64_t nextn = h.integer(A + ".nextn_predict_layers").value_or(0);
-    info.num_layers = std::max<std::int64_t>(1, *block_count - std::max<std::int64_t>(0, nextn));
+    // The same range a config.json's num_hidden_layers is held to (docs/config-fields.md).
+    if (*block_count < 1 || *block_count > 10000)
+        return info.error = A + ".block_count is " + std::to_string(*block_count) + ": a model has 1 to 10000 layers", info;
+    const std::int64_t nextn = std::clamp<std::int64_t>(h.integer(A + ".nextn_predict_layers").value_or(0), 0, *block_count);
+    info.num_layers = std::max<std::int64_t>(1, *block_count - nextn);
     if (nextn > 0) info.notes.push_back(std::to_string(nextn) + " multi-token-prediction layer(s) not loaded by llama.cpp: left out");
 
     std::string model_type = A, hf_class;

@@ -3,6 +3,9 @@
 # by scripts/build-asan.sh with clang++-14 from Debian's clang-14 and libclang-rt-14-dev).
 #   scripts/fuzz.sh [SECONDS]            (default 60 per target)
 #   scripts/fuzz.sh SECONDS fuzz_share_link ...   (only the named targets)
+#   VRAMCALC_FUZZ_RUNS=N [VRAMCALC_FUZZ_SEED=S] scripts/fuzz.sh   (reproducible: N inputs per target from
+#       seed S (default 1), starting from the committed seeds alone; scripts/test.sh runs this way, so a
+#       run that passes here passes in CI, and the time-limited runs above keep exploring by hand)
 # Each target starts from its committed seeds (fuzz/corpus/TARGET/) and dictionary (fuzz/TARGET.dict);
 # inputs that reach new code are kept in build-asan/fuzz-corpus/TARGET/ (not committed). A crash, a
 # sanitizer report, a failed check (fuzz/checks.h) or an input slower than 10 s stops that target,
@@ -29,11 +32,18 @@ for t in "${targets[@]}"; do
     seeds="$root/fuzz/corpus/$name"
     work="$dir/fuzz-corpus/$name"
     crashes="$dir/fuzz-crashes/$name"
+    args=(-timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/")
+    if [ -n "${VRAMCALC_FUZZ_RUNS:-}" ]; then
+        work="$dir/fuzz-corpus-fixed/$name"
+        rm -rf "$work"
+        args+=(-runs="$VRAMCALC_FUZZ_RUNS" -seed="${VRAMCALC_FUZZ_SEED:-1}")
+        echo "fuzz: $t, ${VRAMCALC_FUZZ_RUNS} inputs from seed ${VRAMCALC_FUZZ_SEED:-1}"
+    else
+        args+=(-max_total_time="$seconds")
+        echo "fuzz: $t for ${seconds} s"
+    fi
     mkdir -p "$work" "$crashes"
-    args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
-          -artifact_prefix="$crashes/")
     [ -f "$root/fuzz/$name.dict" ] && args+=(-dict="$root/fuzz/$name.dict")
-    echo "fuzz: $t for ${seconds} s"
     if "$dir/$t" "${args[@]}" "$work" "$seeds" >"$dir/$t.log" 2>&1; then
         grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$dir/$t.log" | tr '\n' ' '
         echo
@@ -47,4 +57,4 @@ if [ "${#failed[@]}" -gt 0 ]; then
     echo "fuzz: FAILED: ${failed[*]}"
     exit 1
 fi
-echo "fuzz: all ${#targets[@]} targets ran ${seconds} s each without a finding"
+echo "fuzz: all ${#targets[@]} targets ran without a finding"

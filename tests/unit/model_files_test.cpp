@@ -162,6 +162,20 @@ TEST_CASE("A GGUF alone is a custom model: its metadata becomes a config the par
     CHECK(estimate(s).params == doctest::Approx(2775208960.0));
 }
 
+TEST_CASE("A GGUF whose block count is out of range is refused with a message, quickly") {
+    // Found by fuzz_gguf_header: 16,711,695 layers and a rope_freqs tensor made the loader add one
+    // group per layer for 14 s. A config's num_hidden_layers is held to 1..10000; so is block_count.
+    GgufWriter w;
+    w.str("general.architecture", "llama");
+    w.u32("llama.block_count", 16711695);
+    w.u32("llama.embedding_length", 4096);
+    w.u32("llama.attention.head_count", 32);
+    w.tensor("rope_freqs.weight", kF32, {64});
+    const ModelFromFiles m = model_from_files({gguf_file("forged.gguf", w)});
+    CHECK_FALSE(m.ok);
+    CHECK(m.error.find("llama.block_count is 16711695") != std::string::npos);
+}
+
 TEST_CASE("A split GGUF set waits for its parts, then sums every part's tensors") {
     auto part = [](int no, int first_layer, int last_layer) {
         GgufWriter w;
