@@ -224,8 +224,16 @@ std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tens
     const std::vector<int> stage_of = stage_of_layers(stages);
     double tied_embedding_bytes = 0.0;
     bool has_lm_head = false;
+    // MXFP4 MoE kernels pad each expert's intermediate per rank (vLLM: expert_intermediate_align).
+    double expert_pad = 1.0;
+    if (shard.expert_intermediate_align > 0 && format.kind == "mxfp4" && arch.moe_intermediate_size > 0) {
+        const auto per_rank = static_cast<std::uint64_t>(std::max<std::int64_t>(1, arch.moe_intermediate_size / std::max(1, shard.moe_tp)));
+        expert_pad = static_cast<double>(round_up(per_rank, static_cast<std::uint64_t>(shard.expert_intermediate_align))) /
+                     static_cast<double>(per_rank);
+    }
     auto add = [&](const TensorGroup& t, double stored_bytes) {
-        const double b = stored_bytes * rank_shard_fraction(t, arch, shard);
+        const bool expert = t.role == TensorRole::ExpertGate || t.role == TensorRole::ExpertUp || t.role == TensorRole::ExpertDown;
+        const double b = stored_bytes * rank_shard_fraction(t, arch, shard) * (expert ? expert_pad : 1.0);
         if (t.role == TensorRole::LmHead) has_lm_head = true;
         if (t.role == TensorRole::TokenEmbedding) tied_embedding_bytes = b;
         auto put = [&](std::size_t i) {

@@ -487,7 +487,13 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     };
     std::vector<StageResult> res;
     std::int64_t min_blocks = -1;
-    auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, model_dtype_bytes, matching_file_weights(r));
+    // MXFP4 MoE (gpt-oss): vllm/model_executor/layers/fused_moe/oracle/mxfp4.py (at 001eda31)
+    // mxfp4_round_up_hidden_size_and_intermediate_size rounds each expert's intermediate per partition
+    // up to 64 on the Triton backend (Hopper: "Using 'TRITON' Mxfp4 MoE backend"), to 128 or 256 on the
+    // CUTLASS, Marlin and TRT-LLM ones (which also pad hidden); 64 is modelled, the least of them.
+    RankShard weight_shard = xl.shard;
+    weight_shard.expert_intermediate_align = 64;
+    auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, weight_shard, stages, model_dtype_bytes, matching_file_weights(r));
     if (mtp > 0 && !stage_weights.empty()) {
         const double draft = static_cast<double>(mtp) * mtp_module_bytes(*r.tensors, a, r.weights, tp, model_dtype_bytes);
         RankWeights& w = stage_weights.back();
