@@ -48,6 +48,7 @@ struct Architecture {
     bool qk_norm = false;            // per-head q_norm/k_norm (Qwen3, Gemma 3, OLMo 2)
     int norms_per_layer = 2;         // Gemma 2/3 have 4 (pre/post attention, pre/post feed-forward)
     bool learned_positions = false;  // absolute position embedding table (GPT-2, StarCoder 1, OPT)
+    bool no_rope = false;            // position_embedding_type "nope" (Granite 4.0-H): no rotary cos/sin cache
 
     // Mixture of experts (0 experts = dense)
     std::int64_t num_experts = 0;

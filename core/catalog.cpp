@@ -104,7 +104,34 @@ struct Catalogs {
     std::vector<std::string> problems;
     // Lower-cased id (and HF id) -> index: the fit matrix looks models up thousands of times a pass.
     std::unordered_map<std::string, std::size_t> model_by_id, model_by_hf_id, gpu_by_id;
+    std::vector<int> models_by_family, gpus_by_group;
 };
+
+std::vector<int> family_order(const std::vector<ModelInfo>& models) {
+    std::vector<int> v(models.size());
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int>(i);
+    std::stable_sort(v.begin(), v.end(), [&](int a, int b) {
+        const ModelInfo& x = models[static_cast<std::size_t>(a)];
+        const ModelInfo& y = models[static_cast<std::size_t>(b)];
+        if (x.family != y.family) return x.family < y.family;
+        return x.params_published < y.params_published;
+    });
+    return v;
+}
+
+std::vector<int> group_order(const std::vector<Gpu>& gpus) {
+    std::vector<int> v(gpus.size());
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int>(i);
+    auto rank = [](const std::string& seg) { return seg == "datacenter" ? 0 : seg == "workstation" ? 1 : seg == "consumer" ? 2 : 3; };
+    std::stable_sort(v.begin(), v.end(), [&](int a, int b) {
+        const Gpu& x = gpus[static_cast<std::size_t>(a)];
+        const Gpu& y = gpus[static_cast<std::size_t>(b)];
+        if (x.vendor != y.vendor) return x.vendor > y.vendor;  // NVIDIA, then AMD, Intel, Apple
+        if (rank(x.segment) != rank(y.segment)) return rank(x.segment) < rank(y.segment);
+        return x.memory_bytes > y.memory_bytes;
+    });
+    return v;
+}
 
 const Catalogs& catalogs() {
     static const Catalogs c = [] {
@@ -116,6 +143,8 @@ const Catalogs& catalogs() {
             if (!k.models[i].hf_id.empty()) k.model_by_hf_id.emplace(lower(k.models[i].hf_id), i);
         }
         for (std::size_t i = 0; i < k.gpus.size(); ++i) k.gpu_by_id.emplace(lower(k.gpus[i].id), i);
+        k.models_by_family = family_order(k.models);
+        k.gpus_by_group = group_order(k.gpus);
         return k;
     }();
     return c;
@@ -262,6 +291,8 @@ std::vector<Gpu> parse_gpu_catalog(std::string_view json_text, std::vector<std::
 const std::vector<ModelInfo>& model_catalog() { return catalogs().models; }
 const std::vector<Gpu>& gpu_catalog() { return catalogs().gpus; }
 const std::vector<std::string>& catalog_problems() { return catalogs().problems; }
+const std::vector<int>& models_by_family() { return catalogs().models_by_family; }
+const std::vector<int>& gpus_by_group() { return catalogs().gpus_by_group; }
 
 const ModelInfo* find_model(std::string_view id_or_hf_id) {
     const std::string q = lower(id_or_hf_id);

@@ -12,6 +12,11 @@ namespace vramcalc {
 const std::vector<ModelInfo>& model_catalog();
 const std::vector<Gpu>& gpu_catalog();
 
+// Catalog indexes in the pickers' order: models by family, then size; GPUs NVIDIA first (then AMD,
+// Intel, Apple), datacenter before workstation before consumer, then the most memory first.
+const std::vector<int>& models_by_family();
+const std::vector<int>& gpus_by_group();
+
 // Finds by catalog id or Hugging Face id, case-insensitively; nullptr when unknown.
 const ModelInfo* find_model(std::string_view id_or_hf_id);
 const Gpu* find_gpu(std::string_view id);

@@ -190,7 +190,7 @@ const std::set<std::string, std::less<>>& parser_keys() {
         "index_topk", "laurel_rank", "linear_attn_config", "mamba_d_head", "mamba_d_ssm", "mamba_head_dim",
         "mamba_n_groups", "mamba_n_heads", "mamba_num_heads", "mamba_ssm_cache_dtype", "mamba_ssm_dtype",
         "moe_latent_size", "moe_shared_expert_intermediate_size", "n_groups", "num_global_key_value_heads",
-        "num_kv_shared_layers", "num_mtp_modules", "original_max_position_embeddings", "out_hidden_size",
+        "num_kv_shared_layers", "num_mtp_modules", "original_max_position_embeddings", "out_hidden_size", "position_embedding_type",
         "projection_dim", "rope_parameters", "rope_scaling", "rope_type", "share_expert_dim",
         "shared_intermediate_size", "sparse_attention_config", "ssm_state_size", "text_hidden_size",
         "top_k_experts", "use_double_wide_mlp", "use_mtp", "vocab_size_per_layer_input", "vt_hidden_size",
@@ -346,7 +346,7 @@ bool same_model_info(const ModelInfo& a, const ModelInfo& b) {
         x.vocab_size == y.vocab_size && x.max_context == y.max_context && x.tied_embeddings == y.tied_embeddings &&
         x.mlp == y.mlp && x.norm == y.norm && x.fused_qkv == y.fused_qkv && x.qkv_bias == y.qkv_bias &&
         x.o_bias == y.o_bias && x.mlp_bias == y.mlp_bias && x.qk_norm == y.qk_norm &&
-        x.norms_per_layer == y.norms_per_layer && x.learned_positions == y.learned_positions &&
+        x.norms_per_layer == y.norms_per_layer && x.learned_positions == y.learned_positions && x.no_rope == y.no_rope &&
         x.num_experts == y.num_experts && x.experts_per_token == y.experts_per_token &&
         x.num_shared_experts == y.num_shared_experts && x.moe_intermediate_size == y.moe_intermediate_size &&
         x.shared_expert_intermediate_size == y.shared_expert_intermediate_size &&

@@ -170,8 +170,10 @@ RankWeights finish_stage(const Architecture& arch, const WeightFormat& format, c
     // Engine-made buffers that "Model loading took" counts as well.
     double extra = 0.0;
     // Rotary cos/sin cache: [max_position, rotary_dim] in the model dtype, one instance shared by
-    // every layer (vllm/model_executor/layers/rotary_embedding get_rope caches by key).
-    if (!arch.learned_positions && arch.max_context > 0) {
+    // every layer (vllm/model_executor/layers/rotary_embedding get_rope caches by key). Granite 4.0-H
+    // ("nope") builds none: GraniteMoeHybridAttention sets rotary_emb = None unless
+    // position_embedding_type == "rope" (vllm-project/vllm granitemoehybrid.py at 0195c9ec).
+    if (!arch.learned_positions && !arch.no_rope && arch.max_context > 0) {
         const double rot = static_cast<double>(arch.is_mla() && arch.qk_rope_head_dim > 0 ? arch.qk_rope_head_dim : arch.head_dim);
         extra += static_cast<double>(arch.max_context) * rot * model_dtype_bytes;
     }
@@ -222,8 +224,16 @@ std::vector<RankWeights> stage_weight_bytes(const std::vector<TensorGroup>& tens
     const std::vector<int> stage_of = stage_of_layers(stages);
     double tied_embedding_bytes = 0.0;
     bool has_lm_head = false;
+    // MXFP4 MoE kernels pad each expert's intermediate per rank (vLLM: expert_intermediate_align).
+    double expert_pad = 1.0;
+    if (shard.expert_intermediate_align > 0 && format.kind == "mxfp4" && arch.moe_intermediate_size > 0) {
+        const auto per_rank = static_cast<std::uint64_t>(std::max<std::int64_t>(1, arch.moe_intermediate_size / std::max(1, shard.moe_tp)));
+        expert_pad = static_cast<double>(round_up(per_rank, static_cast<std::uint64_t>(shard.expert_intermediate_align))) /
+                     static_cast<double>(per_rank);
+    }
     auto add = [&](const TensorGroup& t, double stored_bytes) {
-        const double b = stored_bytes * rank_shard_fraction(t, arch, shard);
+        const bool expert = t.role == TensorRole::ExpertGate || t.role == TensorRole::ExpertUp || t.role == TensorRole::ExpertDown;
+        const double b = stored_bytes * rank_shard_fraction(t, arch, shard) * (expert ? expert_pad : 1.0);
         if (t.role == TensorRole::LmHead) has_lm_head = true;
         if (t.role == TensorRole::TokenEmbedding) tied_embedding_bytes = b;
         auto put = [&](std::size_t i) {

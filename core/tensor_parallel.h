@@ -38,6 +38,7 @@ struct RankShard {
     int ep_rank = 0;
     int moe_tp = 1;
     bool replicate_embedding = false;   // SGLang DP attention: VocabParallelEmbedding(enable_tp=False)
+    std::int64_t expert_intermediate_align = 0;  // MXFP4 MoE: each expert's intermediate per rank rounded up to it (0 = none)
 };
 RankShard plain_tp(int tp);   // everything over tp, experts TP-sharded
 // Routed experts rank `ep_rank` of `ep` holds: vLLM determine_expert_map (linear placement): E / ep

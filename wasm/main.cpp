@@ -46,6 +46,8 @@ int g_frames_left = kFramesAfterEvent;
 int g_frames_drawn = 0;
 bool g_paused = false;
 std::uint64_t g_saved_revision = 0;
+bool g_saved_dark = true;                 // the view (theme, unit) last written to localStorage
+vramcalc::SizeUnit g_saved_unit = vramcalc::SizeUnit::GiB;
 std::uint64_t g_saved_calibrations = 0;  // LogPanelState::stored_revision last written to localStorage
 double g_saved_at_ms = 0.0;
 
@@ -164,11 +166,9 @@ void restore_state() {
 
 // The address bar and localStorage follow the scenario (rate-limited, see kLinkWriteIntervalMs).
 bool save_state(double now_ms) {
-    static bool saved_dark = true;
-    static vramcalc::SizeUnit saved_unit = vramcalc::SizeUnit::GiB;
-    if (g_state.dark != saved_dark || g_state.unit != saved_unit) {
-        saved_dark = g_state.dark;
-        saved_unit = g_state.unit;
+    if (g_state.dark != g_saved_dark || g_state.unit != g_saved_unit) {
+        g_saved_dark = g_state.dark;
+        g_saved_unit = g_state.unit;
         nlohmann::json view = {{"dark", g_state.dark}, {"unit", g_state.unit == vramcalc::SizeUnit::GB ? "GB" : "GiB"}};
         js_storage_set("vramcalc.view", view.dump().c_str());
     }

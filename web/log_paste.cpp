@@ -83,7 +83,7 @@ constexpr std::pair<const char*, const char*> kLabels[] = {
     {"max_concurrency", "max concurrency"}, {"kv_blocks", "KV blocks"}, {"host_compute_buffer", "host compute buffer"},
     {"cpu_kv_buffer", "CPU KV buffer"}, {"draft_weights", "draft weights"}, {"draft_kv_cache", "draft KV cache"},
     {"draft_kv_tokens", "draft KV tokens"}, {"free_before_load", "free before load"}, {"total_gpu_memory", "GPU memory"},
-    {"max_total_num_tokens", "max total tokens"},
+    {"max_total_num_tokens", "max total tokens"}, {"swa_kv_tokens", "sliding-window KV tokens"},
 };
 
 const char* label_of(const std::string& name) {

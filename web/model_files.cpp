@@ -130,8 +130,7 @@ std::optional<HubRequest> hub_next_request(AppState& st) {
     if (!m.hub || m.hub_request_id != 0) return std::nullopt;
     auto q = m.hub->next();
     if (q) {
-        static int next_id = 0;
-        m.hub_request_id = ++next_id;
+        m.hub_request_id = ++m.hub_requests_made;
         m.hub_status = m.hub->progress();
     }
     return q;

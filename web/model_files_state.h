@@ -34,6 +34,7 @@ struct ModelFilesState {
     std::string hub_file;               // the GGUF chosen when the repo holds several
     std::shared_ptr<HubSession> hub;    // a fetch in progress
     int hub_request_id = 0;             // the request in flight (0: none)
+    int hub_requests_made = 0;          // numbers the next request, so a late answer to an old one is known
     std::string hub_status;             // progress line, result or error
     std::vector<std::string> hub_choices;
 };

@@ -186,12 +186,6 @@ std::string gpu_memory_label(const Gpu& g) {
     return marketed + " " + g.memory_unit + " (" + format_fixed(to_gib(g.memory_bytes), 1) + " GiB usable)";
 }
 
-std::int64_t shown_headroom(const Estimate& e) {
-    if (e.fits) return e.headroom_bytes;
-    const std::int64_t left = static_cast<std::int64_t>(e.gpu_memory_bytes) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
-    return std::min(e.headroom_bytes, left);
-}
-
 }  // namespace vramcalc::web
 
 namespace vramcalc::web {

@@ -53,7 +53,6 @@ std::string gpu_memory_label(const Gpu& g);
 // memory when that is the larger shortfall. WORKAROUND: the vLLM estimate's headroom_bytes
 // understates the shortfall when the weights alone overflow the budget (core/engines/vllm.cpp;
 // reported): 70B bf16 on 2 x RTX 4090 says -1.2 GiB while 68.6 GiB sit on a 23.6 GiB GPU.
-std::int64_t shown_headroom(const Estimate& e);
 
 }  // namespace vramcalc::web
 

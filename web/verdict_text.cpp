@@ -38,9 +38,22 @@ VerdictText verdict_text(const Estimate& e, const Scenario& s, SizeUnit unit) {
     v.reserve = std::string(engine_name(s.engine)) + " will reserve " + format_size(e.per_gpu.total_bytes, unit) + per;
     if (e.kv_cache_tokens && *e.kv_cache_tokens > 0) v.reserve += " (KV pool for " + format_tokens(*e.kv_cache_tokens) + " tokens)";
     else v.reserve += " (no room left for a KV pool)";
-    if (!e.fits && need > mem)
-        v.needs += ", " + format_size(need - mem, unit) + " more than the " + format_size(mem, unit) + " of the GPU";
+    // Not fitting, the figure is what the engine's budget lacks for the request (the Breakdown's
+    // shortfall): the budget is a share of the GPU (gpu_memory_utilization, mem_fraction_static), so
+    // "more than the whole GPU" would be a smaller number than the one the table shows.
+    if (!e.fits) {
+        const std::int64_t shortfall = -shown_headroom(e);
+        if (shortfall > 0)
+            v.needs += "; " + std::string(engine_name(s.engine)) + "'s budget on the " + format_size(mem, unit) + " GPU falls " +
+                       format_size(static_cast<Bytes>(shortfall), unit) + " short";
+    }
     return v;
+}
+
+std::int64_t shown_headroom(const Estimate& e) {
+    if (e.fits) return e.headroom_bytes;
+    const std::int64_t left = static_cast<std::int64_t>(e.gpu_memory_bytes) - static_cast<std::int64_t>(e.per_gpu.total_bytes);
+    return std::min(e.headroom_bytes, left);
 }
 
 }  // namespace vramcalc::web

@@ -25,5 +25,8 @@ std::string workload_text(const Scenario& s);
 // The figure every "needs" on the page shows (verdict, chart, fit matrix).
 Bytes needed_bytes(const Estimate& e);
 VerdictText verdict_text(const Estimate& e, const Scenario& s, SizeUnit unit);
+// The Breakdown's headroom (or, negative, shortfall) on the most loaded GPU; when it does not fit,
+// the headline's "more than" figure is this one, so both say the same number.
+std::int64_t shown_headroom(const Estimate& e);
 
 }  // namespace vramcalc::web

@@ -250,6 +250,7 @@ bool read_family_flags(Reader& r, Architecture& a, const Family& f) {
     a.fused_qkv = one_of(mt, {"gpt_neox", "phi", "phi3", "phi3small", "falcon", "RefinedWeb", "RefinedWebModel", "gpt_bigcode",
                               "gpt2", "bloom", "mpt", "qwen", "chatglm", "internlm2", "codegen", "persimmon"});
     a.learned_positions = one_of(mt, {"gpt2", "gpt_bigcode", "opt", "gpt_neo"});
+    a.no_rope = r.str({"position_embedding_type"}) == "nope";
 
     // Biases. attention_bias (Llama/Mistral/GLM/gpt-oss) covers q,k,v (+o for Llama-style attention).
     if (one_of(mt, {"qwen2", "qwen2_moe", "qwen2_vl", "qwen2_5_vl", "qwen", "chatglm"})) {

@@ -439,7 +439,12 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     const double requested = util * mem;
     const BatchDefaults defs = batch_defaults(r.gpu);
     const std::int64_t mnbt = s.max_batched_tokens > 0 ? s.max_batched_tokens : defs.max_num_batched_tokens;
-    const std::int64_t seqs = std::min<std::int64_t>(defs.max_num_seqs, mnbt);
+    // The profile run's dummy batch has min(max_num_batched_tokens, max_num_seqs) requests
+    // (vllm/v1/worker/gpu_model_runner.py _dummy_run: max_num_reqs = scheduler_config.max_num_seqs;
+    // num_reqs = min(num_tokens, max_num_reqs)), and the sampler dry run one logits row per request.
+    // A batch above 1 is the --max-num-seqs the command line passes; otherwise the GPU's default.
+    const std::int64_t max_seqs = s.batch > 1 ? static_cast<std::int64_t>(s.batch) : defs.max_num_seqs;
+    const std::int64_t seqs = std::min<std::int64_t>(max_seqs, mnbt);
     std::int64_t max_len = s.context;
     const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
     // kv_cache_dtype "auto" is the dtype the model runs in (--dtype), which the weight format sets
@@ -482,7 +487,13 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     };
     std::vector<StageResult> res;
     std::int64_t min_blocks = -1;
-    auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, model_dtype_bytes, matching_file_weights(r));
+    // MXFP4 MoE (gpt-oss): vllm/model_executor/layers/fused_moe/oracle/mxfp4.py (at 001eda31)
+    // mxfp4_round_up_hidden_size_and_intermediate_size rounds each expert's intermediate per partition
+    // up to 64 on the Triton backend (Hopper: "Using 'TRITON' Mxfp4 MoE backend"), to 128 or 256 on the
+    // CUTLASS, Marlin and TRT-LLM ones (which also pad hidden); 64 is modelled, the least of them.
+    RankShard weight_shard = xl.shard;
+    weight_shard.expert_intermediate_align = 64;
+    auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, weight_shard, stages, model_dtype_bytes, matching_file_weights(r));
     if (mtp > 0 && !stage_weights.empty()) {
         const double draft = static_cast<double>(mtp) * mtp_module_bytes(*r.tensors, a, r.weights, tp, model_dtype_bytes);
         RankWeights& w = stage_weights.back();
@@ -677,8 +688,9 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         e.warnings.push_back("the budget plus CUDA graphs and the CUDA context exceed the GPU's memory: lower "
                              "gpu_memory_utilization or use enforce_eager");
     if (s.batch > defs.max_num_seqs)
-        e.warnings.push_back("batch " + std::to_string(s.batch) + " exceeds max_num_seqs " + std::to_string(defs.max_num_seqs) +
-                             " (vLLM's default for this GPU): the rest queue however much KV cache is free");
+        e.warnings.push_back("batch " + std::to_string(s.batch) + " is above vLLM's default max_num_seqs " +
+                             std::to_string(defs.max_num_seqs) + " for this GPU: the command raises --max-num-seqs to it, "
+                             "which also grows the profile run's sampler peak");
     if (a.extra_params > 0)
         e.warnings.push_back("vision encoder profiling (encoder cache budget) is not counted in the activation peak");
     e.ok = true;

@@ -13,6 +13,8 @@
 //  - "llama_kv_cache: CUDA0 KV buffer size = X MiB" (one per cache: SWA models print two, summed) and
 //    "llama_kv_cache: size = X MiB (N cells, L layers, 1/1 seqs), K (f16): ..." (src/llama-kv-cache.cpp;
 //    older "llama_kv_cache_init:", "KV self size = X MiB")
+//  - "llama_memory_recurrent: CUDA0 RS buffer size = X MiB" (src/llama-memory-recurrent.cpp: the conv
+//    and SSM states of hybrid / recurrent models), summed into the KV buffer, as our estimate counts it
 //  - "sched_reserve: CUDA0 compute buffer size = X MiB" (2026; before: "llama_context:" /
 //    "llama_new_context_with_model:"), host buffers "CUDA_Host" / "CPU".
 // MiB here is 2^20 bytes (ggml divides by 1024.0/1024.0).
@@ -70,7 +72,7 @@ void read_buffer(const std::string& l, LogReading& r) {
     const int idx = device_index(r, dev);
     const bool host = idx < 0;
     if (kind == "model") add_bytes(r, host ? "cpu_model_buffer" : "model_buffer", dev, idx, *bytes, l);
-    else if (kind == "KV") add_bytes(r, host ? "cpu_kv_buffer" : "kv_buffer", dev, idx, *bytes, l, true);
+    else if (kind == "KV" || kind == "RS") add_bytes(r, host ? "cpu_kv_buffer" : "kv_buffer", dev, idx, *bytes, l, true);
     else if (kind == "compute") add_bytes(r, host ? "host_compute_buffer" : "compute_buffer", dev, idx, *bytes, l);
     else if (kind == "output") add_bytes(r, "output_buffer", dev, idx, *bytes, l);
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/checked.h"
+
 namespace vramcalc {
 
 const LogFigure* find_figure(const LogReading& r, const std::string& name, int device_index) {
@@ -41,7 +43,7 @@ void add_bytes(LogReading& r, const std::string& name, const std::string& device
                const std::string& line, bool sum) {
     if (!std::isfinite(bytes) || bytes < 0) return;
     if (LogFigure* f = existing(r, name, index)) {
-        if (sum && f->bytes) *f->bytes += bytes_from(bytes);
+        if (sum && f->bytes) *f->bytes = saturating_add(*f->bytes, bytes_from(bytes));  // many huge lines must not wrap
         return;
     }
     if (LogFigure* f = fresh(r, name, device, index, line)) f->bytes = bytes_from(bytes);

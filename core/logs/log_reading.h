@@ -42,6 +42,7 @@ struct LogReading {
     int tp = 0, pp = 0;                 // 0 = not printed
     std::int64_t context = 0;           // max_model_len / n_ctx / context_len
     std::int64_t max_num_seqs = 0;      // vLLM max_num_seqs, SGLang max_running_requests
+    std::int64_t max_num_batched_tokens = 0;  // vLLM max_num_batched_tokens as the scheduler line prints it
     int parallel = 0;                   // llama.cpp n_seq_max (-np)
     double gpu_mem_util = 0;            // vLLM gpu_memory_utilization, SGLang mem_fraction_static
     int gpu_layers = -1;                // llama.cpp layers offloaded

@@ -58,6 +58,10 @@ Scenario scenario_from_log(const LogReading& r, const Scenario& base, std::vecto
     if (r.gpu_mem_util > 0) s.gpu_mem_util = r.gpu_mem_util;
     else if (r.engine == "vllm" || r.engine == "sglang") lack(lacking, "memory utilization / fraction (not printed): the engine default assumed");
     if (r.enforce_eager) s.enforce_eager = true;
+    // vLLM --max-num-seqs: the profile run's dummy batch (and our command line) take it from batch.
+    if (r.engine == "vllm" && r.max_num_seqs > 0) s.batch = std::clamp<std::int64_t>(r.max_num_seqs, 1, 1 << 20);
+    if (r.engine == "vllm" && r.max_num_batched_tokens > 0)
+        s.max_batched_tokens = std::clamp<std::int64_t>(r.max_num_batched_tokens, 1, std::int64_t{1} << 24);
     if (r.engine == "llamacpp") from_llamacpp(r, s, lacking);
     if (r.engine == "exllamav2" || r.engine == "exllamav3") from_exllama(r, s, lacking);
     return s;

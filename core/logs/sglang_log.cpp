@@ -5,6 +5,8 @@
 //    dtype=torch.bfloat16, avail mem=63.52 GB, mem usage=15.06 GB." (model_executor/model_runner.py); a
 //    second pair is the draft model of speculative decoding
 //  - "KV Cache is allocated. #tokens: 20480, K size: 1.25 GB, V size: 1.25 GB" (mem_cache/memory_pool.py)
+//  - "Use sliding window memory pool. full_layer_tokens=375360, swa_layer_tokens=300288" (hybrid SWA
+//    models: then the next "#tokens" is the sliding pool's; the full layers' pool is the one we size)
 //  - "max_total_num_tokens=20480, chunked_prefill_size=8192, max_prefill_tokens=16384,
 //    max_running_requests=200, context_len=32768, available_gpu_mem=56.97 GB" (managers/scheduler.py)
 // Every "GB" is a GiB: get_available_gpu_memory and the pool sizes divide by (1 << 30).
@@ -99,6 +101,8 @@ void read_line(const std::string& l, LogReading& r) {
         if (k && v) add_bytes(r, draft ? "draft_kv_cache" : "kv_cache", dev, idx, *k + *v, l);
         if (const auto d = word_after(l, "dtype: torch."); !d.empty() && r.kv_dtype.empty()) r.kv_dtype = kv_from(d);
     }
+    if (contains(l, "Use sliding window memory pool"))
+        if (const auto t = integer_after(l, "full_layer_tokens=")) add_tokens(r, "full_layer_tokens", dev, idx, *t, l);
     if (const auto t = integer_after(l, "max_total_num_tokens=")) add_tokens(r, "max_total_num_tokens", dev, idx, *t, l);
     if (const auto n = integer_after(l, "max_running_requests=")) r.max_num_seqs = *n;
     if (const auto n = integer_after(l, " context_len=")) r.context = *n;
@@ -115,7 +119,22 @@ int signature(std::string_view l) {
 
 bool starts_run(std::string_view l) { return contains(l, "server_args=") || contains(l, "ServerArgs("); }
 
+// A hybrid SWA pool's "#tokens" counts the sliding layers' pool (swa_full_tokens_ratio x the full one,
+// sglang PR #18039's log): the figure compared with ours becomes the full layers' count.
+void full_pool_tokens(LogReading& r) {
+    bool swapped = false;
+    for (LogFigure& full : r.figures) {
+        if (full.name != "full_layer_tokens") continue;
+        for (LogFigure& f : r.figures)
+            if (f.name == "kv_tokens" && f.device_index == full.device_index) f.name = "swa_kv_tokens";
+        full.name = "kv_tokens";
+        swapped = true;
+    }
+    if (swapped) add_note(r, "hybrid SWA pool: \"#tokens\" is the sliding layers' pool; KV cache tokens are the full layers' (full_layer_tokens)");
+}
+
 void finish(LogReading& r) {
+    full_pool_tokens(r);
     if (r.weights.empty() && r.quantization.empty()) r.weights = weights_from_dtype(r.dtype);
     if (r.weights.empty() && r.quantization == "fp8") r.weights = "fp8";
     if (r.gpus == 0 && (r.tp > 0 || r.pp > 0)) r.gpus = std::max(r.tp, 1) * std::max(r.pp, 1);

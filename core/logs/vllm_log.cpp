@@ -126,6 +126,10 @@ void read_line(const std::string& l, LogReading& r) {
     rank_of(l, r, dev, idx);
     if (contains(l, "LLM engine (v") || contains(l, "LLM engine with config:")) read_config_line(l, r);
     if (contains(l, "non-default args:")) read_args_line(l, r);
+    // "Chunked prefill is enabled with max_num_batched_tokens=8192." (config/scheduler.py): the value in
+    // effect, defaults included (the offline LLM class and the API server default differently).
+    if (contains(l, "Chunked prefill is enabled with max_num_batched_tokens="))
+        if (const auto n = integer_after(l, "max_num_batched_tokens=")) r.max_num_batched_tokens = *n;
     if (r.engine_version.empty()) {
         if (const auto p = after(l, "vLLM API server version "); p != std::string::npos) r.engine_version = word_after(l, "version ");
         else if (contains(l, "\xE2\x96") && contains(l, " version ")) r.engine_version = word_after(l, " version ");  // the banner

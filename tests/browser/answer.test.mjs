@@ -6,7 +6,7 @@
 //   node tests/browser/answer.test.mjs [path/to/vramcalc.html]   (default build-wasm/vramcalc.html)
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
+import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, settleIdle, sleep } from './harness.mjs';
 
 const LAPTOP = { width: 1400, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -22,14 +22,7 @@ async function openPage(browser, { viewport = LAPTOP, dpr = 1, hash = '' } = {})
 }
 
 // Waits until the page stops drawing (its answers are computed one step per frame).
-async function settle(page) {
-  for (let i = 0; i < 60; i++) {
-    const a = await page.evaluate(() => window.vramcalc.framesDrawn);
-    await sleep(250);
-    const b = await page.evaluate(() => window.vramcalc.framesDrawn);
-    if (a === b) return;
-  }
-}
+const settle = (page) => settleIdle(page);
 
 const view = (page) => page.evaluate(() => window.vramcalc.getView());
 const result = (page) => page.evaluate(() => window.vramcalc.getResult());

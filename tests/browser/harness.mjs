@@ -39,3 +39,27 @@ export async function run(label, main, { beforeSummary } = {}) {
   console.log(`${label}: ${results.length - failed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }
+
+// Waits until the page stops drawing (its answers are computed one step per frame): the frame count
+// holds still over `ms`, tried up to `rounds` times. `newFrame` first waits for a frame drawn after the
+// call (a change just made); `wake` asks the page for one.
+export async function settleIdle(page, { ms = 250, rounds = 60, newFrame = false, wake = false } = {}) {
+  const before = newFrame ? await page.evaluate(() => window.vramcalc.framesDrawn) : 0;
+  if (wake) await page.evaluate(() => window.vramcalc.wake());
+  if (newFrame) await page.waitForFunction((n) => window.vramcalc.framesDrawn > n, before, { timeout: 10000 }).catch(() => {});
+  for (let i = 0; i < rounds; i++) {
+    const a = await page.evaluate(() => window.vramcalc.framesDrawn);
+    await sleep(ms);
+    const b = await page.evaluate(() => window.vramcalc.framesDrawn);
+    if (a === b) return;
+  }
+}
+
+// The strings the page drew cut (wasm/text_fit_check.cpp) while `settle(page)` let it draw.
+export async function clippedTexts(page, settle) {
+  await page.evaluate(() => Module.ccall('vramcalc_text_check', null, ['number'], [1]));
+  await settle(page);
+  const cuts = await page.evaluate(() => JSON.parse(Module.ccall('vramcalc_clipped_texts', 'string', [], [])));
+  await page.evaluate(() => Module.ccall('vramcalc_text_check', null, ['number'], [0]));
+  return cuts;
+}

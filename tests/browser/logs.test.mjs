@@ -9,7 +9,7 @@
 //   node tests/browser/logs.test.mjs [path/to/vramcalc.html]
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, launchChromium, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
+import { check, clippedTexts, launchChromium, pageUrl, run, screenshotDir, settleIdle, sleep } from './harness.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const logsDir = path.join(root, 'tests/data/logs');
@@ -35,17 +35,7 @@ const KEYS = {
 };
 const printed = (value, unit) => (unit === 1 ? value.toLocaleString('en-US') : `${value.toFixed(2)} ${unit === GiB ? 'GiB' : 'MiB'}`);
 
-async function settle(page, ms = 200) {
-  const before = await page.evaluate(() => window.vramcalc.framesDrawn);
-  await page.evaluate(() => window.vramcalc.wake());
-  await page.waitForFunction((n) => window.vramcalc.framesDrawn > n, before, { timeout: 10000 }).catch(() => {});
-  for (let i = 0; i < 50; i++) {
-    const a = await page.evaluate(() => window.vramcalc.framesDrawn);
-    await sleep(ms);
-    const b = await page.evaluate(() => window.vramcalc.framesDrawn);
-    if (a === b) return;
-  }
-}
+const settle = (page, ms = 200) => settleIdle(page, { ms, rounds: 50, newFrame: true, wake: true });
 
 // ImGui 1.86 samples keys once per frame: hold each key for a few frames.
 async function chord(page, modifier, key) {
@@ -136,14 +126,7 @@ function checkReadLog(label, log, j) {
     `${j.ok} ${j.engine} ${j.engine_version} ${j.error || ''} ${wrong.join('; ')}`);
 }
 
-async function cutTexts(page) {
-  await page.evaluate(() => Module.ccall('vramcalc_text_check', null, ['number'], [1]));
-  await settle(page);
-  const cuts = await page.evaluate(() => JSON.parse(Module.ccall('vramcalc_clipped_texts', 'string', [], [])));
-  await page.evaluate(() => Module.ccall('vramcalc_text_check', null, ['number'], [0]));
-  // The phone's tab bar scrolls and cuts the titles at its edge (issue 11's known cut, look.test.mjs).
-  return cuts.filter((c) => !['Breakdown', 'Fit matrix', 'Memory vs context', 'Several models'].includes(c.text));
-}
+const cutTexts = (page) => clippedTexts(page, settle);
 
 async function openPage(browser, size) {
   const context = await browser.newContext(size);

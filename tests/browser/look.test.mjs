@@ -8,7 +8,7 @@
 //   node tests/browser/look.test.mjs [path/to/vramcalc.html]
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
+import { check, clippedTexts, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const SIZES = [
@@ -27,13 +27,7 @@ async function settle(page, frames = 6) {
 }
 
 // The strings cut while the page drew `frames` frames.
-async function cutTexts(page) {
-  await page.evaluate(() => Module.ccall('vramcalc_text_check', null, ['number'], [1]));
-  await settle(page);
-  const cuts = await page.evaluate(() => JSON.parse(Module.ccall('vramcalc_clipped_texts', 'string', [], [])));
-  await page.evaluate(() => Module.ccall('vramcalc_text_check', null, ['number'], [0]));
-  return cuts;
-}
+const cutTexts = (page) => clippedTexts(page, settle);
 
 const describe = (cuts) => cuts.slice(0, 6).map((c) => `"${c.text.slice(0, 40)}" ${Math.round(c.width)}px in ${Math.round(c.clip_right - c.clip_left)}px`).join('; ');
 

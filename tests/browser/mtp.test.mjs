@@ -5,29 +5,16 @@
 //   node tests/browser/mtp.test.mjs [path/to/vramcalc.html]   (default build-wasm/vramcalc.html)
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, launchChromium, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
+import { check, clippedTexts, launchChromium, pageUrl, run, screenshotDir, settleIdle, sleep } from './harness.mjs';
 
 const SIZES = [
   { name: 'laptop-dpr2', viewport: { width: 1400, height: 900 }, deviceScaleFactor: 2 },
   { name: 'phone', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
 ];
 
-async function settle(page) {
-  for (let i = 0; i < 60; i++) {
-    const a = await page.evaluate(() => window.vramcalc.framesDrawn);
-    await sleep(250);
-    const b = await page.evaluate(() => window.vramcalc.framesDrawn);
-    if (a === b) return;
-  }
-}
+const settle = (page) => settleIdle(page);
 
-async function cutTexts(page) {
-  await page.evaluate(() => Module.ccall('vramcalc_text_check', null, ['number'], [1]));
-  await settle(page);
-  const cuts = await page.evaluate(() => JSON.parse(Module.ccall('vramcalc_clipped_texts', 'string', [], [])));
-  await page.evaluate(() => Module.ccall('vramcalc_text_check', null, ['number'], [0]));
-  return cuts;
-}
+const cutTexts = (page) => clippedTexts(page, settle);
 
 const setState = (page, s) => page.evaluate((x) => window.vramcalc.setState(x), s);
 const result = (page) => page.evaluate(() => window.vramcalc.getResult());

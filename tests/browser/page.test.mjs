@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodePng, pixelStats } from './png.mjs';
-import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
+import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, settleIdle, sleep } from './harness.mjs';
 
 const gib = (b) => (b / 2 ** 30).toFixed(2) + ' GiB';
 
@@ -57,16 +57,7 @@ async function openPage(context, hash = '') {
 }
 
 // Waits until the page has drawn again and gone idle (its answers are computed a step per frame).
-async function settle(page, ms = 250) {
-  const before = await page.evaluate(() => window.vramcalc.framesDrawn);
-  await page.waitForFunction((n) => window.vramcalc.framesDrawn > n, before, { timeout: 10000 }).catch(() => {});
-  for (let i = 0; i < 50; i++) {
-    const a = await page.evaluate(() => window.vramcalc.framesDrawn);
-    await sleep(ms);
-    const b = await page.evaluate(() => window.vramcalc.framesDrawn);
-    if (a === b) return;
-  }
-}
+const settle = (page, ms = 250) => settleIdle(page, { ms, rounds: 50, newFrame: true });
 
 // ImGui 1.86 samples key state once per frame: a key pressed and released between two frames is
 // never seen. Hold each key for a few frames, as a person does.

@@ -156,6 +156,29 @@ TEST_CASE("a llama.cpp log: model, file type, slots, batch sizes and per-device 
     CHECK(rpc.weights == "gguf-q4_k_m");             // "file type = Q4_K - Medium"
 }
 
+TEST_CASE("an SGLang hybrid SWA pool: KV tokens are the full layers', the sliding pool's apart") {
+    // The lines sglang PR #18039 (github.com/sgl-project/sglang/pull/18039) quotes for MiMo-V2-Flash at
+    // TP 4: the full pool holds 375360 tokens; "#tokens" is the sliding pool, 0.8 x 375360 = 300288.
+    const std::string log =
+        "[2026-01-31 13:50:39 TP0] Use sliding window memory pool. full_layer_tokens=375360, swa_layer_tokens=300288\n"
+        "[2026-01-31 13:50:39 TP1] Use sliding window memory pool. full_layer_tokens=375360, swa_layer_tokens=300288\n"
+        "[2026-01-31 13:50:39 TP0] KV Cache is allocated. #tokens: 300288, K size: 8.38 GB, V size: 5.59 GB\n"
+        "[2026-01-31 13:50:39 TP1] KV Cache is allocated. #tokens: 300288, K size: 8.38 GB, V size: 5.59 GB\n";
+    const LogReading r = read_log(log);
+    REQUIRE(r.ok);
+    CHECK(r.engine == "sglang");
+    for (int rank : {0, 1}) {
+        const LogFigure* full = find_figure(r, "kv_tokens", rank);
+        const LogFigure* swa = find_figure(r, "swa_kv_tokens", rank);
+        REQUIRE(full);
+        REQUIRE(swa);
+        CHECK(*full->tokens == 375360);
+        CHECK(*swa->tokens == 300288);
+        CHECK(find_figure(r, "draft_kv_tokens", rank) == nullptr);  // the "#tokens" line is not a draft's
+    }
+    CHECK(static_cast<double>(find_figure(r, "kv_cache")->bytes.value_or(0)) / kGiB == doctest::Approx(8.38 + 5.59));
+}
+
 TEST_CASE("an SGLang log with a draft model: the target's figures, the draft's apart") {
     const LogReading r = read_log(test_data::text("logs/sglang/sglang-docs-mimo-7b-rl-mtp-mf05-cap20480.log"));
     REQUIRE(r.ok);

@@ -109,3 +109,30 @@ TEST_CASE("hostile log lines: huge numbers, endless lines, many figures stay bou
     for (const LogFigure& f : r.figures)
         if (f.bytes) CHECK(*f.bytes < (Bytes{1} << 62));
 }
+
+TEST_CASE("summed buffer lines saturate: thirty KV buffers of 9e11 MiB do not wrap past 2^64") {
+    // 9e11 MiB = 9.437e17 B each; thirty of them, 2.83e19 B, are past the 1.845e19 that 64 bits hold:
+    // the sum stays at the cap instead of wrapping to a small figure.
+    std::string log = "build: 8054 (01d8eaa28) with cc\n";
+    for (int i = 0; i < 30; ++i) log += "llama_kv_cache:      CUDA0 KV buffer size = 900000000000.00 MiB\n";
+    const LogReading r = read_log(log);
+    REQUIRE(r.ok);
+    const LogFigure* kv = find_figure(r, "kv_buffer", 0);
+    REQUIRE(kv);
+    CHECK(*kv->bytes >= UINT64_MAX / 2);
+}
+
+TEST_CASE("llama.cpp's recurrent-state buffer joins the KV buffer, as the estimate counts both") {
+    // A hybrid model's lines as llama.cpp prints them (src/llama-kv-cache.cpp, src/llama-memory-recurrent.cpp):
+    // 24.00 MiB of attention KV + 77.06 MiB of conv/SSM state = 101.06 MiB on CUDA0.
+    const std::string log = "build: 8054 (01d8eaa28) with cc\n"
+                            "llama_kv_cache:      CUDA0 KV buffer size =    24.00 MiB\n"
+                            "llama_memory_recurrent:      CUDA0 RS buffer size =    77.06 MiB\n"
+                            "sched_reserve:      CUDA0 compute buffer size =    42.58 MiB\n";
+    const LogReading r = read_log(log);
+    REQUIRE(r.ok);
+    CHECK(r.engine == "llamacpp");
+    const LogFigure* kv = find_figure(r, "kv_buffer", 0);
+    REQUIRE(kv);
+    CHECK(static_cast<double>(*kv->bytes) == doctest::Approx((24.00 + 77.06) * 1024 * 1024).epsilon(1e-7));
+}

@@ -26,6 +26,31 @@ TEST_CASE("the headline says what the request needs and, apart, what vLLM reserv
     CHECK(needed_bytes(e) == e.needed_per_gpu->total_bytes);
 }
 
+TEST_CASE("not fitting, vLLM's headline names the same shortfall as the Breakdown") {
+    // Qwen2.5-32B BF16 on one A100 80GB, 8 x 32k. vLLM's budget is 0.9 x 79.15 = 71.24 GiB; the request
+    // needs 8 x 32768 tokens x 256 KiB (64 layers x 8 KV heads x 128 x 2 x 2 B) = 64 GiB of KV cache,
+    // and the pool left after weights and activations holds 9.55 GiB: 54.45 GiB short. Measured against
+    // the whole 79.15 GiB it would read 7.9 GiB (0.1 x 79.15) less than the table's shortfall.
+    Scenario s;
+    s.model = "qwen2.5-32b-instruct";
+    s.gpu = "a100-80gb";
+    s.context = 32768;
+    s.batch = 8;
+    const Estimate e = estimate(s);
+    REQUIRE(e.ok);
+    CHECK_FALSE(e.fits);
+    REQUIRE(e.needed_per_gpu);
+    const Bytes kv_needed = Bytes{8} * 32768 * 256 * 1024;
+    CHECK(kv_needed == Bytes{64} << 30);
+    const std::int64_t lacks = static_cast<std::int64_t>(kv_needed) - static_cast<std::int64_t>(e.per_gpu.kv_cache.bytes);
+    CHECK(shown_headroom(e) == -lacks);
+    const VerdictText v = verdict_text(e, s, SizeUnit::GiB);
+    CHECK(v.headline == "DOES NOT FIT");
+    INFO(v.needs);
+    CHECK(v.needs.find("; vLLM's budget on the " + format_size(e.gpu_memory_bytes, SizeUnit::GiB) + " GPU falls " +
+                       format_size(static_cast<Bytes>(lacks), SizeUnit::GiB) + " short") != std::string::npos);
+}
+
 TEST_CASE("an engine that allocates what it uses has one figure, with the room left") {
     Scenario s;
     s.engine = "llamacpp";

@@ -35,6 +35,10 @@ inline Scenario scenario_for_row(const json& row, const json& configs, std::vect
     if (row.contains("gpu_memory_utilization") && row["gpu_memory_utilization"].is_number())
         f["gpu_mem_util"] = row["gpu_memory_utilization"];
     if (!f.contains("gpu_memory_gib")) f["gpu_memory_gib"] = 79.19;  // rows that only publish weights
+    // vLLM's max_num_batched_tokens as the log printed it (the offline LLM class defaults differently
+    // from the API server, which the GPU-size rule models).
+    if (row.contains("max_num_batched_tokens") && row["max_num_batched_tokens"].is_number())
+        f["max_batched_tokens"] = row["max_num_batched_tokens"];
     if (row.contains("llamacpp") && row["llamacpp"].is_object()) {
         const json& l = row["llamacpp"];
         if (l.contains("n_ubatch")) f["ubatch"] = l["n_ubatch"];

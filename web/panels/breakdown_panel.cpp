@@ -10,6 +10,7 @@
 #include "web/copy.h"
 #include "web/panels.h"
 #include "web/ui.h"
+#include "web/verdict_text.h"
 
 namespace vramcalc::web {
 

@@ -17,26 +17,6 @@ namespace vramcalc::web {
 
 namespace {
 
-const std::vector<int>& gpus_by_group() {
-    static std::vector<int> order = [] {
-        const auto& gpus = gpu_catalog();
-        std::vector<int> v(gpus.size());
-        for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int>(i);
-        auto rank = [](const std::string& seg) {
-            return seg == "datacenter" ? 0 : seg == "workstation" ? 1 : seg == "consumer" ? 2 : 3;
-        };
-        std::stable_sort(v.begin(), v.end(), [&](int a, int b) {
-            const Gpu& x = gpus[static_cast<std::size_t>(a)];
-            const Gpu& y = gpus[static_cast<std::size_t>(b)];
-            if (x.vendor != y.vendor) return x.vendor > y.vendor;  // NVIDIA first, then AMD, Intel, Apple
-            if (rank(x.segment) != rank(y.segment)) return rank(x.segment) < rank(y.segment);
-            return x.memory_bytes > y.memory_bytes;
-        });
-        return v;
-    }();
-    return order;
-}
-
 std::vector<PickerRow> gpu_rows(const AppState& st) {
     const auto& gpus = gpu_catalog();
     std::vector<PickerRow> rows;

@@ -18,23 +18,6 @@ namespace vramcalc::web {
 
 namespace {
 
-// Catalog indexes sorted by family, then size: the picker's order.
-const std::vector<int>& models_by_family() {
-    static std::vector<int> order = [] {
-        const auto& models = model_catalog();
-        std::vector<int> v(models.size());
-        for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int>(i);
-        std::stable_sort(v.begin(), v.end(), [&](int a, int b) {
-            const ModelInfo& x = models[static_cast<std::size_t>(a)];
-            const ModelInfo& y = models[static_cast<std::size_t>(b)];
-            if (x.family != y.family) return x.family < y.family;
-            return x.params_published < y.params_published;
-        });
-        return v;
-    }();
-    return order;
-}
-
 std::string summary_line(const ModelInfo& m, double params) {
     std::string out = format_params(params > 0 ? params : m.params_published) + " params";
     if (m.active_params_published > 0 && m.arch.is_moe()) out += " (" + format_params(m.active_params_published) + " active)";
