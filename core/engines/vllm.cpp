@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -581,16 +582,33 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     };
     std::vector<StageResult> res;
     std::int64_t min_blocks = -1;
-    const EncoderProfile enc = encoder_profile(a, tp, model_dtype_bytes, mnbt, max_seqs, max_len);
+    // All modality limits 0: MultiModalBudget has no tower modality, profile_run skips the encoder.
+    const EncoderProfile enc = s.mm_text_only ? EncoderProfile{} : encoder_profile(a, tp, model_dtype_bytes, mnbt, max_seqs, max_len);
     // MXFP4 MoE (gpt-oss): vllm/model_executor/layers/fused_moe/oracle/mxfp4.py (at 001eda31)
     // mxfp4_round_up_hidden_size_and_intermediate_size rounds each expert's intermediate per partition
     // up to 64 on the Triton backend (Hopper: "Using 'TRITON' Mxfp4 MoE backend"), to 128 or 256 on the
     // CUTLASS, Marlin and TRT-LLM ones (which also pad hidden); 64 is modelled, the least of them.
     RankShard weight_shard = xl.shard;
     weight_shard.expert_intermediate_align = 64;
-    auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, weight_shard, stages, model_dtype_bytes, matching_file_weights(r));
+    // Text-only (--limit-mm-per-prompt with every modality 0): SupportsMultiModal._mark_tower_model
+    // (vllm/model_executor/models/interfaces.py; gemma3_mm.py and qwen3_vl.py build their towers inside
+    // it) leaves the towers unbuilt, so their weights (the Extra group) are not loaded.
+    const bool text_only = s.mm_text_only && a.extra_params > 0;
+    std::vector<TensorGroup> lm_tensors;
+    std::optional<FileWeights> lm_files;
+    if (text_only) {
+        for (const TensorGroup& t : *r.tensors)
+            if (t.role != TensorRole::Extra) lm_tensors.push_back(t);
+        if (const FileWeights* f = matching_file_weights(r)) {
+            lm_files = *f;
+            std::erase_if(lm_files->groups, [](const FileWeightGroup& g) { return g.role == TensorRole::Extra; });
+        }
+    }
+    const std::vector<TensorGroup>& tensors = text_only ? lm_tensors : *r.tensors;
+    const FileWeights* files = text_only ? (lm_files ? &*lm_files : nullptr) : matching_file_weights(r);
+    auto stage_weights = stage_weight_bytes(tensors, a, r.weights, weight_shard, stages, model_dtype_bytes, files);
     if (mtp > 0 && !stage_weights.empty()) {
-        const double draft = static_cast<double>(mtp) * mtp_module_bytes(*r.tensors, a, r.weights, tp, model_dtype_bytes);
+        const double draft = static_cast<double>(mtp) * mtp_module_bytes(tensors, a, r.weights, tp, model_dtype_bytes);
         RankWeights& w = stage_weights.back();
         w.bytes += bytes_from(draft);
         w.how += " + " + std::to_string(mtp) + " MTP draft module" + (mtp > 1 ? "s " : " ") + gib_text(draft) +
@@ -604,8 +622,8 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         // parameters in layer order (tensor_parallel.h cpu_offload_bytes; the files' own bytes: the budget).
         x.offloaded = std::min(static_cast<double>(x.w.bytes),
                                s.cpu_offload_gib <= 0 ? 0.0
-                               : matching_file_weights(r) ? s.cpu_offload_gib * kGiB
-                                                          : cpu_offload_bytes(*r.tensors, a, r.weights, xl.shard, st, s.cpu_offload_gib * kGiB));
+                               : files ? s.cpu_offload_gib * kGiB
+                                       : cpu_offload_bytes(tensors, a, r.weights, xl.shard, st, s.cpu_offload_gib * kGiB));
         x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
         x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs, xl.shard.moe_tp);
         // The vision tower runs on the first PP stage, which embeds the inputs.
@@ -788,7 +806,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         e.warnings.push_back("batch " + std::to_string(s.batch) + " is above vLLM's default max_num_seqs " +
                              std::to_string(defs.max_num_seqs) + " for this GPU: the command raises --max-num-seqs to it, "
                              "which also grows the profile run's sampler peak");
-    if (a.extra_params > 0 && !enc.modelled)
+    if (a.extra_params > 0 && !enc.modelled && !s.mm_text_only)
         e.warnings.push_back("vision encoder profiling (encoder cache budget) is not counted in the activation peak: "
                              "modelled for the Qwen2.5-VL, Qwen3-VL, Qwen3.5 and Gemma 3 towers only");
     e.ok = true;
@@ -830,6 +848,7 @@ std::string command(const ResolvedScenario& r) {
     if (s.max_batched_tokens > 0) p.push_back("--max-num-batched-tokens " + std::to_string(s.max_batched_tokens));
     if (s.cpu_offload_gib > 0) p.push_back("--cpu-offload-gb " + format_fixed(s.cpu_offload_gib, 0));
     if (s.enforce_eager) p.push_back("--enforce-eager");
+    if (s.mm_text_only && r.model.arch.extra_params > 0) p.push_back("--limit-mm-per-prompt " + shell_word("{\"image\":0,\"video\":0}"));
     if (s.mtp_tokens > 0)
         p.push_back("--speculative-config " +
                     shell_word("{\"method\":\"mtp\",\"num_speculative_tokens\":" + std::to_string(s.mtp_tokens) + "}"));
@@ -891,6 +910,8 @@ const EngineProfile& engine_profile_vllm() {
             {"enable_expert_parallel", "expert parallel", "--enable-expert-parallel: MoE experts split whole over TP x DP ranks "
                                                           "instead of each expert sharded over TP (attention and dense parts stay over TP)"},
             {"ep", "EP size", "expert-parallel size; vLLM's is always TP x DP (0 = none, or the flag's TP x DP)"},
+            {"mm_text_only", "text only", "--limit-mm-per-prompt '{\"image\":0,\"video\":0}': serve a vision model "
+                                          "text-only; vLLM then neither loads the vision tower nor profiles its encoder"},
             {"mtp_tokens", "MTP draft tokens", "--speculative-config '{\"method\":\"mtp\",\"num_speculative_tokens\":N}': "
                                                "speculative decoding with the model's own MTP layers, which then load and get KV "
                                                "cache (0 = off; only models with MTP layers)", 0, 8},

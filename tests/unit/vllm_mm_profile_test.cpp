@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/catalog.h"
+#include "core/command.h"
 #include "core/config_parser.h"
 #include "fixtures.h"
 
@@ -129,4 +130,27 @@ TEST_CASE("a vision model whose tower is not modelled keeps the warning; a model
     bool warned = false;
     for (const std::string& w : e.warnings) warned = warned || w.find("vision encoder profiling") != std::string::npos;
     CHECK(warned);
+}
+
+TEST_CASE("text-only (--limit-mm-per-prompt image 0, video 0): no tower weights, no encoder pass, and the flag in the command") {
+    const Architecture& a = catalog_arch("gemma-3-27b-it");
+    // models.json: extra_params 423,060,336 (SigLIP tower + projector), loaded as 16-bit weights.
+    REQUIRE(a.extra_params == doctest::Approx(423060336.0));
+    const Estimate full = estimate(on_h100(a, 1, 16384));
+    ResolvedScenario r = on_h100(a, 1, 16384);
+    r.scenario.mm_text_only = true;
+    const Estimate text = estimate(r);
+    REQUIRE(full.ok);
+    REQUIRE(text.ok);
+    // 423,060,336 x 2 B = 846,120,672 B fewer weights.
+    CHECK(static_cast<double>(full.per_gpu.weights.bytes - text.per_gpu.weights.bytes) == doctest::Approx(846120672.0).epsilon(1e-6));
+    // The text run alone: the sampler of the Gemma 3 case above, 4,203,675,648 B.
+    CHECK(static_cast<double>(text.per_gpu.activation.bytes) == doctest::Approx(4203675648.0).epsilon(1e-6));
+    Scenario s;
+    s.model = "gemma-3-27b-it";
+    s.engine = "vllm";
+    s.mm_text_only = true;
+    CHECK(launch_command(s).find("--limit-mm-per-prompt '{\"image\":0,\"video\":0}'") != std::string::npos);
+    s.model = "llama-3.1-8b-instruct";  // a text model has no tower: no flag
+    CHECK(launch_command(s).find("--limit-mm-per-prompt") == std::string::npos);
 }
