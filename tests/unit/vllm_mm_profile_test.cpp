@@ -9,6 +9,8 @@
 #include "core/catalog.h"
 #include "core/command.h"
 #include "core/config_parser.h"
+#include "core/logs/log_reader.h"
+#include "core/logs/reconcile.h"
 #include "fixtures.h"
 
 using namespace vramcalc;
@@ -153,4 +155,24 @@ TEST_CASE("text-only (--limit-mm-per-prompt image 0, video 0): no tower weights,
     CHECK(launch_command(s).find("--limit-mm-per-prompt '{\"image\":0,\"video\":0}'") != std::string::npos);
     s.model = "llama-3.1-8b-instruct";  // a text model has no tower: no flag
     CHECK(launch_command(s).find("--limit-mm-per-prompt") == std::string::npos);
+}
+
+TEST_CASE("a vLLM log whose args set every modality limit to 0 reconciles as text-only") {
+    // The 'non-default args' line as vLLM 0.19 prints a Python dict (entrypoints/utils.py).
+    // Lines of tests/data/logs/vllm/ibm-granite-granite-visi--h100-80gb--tp1pp1dp1--8192.log (1, 6, and 2 with
+    // the model and the limits changed).
+    const std::string banner = "(APIServer pid=1) INFO 04-22 00:51:21 [entrypoints/utils.py:299]  \xE2\x96\x84\xE2\x96\x84 version 0.19.0\n"
+                               "(EngineCore pid=467) INFO 04-22 00:51:44 [v1/worker/gpu_model_runner.py:4820] Model loading took "
+                               "5.54 GiB memory and 6.056746 seconds\n";
+    const std::string args = "(APIServer pid=1) INFO 04-22 00:51:21 [entrypoints/utils.py:233] non-default args: "
+                             "{'model': 'google/gemma-3-27b-it', 'max_model_len': 8192, 'limit_mm_per_prompt': {'image': 0, 'video': 0}}\n";
+    const LogReading r = read_log(banner + args);
+    REQUIRE(r.engine == "vllm");
+    CHECK(r.mm_text_only);
+    std::vector<std::string> lacking;
+    CHECK(scenario_from_log(r, Scenario{}, lacking).mm_text_only);
+    // One image allowed, or a count that only starts with 0: not text-only.
+    CHECK_FALSE(read_log(banner + "non-default args: {'limit_mm_per_prompt': {'image': 1, 'video': 0}}\n").mm_text_only);
+    CHECK_FALSE(read_log(banner + "non-default args: {'limit_mm_per_prompt': {'image': 0, 'video': 04}}\n").mm_text_only);
+    CHECK_FALSE(read_log(banner + "non-default args: {'limit_mm_per_prompt': {'image': 0\n").mm_text_only);  // cut off
 }
