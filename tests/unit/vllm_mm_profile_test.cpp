@@ -17,11 +17,7 @@ using namespace vramcalc;
 
 namespace {
 
-const Architecture& catalog_arch(const char* id) {
-    const ModelInfo* m = find_model(id);
-    REQUIRE_MESSAGE(m != nullptr, id);
-    return m->arch;
-}
+using fixtures::catalog_arch;
 
 ResolvedScenario on_h100(const Architecture& a, int tp, std::int64_t mnbt) {
     ResolvedScenario r = fixtures::resolved(a, "vllm", "bf16", fixtures::custom_gpu(79.19), tp, 1, 8192, 0.9);
