@@ -607,6 +607,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     const std::vector<TensorGroup>& tensors = text_only ? lm_tensors : *r.tensors;
     const FileWeights* files = text_only ? (lm_files ? &*lm_files : nullptr) : matching_file_weights(r);
     auto stage_weights = stage_weight_bytes(tensors, a, r.weights, weight_shard, stages, model_dtype_bytes, files);
+    if (text_only && !stage_weights.empty()) stage_weights.front().how += " (no vision tower: every modality limit is 0)";
     if (mtp > 0 && !stage_weights.empty()) {
         const double draft = static_cast<double>(mtp) * mtp_module_bytes(tensors, a, r.weights, tp, model_dtype_bytes);
         RankWeights& w = stage_weights.back();
