@@ -122,6 +122,25 @@ struct Architecture {
 
     RopeScaling rope_scaling;
 
+    // Vision encoder geometry from vision_config, for engines that run the encoder on a dummy image
+    // while profiling (vLLM profile_run). family "" = a tower whose shape no engine models.
+    struct VisionEncoder {
+        std::string family;               // "qwen_vl" (Qwen2.5-VL ViT), "qwen3_vl" (Qwen3-VL / Qwen3.5 ViT), "gemma3_siglip"
+        std::int64_t hidden = 0;          // hidden_size
+        std::int64_t layers = 0;          // depth / num_hidden_layers
+        std::int64_t intermediate = 0;    // MLP width
+        std::int64_t patch_size = 0;
+        std::int64_t spatial_merge = 1;   // Qwen patch merger: merge x merge patches -> one token
+        std::int64_t temporal_patch = 1;  // Qwen: frames per patch (an image is repeated)
+        std::int64_t channels = 3;
+        std::int64_t image_size = 0;      // SigLIP: the square input side
+        std::int64_t out_hidden = 0;      // width of one output token (the language model's hidden)
+        std::int64_t deepstack = 0;       // Qwen3-VL deepstack_visual_indexes: extra output features
+        std::int64_t tokens_per_image = 0;// Gemma 3 mm_tokens_per_image
+        bool gated_mlp = false;           // Qwen2.5-VL gate_up + down; the others fc1 + fc2
+    };
+    VisionEncoder vision;
+
     // Parameters outside the language model (vision tower, audio tower, projector), counted as 16-bit weights
     double extra_params = 0.0;
     double vision_params = 0.0;  // the part of extra_params estimated from vision_config

@@ -45,6 +45,7 @@ const std::vector<Knob>& engine_knobs() {
         {"ep", "ep", KnobKind::Integer, 0, 65536, "an expert-parallel size between 0 and 65536 (0 = none)", VRAMCALC_KNOB_ACCESS(ep)},
         {"enable_dp_attention", "dpa", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(enable_dp_attention)},
         {"mtp_tokens", "mtp", KnobKind::Integer, 0, 16, "a draft token count between 0 and 16 (0 = off)", VRAMCALC_KNOB_ACCESS(mtp_tokens)},
+        {"mm_text_only", "txo", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(mm_text_only)},
     };
     return knobs;
 }

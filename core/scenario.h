@@ -92,6 +92,9 @@ struct Scenario {
     // layers (vLLM --speculative-config method "mtp", num_speculative_tokens; SGLang --speculative-algorithm
     // NEXTN --speculative-num-steps); 0 = off.
     int mtp_tokens = 0;
+    // vLLM --limit-mm-per-prompt '{"image":0,"video":0}': a multimodal model served text-only (no
+    // vision tower loaded, no encoder profiling).
+    bool mm_text_only = false;
     // (every knob above is also a row of core/knobs.cpp, which the JSON, link and CLI readers use)
 };
 

@@ -81,6 +81,48 @@ void read_cross_attention(Reader& r, const json& vc, Architecture& a) {
     else r.warn("vision_config: " + fmt_num(tokens) + " vision tokens per image is out of range; the cross-attention cache is not sized");
 }
 
+// The encoder shape vLLM's profile run feeds a dummy image through (core/engines/vllm.cpp
+// encoder_profile): the Qwen2.5-VL / Qwen3-VL / Qwen3.5 ViT with its patch merger, and Gemma 3's
+// SigLIP. Families are told by the top-level model_type (the vision_config's own is often absent).
+// Any field outside its range (docs/config-fields.md) leaves the family unset: not profiled, warned.
+Architecture::VisionEncoder read_vision_encoder(const json& top, const json& vc, std::int64_t lm_hidden) {
+    Architecture::VisionEncoder v;
+    const std::string mt = top.contains("model_type") && top["model_type"].is_string() ? top["model_type"].get<std::string>() : "";
+    std::string family;
+    if (mt == "qwen2_5_vl") family = "qwen_vl";
+    else if (mt == "qwen3_vl" || mt == "qwen3_vl_moe" || mt == "qwen3_5" || mt == "qwen3_5_moe") family = "qwen3_vl";
+    else if (mt == "gemma3") family = "gemma3_siglip";
+    if (family.empty()) return v;
+    auto in = [](std::int64_t x, std::int64_t lo, std::int64_t hi) { return x >= lo && x <= hi; };
+    v.hidden = tower_int(vc, {"hidden_size", "embed_dim"});
+    v.layers = tower_int(vc, {"depth", "num_hidden_layers"});
+    v.intermediate = tower_int(vc, {"intermediate_size"});
+    v.patch_size = tower_int(vc, {"patch_size", "spatial_patch_size"});
+    v.channels = std::max<std::int64_t>(tower_int(vc, {"in_channels", "in_chans", "num_channels"}), 0);
+    if (v.channels == 0) v.channels = 3;
+    bool ok = in(v.hidden, 1, 100000) && in(v.layers, 1, 1000) && in(v.intermediate, 1, 1000000) &&
+              in(v.patch_size, 1, 1024) && in(v.channels, 1, 16);
+    if (family == "gemma3_siglip") {
+        v.image_size = tower_int(vc, {"image_size"});
+        v.out_hidden = lm_hidden;
+        v.tokens_per_image = tower_int(top, {"mm_tokens_per_image"});
+        if (v.tokens_per_image == 0) v.tokens_per_image = 256;  // Gemma3Config default
+        ok = ok && in(v.image_size, v.patch_size, 100000) && in(v.tokens_per_image, 1, 1000000);
+    } else {
+        v.spatial_merge = tower_int(vc, {"spatial_merge_size"});
+        v.temporal_patch = tower_int(vc, {"temporal_patch_size"});
+        if (v.temporal_patch == 0) v.temporal_patch = 2;  // Qwen2.5-VL / Qwen3-VL vision config default
+        v.out_hidden = tower_int(vc, {"out_hidden_size"});
+        if (v.out_hidden == 0) v.out_hidden = lm_hidden;
+        v.gated_mlp = family == "qwen_vl";
+        if (auto it = vc.find("deepstack_visual_indexes"); it != vc.end() && it->is_array())
+            v.deepstack = static_cast<std::int64_t>(std::min<std::size_t>(it->size(), 1000));
+        ok = ok && in(v.spatial_merge, 1, 16) && in(v.temporal_patch, 1, 16) && in(v.out_hidden, 1, 1000000);
+    }
+    if (ok) v.family = family;
+    return v;
+}
+
 }  // namespace
 
 bool read_towers(Reader& r, ModelInfo& m) {
@@ -90,6 +132,7 @@ bool read_towers(Reader& r, ModelInfo& m) {
         const bool mllama = vc->contains("num_global_layers") && vc->contains("max_num_tiles");
         a.vision_params = mllama ? mllama_vision_params(*vc, a.hidden_size) : vit_params(*vc, a.hidden_size);
         if (mllama) read_cross_attention(r, *vc, a);
+        a.vision = read_vision_encoder(r.top, *vc, a.hidden_size);
         if (a.vision_params > 0.0)
             r.warn("vision tower estimated from vision_config (" + fmt_num(std::round(a.vision_params / 1e6)) +
                    "M params, 16-bit)");

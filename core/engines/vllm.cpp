@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -423,6 +424,100 @@ ActivationParts activation_peak(const Architecture& a, const PpStage& st, int tp
     return p;
 }
 
+// ---- multimodal encoder profiling (vllm/v1/worker/gpu_model_runner.py profile_run, at 000fc94b) ------
+// Before the text dummy run, profile_run builds one dummy batch of the modality with the most tokens
+// per item (_get_mm_dummy_batch: the processor's largest item, repeated max_mm_items_per_batch times),
+// runs embed_multimodal on it and keeps the outputs in encoder_cache until the text dummy run and
+// the sampler are done; the batched inputs stay referenced (a local of profile_run) as well. Inputs
+// arrive in the model dtype (vllm/multimodal/processing.py _postprocess_output casts floating tensors,
+// "mimics transformers.BatchFeature", at e4a33b45). So the torch peak is the larger of the encoder's
+// own peak and the text run's peak plus what stays alive. Images only: video items are not sized.
+struct EncoderProfile {
+    bool modelled = false;
+    std::int64_t tokens_per_item = 0;   // output tokens of one image (placeholder embeddings)
+    std::int64_t patches_per_item = 0;  // ViT sequence length of one image
+    std::int64_t items = 0;             // max_mm_items_per_batch
+    double inputs = 0;                  // pixel values of the dummy batch (kept)
+    double outputs = 0;                 // encoder outputs in encoder_cache (kept)
+    double peak = 0;                    // torch peak while the encoder runs
+    std::string how;
+};
+
+EncoderProfile encoder_profile(const Architecture& a, int tp, double act_bytes, std::int64_t mnbt, std::int64_t max_seqs,
+                               std::int64_t max_model_len) {
+    EncoderProfile p;
+    const auto& v = a.vision;
+    if (v.family.empty()) return p;
+    double pixel_dim = 0;   // values per patch (or per image for SigLIP's [3, H, W])
+    double resident = 0;    // hidden-sized [patches, hidden] tensors alive through a block's MLP
+    if (v.family == "gemma3_siglip") {
+        // gemma3_mm.py (at e5fa9450): pan-and-scan off by default, so the largest image is one
+        // image_size square crop of (image_size / patch)^2 SigLIP patches, pooled to
+        // mm_tokens_per_image embeddings. SiglipEncoderLayer keeps the residual and the layer-norm
+        // output beside the MLP's fc1 and activation outputs.
+        const std::int64_t side = v.image_size / v.patch_size;
+        p.patches_per_item = side * side;
+        p.tokens_per_item = v.tokens_per_image;
+        pixel_dim = static_cast<double>(v.channels * v.image_size * v.image_size) / static_cast<double>(p.patches_per_item);
+        resident = 2;
+    } else {
+        // Qwen2-VL processing (qwen2_vl.py get_image_size_with_most_features): smart_resize of a huge
+        // image down to the preprocessor's max_pixels, in whole (patch x merge) cells. max_pixels of the
+        // checkpoints' preprocessor_config.json: 12845056 (Qwen2.5-VL), size.longest_edge 16777216
+        // (Qwen3-VL, Qwen3.5): both 128 x 128 merged tokens, 16384 per image at patch 14 / 16 (the
+        // Qwen3.5-9B log: "budget of 16384 tokens, and profiled with 1 image items").
+        const double max_pixels = v.family == "qwen_vl" ? 12845056.0 : 16777216.0;
+        const std::int64_t cell = v.patch_size * v.spatial_merge;
+        const std::int64_t cells = static_cast<std::int64_t>(std::floor(std::sqrt(max_pixels) / static_cast<double>(cell)));
+        const std::int64_t side = cells * v.spatial_merge;
+        p.patches_per_item = side * side;
+        p.tokens_per_item = cells * cells;
+        pixel_dim = static_cast<double>(v.channels * v.temporal_patch * v.patch_size * v.patch_size);
+        // qwen3_vl.py (at 4f5768c7) Qwen3_VisionTransformer.forward keeps pos_embeds as a local beside
+        // the residual and the norm output; qwen2_5_vl.py (at fb33ec8c) has no learned positions.
+        resident = v.family == "qwen3_vl" ? 3 : 2;
+    }
+    if (p.tokens_per_item <= 0 || p.patches_per_item <= 0) return p;
+    // vllm/multimodal/encoder_budget.py MultiModalBudget (at 042a4d3e) with compute_mm_encoder_budget:
+    // budget = max(max_num_batched_tokens, tokens of the largest item); items per batch = budget //
+    // item tokens, at most max_num_seqs x items per prompt (limit 999, max_model_len // item tokens).
+    const std::int64_t budget = std::max(mnbt, p.tokens_per_item);
+    const std::int64_t per_prompt = std::max<std::int64_t>(1, std::min<std::int64_t>(999, max_model_len / p.tokens_per_item));
+    p.items = std::max<std::int64_t>(1, std::min(budget / p.tokens_per_item, max_seqs * per_prompt));
+    const double P = static_cast<double>(p.items) * static_cast<double>(p.patches_per_item);
+    const double T = static_cast<double>(p.items) * static_cast<double>(p.tokens_per_item);
+    const double h = static_cast<double>(v.hidden);
+    // The ViT is tensor-parallel (mm_encoder_tp_mode "weights"): fc1 / gate_up are column-parallel.
+    const double i_rank = static_cast<double>(v.intermediate) / std::max(1, tp);
+    const double mlp_cols = v.gated_mlp ? 3.0 * i_rank : 2.0 * i_rank;  // gate_up (2i) + act (i), or fc1 + act
+    p.inputs = P * pixel_dim * act_bytes;
+    const double out_w = static_cast<double>(v.out_hidden) * static_cast<double>(1 + v.deepstack);
+    p.outputs = T * out_w * act_bytes;
+    // Deepstack features of the earlier layers are held until the merger runs.
+    const double deepstack_held = T * static_cast<double>(v.out_hidden) * static_cast<double>(v.deepstack) * act_bytes;
+    p.peak = p.inputs + P * (resident * h + mlp_cols) * act_bytes + deepstack_held;
+    p.modelled = true;
+    p.how = "encoder on " + std::to_string(p.items) + " dummy image" + (p.items > 1 ? "s" : "") + " of " +
+            std::to_string(p.tokens_per_item) + " tokens (" + std::to_string(p.patches_per_item) + " patches each): inputs " +
+            gib_text(p.inputs) + " + ViT MLP working set " + gib_text(P * (resident * h + mlp_cols) * act_bytes) +
+            (deepstack_held > 0 ? " + deepstack features " + gib_text(deepstack_held) : "") + " = " + gib_text(p.peak);
+    return p;
+}
+
+// The profile run's torch peak with the encoder pass in front of the text dummy run.
+void add_encoder_profile(ActivationParts& act, const EncoderProfile& enc) {
+    if (!enc.modelled) return;
+    const double text_phase = act.total + enc.inputs + enc.outputs;
+    if (enc.peak >= text_phase) {
+        act.total = enc.peak;
+        act.how = enc.how + " (above the text run's " + gib_text(text_phase) + ")";
+    } else {
+        act.total = text_phase;
+        act.how += " + the encoder's dummy inputs and outputs kept " + gib_text(enc.inputs + enc.outputs) + " (its own pass peaks at " +
+                   gib_text(enc.peak) + ")";
+    }
+}
+
 Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     Estimate e;
     const Scenario& s = r.scenario;
@@ -487,15 +582,34 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     };
     std::vector<StageResult> res;
     std::int64_t min_blocks = -1;
+    // All modality limits 0: MultiModalBudget has no tower modality, profile_run skips the encoder.
+    const EncoderProfile enc = s.mm_text_only ? EncoderProfile{} : encoder_profile(a, tp, model_dtype_bytes, mnbt, max_seqs, max_len);
     // MXFP4 MoE (gpt-oss): vllm/model_executor/layers/fused_moe/oracle/mxfp4.py (at 001eda31)
     // mxfp4_round_up_hidden_size_and_intermediate_size rounds each expert's intermediate per partition
     // up to 64 on the Triton backend (Hopper: "Using 'TRITON' Mxfp4 MoE backend"), to 128 or 256 on the
     // CUTLASS, Marlin and TRT-LLM ones (which also pad hidden); 64 is modelled, the least of them.
     RankShard weight_shard = xl.shard;
     weight_shard.expert_intermediate_align = 64;
-    auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, weight_shard, stages, model_dtype_bytes, matching_file_weights(r));
+    // Text-only (--limit-mm-per-prompt with every modality 0): SupportsMultiModal._mark_tower_model
+    // (vllm/model_executor/models/interfaces.py; gemma3_mm.py and qwen3_vl.py build their towers inside
+    // it) leaves the towers unbuilt, so their weights (the Extra group) are not loaded.
+    const bool text_only = s.mm_text_only && a.extra_params > 0;
+    std::vector<TensorGroup> lm_tensors;
+    std::optional<FileWeights> lm_files;
+    if (text_only) {
+        for (const TensorGroup& t : *r.tensors)
+            if (t.role != TensorRole::Extra) lm_tensors.push_back(t);
+        if (const FileWeights* f = matching_file_weights(r)) {
+            lm_files = *f;
+            std::erase_if(lm_files->groups, [](const FileWeightGroup& g) { return g.role == TensorRole::Extra; });
+        }
+    }
+    const std::vector<TensorGroup>& tensors = text_only ? lm_tensors : *r.tensors;
+    const FileWeights* files = text_only ? (lm_files ? &*lm_files : nullptr) : matching_file_weights(r);
+    auto stage_weights = stage_weight_bytes(tensors, a, r.weights, weight_shard, stages, model_dtype_bytes, files);
+    if (text_only && !stage_weights.empty()) stage_weights.front().how += " (no vision tower: every modality limit is 0)";
     if (mtp > 0 && !stage_weights.empty()) {
-        const double draft = static_cast<double>(mtp) * mtp_module_bytes(*r.tensors, a, r.weights, tp, model_dtype_bytes);
+        const double draft = static_cast<double>(mtp) * mtp_module_bytes(tensors, a, r.weights, tp, model_dtype_bytes);
         RankWeights& w = stage_weights.back();
         w.bytes += bytes_from(draft);
         w.how += " + " + std::to_string(mtp) + " MTP draft module" + (mtp > 1 ? "s " : " ") + gib_text(draft) +
@@ -509,10 +623,12 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         // parameters in layer order (tensor_parallel.h cpu_offload_bytes; the files' own bytes: the budget).
         x.offloaded = std::min(static_cast<double>(x.w.bytes),
                                s.cpu_offload_gib <= 0 ? 0.0
-                               : matching_file_weights(r) ? s.cpu_offload_gib * kGiB
-                                                          : cpu_offload_bytes(*r.tensors, a, r.weights, xl.shard, st, s.cpu_offload_gib * kGiB));
+                               : files ? s.cpu_offload_gib * kGiB
+                                       : cpu_offload_bytes(tensors, a, r.weights, xl.shard, st, s.cpu_offload_gib * kGiB));
         x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
         x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs, xl.shard.moe_tp);
+        // The vision tower runs on the first PP stage, which embeds the inputs.
+        if (st.first_layer == 0) add_encoder_profile(x.act, enc);
         x.non_torch = non_torch_increase_bytes(r.gpu, tp, pp);
         // A calibration from the user's own log replaces the modelled terms (docs/logs.md).
         if (s.cal_activation_gib > 0) {
@@ -691,8 +807,9 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         e.warnings.push_back("batch " + std::to_string(s.batch) + " is above vLLM's default max_num_seqs " +
                              std::to_string(defs.max_num_seqs) + " for this GPU: the command raises --max-num-seqs to it, "
                              "which also grows the profile run's sampler peak");
-    if (a.extra_params > 0)
-        e.warnings.push_back("vision encoder profiling (encoder cache budget) is not counted in the activation peak");
+    if (a.extra_params > 0 && !enc.modelled && !s.mm_text_only)
+        e.warnings.push_back("vision encoder profiling (encoder cache budget) is not counted in the activation peak: "
+                             "modelled for the Qwen2.5-VL, Qwen3-VL, Qwen3.5 and Gemma 3 towers only");
     e.ok = true;
     return e;
 }
@@ -732,6 +849,7 @@ std::string command(const ResolvedScenario& r) {
     if (s.max_batched_tokens > 0) p.push_back("--max-num-batched-tokens " + std::to_string(s.max_batched_tokens));
     if (s.cpu_offload_gib > 0) p.push_back("--cpu-offload-gb " + format_fixed(s.cpu_offload_gib, 0));
     if (s.enforce_eager) p.push_back("--enforce-eager");
+    if (s.mm_text_only && r.model.arch.extra_params > 0) p.push_back("--limit-mm-per-prompt " + shell_word("{\"image\":0,\"video\":0}"));
     if (s.mtp_tokens > 0)
         p.push_back("--speculative-config " +
                     shell_word("{\"method\":\"mtp\",\"num_speculative_tokens\":" + std::to_string(s.mtp_tokens) + "}"));
@@ -793,6 +911,8 @@ const EngineProfile& engine_profile_vllm() {
             {"enable_expert_parallel", "expert parallel", "--enable-expert-parallel: MoE experts split whole over TP x DP ranks "
                                                           "instead of each expert sharded over TP (attention and dense parts stay over TP)"},
             {"ep", "EP size", "expert-parallel size; vLLM's is always TP x DP (0 = none, or the flag's TP x DP)"},
+            {"mm_text_only", "text only", "--limit-mm-per-prompt '{\"image\":0,\"video\":0}': serve a vision model "
+                                          "text-only; vLLM then neither loads the vision tower nor profiles its encoder"},
             {"mtp_tokens", "MTP tokens", "--speculative-config '{\"method\":\"mtp\",\"num_speculative_tokens\":N}': "
                                                "speculative decoding with the model's own MTP layers, which then load and get KV "
                                                "cache (0 = off; only models with MTP layers)", 0, 8},

@@ -50,6 +50,7 @@ struct LogReading {
     std::int64_t n_batch = 0, n_ubatch = 0;
     int flash_attn = -1;                // llama.cpp: 1 on, 0 off, -1 not printed / auto
     bool enforce_eager = false;
+    bool mm_text_only = false;          // vLLM limit_mm_per_prompt with every modality 0 (no vision tower)
     // ExLlama / TabbyAPI (exllama_log.cpp)
     std::string backend;                // the backend a front end names: "exllamav2", "exllamav3" ("" = not printed)
     double bits_per_weight = 0;         // EXL2/EXL3 bpw, read from the model directory's name ("...-4.65bpw-h6-exl2")

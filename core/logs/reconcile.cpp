@@ -58,6 +58,7 @@ Scenario scenario_from_log(const LogReading& r, const Scenario& base, std::vecto
     if (r.gpu_mem_util > 0) s.gpu_mem_util = r.gpu_mem_util;
     else if (r.engine == "vllm" || r.engine == "sglang") lack(lacking, "memory utilization / fraction (not printed): the engine default assumed");
     if (r.enforce_eager) s.enforce_eager = true;
+    if (r.mm_text_only) s.mm_text_only = true;
     // vLLM --max-num-seqs: the profile run's dummy batch (and our command line) take it from batch.
     if (r.engine == "vllm" && r.max_num_seqs > 0) s.batch = std::clamp<std::int64_t>(r.max_num_seqs, 1, 1 << 20);
     if (r.engine == "vllm" && r.max_num_batched_tokens > 0)

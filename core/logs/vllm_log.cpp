@@ -88,6 +88,24 @@ void read_config_line(const std::string& l, LogReading& r) {
     r.enforce_eager = word_after(l, "enforce_eager=") == "True";
 }
 
+// "'limit_mm_per_prompt': {'image': 0, 'video': 0}": text-only when every count in the braces is 0.
+bool text_only_limits(const std::string& l) {
+    const std::size_t p = l.find("'limit_mm_per_prompt': {");
+    if (p == std::string::npos) return false;
+    int depth = 0;
+    bool any = false;
+    for (std::size_t i = l.find('{', p); i < l.size(); ++i) {
+        const char c = l[i];
+        if (c == '{') ++depth;
+        else if (c == '}' && --depth == 0) return any;
+        else if (c >= '0' && c <= '9') {
+            if (c != '0' || (i + 1 < l.size() && l[i + 1] >= '0' && l[i + 1] <= '9')) return false;
+            any = true;
+        }
+    }
+    return false;
+}
+
 void read_args_line(const std::string& l, LogReading& r) {
     if (r.model.empty()) r.model = word_after(l, "'model': ");
     if (const auto n = integer_after(l, "'max_model_len': ")) r.context = *n;
@@ -97,6 +115,7 @@ void read_args_line(const std::string& l, LogReading& r) {
     if (const auto v = number_after(l, "'gpu_memory_utilization': ")) r.gpu_mem_util = *v;
     if (const auto q = word_after(l, "'quantization': "); !q.empty()) r.quantization = q;
     if (const auto k = word_after(l, "'kv_cache_dtype': "); !k.empty()) r.kv_dtype = kv_from(k);
+    if (text_only_limits(l)) r.mm_text_only = true;
 }
 
 void read_profile_lines(const std::string& l, const std::string& dev, int idx, LogReading& r) {

@@ -8,10 +8,18 @@
 
 #include <doctest/doctest.h>
 
+#include "core/catalog.h"
 #include "core/estimate.h"
 #include "core/formats.h"
 
 namespace vramcalc::fixtures {
+
+// A catalog model's architecture (core/data/models.json); a missing id fails the test.
+inline const Architecture& catalog_arch(const char* id) {
+    const ModelInfo* m = find_model(id);
+    REQUIRE_MESSAGE(m != nullptr, id);
+    return m->arch;
+}
 
 // llama.cpp -ot entries sending the expert tensors of layers first..last to the CPU, as llama-fit-params
 // prints them ("blk\.14\.ffn_(up|down|gate)_(ch|)exps=CPU,...").

@@ -11,16 +11,13 @@
 #include "core/estimate.h"
 #include "core/kv_cache.h"
 #include "core/tensors.h"
+#include "fixtures.h"
 
 using namespace vramcalc;
 
 namespace {
 
-const Architecture& arch_of(const char* id) {
-    const ModelInfo* m = find_model(id);
-    REQUIRE_MESSAGE(m != nullptr, id);
-    return m->arch;
-}
+const Architecture& arch_of(const char* id) { return fixtures::catalog_arch(id); }
 
 std::int64_t count_layers(const Architecture& a, LayerAttention kind) {
     return std::count(a.layer_attention.begin(), a.layer_attention.end(), kind);
