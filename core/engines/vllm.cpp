@@ -933,12 +933,18 @@ std::string command(const ResolvedScenario& r) {
 
 // Architectures the release's registry no longer loads (vllm/model_executor/models/registry.py
 // _PREVIOUSLY_SUPPORTED_MODELS names the last release that did).
+constexpr std::int64_t kLastMllama = 10'002;  // 0.10.2
+
 std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
-    if (!a.cross_attention_layers.empty())
-        return "vLLM " + std::string(rel.id) + " does not load MllamaForConditionalGeneration: PR #24907 removed the V0 "
-               "encoder-decoder runner and the registry lists mllama under _PREVIOUSLY_SUPPORTED_MODELS as last supported "
-               "in 0.10.2 (V0 engine, which this profile does not model); use transformers or SGLang";
-    return {};
+    if (a.cross_attention_layers.empty()) return {};
+    // Releases up to 0.10.2 ran mllama on V0's encoder-decoder runner (vllm/worker/enc_dec_model_runner.py),
+    // whose cross-attention cache over the image tokens this profile does not model.
+    if (rel.order <= kLastMllama)
+        return "vLLM " + std::string(rel.id) + " runs MllamaForConditionalGeneration on the V0 encoder-decoder runner, "
+               "whose cross-attention KV cache this profile does not model; use transformers or SGLang";
+    return "vLLM " + std::string(rel.id) + " does not load MllamaForConditionalGeneration: PR #24907 removed the V0 "
+           "encoder-decoder runner and the registry lists mllama under _PREVIOUSLY_SUPPORTED_MODELS as last supported "
+           "in 0.10.2; use transformers or SGLang";
 }
 
 }  // namespace

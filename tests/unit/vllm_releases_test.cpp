@@ -143,3 +143,19 @@ TEST_CASE("V0 gives every layer every block: a sliding-window request needs max_
     CHECK(*v0.max_concurrency == doctest::Approx(static_cast<double>(*v0.kv_cache_tokens) / 32768.0).epsilon(1e-9));
     CHECK(*v1.max_concurrency == doctest::Approx(static_cast<double>(*v1.kv_cache_tokens) / 16.0 / 769.0).epsilon(1e-9));
 }
+
+TEST_CASE("mllama: releases up to 0.10.2 ran it on V0's encoder-decoder runner, later ones refuse it") {
+    Architecture a = fixtures::llama31_8b(4);
+    a.cross_attention_layers = {1, 3};
+    const EngineProfile& p = engine_profile("vllm");
+    const bool has_refusal = p.release_refusal != nullptr;
+    REQUIRE(has_refusal);
+    const ReleaseChoice old = choose_release(p, "0.9.2");
+    const ReleaseChoice now = choose_release(p, "0.19");
+    REQUIRE(old.release != nullptr);
+    REQUIRE(now.release != nullptr);
+    // The reason each gives: not modelled (0.9.2 loaded it), removed (PR #24907, after 0.10.2).
+    CHECK(p.release_refusal(a, *old.release).find("encoder-decoder runner, whose cross-attention") != std::string::npos);
+    CHECK(p.release_refusal(a, *now.release).find("_PREVIOUSLY_SUPPORTED_MODELS") != std::string::npos);
+    CHECK(p.release_refusal(fixtures::llama31_8b(4), *old.release).empty());
+}
