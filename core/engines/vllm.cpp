@@ -69,12 +69,14 @@ BatchDefaults batch_defaults(const Gpu& gpu) {
 
 // ---- what each release does differently (the rows of .releases below) -----------------------------
 constexpr std::int64_t kChunkedLongContext = 6'000;  // 0.6: V0 turns chunked prefill on above 32K
+constexpr std::int64_t kMemoryProfiling = 6'005;     // 0.6.5: memory_profiling; chunked steps of 2048
 constexpr std::int64_t kV1Default = 8'000;           // 0.8: V1 engine by default
 constexpr std::int64_t kTritonTopKTopP = 17'000;     // 0.17: top-k/top-p without sorting (PR #33538)
 
 struct ReleaseRules {
     bool v0 = false;                   // V0 engine: vllm/worker/worker.py + vllm/worker/model_runner.py
     bool chunked_long_context = false; // V0: chunked prefill by default when max_model_len > 32K
+    std::int64_t chunked_tokens = 512; // V0's max_num_batched_tokens with chunked prefill
     bool sort_sampler = false;         // the dummy sampler sorts the [rows, vocab] fp32 logits
 };
 
@@ -82,6 +84,7 @@ ReleaseRules release_rules(const EngineRelease& rel) {
     ReleaseRules r;
     r.v0 = rel.order < kV1Default;
     r.chunked_long_context = r.v0 && rel.order >= kChunkedLongContext;
+    r.chunked_tokens = rel.order >= kMemoryProfiling ? 2048 : 512;
     r.sort_sampler = rel.order < kTritonTopKTopP;
     return r;
 }
@@ -89,18 +92,19 @@ ReleaseRules release_rules(const EngineRelease& rel) {
 // vllm/engine/arg_utils.py create_engine_config (V0, 0.6.x-0.7.x): chunked prefill is switched on
 // for max_model_len > 32K unless the model has a sliding window or is multimodal (the later files
 // also exclude MLA); SchedulerConfig then takes max_num_batched_tokens 512 ("Chunked prefill is
-// enabled with max_num_batched_tokens=512").
+// enabled with max_num_batched_tokens=512"), 2048 in the 0.6.6 files ("chosen to have a balance
+// between ITL and TTFT"; placed at 0.6.5 here, the release between is not pinned).
 bool v0_chunked_by_default(const Architecture& a, std::int64_t max_model_len) {
     return max_model_len > 32 * 1024 && a.sliding_window <= 0 && a.extra_params <= 0 && !a.is_mla();
 }
 
 // V0's scheduler defaults (vllm/config.py SchedulerConfig, EngineArgs.max_num_seqs = 256 on every
-// GPU): max_num_batched_tokens = max(max_model_len, 2048) without chunked prefill, 512 with it.
+// GPU): max_num_batched_tokens = max(max_model_len, 2048) without chunked prefill, 512 / 2048 with it.
 BatchDefaults v0_batch_defaults(const Architecture& a, std::int64_t max_model_len, const ReleaseRules& rules) {
     BatchDefaults d;
     d.max_num_seqs = 256;
     const bool chunked = rules.chunked_long_context && v0_chunked_by_default(a, max_model_len);
-    d.max_num_batched_tokens = chunked ? 512 : std::max<std::int64_t>(max_model_len, 2048);
+    d.max_num_batched_tokens = chunked ? rules.chunked_tokens : std::max<std::int64_t>(max_model_len, 2048);
     return d;
 }
 
@@ -978,8 +982,9 @@ const EngineProfile& engine_profile_vllm() {
              .changed = "determine_num_available_blocks runs profile_run inside vllm/utils.py memory_profiling: KV = total x "
                         "utilization - (weights + torch peak increase + non-torch increase) instead of the free-memory drop. "
                         "The same terms here (the caching allocator's reserve above the torch peak, which the old rule also "
-                        "subtracted, is not modelled)",
-             .source = "vllm-project/vllm PR #10511 (\"overhaul memory profiling\", in 0.6.5); the PR's Llama-3-8B log"},
+                        "subtracted, is not modelled). Chunked prefill's default step is 2048 tokens instead of 512",
+             .source = "vllm-project/vllm PR #10511 (\"overhaul memory profiling\", in 0.6.5); the PR's Llama-3-8B log; "
+                       "vllm/config.py SchedulerConfig.__post_init__ as of 0.6.6.post1 (2048)"},
             {.id = "0.8", .order = kV1Default, .date = "2025-03",
              .label = "V1 engine, sorting top-k/top-p sampler in the profile run",
              .changed = "the V1 engine is the default: vllm/v1/worker/gpu_worker.py determine_available_memory, KV cache groups "

@@ -159,3 +159,16 @@ TEST_CASE("mllama: releases up to 0.10.2 ran it on V0's encoder-decoder runner, 
     CHECK(p.release_refusal(a, *now.release).find("_PREVIOUSLY_SUPPORTED_MODELS") != std::string::npos);
     CHECK(p.release_refusal(fixtures::llama31_8b(4), *old.release).empty());
 }
+
+TEST_CASE("V0 from 0.6.5 chunks long prompts in steps of 2048 tokens instead of 512") {
+    // Llama 3.1 8B at max_model_len 131072, 0.7.3 (follows 0.6.5): max_num_batched_tokens 2048 over
+    // 256 sequences; the sorting sampler still sets the peak:
+    //   2048 x 4096 x 2 + 256 x 128256 x 2 + 9.25 x 256 x 128256 x 4 = 1,297,285,120 B
+    //   (forward: 2048 x 3 x 14336 x 2 + 4.25 x 2048 x 4096 x 2 = 247,463,936 B).
+    const Architecture a = fixtures::llama31_8b();
+    const Estimate e = run(a, 131072, "0.7.3");
+    REQUIRE(e.ok);
+    CHECK(activation(e) == doctest::Approx(1'297'285'120.0).epsilon(1e-9));
+    const ResolvedScenario r = fixtures::resolved(a, "vllm", "bf16", fixtures::custom_gpu(79.19), 1, 1, 131072, 0, "0.7.3");
+    CHECK(r.engine->knob_default("max_batched_tokens", r).value_or(0) == 2048.0);
+}
