@@ -39,6 +39,7 @@ struct KnobUse {
     const char* label = "";       // the page's row label: "memory util."
     const char* help = "";        // the engine's flag and what it does, with its default
     double ui_min = 0, ui_max = 0;  // slider range on the page (both 0: a typed number)
+    bool (*applies)(const Architecture&) = nullptr;  // the page shows it only for these models (null: all)
 };
 
 // How the scenario's context and concurrency map onto the engine's own inputs, so the solvers and

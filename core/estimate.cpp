@@ -362,7 +362,8 @@ Estimate estimate(const ResolvedScenario& r_in) {
         ParamCount p = count_params(*r.tensors, r.model.arch);
         e.params = p.total + r.model.arch.extra_params;
         e.active_params = p.active + r.model.arch.extra_params;
-        e.kv_bytes_per_token = kv_bytes_per_token(r.model.arch, kv_bits(r.kv, r.model.arch, r.weights));
+        // Engines that size cells their own way (llama.cpp's ggml blocks, ExLlama's quantized caches) set it.
+        if (e.kv_bytes_per_token == 0) e.kv_bytes_per_token = kv_bytes_per_token(r.model.arch, kv_bits(r.kv, r.model.arch, r.weights));
     } else {
         e.params = r.model.params_published;
         e.active_params = r.model.params_published;

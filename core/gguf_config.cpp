@@ -273,6 +273,12 @@ GgufModelInfo gguf_model_info(const std::vector<GgufHeader>& parts) {
         const auto kl = h.integer(A + ".attention.key_length_mla") ? h.integer(A + ".attention.key_length_mla") : h.integer(A + ".attention.key_length");
         const auto vl = h.integer(A + ".attention.value_length_mla") ? h.integer(A + ".attention.value_length_mla") : h.integer(A + ".attention.value_length");
         c["kv_lora_rank"] = *kvr;
+        // Files converted before llama.cpp's MLA split keep attn_kv_b whole and lack key_length_mla;
+        // deepseek2 then leaves is_mla() false (src/llama-hparams.cpp) and caches full per-head K and V.
+        info.unsplit_mla = !h.integer(A + ".attention.key_length_mla") || !h.integer(A + ".attention.value_length_mla");
+        if (info.unsplit_mla)
+            info.notes.push_back("converted before llama.cpp's MLA split (no attention.key_length_mla): llama.cpp caches "
+                                 "full per-head K and V, not the MLA latent; re-converting the model shrinks its KV cache");
         c["q_lora_rank"] = h.integer(A + ".attention.q_lora_rank").value_or(0);
         c["qk_rope_head_dim"] = rope;
         c["qk_nope_head_dim"] = std::max<std::int64_t>(1, kl.value_or(rope + 128) - rope);

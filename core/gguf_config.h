@@ -20,6 +20,7 @@ struct GgufModelInfo {
     std::int64_t num_layers = 0;  // decoder layers llama.cpp runs (block_count minus nextn layers)
     int split_count = 1;          // split.count (1 for a single file)
     int split_no = 0;             // split.no (0-based)
+    bool unsplit_mla = false;     // MLA metadata without attention.key_length_mla: llama.cpp caches full K/V
     std::vector<std::string> notes;
 };
 

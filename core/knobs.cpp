@@ -29,6 +29,7 @@ const std::vector<Knob>& engine_knobs() {
         {"n_cpu_moe", "ncmoe", KnobKind::Integer, 0, 1000, "a layer count between 0 and 1000", VRAMCALC_KNOB_ACCESS(n_cpu_moe)},
         {"cpu_moe", "cmoe", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(cpu_moe)},
         {"no_mmap", "nommap", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(no_mmap)},
+        {"unsplit_mla_gguf", "umla", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(unsplit_mla_gguf)},
         {"main_gpu", "mg", KnobKind::Integer, 0, 65535, "a GPU index (0 = the first)", VRAMCALC_KNOB_ACCESS(main_gpu)},
         {"mlock", "mlock", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(mlock)},
         {"enforce_eager", "eager", KnobKind::Flag, 0, 1, "true or false", VRAMCALC_KNOB_ACCESS(enforce_eager)},

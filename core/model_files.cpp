@@ -81,6 +81,7 @@ void from_gguf(const std::vector<const ModelFile*>& models, const ModelFile* mmp
     out.name = info.name.empty() ? (split ? split->prefix : first.name.substr(0, first.name.size() - 5)) : info.name;
     out.config_json = info.config_json;
     out.weights_format = info.format;
+    out.unsplit_mla_gguf = info.unsplit_mla;
     out.tensors = encode_file_weights(w);
     out.weight_bytes = w.total_bytes();
     for (const GgufHeader& h : headers) out.tensor_count += h.tensors.size();
@@ -198,6 +199,7 @@ void apply_model_files(const ModelFromFiles& m, Scenario& s) {
     s.custom_params = 0;
     s.custom_name = m.name;
     if (!m.weights_format.empty()) s.weights = m.weights_format;
+    s.unsplit_mla_gguf = m.unsplit_mla_gguf;
     // Files the chosen engine does not load move the scenario to the first engine (picker order) that does.
     const EngineProfile* current = find_engine(s.engine);
     if (current && m.source == current->checkpoint_files) return;

@@ -44,6 +44,7 @@ struct ModelFromFiles {
     std::string config_json;
     std::string tensors;              // encode_file_weights(...)
     std::string weights_format;       // the files' weight format id
+    bool unsplit_mla_gguf = false;    // an MLA GGUF from before llama.cpp's MLA split (Scenario::unsplit_mla_gguf)
     Bytes weight_bytes = 0;
     std::size_t tensor_count = 0;
 };

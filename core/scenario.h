@@ -66,6 +66,10 @@ struct Scenario {
     int n_cpu_moe = 0;                          // llama.cpp --n-cpu-moe
     bool cpu_moe = false;                       // llama.cpp --cpu-moe
     bool no_mmap = false;                       // llama.cpp --no-mmap
+    // llama.cpp: a DeepSeek-style (MLA) GGUF converted before the MLA split, with the joint attn_kv_b
+    // and no attention.key_length_mla: llama.cpp then caches full per-head K and V (set by the GGUF
+    // reader from the file, or by the user for a file they have).
+    bool unsplit_mla_gguf = false;
     std::string override_tensor;                // llama.cpp -ot, "\\.ffn_.*_exps\\.=CPU,..."
     std::string tensor_split;                   // llama.cpp --tensor-split, "3,1"
     // llama.cpp --split-mode: "" / "layer" (layers over the GPUs), "row" (each layer's matrices split

@@ -311,7 +311,10 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
                    n_ctx_seq, a.sliding_window * (unified ? n_seq : 1) + n_ubatch)), 256))
              : n_ctx_seq;
 
-    const bool mla = a.is_mla();
+    // src/llama-hparams.cpp is_mla(): n_embd_head_k_mla and _v_mla both set, which deepseek2 reads from
+    // the optional attention.key_length_mla / value_length_mla (src/llama-model.cpp). A GGUF converted
+    // before the MLA split (attn_kv_b whole, no such keys) runs as plain MHA: full per-head K and V.
+    const bool mla = a.is_mla() && !s.unsplit_mla_gguf;
     // llama-hparams.cpp n_embd_k_gqa(il) = n_embd_head_k(il) x n_head_kv(il): Gemma 4 full layers
     // have their own head size (n_embd_head_k_full vs _swa) and KV heads; MLA keeps only K =
     // kv_lora_rank + rope (has_v = !is_mla); Nemotron-H '-'/'E' blocks have n_head_kv 0.
@@ -341,6 +344,11 @@ Estimate estimate_llamacpp(const ResolvedScenario& r, const EngineRelease& relea
         const LayerAttention k = layer_kind(a, l);
         return k != LayerAttention::Linear && k != LayerAttention::None && !a.is_kv_shared_layer(l);
     };
+    // The header's "KV cache per token": llama.cpp's own cell widths (an un-split MLA GGUF caches full K/V).
+    double kv_per_token = 0.0;
+    for (std::int64_t l = 0; l < n_layer; ++l)
+        if (keeps_kv(l)) kv_per_token += cell_bytes(l);
+    e.kv_bytes_per_token = bytes_from(kv_per_token);
     std::vector<double> dev_kv(static_cast<std::size_t>(n_dev), 0.0);
     double cpu_kv = 0.0;
     for (std::int64_t l = 0; l < n_layer; ++l) {
@@ -703,6 +711,10 @@ const EngineProfile& engine_profile_llamacpp() {
             {"cpu_moe", "all experts on CPU", "--cpu-moe: every expert tensor stays in system RAM; attention and shared weights on the GPU"},
             {"no_mmap", "no mmap", "--no-mmap: CPU weights are loaded into a CPU buffer instead of mapped from the file"},
             {"mlock", "mlock", "--mlock: the model's host buffer is pinned in RAM (with mmap the whole mapped span counts)"},
+            {"unsplit_mla_gguf", "old MLA GGUF", "a DeepSeek-style GGUF converted before llama.cpp's MLA split (whole attn_kv_b, no "
+                                                  "key_length_mla): llama.cpp caches full per-head K and V, about 9x the MLA latent "
+                                                  "(set by itself when you open such a file)",
+             0, 0, [](const Architecture& a) { return a.is_mla(); }},
             {"main_gpu", "main GPU", "--main-gpu: the GPU that holds everything with --split-mode none, and the KV cache and "
                                      "small tensors with --split-mode row"},
         },

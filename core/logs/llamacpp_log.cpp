@@ -105,6 +105,8 @@ std::string weights_from_file_type(std::string t) {
 void read_settings(const std::string& l, LogReading& r) {
     if (const auto v = setting(l, "n_ctx")) r.context = static_cast<std::int64_t>(*v);
     if (const auto v = setting(l, "n_seq_max")) r.parallel = count_int(*v);
+    for (const char* key : {"n_ctx_seq", "n_ctx_per_seq"})
+        if (const auto v = setting(l, key)) r.context_per_seq = static_cast<std::int64_t>(*v);
     if (const auto v = setting(l, "n_batch")) r.n_batch = static_cast<std::int64_t>(*v);
     if (const auto v = setting(l, "n_ubatch")) r.n_ubatch = static_cast<std::int64_t>(*v);
     const std::size_t fa = l.find("flash_attn");
@@ -187,7 +189,14 @@ void read_line(const std::string& l, LogReading& r) {
     if (contains(l, "buffer size =")) read_buffer(l, r);
     if (const auto b = size_after(l, "KV self size  =", false)) add_bytes(r, "kv_buffer", "", 0, *b, l);
     if (const auto b = size_after(l, "compute buffer total size =", false)) add_bytes(r, "compute_buffer", "", 0, *b, l);
-    if (contains(l, "llama_kv_cache") && contains(l, " K (")) r.kv_dtype = kv_from(word_after(l, " K ("));
+    if (contains(l, "llama_kv_cache") && contains(l, " K (")) {
+        r.kv_dtype = kv_from(word_after(l, " K ("));
+        // "V (f16): 216.00 MiB": MLA caches no V (has_v = !is_mla, src/llama-kv-cache.cpp), so a V size
+        // on an MLA model means a GGUF from before the MLA split.
+        if (const auto p = l.find(" V ("); p != std::string::npos)
+            if (const auto close = l.find("):", p); close != std::string::npos)
+                if (const auto v = size_after(l.substr(close), "):", false); v && *v > 0) r.kv_caches_v = true;
+    }
     if (contains(l, "general.name") || contains(l, "tensors from ") || contains(l, "file type") ||
         contains(l, "model ftype") || contains(l, ": arch"))
         read_model(l, r);

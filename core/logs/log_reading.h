@@ -44,6 +44,7 @@ struct LogReading {
     std::int64_t max_num_seqs = 0;      // vLLM max_num_seqs, SGLang max_running_requests
     std::int64_t max_num_batched_tokens = 0;  // vLLM max_num_batched_tokens as the scheduler line prints it
     int parallel = 0;                   // llama.cpp n_seq_max (-np)
+    std::int64_t context_per_seq = 0;   // llama.cpp n_ctx_seq: n_ctx when the slots share one unified cache
     double gpu_mem_util = 0;            // vLLM gpu_memory_utilization, SGLang mem_fraction_static
     int gpu_layers = -1;                // llama.cpp layers offloaded
     int total_layers = 0;
@@ -51,6 +52,7 @@ struct LogReading {
     int flash_attn = -1;                // llama.cpp: 1 on, 0 off, -1 not printed / auto
     bool enforce_eager = false;
     bool mm_text_only = false;          // vLLM limit_mm_per_prompt with every modality 0 (no vision tower)
+    bool kv_caches_v = false;           // llama.cpp's KV line prints a V size above 0 (an MLA model's split GGUF has none)
     // ExLlama / TabbyAPI (exllama_log.cpp)
     std::string backend;                // the backend a front end names: "exllamav2", "exllamav3" ("" = not printed)
     double bits_per_weight = 0;         // EXL2/EXL3 bpw, read from the model directory's name ("...-4.65bpw-h6-exl2")

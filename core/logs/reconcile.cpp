@@ -5,6 +5,7 @@
 
 #include "core/bounded_json.h"
 #include "core/catalog.h"
+#include "core/estimate.h"
 #include "core/text.h"
 
 namespace vramcalc {
@@ -15,11 +16,22 @@ void lack(std::vector<std::string>& lacking, const std::string& what) { lacking.
 
 void from_llamacpp(const LogReading& r, Scenario& s, std::vector<std::string>& lacking) {
     if (r.parallel > 0) s.parallel = r.parallel;
+    // Several slots whose n_ctx_seq is the whole n_ctx share one unified cache: llama-server's default
+    // -np auto is 4 such slots (tools/server/server.cpp: n_parallel 4, kv_unified), our parallel 0.
+    const bool unified = r.parallel > 1 && r.context_per_seq > 0 && r.context_per_seq == r.context;
+    if (unified && r.parallel == 4) s.parallel = 0;
+    else if (unified) lack(lacking, "the slots share one unified KV cache (--kv-unified): answered as " + std::to_string(r.parallel) + " separate slots");
     if (r.n_ubatch > 0) s.ubatch = r.n_ubatch;
     if (r.n_batch > 0) s.n_batch = r.n_batch;
     if (r.flash_attn >= 0) s.flash_attn = r.flash_attn == 1;
     else lack(lacking, "flash attention (not printed): " + std::string(s.flash_attn ? "on" : "off") + " assumed");
     if (r.gpu_layers >= 0) s.gpu_layers = r.total_layers > 0 && r.gpu_layers >= r.total_layers ? -1 : r.gpu_layers;
+    // An MLA model whose log caches V ran from a GGUF converted before the MLA split (full K and V).
+    if (r.kv_caches_v) {
+        std::string error;
+        const auto m = resolve_model(s, error);
+        if (m && !m->model.params_only && m->model.arch.is_mla()) s.unsplit_mla_gguf = true;
+    }
 }
 
 // TabbyAPI: cache_size = max_seq_len x sequences, rounded up to 256 (exllamav2.cpp); the log prints both.

@@ -231,3 +231,26 @@ TEST_CASE("SGLang's version from the paste picks the profile's release") {
     REQUIRE(resolved);
     CHECK(std::string(resolved->release->id) == "0.4.7");
 }
+
+TEST_CASE("a llama.cpp log of an MLA model that caches V reconciles as a GGUF from before the MLA split") {
+    // mcgyvr's DeepSeek-Coder-V2-Lite log (tests/data/logs): "K (f16): 324.00 MiB, V (f16): 216.00 MiB"
+    // at 256 cells x 8 seqs x 27 layers = K 16 heads x 192 and V 16 x 128 in f16; an MLA cache has no V.
+    const LogReading r = read_log(test_data::text("logs/llamacpp/llamacpp-mcgyvr-dscoderv2lite-q4_0-rtx3060-c2048-np8.log"));
+    CHECK(r.kv_caches_v);
+    Scenario base;
+    base.model = "deepseek-coder-v2-lite-instruct";
+    std::vector<std::string> lacking;
+    const Scenario s = scenario_from_log(r, base, lacking);
+    CHECK(s.unsplit_mla_gguf);
+    // 2048 cells x 27 layers x (3072 + 2048) x 2 B = 566,231,040 B = 540 MiB, the log's KV buffer
+    CHECK(estimate(s).per_gpu.kv_cache.bytes == 566'231'040u);
+
+    // The same line from an MLA cache ("V (f16): 0.00 MiB") and from a plain model's log set nothing.
+    const LogReading mla = read_log("llama_kv_cache: size =   60.75 MiB (  2048 cells,  27 layers,  1/1 seqs), K (f16):   60.75 MiB, V (f16):    0.00 MiB\n");
+    CHECK_FALSE(mla.kv_caches_v);
+    Scenario llama;
+    llama.model = "llama-3.1-8b-instruct";
+    const LogReading plain = read_log("llama_kv_cache: size = 1024.00 MiB (  8192 cells,  32 layers,  1/1 seqs), K (f16):  512.00 MiB, V (f16):  512.00 MiB\n");
+    CHECK(plain.kv_caches_v);
+    CHECK_FALSE(scenario_from_log(plain, llama, lacking).unsplit_mla_gguf);
+}

@@ -396,3 +396,75 @@ TEST_CASE("The tensor summary survives its text form, a scenario's JSON and a sh
     broken.custom_tensors = "fw1;s=gguf";
     CHECK(estimate(broken).error.find("custom_tensors") != std::string::npos);
 }
+
+namespace {
+
+// A two-layer deepseek2 GGUF: hidden 256, 4 heads, kv_lora_rank 64, rope 16, nope 32, V 32. `split`:
+// converted since llama.cpp's MLA split (attn_k_b / attn_v_b and the *_length_mla keys); otherwise the
+// whole attn_kv_b and key_length = nope + rope, as older conversions wrote.
+GgufWriter deepseek2_gguf(bool split) {
+    GgufWriter w;
+    w.str("general.architecture", "deepseek2");
+    w.str("general.name", split ? "mla-split" : "mla-unsplit");
+    w.u32("general.file_type", 1);  // F16
+    w.u32("deepseek2.block_count", 2);
+    w.u32("deepseek2.context_length", 4096);
+    w.u32("deepseek2.embedding_length", 256);
+    w.u32("deepseek2.feed_forward_length", 512);
+    w.u32("deepseek2.attention.head_count", 4);
+    w.u32("deepseek2.attention.head_count_kv", split ? 1 : 4);
+    w.u32("deepseek2.attention.kv_lora_rank", 64);
+    w.u32("deepseek2.rope.dimension_count", 16);
+    w.u32("deepseek2.attention.key_length", split ? 64 + 16 : 32 + 16);
+    w.u32("deepseek2.attention.value_length", split ? 64 : 32);
+    if (split) {
+        w.u32("deepseek2.attention.key_length_mla", 32 + 16);
+        w.u32("deepseek2.attention.value_length_mla", 32);
+    }
+    w.tensor("token_embd.weight", kF16, {256, 1000});
+    for (int l = 0; l < 2; ++l) {
+        const std::string b = "blk." + std::to_string(l) + ".";
+        w.tensor(b + "attn_norm.weight", kF32, {256});
+        w.tensor(b + "attn_q.weight", kF16, {256, 4 * 48});
+        w.tensor(b + "attn_kv_a_mqa.weight", kF16, {256, 64 + 16});
+        w.tensor(b + "attn_kv_a_norm.weight", kF32, {64});
+        if (split) {
+            w.tensor(b + "attn_k_b.weight", kF16, {32, 64, 4});
+            w.tensor(b + "attn_v_b.weight", kF16, {64, 32, 4});
+        } else {
+            w.tensor(b + "attn_kv_b.weight", kF16, {64, 4 * (32 + 32)});
+        }
+        w.tensor(b + "attn_output.weight", kF16, {4 * 32, 256});
+        w.tensor(b + "ffn_norm.weight", kF32, {256});
+        w.tensor(b + "ffn_gate.weight", kF16, {256, 512});
+        w.tensor(b + "ffn_up.weight", kF16, {256, 512});
+        w.tensor(b + "ffn_down.weight", kF16, {512, 256});
+    }
+    w.tensor("output_norm.weight", kF32, {256});
+    w.tensor("output.weight", kF16, {256, 1000});
+    return w;
+}
+
+}  // namespace
+
+TEST_CASE("An MLA GGUF from before llama.cpp's MLA split caches full K and V; a split one the latent") {
+    // src/llama-hparams.cpp is_mla(): key_length_mla and value_length_mla both set. Without them
+    // deepseek2 runs as MHA: per layer and cell K = 4 heads x 48 and V = 4 x 32 in f16.
+    for (const bool split : {false, true}) {
+        CAPTURE(split);
+        const ModelFromFiles m = model_from_files({gguf_file(split ? "split.gguf" : "unsplit.gguf", deepseek2_gguf(split))});
+        REQUIRE(m.ok);
+        CHECK(m.unsplit_mla_gguf == !split);
+        Scenario s;
+        s.engine = "llamacpp";
+        s.context = 4096;
+        s.parallel = 1;
+        apply_model_files(m, s);
+        CHECK(s.unsplit_mla_gguf == !split);
+        const Estimate e = estimate(s);
+        REQUIRE(e.ok);
+        // unsplit: 4096 cells x 2 layers x (4 x 48 + 4 x 32) x 2 B = 5,242,880 B;
+        // split: 4096 x 2 x (kv_lora_rank 64 + rope 16) x 2 B = 1,310,720 B (K only, has_v = !is_mla)
+        CHECK(e.per_gpu.kv_cache.bytes == (split ? 1'310'720u : 5'242'880u));
+    }
+}

@@ -49,6 +49,7 @@ inline Scenario scenario_for_row(const json& row, const json& configs, std::vect
         if (l.contains("n_cpu_moe")) f["n_cpu_moe"] = l["n_cpu_moe"];
         if (l.contains("override_tensor")) f["override_tensor"] = l["override_tensor"];
         if (l.contains("tensor_split")) f["tensor_split"] = l["tensor_split"];
+        if (l.contains("unsplit_mla_gguf")) f["unsplit_mla_gguf"] = l["unsplit_mla_gguf"];
     }
     if (row["engine"] == "llamacpp") {
         // The row's own flags: rows that do not say ran without -fa (b2700) and with one slot (b2700,

@@ -120,6 +120,12 @@ void knob_row(AppState& st, const KnobUse& use, const Knob& knob) {
     ImGui::PopID();
 }
 
+// A knob for other models than this one (KnobUse::applies) stays drawn while set, so it can be cleared.
+bool knob_value_unset(const KnobUse& use, const Scenario& s) {
+    const Knob* k = find_knob(use.knob);
+    return !k || k->get(s) == 0;
+}
+
 // generate(): the prompt and the generated tokens make the context.
 void prompt_and_output_rows(AppState& st) {
     Scenario& s = st.scenario;
@@ -181,9 +187,12 @@ void draw_workload_panel(AppState& st) {
     ImGui::Spacing();
     if (ImGui::TreeNodeEx("engine knobs", ImGuiTreeNodeFlags_DefaultOpen)) {
         if (profile.workload.prompt_and_output) prompt_and_output_rows(st);
-        for (const KnobUse& use : profile.knobs)
+        const Architecture* arch = st.resolved && !st.resolved->model.params_only ? &st.resolved->model.arch : nullptr;
+        for (const KnobUse& use : profile.knobs) {
+            if (use.applies && !(arch && use.applies(*arch)) && knob_value_unset(use, st.scenario)) continue;
             if (const Knob* k = find_knob(use.knob); k && std::string(use.knob) != "replicas")  // in HARDWARE AND LAYOUT
                 knob_row(st, use, *k);
+        }
         placement_rows(st);
         ImGui::TreePop();
     }
