@@ -168,7 +168,8 @@ Sizes sizes(const ResolvedScenario& r) {
     z.chunk = chunk_tokens(s);
     z.slots = batch_slots(s, has_recurrent_layers(a));
     const double T = static_cast<double>(z.chunk), H = static_cast<double>(a.hidden_size), hd = static_cast<double>(a.head_dim);
-    if (z.bits.quantized && !(power_of_two(a.head_dim) && a.head_dim <= 512)) {
+    // MLA's packed latent is read online by its own kernels (cache/mla.py CacheLayer_MLA_quant): no fp16 copy.
+    if (z.bits.quantized && !a.is_mla() && !(power_of_two(a.head_dim) && a.head_dim <= 512)) {
         double widest = 0;
         for (std::int64_t l = 0; l < a.num_layers; ++l) widest = std::max(widest, kv_bytes_per_token_layer(a, l, 1, 16.0));
         z.dequant = widest * static_cast<double>(z.tokens);
