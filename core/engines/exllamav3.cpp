@@ -253,6 +253,14 @@ std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
                                                  "\"E2B/E4B currently not supported\"; architecture/gemma4.py raises "
                                                  "NotImplementedError for per-layer inputs)",
                                          a, engine_profile_exllamav3());
+    if (a.architecture == "OlmoHybridForCausalLM")  // listed, but this build has no Olmo-Hybrid reader
+        return which + " loads OlmoHybridForCausalLM, but this accounting does not model Olmo-Hybrid: its Gated DeltaNet "
+                       "sizes default in exllamav3/architecture/olmohybrid.py when the config omits them, and its block "
+                       "weights are not counted here; no estimate is given";
+    for (std::int64_t l = 0; l < a.num_layers; ++l)
+        if (attention_of(a, l) == LayerAttention::Linear && recurrent_state_bytes(a) <= 0)
+            return which + "'s accounting cannot size this model's linear-attention state: the config gives neither "
+                           "linear_num_key_heads / linear_num_value_heads nor Mamba-2 heads; no estimate is given";
     if (a.architecture.empty() || listed(kArchitectures, a.architecture)) return {};  // no architectures: a custom config
     return refusal_with_alternatives(which + " does not load " + a.architecture +
                                          " (exllamav3/architecture/architectures.py at 4f8ad012 does not list it)",

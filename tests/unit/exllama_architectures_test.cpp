@@ -184,3 +184,16 @@ TEST_CASE("ExLlamaV3: DeepSeek V3's MLA cache is the latent and the rope key; Q4
     REQUIRE_MESSAGE(q4.ok, q4.error);
     CHECK(q4.per_gpu.kv_cache.bytes == 207880192LL);
 }
+
+TEST_CASE("ExLlamaV3: Olmo-Hybrid is listed but not modelled, and says so") {
+    Architecture a = fixtures::llama31_8b(8);
+    a.architecture = "OlmoHybridForCausalLM";
+    a.layer_attention.assign(8, LayerAttention::Linear);
+    a.layer_attention[3] = a.layer_attention[7] = LayerAttention::Full;
+    const Estimate e = estimate(fixtures::resolved(a, "exllamav3", "bf16", fixtures::custom_gpu(80.0), 1, 1, 8192, 0));
+    CHECK_FALSE(e.ok);
+    CHECK(has(e.error, "does not model Olmo-Hybrid"));
+    a.architecture = "Qwen3NextForCausalLM";  // linear layers without their sizes
+    const Estimate q = estimate(fixtures::resolved(a, "exllamav3", "bf16", fixtures::custom_gpu(80.0), 1, 1, 8192, 0));
+    CHECK(has(q.error, "cannot size this model's linear-attention state"));
+}
