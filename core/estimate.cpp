@@ -241,7 +241,7 @@ bool resolve_setup(ResolvedScenario& r, std::string& error) {
     }
 
     // Layout and workload
-    if (s.gpus < 1 || s.gpus > 65536) { error = "gpus: between 1 and 65536"; return false; }
+    if (s.gpus < 1 || s.gpus > kMaxGpus) { error = "gpus: between 1 and 4096"; return false; }
     if (s.nodes < 1 || s.nodes > s.gpus) { error = "nodes: between 1 and the GPU count"; return false; }
     if (s.tp < 0 || s.pp < 0) { error = "tp/pp: at least 1 (0 = auto)"; return false; }
     if (s.context < 1 || s.context > 100'000'000) { error = "context: between 1 and 100M tokens"; return false; }

@@ -8,6 +8,11 @@
 
 namespace vramcalc {
 
+// The most GPUs (and the largest TP, PP, replica or EP count) one scenario may name. Every estimate
+// lists each GPU and the answers run dozens of estimates, so 65536 GPUs cost about a second of CPU
+// (issue 12's cost ceiling); 4096 is the page's own limit and more than one model is served over.
+inline constexpr int kMaxGpus = 4096;
+
 struct Scenario {
     std::string model = "qwen2.5-7b-instruct";  // catalog id or HF id; ignored for custom models
     // A custom model: the text of a Hugging Face config.json (pasted, dropped, or built from typed

@@ -174,13 +174,13 @@ void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& p
         } else if (key == "gpu_memory_gib") {
             number(s.gpu_memory_gib, 0.0, 1e6, "GiB between 0 and 1e6");
         } else if (key == "gpus") {
-            integer(s.gpus, 1, 65536, "a GPU count between 1 and 65536");
+            integer(s.gpus, 1, kMaxGpus, "a GPU count between 1 and 4096");
         } else if (key == "nodes") {
-            integer(s.nodes, 1, 8192, "a node count between 1 and 8192");
+            integer(s.nodes, 1, kMaxGpus, "a node count between 1 and 4096");
         } else if (key == "tp") {
-            integer(s.tp, 0, 65536, "a tensor-parallel size between 1 and 65536 (0 = auto)");
+            integer(s.tp, 0, kMaxGpus, "a tensor-parallel size between 1 and 4096 (0 = auto)");
         } else if (key == "pp") {
-            integer(s.pp, 0, 65536, "a pipeline-parallel size between 1 and 65536 (0 = auto)");
+            integer(s.pp, 0, kMaxGpus, "a pipeline-parallel size between 1 and 4096 (0 = auto)");
         } else if (key == "context") {
             integer(s.context, 1, 100'000'000, "a context length between 1 and 100M tokens");
         } else if (key == "batch") {

@@ -1,5 +1,7 @@
-// vLLM V1 engine memory accounting, following vLLM 0.17-0.19 (the newest behaviour; older versions
-// are described in docs/accounting/vllm.md). What vLLM does at start-up, per worker (one GPU):
+// vLLM memory accounting, following vLLM 0.19 (the V1 engine) and, per release (.releases at the end
+// and release_rules), what older ones did differently: the V0 engine before 0.8 and the sorting
+// top-k/top-p sampler before 0.17 (docs/accounting/vllm.md). What vLLM 0.19 does at start-up, per
+// worker (one GPU):
 //   1. init_device (vllm/v1/worker/gpu_worker.py Worker.init_device): requested_memory =
 //      total_memory x gpu_memory_utilization, taken after the CUDA context and NCCL exist.
 //   2. load_model: "Model loading took X GiB" = the rank's share of the weights plus buffers the
@@ -64,6 +66,57 @@ BatchDefaults batch_defaults(const Gpu& gpu) {
     }
     return d;
 }
+
+// ---- what each release does differently (the rows of .releases below) -----------------------------
+constexpr std::int64_t kChunkedLongContext = 6'000;  // 0.6: V0 turns chunked prefill on above 32K
+constexpr std::int64_t kMemoryProfiling = 6'005;     // 0.6.5: memory_profiling; chunked steps of 2048
+constexpr std::int64_t kV1Default = 8'000;           // 0.8: V1 engine by default
+constexpr std::int64_t kTritonTopKTopP = 17'000;     // 0.17: top-k/top-p without sorting (PR #33538)
+
+struct ReleaseRules {
+    bool v0 = false;                   // V0 engine: vllm/worker/worker.py + vllm/worker/model_runner.py
+    bool chunked_long_context = false; // V0: chunked prefill by default when max_model_len > 32K
+    std::int64_t chunked_tokens = 512; // V0's max_num_batched_tokens with chunked prefill
+    bool sort_sampler = false;         // the dummy sampler sorts the [rows, vocab] fp32 logits
+};
+
+ReleaseRules release_rules(const EngineRelease& rel) {
+    ReleaseRules r;
+    r.v0 = rel.order < kV1Default;
+    r.chunked_long_context = r.v0 && rel.order >= kChunkedLongContext;
+    r.chunked_tokens = rel.order >= kMemoryProfiling ? 2048 : 512;
+    r.sort_sampler = rel.order < kTritonTopKTopP;
+    return r;
+}
+
+// vllm/engine/arg_utils.py create_engine_config (V0, 0.6.x-0.7.x): chunked prefill is switched on
+// for max_model_len > 32K unless the model has a sliding window or is multimodal (the later files
+// also exclude MLA); SchedulerConfig then takes max_num_batched_tokens 512 ("Chunked prefill is
+// enabled with max_num_batched_tokens=512"), 2048 in the 0.6.6 files ("chosen to have a balance
+// between ITL and TTFT"; placed at 0.6.5 here, the release between is not pinned).
+bool v0_chunked_by_default(const Architecture& a, std::int64_t max_model_len) {
+    return max_model_len > 32 * 1024 && a.sliding_window <= 0 && a.extra_params <= 0 && !a.is_mla();
+}
+
+// V0's scheduler defaults (vllm/config.py SchedulerConfig, EngineArgs.max_num_seqs = 256 on every
+// GPU): max_num_batched_tokens = max(max_model_len, 2048) without chunked prefill, 512 / 2048 with it.
+BatchDefaults v0_batch_defaults(const Architecture& a, std::int64_t max_model_len, const ReleaseRules& rules) {
+    BatchDefaults d;
+    d.max_num_seqs = 256;
+    const bool chunked = rules.chunked_long_context && v0_chunked_by_default(a, max_model_len);
+    d.max_num_batched_tokens = chunked ? rules.chunked_tokens : std::max<std::int64_t>(max_model_len, 2048);
+    return d;
+}
+
+// The sampler dry run's working set in copies of the [rows, vocab] fp32 logits. 0.17+: 3.25 (the
+// float copy, masks and the Triton kernel's outputs; fitted to the 0.19 runs, see activation_peak).
+// Before, apply_top_k_top_p (vllm/v1/sample/ops/topk_topp_sampler.py; V0's _apply_top_k_top_p in
+// vllm/model_executor/layers/sampler.py) runs logits.sort() for the dummy top_k = vocab - 1 and
+// top_p (0.9 in V1's _dummy_sampler_run, 0.99 in V0's profile_run): the sorted values (1 copy) and
+// their int64 indices (2) are new tensors, and PyTorch's segmented radix sort keeps a second buffer
+// of both while it runs (3): 6 copies more. Qwen3-14B on H100: 1024 x 151936 x 4 B = 0.58 GiB, so
+// 6 x 0.58 = 3.48 GiB, against the 3.41 GiB between 0.16's 5.64 and 0.17's 2.23.
+double sampler_fp32_copies(const ReleaseRules& rules) { return rules.sort_sampler ? 3.25 + 6.0 : 3.25; }
 
 // Non-torch memory that appears during the profile run (cuBLAS workspaces, lazily loaded kernels,
 // NCCL channel buffers on the first collective). Measured, not derivable from vLLM's code: 0.24-0.26
@@ -140,7 +193,7 @@ double attention_bytes_per_token(const Architecture& a, std::int64_t layer, int 
     return kv_bytes_per_token_layer(a, layer, tp, kv_bits_);
 }
 
-std::vector<LayerSpec> layer_specs(const Architecture& a, int tp, double kv_bits_, std::int64_t mtp_layers) {
+std::vector<LayerSpec> layer_specs(const Architecture& a, int tp, double kv_bits_, std::int64_t mtp_layers, bool v0) {
     std::vector<LayerSpec> specs;
     const std::int64_t block = base_block_size(a);
     for (std::int64_t l = 0; l < a.num_layers; ++l) {
@@ -151,7 +204,8 @@ std::vector<LayerSpec> layer_specs(const Architecture& a, int tp, double kv_bits
         if (la == LayerAttention::None) continue;
         if (la == LayerAttention::Linear || a.parallel_ssm) specs.push_back({l, SpecKind::Mamba, 0.0, block});
         if (la == LayerAttention::Linear || a.is_kv_shared_layer(l)) continue;
-        const SpecKind kind = (la == LayerAttention::Sliding && a.sliding_window > 0) ? SpecKind::Sliding : SpecKind::Full;
+        // V0's CacheEngine gives every layer the same num_gpu_blocks, sliding window or not.
+        const SpecKind kind = (!v0 && la == LayerAttention::Sliding && a.sliding_window > 0) ? SpecKind::Sliding : SpecKind::Full;
         specs.push_back({l, kind, attention_bytes_per_token(a, l, tp, kv_bits_) * static_cast<double>(block), block});
         if (a.has_dsa_indexer()) specs.push_back({l, SpecKind::Full, indexer_bytes_per_token(a) * static_cast<double>(block), block});
     }
@@ -213,10 +267,10 @@ void unify_mamba_pages(const Architecture& a, int tp, std::vector<LayerSpec>& sp
     }
 }
 
-KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_, std::int64_t mtp_layers = 0) {
+KvLayout kv_layout(const Architecture& a, int tp, double kv_bits_, std::int64_t mtp_layers = 0, bool v0 = false) {
     KvLayout out;
     out.stack_layers = a.num_layers;
-    out.specs = layer_specs(a, tp, kv_bits_, mtp_layers);
+    out.specs = layer_specs(a, tp, kv_bits_, mtp_layers, v0);
     unify_mamba_pages(a, tp, out.specs);
     std::map<int, std::vector<std::size_t>> by_kind;
     for (std::size_t i = 0; i < out.specs.size(); ++i) by_kind[static_cast<int>(out.specs[i].kind)].push_back(i);
@@ -368,7 +422,7 @@ struct ActivationParts {
 };
 
 ActivationParts activation_peak(const Architecture& a, const PpStage& st, int tp, int pp, double act_bytes,
-                                std::int64_t tokens, std::int64_t seqs, int moe_tp) {
+                                std::int64_t tokens, std::int64_t seqs, int moe_tp, const ReleaseRules& rules) {
     ActivationParts p;
     const double T = static_cast<double>(tokens);
     const double H = static_cast<double>(a.hidden_size);
@@ -406,14 +460,18 @@ ActivationParts activation_peak(const Architecture& a, const PpStage& st, int tp
         // at tp 1, 2 and 4: logits are gathered to every TP rank; Gemma 2 3.62-3.66 GiB).
         const double S = static_cast<double>(std::min(seqs, tokens));
         const double V = static_cast<double>(a.vocab_size);
-        p.sampler = T * H * act_bytes + S * V * act_bytes + 3.25 * S * V * 4.0;
+        p.sampler = T * H * act_bytes + S * V * act_bytes + sampler_fp32_copies(rules) * S * V * 4.0;
     }
     if (pp > 1) p.pp_buffers = 2.0 * T * H * act_bytes;
-    p.total = std::max(p.forward, p.sampler) + p.moe_workspace + p.pp_buffers;
+    // V0's fused_moe allocates its intermediate caches inside each call (vllm/model_executor/layers/
+    // fused_moe/fused_moe.py fused_experts), so they end with the forward instead of staying on.
+    if (rules.v0) p.total = std::max(p.forward + p.moe_workspace, p.sampler) + p.pp_buffers;
+    else p.total = std::max(p.forward, p.sampler) + p.moe_workspace + p.pp_buffers;
     std::string how;
     if (p.sampler >= p.forward)
         how = "sampler dry run: " + std::to_string(std::min(seqs, tokens)) + " seqs x " + std::to_string(a.vocab_size) +
-              " vocab logits (" + num(act_bytes, 0) + " B kept + 3.25 x fp32 working set) + hidden states of " +
+              " vocab logits (" + num(act_bytes, 0) + " B kept + " + num(sampler_fp32_copies(rules)) + " x fp32 working set" +
+              (rules.sort_sampler ? ", top-k/top-p by sorting" : "") + ") + hidden states of " +
               std::to_string(tokens) + " tokens = " + gib_text(p.sampler);
     else
         how = "forward of " + std::to_string(tokens) + " tokens (max_num_batched_tokens): MLP " +
@@ -518,10 +576,19 @@ void add_encoder_profile(ActivationParts& act, const EncoderProfile& enc) {
     }
 }
 
-Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
+// The scheduler defaults the release gives this GPU and model (V1: by GPU; V0: by max_model_len).
+BatchDefaults release_batch_defaults(const ResolvedScenario& r, const ReleaseRules& rules) {
+    if (!rules.v0) return batch_defaults(r.gpu);
+    const Scenario& s = r.scenario;
+    const std::int64_t len = s.max_model_len_auto && r.model.arch.max_context > 0 ? r.model.arch.max_context : s.context;
+    return v0_batch_defaults(r.model.arch, len, rules);
+}
+
+Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease& rel) {
     Estimate e;
     const Scenario& s = r.scenario;
     const Architecture& a = r.model.arch;
+    const ReleaseRules rules = release_rules(rel);
     const int tp = std::max(1, s.tp);
     const int pp = std::max(1, s.pp);
     if (a.num_layers <= 0 || a.hidden_size <= 0) {
@@ -532,12 +599,14 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
     const double util = s.gpu_mem_util > 0 ? s.gpu_mem_util : 0.9;
     const double mem = static_cast<double>(r.gpu.memory_bytes);
     const double requested = util * mem;
-    const BatchDefaults defs = batch_defaults(r.gpu);
+    const BatchDefaults defs = release_batch_defaults(r, rules);
     const std::int64_t mnbt = s.max_batched_tokens > 0 ? s.max_batched_tokens : defs.max_num_batched_tokens;
     // The profile run's dummy batch has min(max_num_batched_tokens, max_num_seqs) requests
     // (vllm/v1/worker/gpu_model_runner.py _dummy_run: max_num_reqs = scheduler_config.max_num_seqs;
     // num_reqs = min(num_tokens, max_num_reqs)), and the sampler dry run one logits row per request.
     // A batch above 1 is the --max-num-seqs the command line passes; otherwise the GPU's default.
+    // V0's profile_run (vllm/worker/model_runner.py) splits max_num_batched_tokens over max_num_seqs
+    // dummy sequences and samples one row for each: the same counts.
     const std::int64_t max_seqs = s.batch > 1 ? static_cast<std::int64_t>(s.batch) : defs.max_num_seqs;
     const std::int64_t seqs = std::min<std::int64_t>(max_seqs, mnbt);
     std::int64_t max_len = s.context;
@@ -562,7 +631,14 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
         e.error = "mtp_tokens: MTP speculative decoding with pipeline parallelism is not modelled; use tp only";
         return e;
     }
-    const KvLayout lay = kv_layout(a, tp, kvb, mtp);
+    if (mtp > 0 && rules.v0) {
+        e.error = "mtp_tokens: MTP drafting on vLLM's V0 engine (before 0.8) is not modelled; choose 0.8 or newer";
+        return e;
+    }
+    const KvLayout lay = kv_layout(a, tp, kvb, mtp, rules.v0);
+    if (rules.v0 && std::any_of(lay.specs.begin(), lay.specs.end(), [](const LayerSpec& x) { return x.kind == SpecKind::Mamba; }))
+        e.warnings.push_back("vLLM " + std::string(rel.id) + " (V0) keeps Mamba / linear-attention state in a separate "
+                             "MambaCacheManager sized by max_num_seqs, which is not modelled: answered with V1's shared pool");
     // --enable-expert-parallel: experts over TP x DP ranks (core/expert_parallel.h).
     const ExpertLayout xl = vllm_expert_layout(s, a, tp, std::max(1, s.replicas));
     if (!xl.error.empty()) {
@@ -626,7 +702,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease&) {
                                : files ? s.cpu_offload_gib * kGiB
                                        : cpu_offload_bytes(tensors, a, r.weights, xl.shard, st, s.cpu_offload_gib * kGiB));
         x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
-        x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs, xl.shard.moe_tp);
+        x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs, xl.shard.moe_tp, rules);
         // The vision tower runs on the first PP stage, which embeds the inputs.
         if (st.first_layer == 0) add_encoder_profile(x.act, enc);
         x.non_torch = non_torch_increase_bytes(r.gpu, tp, pp);
@@ -825,7 +901,10 @@ double reserved_fraction(const ResolvedScenario& r) { return r.scenario.gpu_mem_
 
 std::optional<double> knob_default(std::string_view knob, const ResolvedScenario& r) {
     if (knob == "gpu_mem_util") return 0.9;  // EngineArgs.gpu_memory_utilization
-    if (knob == "max_batched_tokens") return static_cast<double>(batch_defaults(r.gpu).max_num_batched_tokens);
+    if (knob == "max_batched_tokens") {
+        const ReleaseRules rules = r.release ? release_rules(*r.release) : ReleaseRules{};
+        return static_cast<double>(release_batch_defaults(r, rules).max_num_batched_tokens);
+    }
     return std::nullopt;
 }
 
@@ -858,12 +937,18 @@ std::string command(const ResolvedScenario& r) {
 
 // Architectures the release's registry no longer loads (vllm/model_executor/models/registry.py
 // _PREVIOUSLY_SUPPORTED_MODELS names the last release that did).
+constexpr std::int64_t kLastMllama = 10'002;  // 0.10.2
+
 std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
-    if (!a.cross_attention_layers.empty())
-        return "vLLM " + std::string(rel.id) + " does not load MllamaForConditionalGeneration: PR #24907 removed the V0 "
-               "encoder-decoder runner and the registry lists mllama under _PREVIOUSLY_SUPPORTED_MODELS as last supported "
-               "in 0.10.2 (V0 engine, which this profile does not model); use transformers or SGLang";
-    return {};
+    if (a.cross_attention_layers.empty()) return {};
+    // Releases up to 0.10.2 ran mllama on V0's encoder-decoder runner (vllm/worker/enc_dec_model_runner.py),
+    // whose cross-attention cache over the image tokens this profile does not model.
+    if (rel.order <= kLastMllama)
+        return "vLLM " + std::string(rel.id) + " runs MllamaForConditionalGeneration on the V0 encoder-decoder runner, "
+               "whose cross-attention KV cache this profile does not model; use transformers or SGLang";
+    return "vLLM " + std::string(rel.id) + " does not load MllamaForConditionalGeneration: PR #24907 removed the V0 "
+           "encoder-decoder runner and the registry lists mllama under _PREVIOUSLY_SUPPORTED_MODELS as last supported "
+           "in 0.10.2; use transformers or SGLang";
 }
 
 }  // namespace
@@ -876,11 +961,44 @@ const EngineProfile& engine_profile_vllm() {
         .aliases = {},
         .order = 10,
         .releases = {
-            {.id = "0.17", .order = 17'000, .date = "2026-03",
+            {.id = "0.4", .order = 4'000, .date = "2024-04",
+             .label = "V0 engine: KV = total x utilization - the free-memory drop of load + profile run",
+             .changed = "vllm/worker/worker.py determine_num_available_blocks: peak = free memory at init_device minus free "
+                        "memory after profile_run (weights, the torch peak and every non-torch allocation; the CUDA context "
+                        "is already in the baseline), num_gpu_blocks = (total x gpu_memory_utilization - peak) // block bytes, "
+                        "every layer holding every block (no sliding-window groups). profile_run runs max_num_seqs (256) dummy "
+                        "sequences sharing max_num_batched_tokens = max(max_model_len, 2048) and samples one row each with "
+                        "top_k = vocab - 1, top_p 0.99, which sorts the logits. CUDA graphs come after the KV cache, outside it",
+             .source = "vllm-project/vllm v0.4.1: vllm/worker/worker.py determine_num_available_blocks, vllm/worker/model_runner.py "
+                       "profile_run, vllm/model_executor/layers/sampler.py _apply_top_k_top_p"},
+            {.id = "0.6", .order = kChunkedLongContext, .date = "2024-09",
+             .label = "V0 engine, chunked prefill by default above 32K",
+             .changed = "models with max_model_len > 32K (no sliding window, not multimodal) get chunked prefill by default, "
+                        "so max_num_batched_tokens is 512 and the profile run's forward shrinks to 512 tokens",
+             .source = "vllm/engine/arg_utils.py create_engine_config (\"Chunked prefill is enabled by default for models with "
+                       "max_model_len > 32K\", present in the 0.6.x files) and vllm/config.py SchedulerConfig (512 tokens)"},
+            {.id = "0.6.5", .order = 6'005, .date = "2024-12",
+             .label = "V0 engine, memory_profiling: weights + torch peak + non-torch increase",
+             .changed = "determine_num_available_blocks runs profile_run inside vllm/utils.py memory_profiling: KV = total x "
+                        "utilization - (weights + torch peak increase + non-torch increase) instead of the free-memory drop. "
+                        "The same terms here (the caching allocator's reserve above the torch peak, which the old rule also "
+                        "subtracted, is not modelled). Chunked prefill's default step is 2048 tokens instead of 512",
+             .source = "vllm-project/vllm PR #10511 (\"overhaul memory profiling\", in 0.6.5); the PR's Llama-3-8B log; "
+                       "vllm/config.py SchedulerConfig.__post_init__ as of 0.6.6.post1 (2048)"},
+            {.id = "0.8", .order = kV1Default, .date = "2025-03",
+             .label = "V1 engine, sorting top-k/top-p sampler in the profile run",
+             .changed = "the V1 engine is the default: vllm/v1/worker/gpu_worker.py determine_available_memory, KV cache groups "
+                        "per layer type (vllm/v1/core/kv_cache_utils.py), a dummy batch of min(max_num_seqs, "
+                        "max_num_batched_tokens) requests, and _dummy_sampler_run sampling one row each with top_k = vocab - 1, "
+                        "top_p 0.9 through apply_top_k_top_p, which sorts the [rows, vocab] fp32 logits (values + int64 "
+                        "indices + the sort's second buffer: 6 more fp32 copies than 0.17's kernel)",
+             .source = "vLLM 0.8.0 release note (V1 by default); vllm/v1/worker/gpu_model_runner.py _dummy_sampler_run, "
+                       "vllm/v1/sample/ops/topk_topp_sampler.py apply_top_k_top_p; rows: Qwen3-14B on 0.15.0 / 0.16.0 "
+                       "(activation 5.64 GiB), Qwen3-235B-FP8 on 0.9.2"},
+            {.id = "0.17", .order = kTritonTopKTopP, .date = "2026-03",
              .label = "V1 engine, Triton top-k/top-p sampler in the profile run",
              .changed = "top-k/top-p sampling runs a Triton kernel instead of sorting the [rows, vocab] fp32 logits, "
-                        "so the profile run's sampler peak drops (Qwen3-14B on H100: 5.64 GiB on 0.15/0.16, 2.23 on 0.17+); "
-                        "older releases are answered with this accounting",
+                        "so the profile run's sampler peak drops (Qwen3-14B on H100: 5.64 GiB on 0.15/0.16, 2.23 on 0.17+)",
              .source = "vllm-project/vllm PR #33538 (2026-02-17); validation rows of the Qwen3-14B version sweep"},
             {.id = "0.19", .order = 19'000, .date = "",
              .label = "V1 engine; CUDA graphs outside the KV budget",

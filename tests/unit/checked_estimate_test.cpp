@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/checked.h"
 #include "core/estimate.h"
+#include "core/scenario_json.h"
 
 using namespace vramcalc;
 
@@ -107,19 +109,34 @@ TEST_CASE("the simple engine's total is the exact sum over its GPUs") {
 }
 
 TEST_CASE("a parameter count beyond any GPU answers does-not-fit with exact sums, or refuses") {
-    // 1e14 parameters (the largest accepted) in fp32 on 65536 GPUs: 4e14 B / 65536 = 6,103,515,625 B
-    // per GPU; the total over GPUs is their exact sum, 4e14 B.
+    // 1e14 parameters (the largest accepted) in fp32 on 4096 GPUs (the most accepted): 4e14 B / 4096 =
+    // 97,656,250,000 B per GPU; the total over GPUs is their exact sum, 4e14 B.
     Scenario s;
     s.custom_params = 1e14;
     s.engine = "simple";
     s.weights = "fp32";
-    s.gpus = 65536;
-    s.nodes = 8192;
+    s.gpus = 4096;
+    s.nodes = 512;
     const Estimate e = estimate(s);
     REQUIRE(e.ok);
-    CHECK(e.per_gpu.weights.bytes == 6'103'515'625ULL);
+    CHECK(e.per_gpu.weights.bytes == 97'656'250'000ULL);
     CHECK(e.total.weights.bytes == 400'000'000'000'000ULL);
-    CHECK(e.gpus.size() == 65536);
+    CHECK(e.gpus.size() == 4096);
+}
+
+TEST_CASE("more GPUs than the cost ceiling is refused by name, in the scenario JSON and in resolve") {
+    // 4097 GPUs: every estimate lists each GPU, so the count has a ceiling (kMaxGpus, issue 12).
+    Scenario s;
+    s.gpus = kMaxGpus + 1;
+    const Estimate e = estimate(s);
+    CHECK_FALSE(e.ok);
+    CHECK(e.error == "gpus: between 1 and 4096");
+    Scenario parsed;
+    std::vector<std::string> problems;
+    apply_scenario_json(nlohmann::json::parse(R"({"gpus": 4097})"), parsed, problems);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].find("a GPU count between 1 and 4096") != std::string::npos);
+    CHECK(parsed.gpus == Scenario{}.gpus);
 }
 
 TEST_CASE("saturating conversions of doubles to counts") {

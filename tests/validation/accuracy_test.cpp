@@ -8,8 +8,9 @@
 //    field: --fit placement on 4 GPUs with unpublished -ot choices, llama-server's automatic
 //    --kv-unified, a GGUF with the un-split MLA attn_kv_b);
 //  - "release not modelled": the row's release is older than the oldest release its engine profile
-//    models (vLLM before 0.17, e.g. the V0 premAI rows and the 0.6.5 / 0.9.2 / 0.15 / 0.16 logs), so
-//    it is answered with that oldest release's accounting, which the row was not measured with.
+//    models (llama.cpp before b4343: the premAI b2700 rows), so it is answered with that oldest
+//    release's accounting, which the row was not measured with. vLLM's releases reach back to 0.4
+//    (V0), so its premAI, 0.6.5, 0.9.2 and 0.15 / 0.16 rows are scored under their own release.
 #include <doctest/doctest.h>
 
 #include <algorithm>
