@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <vector>
 
 namespace vramcalc {
 
@@ -60,6 +61,26 @@ std::string unsupported_cache_reason(const Architecture& a, const EngineProfile&
             return std::string(engine.name) + "'s accounting does not model " + f.what(a) +
                    " yet; choose --engine simple for the weights-only rule of thumb";
     return {};
+}
+
+std::string engines_answering(const Architecture& a, const EngineProfile& except) {
+    thread_local bool listing = false;  // a profile's refusal asks this list; the profiles it asks must not
+    if (listing) return {};
+    listing = true;
+    std::vector<std::string> names;
+    for (const EngineProfile* p : engine_profiles())
+        if (p != &except && p->counts_kv_cache && unsupported_cache_reason(a, *p, &newest_release(*p)).empty())
+            names.push_back(p->name);
+    listing = false;
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    return text;
+}
+
+std::string refusal_with_alternatives(std::string why, const Architecture& a, const EngineProfile& except) {
+    const std::string others = engines_answering(a, except);
+    return others.empty() ? why : why + "; " + others + (others.find(" or ") == std::string::npos ? " answers it" : " answer it");
 }
 
 }  // namespace vramcalc

@@ -199,8 +199,10 @@ Family read_family(Reader& r, Architecture& a, const std::string& model_type) {
     Family f;
     f.model_type = model_type;
     a.model_type = model_type;
-    if (const json* arches = r.find({"architectures"}); arches && arches->is_array() && !arches->empty() &&
-                                                        (*arches)[0].is_string())
+    // The top level's architectures[0] first: the class loaders pick by it (a text_config may name its own
+    // text model, as Kimi K2.5's DeepseekV3ForCausalLM inside KimiK25ForConditionalGeneration).
+    const json* arches = r.top.is_object() && r.top.contains("architectures") ? &r.top["architectures"] : r.find({"architectures"});
+    if (arches && arches->is_array() && !arches->empty() && (*arches)[0].is_string())
         a.architecture = (*arches)[0].get<std::string>();
     f.falcon = one_of(model_type, {"falcon", "RefinedWeb", "RefinedWebModel"});
     f.qwen1 = model_type == "qwen";

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "../cache_support.h"
 #include "../engine_profile.h"
 #include "../format_types.h"
 #include "../kv_cache.h"
@@ -32,6 +33,8 @@
 #include "../text.h"
 
 namespace vramcalc {
+
+const EngineProfile& engine_profile_exllamav2();
 
 namespace {
 
@@ -134,6 +137,34 @@ std::vector<double> reserves(const Scenario& s) {
     return reserve;
 }
 
+// The architectures[0] strings ExLlamaV2 0.3.2 recognises: the `if arch_string == ...` blocks of
+// ExLlamaV2ArchParams.__init__ (exllamav2/architecture.py at da07facd). Llava and Mistral3 count only
+// with a pixtral vision_config (the same file); the vision towers are not counted here anyway.
+constexpr const char* kArchitectures[] = {
+    "LlamaForCausalLM", "MistralForCausalLM", "MixtralForCausalLM", "LlavaForConditionalGeneration",
+    "Mistral3ForConditionalGeneration", "YiForCausalLM", "OrionForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM",
+    "Qwen3MoeForCausalLM", "Qwen2VLForConditionalGeneration", "Qwen2_5_VLForConditionalGeneration", "GemmaForCausalLM",
+    "Gemma2ForCausalLM", "Gemma3ForConditionalGeneration", "Starcoder2ForCausalLM", "GemmoeForCausalLM", "CohereForCausalLM",
+    "Cohere2ForCausalLM", "DbrxForCausalLM", "Phi3ForCausalLM", "GPTBigCodeForCausalLM", "GPT2LMHeadModel",
+    "MiniCPMForCausalLM", "InternLM2ForCausalLM", "IndexForCausalLM", "GraniteForCausalLM", "Glm4ForCausalLM",
+};
+
+bool listed(const std::string& arch) {
+    return std::any_of(std::begin(kArchitectures), std::end(kArchitectures), [&](const char* x) { return arch == x; });
+}
+
+// An unrecognised architecture is loaded as LlamaForCausalLM ("!! Loading as LlamaForCausalLM",
+// architecture.py at da07facd), which finds its tensors only in a Llama-shaped checkpoint: a dense
+// decoder of plain attention, RMSNorm, two norms and a gated MLP per layer, separate q/k/v, no other towers.
+bool llama_shaped(const Architecture& a) {
+    const bool plain_layers = std::all_of(a.layer_attention.begin(), a.layer_attention.end(),
+                                          [](LayerAttention x) { return x == LayerAttention::Full; });
+    return plain_layers && !a.is_moe() && !a.is_mla() && a.mlp == MlpKind::Gated && a.norm == NormKind::RmsNorm &&
+           a.norms_per_layer == 2 && !a.fused_qkv && !a.qk_norm && !a.learned_positions && a.linear_state_bytes_per_layer == 0 &&
+           a.kv_shared_layers == 0 && a.global_head_dim == 0 && a.global_kv_heads == 0 && a.cross_attention_layers.empty() &&
+           !a.has_per_layer_embeddings() && !a.attn_output_gate && a.extra_params == 0;  // a vision model's layers sit under a prefix
+}
+
 Estimate estimate_exllamav2(const ResolvedScenario& r, const EngineRelease&) {
     const Architecture& a = r.model.arch;
     const Scenario& s = r.scenario;
@@ -153,6 +184,12 @@ Estimate estimate_exllamav2(const ResolvedScenario& r, const EngineRelease&) {
     e.kv_bytes_per_token = bytes_from(kv_bytes_per_token(a, (z.bits.k + z.bits.v) / 2.0));
     e.kv_cache_tokens = z.tokens;
     e.startup_peak = {e.per_gpu.total_bytes, "the loaded model: weights, cache, scratch and the load-time reserves"};
+    if (a.architecture.empty())
+        e.warnings.push_back("the config names no architectures: ExLlamaV2 reads architectures[0] to pick its layer layout; "
+                             "answered as the layers this config describes, unchecked against ExLlamaV2's list");
+    else if (!listed(a.architecture))
+        e.warnings.push_back("ExLlamaV2 0.3.2 does not list " + a.architecture + "; it loads it as LlamaForCausalLM (its fallback "
+                             "in exllamav2/architecture.py), which works only while the checkpoint keeps Llama's tensor names");
     if (a.is_mla() || a.linear_state_bytes_per_layer > 0)
         e.warnings.push_back("ExLlamaV2 has no MLA or linear-attention layers: this architecture is sized as plain attention");
     e.ok = true;
@@ -164,6 +201,14 @@ std::string load_error(const WeightFormat& f, const KvFormat& kv) {
         return "weights: ExLlamaV2 loads EXL2, GPTQ 4-bit or 16-bit checkpoints, not " + f.id;
     if (cache_bits(kv).k == 0) return "kv_dtype: TabbyAPI's ExLlamaV2 cache_mode is FP16, Q8, Q6 or Q4 (auto, q8, q6, q4), not " + kv.id;
     return "";
+}
+
+std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
+    if (a.architecture.empty() || listed(a.architecture) || llama_shaped(a)) return {};  // no architectures: a custom config
+    return refusal_with_alternatives("ExLlamaV2 " + std::string(rel.id) + " does not load " + a.architecture +
+                                         " (exllamav2/architecture.py at da07facd does not list it; its fallback loads an "
+                                         "unknown architecture as LlamaForCausalLM, whose layers this model does not have)",
+                                     a, engine_profile_exllamav2());
 }
 
 std::string command(const ResolvedScenario& r) {
@@ -199,6 +244,7 @@ const EngineProfile& engine_profile_exllamav2() {
         .knob_default = tabby_knob_default,
         .parallel = tabby_parallel_rules(),
         .workload = tabby_workload("Tokens per sequence (TabbyAPI max_seq_len)"),
+        .release_refusal = release_refusal,
     };
     return profile;
 }

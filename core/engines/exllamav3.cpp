@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "../cache_support.h"
 #include "../engine_profile.h"
 #include "../format_types.h"
 #include "../kv_cache.h"
@@ -32,6 +33,8 @@
 #include "../text.h"
 
 namespace vramcalc {
+
+const EngineProfile& engine_profile_exllamav3();
 
 namespace {
 
@@ -50,6 +53,97 @@ TabbyCacheMode cache_bits(const KvFormat& kv) {
     return {};
 }
 
+
+// The architectures[0] strings ExLlamaV3 1.4.1 loads: the config classes' arch_string of the models in
+// ARCHITECTURES (exllamav3/architecture/architectures.py at 4f8ad012); model/config.py asserts the
+// config's architectures[0] is one of them ("Unknown architecture").
+constexpr const char* kArchitectures[] = {
+    "ArceeForCausalLM", "AfmoeForCausalLM", "ApertusForCausalLM", "CohereForCausalLM", "Cohere2ForCausalLM",
+    "DeciLMForCausalLM", "DeepseekV3ForCausalLM", "DeepseekV4ForCausalLM", "DFlashDraftModel", "DFlashLagunaForCausalLM",
+    "Dots1ForCausalLM", "Ernie4_5_ForCausalLM", "Ernie4_5_MoeForCausalLM", "Exaone4ForCausalLM", "Gemma2ForCausalLM",
+    "Gemma3ForConditionalGeneration", "Gemma3ForCausalLM", "Gemma4ForConditionalGeneration",
+    "Gemma4UnifiedForConditionalGeneration", "Glm4ForCausalLM", "Glm4MoeForCausalLM", "Glm4vForConditionalGeneration",
+    "Glm4vMoeForConditionalGeneration", "GptOssForCausalLM", "HCXVisionV2ForCausalLM", "HYV3ForCausalLM",
+    "HyperCLOVAXForCausalLM", "IQuestCoderForCausalLM", "LagunaForCausalLM", "Lfm2MoeForCausalLM", "LlamaForCausalLM",
+    "MiMoForCausalLM", "MiniMaxM2ForCausalLM", "Ministral3ForCausalLM", "MistralForCausalLM",
+    "Mistral3ForConditionalGeneration", "MixtralForCausalLM", "NanoChatForCausalLM", "NemotronHForCausalLM",
+    "Olmo3ForCausalLM", "OlmoHybridForCausalLM", "Phi3ForCausalLM", "Qwen2ForCausalLM", "Qwen2_5_VLForConditionalGeneration",
+    "Qwen3ForCausalLM", "Qwen3_5ForCausalLM", "Qwen3_5MoeForCausalLM", "Qwen3_5ForConditionalGeneration",
+    "Qwen3_5MoeForConditionalGeneration", "Qwen3MoeForCausalLM", "Qwen3NextForCausalLM", "Qwen3VLForConditionalGeneration",
+    "Qwen3VLMoeForConditionalGeneration", "SeedOssForCausalLM", "SmolLM3ForCausalLM", "SolarOpenForCausalLM",
+    "Step3p5ForCausalLM", "Step3p7ForConditionalGeneration",
+};
+
+// Architectures whose sliding layers are SlidingAttention modules (architecture/gemma4.py, gpt_oss.py,
+// laguna.py, step3_5.py, step3_7.py, afmoe.py at 4f8ad012; TabbyAPI never sets swa_full): each keeps a
+// recurrent SWALayerState per batch slot instead of pages in the paged cache.
+constexpr const char* kSlidingStateArchitectures[] = {
+    "Gemma4ForConditionalGeneration", "Gemma4UnifiedForConditionalGeneration", "GptOssForCausalLM", "LagunaForCausalLM",
+    "Step3p5ForCausalLM", "Step3p7ForConditionalGeneration", "AfmoeForCausalLM",
+};
+
+template <std::size_t N>
+bool listed(const char* const (&list)[N], const std::string& arch) {
+    return std::any_of(std::begin(list), std::end(list), [&](const char* x) { return arch == x; });
+}
+
+bool sliding_state(const Architecture& a) { return listed(kSlidingStateArchitectures, a.architecture); }
+
+LayerAttention attention_of(const Architecture& a, std::int64_t l) {
+    const auto i = static_cast<std::size_t>(l);
+    return i < a.layer_attention.size() ? a.layer_attention[i] : LayerAttention::Full;
+}
+
+// modules/sliding_attn.py SWALayerState: fp16 K and V of kv_state_size tokens per slot, where
+// kv_state_size = the window + sliding_window_overp (2 pages = 512, the default every caller keeps)
+// rounded up to whole 256-token pages. Not quantized by the cache mode.
+double sliding_state_bytes(const Architecture& a, std::int64_t l) {
+    const std::int64_t tokens = round_up(std::max<std::int64_t>(1, a.sliding_window) + 512, 256);
+    return 2.0 * 2.0 * static_cast<double>(tokens) * static_cast<double>(a.layer_kv_heads(l)) *
+           static_cast<double>(a.layer_head_dim(l));
+}
+
+// modules/gated_delta_net.py GDNLayerState (Mamba-2 layers reuse it, modules/mamba2.py): per slot a
+// bfloat16 conv state of fdim_qkv x conv_kernel_size (the whole kernel; + max_history, 0 without a
+// draft model) and a float32 recurrent state of v_heads x k_head_dim x v_head_dim.
+double recurrent_state_bytes(const Architecture& a) {
+    double fdim = 0, state = 0;
+    if (a.linear_key_heads > 0 && a.linear_value_heads > 0) {  // Gated DeltaNet (Qwen3-Next, Qwen3.5)
+        const double k = static_cast<double>(a.linear_key_heads * a.linear_key_head_dim);
+        const double v = static_cast<double>(a.linear_value_heads * a.linear_value_head_dim);
+        fdim = 2 * k + v;
+        state = v * static_cast<double>(a.linear_key_head_dim);
+    } else if (a.mamba_heads > 0) {  // Mamba-2: v heads = SSM heads, k head dim = d_state, fdim = x, B, C
+        fdim = static_cast<double>(a.mamba_d_inner + 2 * a.mamba_groups * a.mamba_d_state);
+        state = static_cast<double>(a.mamba_d_inner) * static_cast<double>(a.mamba_d_state);
+    } else {
+        return static_cast<double>(a.linear_state_bytes_per_layer);
+    }
+    return fdim * static_cast<double>(std::max<std::int64_t>(1, a.linear_conv_kernel)) * 2.0 + state * 4.0;
+}
+
+// Bytes of each decoder layer's cache: paged K/V of `tokens` (cache/fp16.py, cache/quant.py; MLA
+// cache/mla.py: the latent at the K bits, the rope key fp16) or recurrent states of `slots`.
+std::vector<double> cache_per_layer(const Architecture& a, const TabbyCacheMode& bits, std::int64_t tokens, std::int64_t slots) {
+    std::vector<double> out;
+    const double T = static_cast<double>(tokens), S = static_cast<double>(slots);
+    for (std::int64_t l = 0; l < a.num_layers; ++l) {
+        const LayerAttention la = attention_of(a, l);
+        if (la == LayerAttention::Linear) out.push_back(S * recurrent_state_bytes(a));
+        else if (la == LayerAttention::Sliding && sliding_state(a)) out.push_back(S * sliding_state_bytes(a, l));
+        else if (a.is_mla() && la != LayerAttention::None)
+            out.push_back(T * (static_cast<double>(a.kv_lora_rank) * bits.k / 8.0 + static_cast<double>(a.qk_rope_head_dim) * 2.0));
+        else out.push_back(kv_bytes_per_token_layer(a, l, 1, 16.0) * (bits.k + bits.v) / 32.0 * T);
+    }
+    return out;
+}
+
+bool has_recurrent_layers(const Architecture& a) {
+    for (std::int64_t l = 0; l < a.num_layers; ++l)
+        if (attention_of(a, l) == LayerAttention::Linear || (attention_of(a, l) == LayerAttention::Sliding && sliding_state(a)))
+            return true;
+    return a.linear_state_bytes_per_layer > 0;
+}
 
 // TabbyAPI adjust_chunk_size: at least 256, rounded up to 256.
 std::int64_t chunk_tokens(const Scenario& s) { return round_up(std::max<std::int64_t>(256, s.chunk_size > 0 ? s.chunk_size : 2048), 256); }
@@ -72,9 +166,10 @@ Sizes sizes(const ResolvedScenario& r) {
     z.bits = cache_bits(r.kv);
     z.tokens = tabby_cache_size(s);
     z.chunk = chunk_tokens(s);
-    z.slots = batch_slots(s, a.linear_state_bytes_per_layer > 0);
+    z.slots = batch_slots(s, has_recurrent_layers(a));
     const double T = static_cast<double>(z.chunk), H = static_cast<double>(a.hidden_size), hd = static_cast<double>(a.head_dim);
-    if (z.bits.quantized && !(power_of_two(a.head_dim) && a.head_dim <= 512)) {
+    // MLA's packed latent is read online by its own kernels (cache/mla.py CacheLayer_MLA_quant): no fp16 copy.
+    if (z.bits.quantized && !a.is_mla() && !(power_of_two(a.head_dim) && a.head_dim <= 512)) {
         double widest = 0;
         for (std::int64_t l = 0; l < a.num_layers; ++l) widest = std::max(widest, kv_bytes_per_token_layer(a, l, 1, 16.0));
         z.dequant = widest * static_cast<double>(z.tokens);
@@ -123,7 +218,7 @@ Estimate estimate_exllamav3(const ResolvedScenario& r, const EngineRelease&) {
     const Sizes z = sizes(r);
     const WeightFormat w = with_head_bits(r.weights, s.head_bits);
     TabbySplit split;
-    split.modules = modules_in_load_order(a, *r.tensors, w, tabby_cache_per_layer(a, z.bits.k, z.bits.v, z.tokens, z.slots),
+    split.modules = modules_in_load_order(a, *r.tensors, w, cache_per_layer(a, z.bits, z.tokens, z.slots),
                                           w.head_bits > 0 ? w.head_bits : 16.0);
     split.reserve = reserves(s);
     split.beside_layers = z.forward + z.dequant;
@@ -132,7 +227,9 @@ Estimate estimate_exllamav3(const ResolvedScenario& r, const EngineRelease&) {
         r, split, [&](const DeviceShare& d, double reserve, bool last, std::int64_t i) { return device_load(d, z, reserve, last, i); },
         "token embedding in CPU memory (prefer_cpu), " + std::to_string(a.vocab_size) + " x " + std::to_string(a.hidden_size) + " fp16",
         "ExLlamaV3's autosplit runs out of GPUs: the model and cache do not fit");
-    e.kv_bytes_per_token = bytes_from(kv_bytes_per_token(a, (z.bits.k + z.bits.v) / 2.0));
+    if (a.architecture.empty())
+        e.warnings.push_back("the config names no architectures: ExLlamaV3 needs architectures[0] to pick its model class "
+                             "(model/config.py); answered as the layers this config describes");
     e.kv_cache_tokens = z.tokens;
     e.startup_peak = {e.per_gpu.total_bytes, "the loaded model: weights, cache and a chunk's forward"};
     e.ok = true;
@@ -145,6 +242,29 @@ std::string load_error(const WeightFormat& f, const KvFormat& kv) {
     if (cache_bits(kv).k == 0)
         return "kv_dtype: ExLlamaV3's cache is FP16 or quantized K/V bits (q8, q6, q4, or k<K>v<V> such as k4v6), not " + kv.id;
     return "";
+}
+
+// Models ExLlamaV3 1.4.1 cannot load: an architecture missing from its list, and the Gemma E-models
+// (per-layer inputs: gemma4.py raises NotImplementedError; README "E2B/E4B currently not supported").
+std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
+    const std::string which = "ExLlamaV3 " + std::string(rel.id);
+    if (a.has_per_layer_embeddings() || a.kv_shared_layers > 0)
+        return refusal_with_alternatives(which + " does not load Gemma 3n or the Gemma 4 E-models (README at 4f8ad012: "
+                                                 "\"E2B/E4B currently not supported\"; architecture/gemma4.py raises "
+                                                 "NotImplementedError for per-layer inputs)",
+                                         a, engine_profile_exllamav3());
+    if (a.architecture == "OlmoHybridForCausalLM")  // listed, but this build has no Olmo-Hybrid reader
+        return which + " loads OlmoHybridForCausalLM, but this accounting does not model Olmo-Hybrid: its Gated DeltaNet "
+                       "sizes default in exllamav3/architecture/olmohybrid.py when the config omits them, and its block "
+                       "weights are not counted here; no estimate is given";
+    for (std::int64_t l = 0; l < a.num_layers; ++l)
+        if (attention_of(a, l) == LayerAttention::Linear && recurrent_state_bytes(a) <= 0)
+            return which + "'s accounting cannot size this model's linear-attention state: the config gives neither "
+                           "linear_num_key_heads / linear_num_value_heads nor Mamba-2 heads; no estimate is given";
+    if (a.architecture.empty() || listed(kArchitectures, a.architecture)) return {};  // no architectures: a custom config
+    return refusal_with_alternatives(which + " does not load " + a.architecture +
+                                         " (exllamav3/architecture/architectures.py at 4f8ad012 does not list it)",
+                                     a, engine_profile_exllamav3());
 }
 
 std::string command(const ResolvedScenario& r) {
@@ -181,6 +301,9 @@ const EngineProfile& engine_profile_exllamav3() {
         .knob_default = tabby_knob_default,
         .parallel = tabby_parallel_rules(),
         .workload = tabby_workload("Tokens per sequence (TabbyAPI max_seq_len; its default is the model's max_position_embeddings)"),
+        // Gemma 4 full layers (their own head size), Nemotron-H MLP/MoE-only blocks (no cache); the rest refuse.
+        .cache_features = {"layer_kv_geometry", "mixerless_blocks"},
+        .release_refusal = release_refusal,
     };
     return profile;
 }

@@ -116,6 +116,14 @@ async function main() {
     check('EXL2 weights on ExLlamaV3 are refused with a reason', r && r.ok === false && /EXL3|exllama/i.test(r.error || ''), r && r.error);
     check('the refused scenario is kept as typed', st.engine === 'exllamav3' && st.weights === 'exl2-4.0', `${st.engine} ${st.weights}`);
 
+    // A model the release does not load (issue 13): refused, naming the release and the architecture.
+    ({ r } = await scenario(page, { model: 'qwen3-next-80b-a3b-instruct', engine: 'exllamav2', weights: 'exl2-4.0', kv_dtype: 'auto' }));
+    check('Qwen3-Next on ExLlamaV2 is refused with its architecture named', r && r.ok === false &&
+      /ExLlamaV2 0\.3\.2 does not load Qwen3NextForCausalLM/.test(r.error || ''), r && r.error);
+    shot = await page.screenshot({ path: path.join(screenshotDir, 'exllamav2-refused.png') });
+    ({ r } = await scenario(page, { model: 'qwen3-next-80b-a3b-instruct', engine: 'exllamav3', weights: 'exl3-4.0', gpu_memory_gib: 80 }));
+    check('Qwen3-Next on ExLlamaV3 answers', r && r.ok === true, r && r.error);
+
     // The ExLlama scenario survives a share link.
     await scenario(page, { engine: 'exllamav2', weights: 'exl2-4.65', kv_dtype: 'q4' });
     const link = await page.evaluate(() => window.vramcalc.shareLink());
