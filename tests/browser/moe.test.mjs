@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodePng, pixelStats } from './png.mjs';
-import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
+import { check, clippedTexts, launchChromium, pagePath, pageUrl, run, screenshotDir, settleIdle, sleep } from './harness.mjs';
 
 async function main() {
   if (!fs.existsSync(pagePath)) throw new Error(`no page at ${pagePath}: build it with emcmake first`);
@@ -68,6 +68,9 @@ async function main() {
     await page.setViewportSize({ width: 1400, height: 900 });
     await sleep(400);
     await page.screenshot({ path: path.join(screenshotDir, 'moe-ep-1400.png') });
+    // An MoE model's Breakdown: "30.5 B (3.3 B active)" once ran past the figure column.
+    const cut = await clippedTexts(page, () => settleIdle(page, { wake: true, newFrame: true }));
+    check('1400x900: an MoE model\'s Breakdown has no cut text', cut.length === 0, JSON.stringify(cut).slice(0, 300));
     // the breakdown's placement list, below its table
     await page.mouse.move(900, 700);
     await page.mouse.wheel(0, 900);

@@ -134,9 +134,10 @@ void draw_breakdown_panel(AppState& st) {
         if (e.compute_buffer) figure_row(st, "llama.cpp compute buffer", *e.compute_buffer, nullptr, st.bands.activation);
         if (e.cpu.bytes > 0) figure_row(st, "CPU RAM (offloaded)", e.cpu, nullptr);
         figure_row(st, "rule of thumb", e.rule_of_thumb, nullptr);
-        text_row(st, "parameters", format_params(e.params) + (e.active_params > 0 && e.active_params < e.params
-                                                              ? " (" + format_params(e.active_params) + " active)" : ""),
-                 "counted from the architecture's tensors");
+        // The active count goes with the explanation: "15.7 B (2.4 B active)" is wider than the figure column.
+        text_row(st, "parameters", format_params(e.params),
+                 (e.active_params > 0 && e.active_params < e.params ? format_params(e.active_params) + " active per token; " : std::string()) +
+                     "counted from the architecture's tensors");
         if (e.kv_bytes_per_token > 0)
             text_row(st, "KV per token", format_fixed(static_cast<double>(e.kv_bytes_per_token) / 1024.0, 1) + " KiB",
                      "all layers, unsharded, at the chosen KV dtype");
