@@ -584,224 +584,274 @@ BatchDefaults release_batch_defaults(const ResolvedScenario& r, const ReleaseRul
     return v0_batch_defaults(r.model.arch, len, rules);
 }
 
-Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease& rel) {
-    Estimate e;
+// ---- estimate_vllm, in steps ---------------------------------------------------------------------
+
+// What the scenario asks of every worker: the memory budget, the scheduler limits, the dtypes.
+struct VllmSettings {
+    int tp = 1, pp = 1;
+    double util = 0.9;             // gpu_memory_utilization
+    double mem = 0;                // one GPU's memory
+    double requested = 0;          // util x mem
+    BatchDefaults defs;            // the release's defaults for this GPU
+    std::int64_t mnbt = 0;         // max_num_batched_tokens
+    std::int64_t max_seqs = 0;     // max_num_seqs
+    std::int64_t seqs = 0;         // requests in the profile run's dummy batch
+    std::int64_t max_len = 0;      // max_model_len (auto: the longest that fits, set once the stages are known)
+    double model_dtype_bytes = 2.0;
+    double kvb = 16.0;             // KV cache bits per value
+    std::int64_t mtp = 0;          // MTP draft layers (0: no drafting)
+};
+
+VllmSettings vllm_settings(const ResolvedScenario& r, const ReleaseRules& rules) {
+    VllmSettings v;
     const Scenario& s = r.scenario;
     const Architecture& a = r.model.arch;
-    const ReleaseRules rules = release_rules(rel);
-    const int tp = std::max(1, s.tp);
-    const int pp = std::max(1, s.pp);
-    if (a.num_layers <= 0 || a.hidden_size <= 0) {
-        e.error = "model: the architecture has no layers or hidden size";
-        return e;
-    }
-
-    const double util = s.gpu_mem_util > 0 ? s.gpu_mem_util : 0.9;
-    const double mem = static_cast<double>(r.gpu.memory_bytes);
-    const double requested = util * mem;
-    const BatchDefaults defs = release_batch_defaults(r, rules);
-    const std::int64_t mnbt = s.max_batched_tokens > 0 ? s.max_batched_tokens : defs.max_num_batched_tokens;
+    v.tp = std::max(1, s.tp);
+    v.pp = std::max(1, s.pp);
+    v.util = s.gpu_mem_util > 0 ? s.gpu_mem_util : 0.9;
+    v.mem = static_cast<double>(r.gpu.memory_bytes);
+    v.requested = v.util * v.mem;
+    v.defs = release_batch_defaults(r, rules);
+    v.mnbt = s.max_batched_tokens > 0 ? s.max_batched_tokens : v.defs.max_num_batched_tokens;
     // The profile run's dummy batch has min(max_num_batched_tokens, max_num_seqs) requests
     // (vllm/v1/worker/gpu_model_runner.py _dummy_run: max_num_reqs = scheduler_config.max_num_seqs;
     // num_reqs = min(num_tokens, max_num_reqs)), and the sampler dry run one logits row per request.
     // A batch above 1 is the --max-num-seqs the command line passes; otherwise the GPU's default.
     // V0's profile_run (vllm/worker/model_runner.py) splits max_num_batched_tokens over max_num_seqs
     // dummy sequences and samples one row for each: the same counts.
-    const std::int64_t max_seqs = s.batch > 1 ? static_cast<std::int64_t>(s.batch) : defs.max_num_seqs;
-    const std::int64_t seqs = std::min<std::int64_t>(max_seqs, mnbt);
-    std::int64_t max_len = s.context;
-    const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
+    v.max_seqs = s.batch > 1 ? static_cast<std::int64_t>(s.batch) : v.defs.max_num_seqs;
+    v.seqs = std::min<std::int64_t>(v.max_seqs, v.mnbt);
+    v.max_len = s.context;
+    v.model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
     // kv_cache_dtype "auto" is the dtype the model runs in (--dtype), which the weight format sets
     // here: an fp32 run keeps an fp32 cache, a 16-bit run of an fp32 checkpoint a 16-bit one.
-    double kvb = kv_bits(r.kv, a, r.weights);
+    v.kvb = kv_bits(r.kv, a, r.weights);
     if (r.kv.id == "auto" && (r.weights.id == "fp32" || r.weights.id == "fp16" || r.weights.id == "bf16"))
-        kvb = r.weights.id == "fp32" ? 32.0 : 16.0;
-
-    const auto stages = pp_stages(a.num_layers, pp);
+        v.kvb = r.weights.id == "fp32" ? 32.0 : 16.0;
     // MTP drafting: the draft's layers join the KV pool and its module the last stage's weights.
-    const std::int64_t mtp = s.mtp_tokens > 0 ? a.mtp_layers : 0;
-    if (mtp > 0 && !mtp_modelled(a)) {
-        e.ok = false;
-        e.error = "mtp_tokens: vLLM's MTP draft for model_type " + a.model_type + " is not modelled (DeepSeek V3/V3.2, "
-                  "GLM-4.5/4.6, Qwen3-Next and Qwen3.5 are); set it to 0";
-        return e;
-    }
-    if (mtp > 0 && pp > 1) {
-        e.ok = false;
-        e.error = "mtp_tokens: MTP speculative decoding with pipeline parallelism is not modelled; use tp only";
-        return e;
-    }
-    if (mtp > 0 && rules.v0) {
-        e.error = "mtp_tokens: MTP drafting on vLLM's V0 engine (before 0.8) is not modelled; choose 0.8 or newer";
-        return e;
-    }
-    const KvLayout lay = kv_layout(a, tp, kvb, mtp, rules.v0);
-    if (rules.v0 && std::any_of(lay.specs.begin(), lay.specs.end(), [](const LayerSpec& x) { return x.kind == SpecKind::Mamba; }))
-        e.warnings.push_back("vLLM " + std::string(rel.id) + " (V0) keeps Mamba / linear-attention state in a separate "
-                             "MambaCacheManager sized by max_num_seqs, which is not modelled: answered with V1's shared pool");
-    // --enable-expert-parallel: experts over TP x DP ranks (core/expert_parallel.h).
-    const ExpertLayout xl = vllm_expert_layout(s, a, tp, std::max(1, s.replicas));
-    if (!xl.error.empty()) {
-        e.error = xl.error;
-        return e;
-    }
-    e.warnings.insert(e.warnings.end(), xl.warnings.begin(), xl.warnings.end());
+    v.mtp = s.mtp_tokens > 0 ? a.mtp_layers : 0;
+    return v;
+}
 
-    struct StageResult {
-        PpStage st;
-        RankWeights w;
-        double weights_gpu = 0, offloaded = 0;
-        ActivationParts act;
-        double non_torch = 0, graphs = 0, avail = 0;
-        WorkerKv kv;
-        std::int64_t blocks = 0;
-    };
-    std::vector<StageResult> res;
-    std::int64_t min_blocks = -1;
-    // All modality limits 0: MultiModalBudget has no tower modality, profile_run skips the encoder.
-    const EncoderProfile enc = s.mm_text_only ? EncoderProfile{} : encoder_profile(a, tp, model_dtype_bytes, mnbt, max_seqs, max_len);
+// The MTP layouts this profile does not answer; "" when drafting is off or modelled.
+std::string mtp_refusal(const Architecture& a, const VllmSettings& v, const ReleaseRules& rules) {
+    if (v.mtp <= 0) return "";
+    if (!mtp_modelled(a))
+        return "mtp_tokens: vLLM's MTP draft for model_type " + a.model_type + " is not modelled (DeepSeek V3/V3.2, "
+               "GLM-4.5/4.6, Qwen3-Next and Qwen3.5 are); set it to 0";
+    if (v.pp > 1) return "mtp_tokens: MTP speculative decoding with pipeline parallelism is not modelled; use tp only";
+    if (rules.v0) return "mtp_tokens: MTP drafting on vLLM's V0 engine (before 0.8) is not modelled; choose 0.8 or newer";
+    return "";
+}
+
+// The tensors vLLM loads. Text-only (--limit-mm-per-prompt with every modality 0):
+// SupportsMultiModal._mark_tower_model (vllm/model_executor/models/interfaces.py; gemma3_mm.py and
+// qwen3_vl.py build their towers inside it) leaves the towers unbuilt, so their weights (the Extra
+// group) are not loaded. Not copyable: `tensors` and `files` may point into the object itself.
+struct LoadedTensors {
+    bool text_only = false;
+    std::vector<TensorGroup> lm_tensors;        // the language model's alone (text_only)
+    std::optional<FileWeights> lm_files;
+    const std::vector<TensorGroup>* tensors = nullptr;
+    const FileWeights* files = nullptr;
+    LoadedTensors() = default;
+    LoadedTensors(const LoadedTensors&) = delete;
+    LoadedTensors& operator=(const LoadedTensors&) = delete;
+};
+
+void select_loaded_tensors(const ResolvedScenario& r, LoadedTensors& out) {
+    out.text_only = r.scenario.mm_text_only && r.model.arch.extra_params > 0;
+    if (out.text_only) {
+        for (const TensorGroup& t : *r.tensors)
+            if (t.role != TensorRole::Extra) out.lm_tensors.push_back(t);
+        if (const FileWeights* f = matching_file_weights(r)) {
+            out.lm_files = *f;
+            std::erase_if(out.lm_files->groups, [](const FileWeightGroup& g) { return g.role == TensorRole::Extra; });
+        }
+    }
+    out.tensors = out.text_only ? &out.lm_tensors : &*r.tensors;
+    out.files = out.text_only ? (out.lm_files ? &*out.lm_files : nullptr) : matching_file_weights(r);
+}
+
+// "Model loading took" per PP stage, with the MTP draft modules on the last stage.
+std::vector<RankWeights> vllm_stage_weights(const ResolvedScenario& r, const VllmSettings& v, const LoadedTensors& lt,
+                                            const RankShard& shard, const std::vector<PpStage>& stages) {
+    const Architecture& a = r.model.arch;
     // MXFP4 MoE (gpt-oss): vllm/model_executor/layers/fused_moe/oracle/mxfp4.py (at 001eda31)
     // mxfp4_round_up_hidden_size_and_intermediate_size rounds each expert's intermediate per partition
     // up to 64 on the Triton backend (Hopper: "Using 'TRITON' Mxfp4 MoE backend"), to 128 or 256 on the
     // CUTLASS, Marlin and TRT-LLM ones (which also pad hidden); 64 is modelled, the least of them.
-    RankShard weight_shard = xl.shard;
+    RankShard weight_shard = shard;
     weight_shard.expert_intermediate_align = 64;
-    // Text-only (--limit-mm-per-prompt with every modality 0): SupportsMultiModal._mark_tower_model
-    // (vllm/model_executor/models/interfaces.py; gemma3_mm.py and qwen3_vl.py build their towers inside
-    // it) leaves the towers unbuilt, so their weights (the Extra group) are not loaded.
-    const bool text_only = s.mm_text_only && a.extra_params > 0;
-    std::vector<TensorGroup> lm_tensors;
-    std::optional<FileWeights> lm_files;
-    if (text_only) {
-        for (const TensorGroup& t : *r.tensors)
-            if (t.role != TensorRole::Extra) lm_tensors.push_back(t);
-        if (const FileWeights* f = matching_file_weights(r)) {
-            lm_files = *f;
-            std::erase_if(lm_files->groups, [](const FileWeightGroup& g) { return g.role == TensorRole::Extra; });
-        }
-    }
-    const std::vector<TensorGroup>& tensors = text_only ? lm_tensors : *r.tensors;
-    const FileWeights* files = text_only ? (lm_files ? &*lm_files : nullptr) : matching_file_weights(r);
-    auto stage_weights = stage_weight_bytes(tensors, a, r.weights, weight_shard, stages, model_dtype_bytes, files);
-    if (text_only && !stage_weights.empty()) stage_weights.front().how += " (no vision tower: every modality limit is 0)";
-    if (mtp > 0 && !stage_weights.empty()) {
-        const double draft = static_cast<double>(mtp) * mtp_module_bytes(tensors, a, r.weights, tp, model_dtype_bytes);
+    auto stage_weights = stage_weight_bytes(*lt.tensors, a, r.weights, weight_shard, stages, v.model_dtype_bytes, lt.files);
+    if (lt.text_only && !stage_weights.empty()) stage_weights.front().how += " (no vision tower: every modality limit is 0)";
+    if (v.mtp > 0 && !stage_weights.empty()) {
+        const double draft = static_cast<double>(v.mtp) * mtp_module_bytes(*lt.tensors, a, r.weights, v.tp, v.model_dtype_bytes);
         RankWeights& w = stage_weights.back();
         w.bytes += bytes_from(draft);
-        w.how += " + " + std::to_string(mtp) + " MTP draft module" + (mtp > 1 ? "s " : " ") + gib_text(draft) +
+        w.how += " + " + std::to_string(v.mtp) + " MTP draft module" + (v.mtp > 1 ? "s " : " ") + gib_text(draft) +
                  " (--speculative-config method mtp)";
     }
-    for (const PpStage& st : stages) {
-        StageResult x;
-        x.st = st;
-        x.w = stage_weights[res.size()];
-        // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory, whole
-        // parameters in layer order (tensor_parallel.h cpu_offload_bytes; the files' own bytes: the budget).
-        x.offloaded = std::min(static_cast<double>(x.w.bytes),
-                               s.cpu_offload_gib <= 0 ? 0.0
-                               : files ? s.cpu_offload_gib * kGiB
-                                       : cpu_offload_bytes(tensors, a, r.weights, xl.shard, st, s.cpu_offload_gib * kGiB));
-        x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
-        x.act = activation_peak(a, st, tp, pp, model_dtype_bytes, mnbt, seqs, xl.shard.moe_tp, rules);
-        // The vision tower runs on the first PP stage, which embeds the inputs.
-        if (st.first_layer == 0) add_encoder_profile(x.act, enc);
-        x.non_torch = non_torch_increase_bytes(r.gpu, tp, pp);
-        // A calibration from the user's own log replaces the modelled terms (docs/logs.md).
-        if (s.cal_activation_gib > 0) {
-            x.act.total = s.cal_activation_gib * kGiB;
-            x.act.how = "calibrated: " + gib_text(x.act.total) + " torch peak increase, as your log printed it";
-        }
-        if (s.cal_non_torch_gib > 0) x.non_torch = s.cal_non_torch_gib * kGiB;
-        x.graphs = s.enforce_eager ? 0.0 : cuda_graph_bytes(a, st.num_layers, tp);
-        // --kv-cache-memory-bytes: that budget as given, profile run or not (gpu_worker.py
-        // determine_available_memory returns it and ignores gpu_memory_utilization).
-        x.avail = s.kv_cache_memory_bytes > 0 ? static_cast<double>(s.kv_cache_memory_bytes)
-                                              : requested - (x.weights_gpu + x.act.total + x.non_torch);
-        x.kv = worker_kv(lay, st);
-        x.blocks = (x.avail > 0 && x.kv.bytes_per_block > 0)
-                       ? saturating_floor_count(x.avail / x.kv.bytes_per_block)
-                       : 0;
+    return stage_weights;
+}
+
+// One PP stage's worker (its TP ranks are alike): what the profile run leaves for the KV cache.
+struct StageResult {
+    PpStage st;
+    RankWeights w;
+    double weights_gpu = 0, offloaded = 0;
+    ActivationParts act;
+    double non_torch = 0, graphs = 0, avail = 0;
+    WorkerKv kv;
+    std::int64_t blocks = 0;
+};
+
+// What every stage shares: the model, the release, the expert layout, the KV layout, the encoder pass.
+struct StageInputs {
+    const ResolvedScenario& r;
+    const ReleaseRules& rules;
+    const VllmSettings& v;
+    const LoadedTensors& lt;
+    const ExpertLayout& xl;
+    const KvLayout& lay;
+    const EncoderProfile& enc;
+};
+
+StageResult stage_result(const StageInputs& in, const PpStage& st, const RankWeights& w) {
+    const Scenario& s = in.r.scenario;
+    const Architecture& a = in.r.model.arch;
+    const VllmSettings& v = in.v;
+    StageResult x;
+    x.st = st;
+    x.w = w;
+    // --cpu-offload-gb: that many GiB of each GPU's weights stay in pinned host memory, whole
+    // parameters in layer order (tensor_parallel.h cpu_offload_bytes; the files' own bytes: the budget).
+    x.offloaded = std::min(static_cast<double>(x.w.bytes),
+                           s.cpu_offload_gib <= 0 ? 0.0
+                           : in.lt.files ? s.cpu_offload_gib * kGiB
+                                         : cpu_offload_bytes(*in.lt.tensors, a, in.r.weights, in.xl.shard, st, s.cpu_offload_gib * kGiB));
+    x.weights_gpu = static_cast<double>(x.w.bytes) - x.offloaded;
+    x.act = activation_peak(a, st, v.tp, v.pp, v.model_dtype_bytes, v.mnbt, v.seqs, in.xl.shard.moe_tp, in.rules);
+    // The vision tower runs on the first PP stage, which embeds the inputs.
+    if (st.first_layer == 0) add_encoder_profile(x.act, in.enc);
+    x.non_torch = non_torch_increase_bytes(in.r.gpu, v.tp, v.pp);
+    // A calibration from the user's own log replaces the modelled terms (docs/logs.md).
+    if (s.cal_activation_gib > 0) {
+        x.act.total = s.cal_activation_gib * kGiB;
+        x.act.how = "calibrated: " + gib_text(x.act.total) + " torch peak increase, as your log printed it";
+    }
+    if (s.cal_non_torch_gib > 0) x.non_torch = s.cal_non_torch_gib * kGiB;
+    x.graphs = s.enforce_eager ? 0.0 : cuda_graph_bytes(a, st.num_layers, v.tp);
+    // --kv-cache-memory-bytes: that budget as given, profile run or not (gpu_worker.py
+    // determine_available_memory returns it and ignores gpu_memory_utilization).
+    x.avail = s.kv_cache_memory_bytes > 0 ? static_cast<double>(s.kv_cache_memory_bytes)
+                                          : v.requested - (x.weights_gpu + x.act.total + x.non_torch);
+    x.kv = worker_kv(in.lay, st);
+    x.blocks = (x.avail > 0 && x.kv.bytes_per_block > 0)
+                   ? saturating_floor_count(x.avail / x.kv.bytes_per_block)
+                   : 0;
+    return x;
+}
+
+// num_blocks is the minimum over the workers that hold KV cache (0 when none can).
+std::int64_t common_block_count(const std::vector<StageResult>& res) {
+    std::int64_t min_blocks = -1;
+    for (const StageResult& x : res)
         if (x.kv.bytes_per_block > 0) min_blocks = min_blocks < 0 ? x.blocks : std::min(min_blocks, x.blocks);
-        res.push_back(x);
+    return min_blocks < 0 ? 0 : min_blocks;
+}
+
+// estimate_max_model_len (kv_cache_utils.py): the longest length, at most `cap`, whose blocks fit
+// every worker's KV memory. `--max-model-len -1` (auto, original_max_model_len == -1) makes it
+// max_model_len, searched up to the model's own limit (_auto_fit_max_model_len).
+std::int64_t longest_fitting(const Architecture& a, const KvLayout& lay, const std::vector<StageResult>& res,
+                             std::int64_t mnbt, std::int64_t cap) {
+    std::int64_t lo = 0, hi = cap;
+    while (lo < hi) {
+        const std::int64_t mid = lo + (hi - lo + 1) / 2;
+        std::int64_t b = 0;
+        for (const auto& g : lay.groups) b += blocks_per_request(a, g, mid, mnbt);
+        bool fits_all = true;
+        for (const auto& x : res) fits_all = fits_all && static_cast<double>(b) * x.kv.bytes_per_block <= x.avail;
+        if (fits_all) lo = mid;
+        else hi = mid - 1;
     }
-    if (min_blocks < 0) min_blocks = 0;
+    return lo;
+}
 
-    // estimate_max_model_len (kv_cache_utils.py): the longest length, at most `cap`, whose blocks fit
-    // every worker's KV memory. `--max-model-len -1` (auto, original_max_model_len == -1) makes it
-    // max_model_len, searched up to the model's own limit (_auto_fit_max_model_len).
-    auto longest_fitting = [&](std::int64_t cap) {
-        std::int64_t lo = 0, hi = cap;
-        while (lo < hi) {
-            const std::int64_t mid = lo + (hi - lo + 1) / 2;
-            std::int64_t b = 0;
-            for (const auto& g : lay.groups) b += blocks_per_request(a, g, mid, mnbt);
-            bool fits_all = true;
-            for (const auto& x : res) fits_all = fits_all && static_cast<double>(b) * x.kv.bytes_per_block <= x.avail;
-            if (fits_all) lo = mid;
-            else hi = mid - 1;
-        }
-        return lo;
-    };
-    if (s.max_model_len_auto) max_len = std::max<std::int64_t>(1, longest_fitting(a.max_context > 0 ? a.max_context : max_len));
-    e.engine_max_context = longest_fitting(max_len);
-
-    // Tokens and concurrency as vLLM reports them (_report_kv_cache_config).
-    const std::int64_t n_groups = std::max<std::int64_t>(1, static_cast<std::int64_t>(lay.groups.size()));
+// Tokens and concurrency as vLLM reports them (_report_kv_cache_config).
+struct KvReport {
+    std::int64_t blocks = 0;          // num_blocks, common to every worker
+    std::int64_t n_groups = 1;
     std::int64_t min_block_size = kBlockSize;
-    for (const auto& g : lay.groups) min_block_size = std::min(min_block_size, g.block_size);
-    if (!lay.groups.empty()) {
-        min_block_size = lay.groups.front().block_size;
-        for (const auto& g : lay.groups) min_block_size = std::min(min_block_size, g.block_size);
-    }
-    const std::int64_t tokens = min_blocks / n_groups * min_block_size;
-    std::int64_t blocks_req = 0;
-    for (const auto& g : lay.groups) blocks_req += blocks_per_request(a, g, max_len, mnbt);
-    const double concurrency = blocks_req > 0 ? static_cast<double>(min_blocks) / static_cast<double>(blocks_req) : 0.0;
-    e.kv_cache_tokens = tokens;
-    e.max_concurrency = concurrency;
+    std::int64_t tokens = 0;          // "GPU KV cache size"
+    std::int64_t blocks_req = 0;      // blocks one max_model_len request needs over all groups
+    double concurrency = 0;           // "Maximum concurrency"
+};
 
-    // Per-GPU loads: every TP rank of a stage is alike; DP replicas (--data-parallel-size) repeat them.
-    const int replicas = std::max(1, s.replicas);
+KvReport kv_report(const Architecture& a, const KvLayout& lay, std::int64_t min_blocks, std::int64_t max_len, std::int64_t mnbt) {
+    KvReport k;
+    k.blocks = min_blocks;
+    k.n_groups = std::max<std::int64_t>(1, static_cast<std::int64_t>(lay.groups.size()));
+    for (const auto& g : lay.groups) k.min_block_size = std::min(k.min_block_size, g.block_size);
+    if (!lay.groups.empty()) {
+        k.min_block_size = lay.groups.front().block_size;
+        for (const auto& g : lay.groups) k.min_block_size = std::min(k.min_block_size, g.block_size);
+    }
+    k.tokens = min_blocks / k.n_groups * k.min_block_size;
+    for (const auto& g : lay.groups) k.blocks_req += blocks_per_request(a, g, max_len, mnbt);
+    k.concurrency = k.blocks_req > 0 ? static_cast<double>(min_blocks) / static_cast<double>(k.blocks_req) : 0.0;
+    return k;
+}
+
+// One TP rank of PP stage i: the pool fills what the profile run left (x.avail), in whole blocks.
+GpuLoad stage_load(const Scenario& s, const VllmSettings& v, const KvReport& k, const StageResult& x, std::size_t i) {
     const std::string budget_how = s.kv_cache_memory_bytes > 0
         ? "--kv-cache-memory-bytes " + gib_text(static_cast<double>(s.kv_cache_memory_bytes)) + " (gpu_memory_utilization ignored)"
-        : "gpu_memory_utilization " + num(util) + " x " + gib_text(mem) + " = " + gib_text(requested);
+        : "gpu_memory_utilization " + num(v.util) + " x " + gib_text(v.mem) + " = " + gib_text(v.requested);
+    GpuLoad g;
+    g.weights.bytes = bytes_from(x.weights_gpu);
+    g.weights.how = "\"Model loading took\": " + x.w.how +
+                    (x.offloaded > 0 ? " minus " + gib_text(x.offloaded) + " --cpu-offload-gb" : "");
+    const double kv_alloc = static_cast<double>(k.blocks) * x.kv.bytes_per_block;
+    g.kv_cache.bytes = bytes_from(kv_alloc);
+    g.kv_cache.how = budget_how + "; minus weights " + gib_text(x.weights_gpu) + ", activations " + gib_text(x.act.total) +
+                     ", non-torch " + gib_text(x.non_torch) + " -> " + gib_text(std::max(0.0, x.avail)) + " available; " +
+                     std::to_string(k.blocks) + " blocks x " + num(x.kv.group_size, 0) + " layers' pages of " +
+                     num(x.kv.group_size > 0 ? x.kv.bytes_per_block / x.kv.group_size / kKiB : 0, 0) + " KiB (" +
+                     std::to_string(k.min_block_size) + " tokens" +
+                     (k.n_groups > 1 ? ", " + std::to_string(k.n_groups) + " KV cache groups" : "") + ") = " + gib_text(kv_alloc);
+    g.activation.bytes = bytes_from(x.act.total);
+    g.activation.how = "profile_run torch peak: " + x.act.how;
+    const double overhead = x.non_torch + x.graphs + kCudaContextGiB * kGiB;
+    g.overhead.bytes = bytes_from(overhead);
+    g.overhead.how = "non-torch during profiling " + gib_text(x.non_torch) + " (cuBLAS, kernels" +
+                     std::string(v.tp > 1 ? ", NCCL buffers" : "") + ") + CUDA graphs " + gib_text(x.graphs) +
+                     (s.enforce_eager ? " (enforce_eager)" : " (captured after the KV cache, outside the budget)") +
+                     " + CUDA context ~" + gib_text(kCudaContextGiB * kGiB);
+    g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
+    g.role = "PP stage " + std::to_string(i) + ", layers " + std::to_string(x.st.first_layer) + "-" +
+             std::to_string(x.st.first_layer + x.st.num_layers - 1) + (v.tp > 1 ? ", each of " + std::to_string(v.tp) + " TP ranks" : "");
+    return g;
+}
+
+// The stage with the most memory besides the KV cache (the least KV room).
+std::size_t worst_stage(const std::vector<StageResult>& res) {
     std::size_t worst = 0;
     double worst_non_kv = -1;
-    bool any_short = false;
-    std::vector<GpuLoad> stage_loads;
     for (std::size_t i = 0; i < res.size(); ++i) {
-        const StageResult& x = res[i];
-        GpuLoad g;
-        g.weights.bytes = bytes_from(x.weights_gpu);
-        g.weights.how = "\"Model loading took\": " + x.w.how +
-                        (x.offloaded > 0 ? " minus " + gib_text(x.offloaded) + " --cpu-offload-gb" : "");
-        const double kv_alloc = static_cast<double>(min_blocks) * x.kv.bytes_per_block;
-        g.kv_cache.bytes = bytes_from(kv_alloc);
-        g.kv_cache.how = budget_how + "; minus weights " + gib_text(x.weights_gpu) + ", activations " + gib_text(x.act.total) +
-                         ", non-torch " + gib_text(x.non_torch) + " -> " + gib_text(std::max(0.0, x.avail)) + " available; " +
-                         std::to_string(min_blocks) + " blocks x " + num(x.kv.group_size, 0) + " layers' pages of " +
-                         num(x.kv.group_size > 0 ? x.kv.bytes_per_block / x.kv.group_size / kKiB : 0, 0) + " KiB (" +
-                         std::to_string(min_block_size) + " tokens" +
-                         (n_groups > 1 ? ", " + std::to_string(n_groups) + " KV cache groups" : "") + ") = " + gib_text(kv_alloc);
-        g.activation.bytes = bytes_from(x.act.total);
-        g.activation.how = "profile_run torch peak: " + x.act.how;
-        const double overhead = x.non_torch + x.graphs + kCudaContextGiB * kGiB;
-        g.overhead.bytes = bytes_from(overhead);
-        g.overhead.how = "non-torch during profiling " + gib_text(x.non_torch) + " (cuBLAS, kernels" +
-                         std::string(tp > 1 ? ", NCCL buffers" : "") + ") + CUDA graphs " + gib_text(x.graphs) +
-                         (s.enforce_eager ? " (enforce_eager)" : " (captured after the KV cache, outside the budget)") +
-                         " + CUDA context ~" + gib_text(kCudaContextGiB * kGiB);
-        g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
-        g.role = "PP stage " + std::to_string(i) + ", layers " + std::to_string(x.st.first_layer) + "-" +
-                 std::to_string(x.st.first_layer + x.st.num_layers - 1) + (tp > 1 ? ", each of " + std::to_string(tp) + " TP ranks" : "");
-        const double non_kv = x.weights_gpu + x.act.total + x.non_torch;
+        const double non_kv = res[i].weights_gpu + res[i].act.total + res[i].non_torch;
         if (non_kv > worst_non_kv) {
             worst_non_kv = non_kv;
             worst = i;
         }
-        if (x.avail <= 0) any_short = true;
-        stage_loads.push_back(g);
     }
+    return worst;
+}
+
+// Per-GPU loads: every TP rank of a stage is alike; DP replicas (--data-parallel-size) repeat them.
+void add_rank_loads(Estimate& e, const Architecture& a, const RankShard& shard, const std::vector<StageResult>& res,
+                    const std::vector<GpuLoad>& stage_loads, int tp, int replicas) {
     for (int rep = 0; rep < replicas; ++rep)
         for (std::size_t i = 0; i < stage_loads.size(); ++i)
             for (int t = 0; t < tp; ++t) {
@@ -810,13 +860,16 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease& rel) {
                          ", PP stage " + std::to_string(i) + ", layers " + std::to_string(res[i].st.first_layer) + "-" +
                          std::to_string(res[i].st.first_layer + res[i].st.num_layers - 1);
                 // EP rank = DP rank x TP + TP rank (the EP group spans the DP x TP ranks of a stage).
-                if (const std::string ex = expert_role(a, xl.shard, rep * tp + t); !ex.empty()) g.role += "; " + ex;
-                g.placement = rank_placement(a, xl.shard, res[i].st.first_layer, res[i].st.num_layers, rep * tp + t) +
+                if (const std::string ex = expert_role(a, shard, rep * tp + t); !ex.empty()) g.role += "; " + ex;
+                g.placement = rank_placement(a, shard, res[i].st.first_layer, res[i].st.num_layers, rep * tp + t) +
                               (replicas > 1 ? " (DP replica " + std::to_string(rep) + "'s requests)" : "");
                 e.gpus.push_back(g);
             }
-    e.per_gpu = stage_loads[worst];
-    if (pp > 1) e.per_gpu.role += " (the stage with the least KV room sets the block count of all)";
+}
+
+// The totals over every GPU, the start-up peak of the worst stage and the pinned host memory.
+void add_totals(Estimate& e, const Scenario& s, const VllmSettings& v, const std::vector<StageResult>& res, std::size_t worst,
+                int replicas) {
     add_load_bytes(e.total, e.gpus);
     const std::string ng = count_of(static_cast<std::int64_t>(e.gpus.size()), "GPU");
     e.total.weights.how = "summed over " + ng;
@@ -832,33 +885,42 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease& rel) {
                          " (the KV cache and CUDA graphs come afterwards)";
     if (s.cpu_offload_gib > 0) {
         double off = 0;
-        for (const auto& x : res) off += x.offloaded * tp;
+        for (const auto& x : res) off += x.offloaded * v.tp;
         off *= replicas;
         e.cpu.bytes = bytes_from(off);
         e.cpu.how = "--cpu-offload-gb " + num(s.cpu_offload_gib) + " GiB x " + ng + " (pinned host memory)";
     }
+}
 
-    // Does it start, and does the requested concurrency fit?
-    std::string fail;
-    if (any_short || min_blocks <= 0) {
-        fail = "no memory left for the KV cache: weights + activations + non-torch exceed gpu_memory_utilization " + num(util) +
-               " x " + gib_text(mem) + " (vLLM: \"No available memory for the cache blocks\")";
-    } else {
-        for (const auto& x : res) {
-            const double need = static_cast<double>(blocks_req) * x.kv.bytes_per_block;
-            if (need > x.avail) {
-                // _check_enough_kv_cache_memory names the estimate in its error.
-                const std::int64_t lo = *e.engine_max_context;
-                fail = "max_model_len " + std::to_string(max_len) + " needs " + gib_text(need) + " of KV cache per GPU, more than the " +
-                       gib_text(x.avail) + " available (vLLM refuses to start; the longest that fits is about " +
-                       std::to_string(lo) + " tokens)";
-                break;
-            }
+// Does it start? "" when it does, else vLLM's refusal.
+std::string start_failure(const VllmSettings& v, const std::vector<StageResult>& res, const KvReport& k,
+                          std::int64_t engine_max_context) {
+    const bool any_short = std::any_of(res.begin(), res.end(), [](const StageResult& x) { return x.avail <= 0; });
+    if (any_short || k.blocks <= 0)
+        return "no memory left for the KV cache: weights + activations + non-torch exceed gpu_memory_utilization " + num(v.util) +
+               " x " + gib_text(v.mem) + " (vLLM: \"No available memory for the cache blocks\")";
+    for (const auto& x : res) {
+        const double need = static_cast<double>(k.blocks_req) * x.kv.bytes_per_block;
+        if (need > x.avail) {
+            // _check_enough_kv_cache_memory names the estimate in its error.
+            const std::int64_t lo = engine_max_context;
+            return "max_model_len " + std::to_string(v.max_len) + " needs " + gib_text(need) + " of KV cache per GPU, more than the " +
+                   gib_text(x.avail) + " available (vLLM refuses to start; the longest that fits is about " +
+                   std::to_string(lo) + " tokens)";
         }
     }
-    const double per_seq_blocks = static_cast<double>(blocks_req);
+    return "";
+}
+
+// Does the requested concurrency fit? Headroom, the load the request needs, and the warnings.
+void report_fit(Estimate& e, const ResolvedScenario& r, const VllmSettings& v, const std::vector<StageResult>& res,
+                std::size_t worst, const KvReport& k, const EncoderProfile& enc) {
+    const Scenario& s = r.scenario;
+    const std::string fail = start_failure(v, res, k, *e.engine_max_context);
+    const StageResult& wx = res[worst];
+    const double per_seq_blocks = static_cast<double>(k.blocks_req);
     const double need_batch = per_seq_blocks * static_cast<double>(s.batch) * wx.kv.bytes_per_block;
-    double have = static_cast<double>(min_blocks) * wx.kv.bytes_per_block;
+    double have = static_cast<double>(k.blocks) * wx.kv.bytes_per_block;
     // When weights + activations already overflow the budget, the shortfall includes that overflow,
     // not only the missing KV cache (32B bf16 on one 24 GB GPU is ~40 GiB short, not 2).
     for (const auto& x : res) have = std::min(have, x.avail);
@@ -866,26 +928,80 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease& rel) {
     // What the request needs on that GPU: the same load with the KV cache of `batch` sequences of
     // max_model_len (whole blocks, as the scheduler allocates them) instead of the pool.
     GpuLoad needed = e.per_gpu;
-    needed.kv_cache = {bytes_from(need_batch), std::to_string(s.batch) + " x " + std::to_string(blocks_req) + " blocks of " +
-                                                   std::to_string(min_block_size) + " tokens for " + std::to_string(max_len) +
+    needed.kv_cache = {bytes_from(need_batch), std::to_string(s.batch) + " x " + std::to_string(k.blocks_req) + " blocks of " +
+                                                   std::to_string(k.min_block_size) + " tokens for " + std::to_string(v.max_len) +
                                                    " tokens = " + gib_text(need_batch)};
     needed.total_bytes = needed.weights.bytes + needed.kv_cache.bytes + needed.activation.bytes + needed.overhead.bytes;
     e.needed_per_gpu = needed;
-    e.fits = fail.empty() && concurrency + 1e-9 >= static_cast<double>(s.batch);
+    e.fits = fail.empty() && k.concurrency + 1e-9 >= static_cast<double>(s.batch);
     if (!fail.empty()) e.warnings.push_back(fail);
     else if (!e.fits)
-        e.warnings.push_back("vLLM starts, but holds only " + num(concurrency) + " sequences of " + std::to_string(max_len) +
+        e.warnings.push_back("vLLM starts, but holds only " + num(k.concurrency) + " sequences of " + std::to_string(v.max_len) +
                              " tokens at once, fewer than the " + std::to_string(s.batch) + " asked for (the rest queue)");
     if (e.per_gpu.total_bytes > r.gpu.memory_bytes && fail.empty())
         e.warnings.push_back("the budget plus CUDA graphs and the CUDA context exceed the GPU's memory: lower "
                              "gpu_memory_utilization or use enforce_eager");
-    if (s.batch > defs.max_num_seqs)
+    if (s.batch > v.defs.max_num_seqs)
         e.warnings.push_back("batch " + std::to_string(s.batch) + " is above vLLM's default max_num_seqs " +
-                             std::to_string(defs.max_num_seqs) + " for this GPU: the command raises --max-num-seqs to it, "
+                             std::to_string(v.defs.max_num_seqs) + " for this GPU: the command raises --max-num-seqs to it, "
                              "which also grows the profile run's sampler peak");
-    if (a.extra_params > 0 && !enc.modelled && !s.mm_text_only)
+    if (r.model.arch.extra_params > 0 && !enc.modelled && !s.mm_text_only)
         e.warnings.push_back("vision encoder profiling (encoder cache budget) is not counted in the activation peak: "
                              "modelled for the Qwen2.5-VL, Qwen3-VL, Qwen3.5 and Gemma 3 towers only");
+}
+
+Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease& rel) {
+    Estimate e;
+    const Scenario& s = r.scenario;
+    const Architecture& a = r.model.arch;
+    const ReleaseRules rules = release_rules(rel);
+    if (a.num_layers <= 0 || a.hidden_size <= 0) {
+        e.error = "model: the architecture has no layers or hidden size";
+        return e;
+    }
+    VllmSettings v = vllm_settings(r, rules);
+    const auto stages = pp_stages(a.num_layers, v.pp);
+    if (std::string refusal = mtp_refusal(a, v, rules); !refusal.empty()) {
+        e.error = refusal;
+        return e;
+    }
+    const KvLayout lay = kv_layout(a, v.tp, v.kvb, v.mtp, rules.v0);
+    if (rules.v0 && std::any_of(lay.specs.begin(), lay.specs.end(), [](const LayerSpec& x) { return x.kind == SpecKind::Mamba; }))
+        e.warnings.push_back("vLLM " + std::string(rel.id) + " (V0) keeps Mamba / linear-attention state in a separate "
+                             "MambaCacheManager sized by max_num_seqs, which is not modelled: answered with V1's shared pool");
+    // --enable-expert-parallel: experts over TP x DP ranks (core/expert_parallel.h).
+    const ExpertLayout xl = vllm_expert_layout(s, a, v.tp, std::max(1, s.replicas));
+    if (!xl.error.empty()) {
+        e.error = xl.error;
+        return e;
+    }
+    e.warnings.insert(e.warnings.end(), xl.warnings.begin(), xl.warnings.end());
+
+    // All modality limits 0: MultiModalBudget has no tower modality, profile_run skips the encoder.
+    const EncoderProfile enc = s.mm_text_only ? EncoderProfile{} : encoder_profile(a, v.tp, v.model_dtype_bytes, v.mnbt, v.max_seqs, v.max_len);
+    LoadedTensors lt;
+    select_loaded_tensors(r, lt);
+    const std::vector<RankWeights> stage_weights = vllm_stage_weights(r, v, lt, xl.shard, stages);
+    const StageInputs in{r, rules, v, lt, xl, lay, enc};
+    std::vector<StageResult> res;
+    for (std::size_t i = 0; i < stages.size(); ++i) res.push_back(stage_result(in, stages[i], stage_weights[i]));
+    const std::int64_t min_blocks = common_block_count(res);
+
+    if (s.max_model_len_auto) v.max_len = std::max<std::int64_t>(1, longest_fitting(a, lay, res, v.mnbt, a.max_context > 0 ? a.max_context : v.max_len));
+    e.engine_max_context = longest_fitting(a, lay, res, v.mnbt, v.max_len);
+    const KvReport k = kv_report(a, lay, min_blocks, v.max_len, v.mnbt);
+    e.kv_cache_tokens = k.tokens;
+    e.max_concurrency = k.concurrency;
+
+    const int replicas = std::max(1, s.replicas);
+    std::vector<GpuLoad> stage_loads;
+    for (std::size_t i = 0; i < res.size(); ++i) stage_loads.push_back(stage_load(s, v, k, res[i], i));
+    add_rank_loads(e, a, xl.shard, res, stage_loads, v.tp, replicas);
+    const std::size_t worst = worst_stage(res);
+    e.per_gpu = stage_loads[worst];
+    if (v.pp > 1) e.per_gpu.role += " (the stage with the least KV room sets the block count of all)";
+    add_totals(e, s, v, res, worst, replicas);
+    report_fit(e, r, v, res, worst, k, enc);
     e.ok = true;
     return e;
 }
