@@ -227,223 +227,308 @@ double mtp_draft_bytes(const ResolvedScenario& r, const RankShard& shard, double
     return b;
 }
 
-Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release) {
-    Estimate e;
+// ---- estimate_sglang, in steps -------------------------------------------------------------------
+
+// What the scenario asks of every rank: the memory settings, the speculative decoding, the dtypes.
+struct SglangSettings {
+    int tp = 1, pp = 1;
+    double mem = 0;                    // one GPU's memory
+    int dp_attn_size = 1;              // --dp-size of --enable-dp-attention
+    bool spec = false;                 // --speculative-algorithm NEXTN
+    std::int64_t spec_running = 0;     // max_running_requests with speculative decoding
+    std::int64_t spec_draft_tokens = 0;
+    MemSettings ms;
+    bool fraction_given = false;
+    double f = 0;                      // mem_fraction_static
+    double model_dtype_bytes = 2.0;
+    double kvb = 16.0;                 // KV cache bits per value
+    double init_bytes = 0;             // CUDA context, torch and NCCL before the weights load
+    double total_at_start = 0;         // free memory when the weights start loading
+};
+
+SglangSettings sglang_settings(const ResolvedScenario& r, const EngineRelease& release) {
+    SglangSettings v;
     const Scenario& s = r.scenario;
     const Architecture& a = r.model.arch;
-    const int tp = std::max(1, s.tp);
-    const int pp = std::max(1, s.pp);
-    if (a.num_layers <= 0 || a.hidden_size <= 0) {
-        e.error = "model: the architecture has no layers or hidden size";
-        return e;
-    }
-    const double mem = static_cast<double>(r.gpu.memory_bytes);
-    const int dp_attn_size = s.enable_dp_attention && s.replicas > 1 && tp % s.replicas == 0 ? s.replicas : 1;
+    v.tp = std::max(1, s.tp);
+    v.pp = std::max(1, s.pp);
+    v.mem = static_cast<double>(r.gpu.memory_bytes);
+    v.dp_attn_size = s.enable_dp_attention && s.replicas > 1 && v.tp % s.replicas == 0 ? s.replicas : 1;
     // --speculative-algorithm NEXTN with the model's own MTP layer (mtp_refusal has checked it has one).
-    const bool spec = s.mtp_tokens > 0 && a.mtp_layers > 0;
-    if (spec && !sglang_mtp_modelled(a)) {
-        e.error = "mtp_tokens: SGLang's NEXTN draft for model_type " + a.model_type + " is not modelled (DeepSeek V3/V3.2, "
-                  "GLM-4.5/4.6, MiMo, Qwen3-Next and Qwen3.5 are); set it to 0";
-        return e;
-    }
-    if (spec && pp > 1) {
-        e.error = "mtp_tokens: SGLang's NEXTN drafting with pipeline parallelism is not modelled; use tp only";
-        return e;
-    }
-    if (spec && release.order < kPr7054) {
-        e.error = "mtp_tokens: SGLang's NEXTN draft is modelled from release 0.4.7 on (the reserve that makes room for "
-                  "it, PR #7054); choose 0.4.7 or newer, or set it to 0";
-        return e;
-    }
+    v.spec = s.mtp_tokens > 0 && a.mtp_layers > 0;
     // _handle_speculative_decoding: max_running_requests 48 unless given (the command gives it when batch > 1).
-    const std::int64_t spec_running = s.batch > 1 ? s.batch : kSpecMaxRunningRequests;
-    const std::int64_t spec_draft_tokens = static_cast<std::int64_t>(s.mtp_tokens) + 1;  // eagle_topk 1: steps + 1
-    const MemSettings ms = mem_settings(release, mem / kMiB, tp, pp, dp_attn_size, spec);
-    const bool fraction_given = s.gpu_mem_util > 0;
-    const double f = fraction_given ? s.gpu_mem_util : ms.mem_fraction_static;
-    const double model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
+    v.spec_running = s.batch > 1 ? s.batch : kSpecMaxRunningRequests;
+    v.spec_draft_tokens = static_cast<std::int64_t>(s.mtp_tokens) + 1;  // eagle_topk 1: steps + 1
+    v.ms = mem_settings(release, v.mem / kMiB, v.tp, v.pp, v.dp_attn_size, v.spec);
+    v.fraction_given = s.gpu_mem_util > 0;
+    v.f = v.fraction_given ? s.gpu_mem_util : v.ms.mem_fraction_static;
+    v.model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
     // kv_cache_dtype "auto" is the dtype the model runs in (--dtype), which the weight format sets
     // here: an fp32 run keeps an fp32 cache, a 16-bit run of an fp32 checkpoint a 16-bit one.
-    double kvb = kv_bits(r.kv, a, r.weights);
+    v.kvb = kv_bits(r.kv, a, r.weights);
     if (r.kv.id == "auto" && (r.weights.id == "fp32" || r.weights.id == "fp16" || r.weights.id == "bf16"))
-        kvb = r.weights.id == "fp32" ? 32.0 : 16.0;
-    const double init_bytes = kContextGiB * kGiB + tp_init_bytes(r.gpu, tp);
-    const double total_at_start = std::max(0.0, mem - init_bytes);
+        v.kvb = r.weights.id == "fp32" ? 32.0 : 16.0;
+    v.init_bytes = kContextGiB * kGiB + tp_init_bytes(r.gpu, v.tp);
+    v.total_at_start = std::max(0.0, v.mem - v.init_bytes);
+    return v;
+}
 
-    const auto stages = pp_stages(a.num_layers, pp);
-    // --ep-size / --enable-dp-attention (core/expert_parallel.h): experts over ep, attention over tp / dp.
-    const ExpertLayout xl = sglang_expert_layout(s, a, tp, std::max(1, s.replicas));
-    if (!xl.error.empty()) {
-        e.error = xl.error;
-        return e;
+// The NEXTN layouts this profile does not answer; "" when drafting is off or modelled.
+std::string sglang_mtp_refusal(const Architecture& a, const SglangSettings& v, const EngineRelease& release) {
+    if (!v.spec) return "";
+    if (!sglang_mtp_modelled(a))
+        return "mtp_tokens: SGLang's NEXTN draft for model_type " + a.model_type + " is not modelled (DeepSeek V3/V3.2, "
+               "GLM-4.5/4.6, MiMo, Qwen3-Next and Qwen3.5 are); set it to 0";
+    if (v.pp > 1) return "mtp_tokens: SGLang's NEXTN drafting with pipeline parallelism is not modelled; use tp only";
+    if (release.order < kPr7054)
+        return "mtp_tokens: SGLang's NEXTN draft is modelled from release 0.4.7 on (the reserve that makes room for "
+               "it, PR #7054); choose 0.4.7 or newer, or set it to 0";
+    return "";
+}
+
+// One PP stage's rank: its weights, bytes per token and the pool its rest memory holds.
+struct StageResult {
+    PpStage st;
+    RankWeights w;
+    double weights = 0, cell = 0, pool_cell = 0, rest = 0, mamba_per_req = 0, mamba_bytes = 0;
+    double swa_cell = 0;  // the sliding layers' share of cell (hybrid SWA pool)
+    double mamba_spec_bytes = 0;  // speculative decoding's intermediate Mamba states
+    std::int64_t mamba_slots = 0;
+    std::int64_t tokens = 0, swa_tokens = 0;
+};
+
+// What every stage shares.
+struct PoolInputs {
+    const Architecture& a;
+    const Architecture& unshared;   // KV-shared layers counted as owning their buffer
+    const SglangSettings& v;
+    int attn_tp = 1;
+    bool swa_pool = false;          // the hybrid SWA pool (hybrid_swa)
+};
+
+// Bytes per token of the stage's layers: profiled (cell), stored (pool_cell), sliding (swa_cell).
+void stage_cells(const PoolInputs& in, StageResult& x) {
+    const Architecture& a = in.a;
+    const PpStage& st = x.st;
+    for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l) {
+        const double b = pool_layer_bytes(in.unshared, l, in.attn_tp, in.v.kvb);  // KV heads of the attention-TP group
+        x.cell += b;
+        const auto li = static_cast<std::size_t>(l);
+        if (in.swa_pool && li < a.layer_attention.size() && a.layer_attention[li] == LayerAttention::Sliding) x.swa_cell += b;
     }
-    e.warnings.insert(e.warnings.end(), xl.warnings.begin(), xl.warnings.end());
-    const int attn_tp = xl.shard.attn_tp;
-    Architecture unshared = a;
-    unshared.kv_shared_layers = 0;
-    const bool swa_pool = hybrid_swa(a);
-    struct StageResult {
-        PpStage st;
-        RankWeights w;
-        double weights = 0, cell = 0, pool_cell = 0, rest = 0, mamba_per_req = 0, mamba_bytes = 0;
-        double swa_cell = 0;  // the sliding layers' share of cell (hybrid SWA pool)
-        double mamba_spec_bytes = 0;  // speculative decoding's intermediate Mamba states
-        std::int64_t mamba_slots = 0;
-        std::int64_t tokens = 0, swa_tokens = 0;
-    };
-    std::vector<StageResult> res;
+    // DeepSeek V3.2 (get_cell_size_per_token, is_deepseek_nsa): the indexer's uint8 keys with one
+    // fp32 scale per 128 values, index_head_dim + index_head_dim / 128 x 4 bytes, on every layer.
+    if (a.has_dsa_indexer())
+        x.cell += static_cast<double>(a.index_head_dim + a.index_head_dim / 128 * 4) * static_cast<double>(st.num_layers);
+    // calculate_mla_kv_cache_dim: with an fp8 cache the NSA pool stores kv_lora_rank fp8 values, their
+    // fp32 scales and the rope part in bf16 (656 B), while the profile above counted 576 B.
+    x.pool_cell = x.cell;
+    if (a.has_dsa_indexer() && a.is_mla() && in.v.kvb <= 8.0)
+        x.pool_cell += static_cast<double>(a.kv_lora_rank / 128 * 4 + a.qk_rope_head_dim) * static_cast<double>(st.num_layers);
+}
+
+// profile_max_num_token on the stage: the rest after the weights, less the Mamba pool, in tokens.
+void stage_tokens(const PoolInputs& in, StageResult& x) {
+    const SglangSettings& v = in.v;
+    // rest_memory = (total_at_start - weights) - total_at_start x (1 - f)
+    x.rest = (v.total_at_start - x.weights) - v.total_at_start * (1.0 - v.f);
+    x.mamba_per_req = mamba_cache_per_req(in.a, x.st, v.tp);
+    // handle_max_mamba_cache with speculative decoding: the intermediate states of every draft token of
+    // max_running_requests (per attention-DP rank) come off the rest first.
+    if (v.spec && x.mamba_per_req > 0) {
+        x.mamba_spec_bytes = x.mamba_per_req * static_cast<double>(v.spec_running / std::max(1, v.dp_attn_size)) *
+                             static_cast<double>(v.spec_draft_tokens);
+        x.rest -= x.mamba_spec_bytes;
+    }
+    x.mamba_slots = mamba_slots(x.rest, x.mamba_per_req);
+    x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
+    x.rest -= x.mamba_bytes;
+    x.tokens = (x.rest > 0 && x.cell > 0) ? saturating_floor_count(x.rest / x.cell) : 0;
+    x.swa_tokens = x.tokens;
+    if (in.swa_pool && x.swa_cell > 0 && x.swa_cell < x.cell) {
+        // set_num_tokens_hybrid_swa: the same memory split so that swa tokens = 0.8 x full tokens;
+        // full = max_total x (F n_full + S n_swa) / (F n_full + r S n_swa).
+        const double full_cell = x.cell - x.swa_cell;
+        const double total = static_cast<double>(x.tokens) * x.cell;
+        x.tokens = saturating_floor_count(total / (full_cell + kSwaFullTokensRatio * x.swa_cell));
+        x.swa_tokens = saturating_floor_count(static_cast<double>(x.tokens) * kSwaFullTokensRatio);
+    }
+}
+
+StageResult stage_result(const PoolInputs& in, const PpStage& st, const RankWeights& w) {
+    StageResult x;
+    x.st = st;
+    x.w = w;
+    x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
+    stage_cells(in, x);
+    stage_tokens(in, x);
+    return x;
+}
+
+// The draft worker (pp 1 here): its module's weights and a pool of the same token count over its layer(s).
+struct DraftWorker {
+    double weights = 0;
+    double cell = 0;   // bytes per token over the draft's layers
+};
+
+DraftWorker draft_worker(const ResolvedScenario& r, const PoolInputs& in, const RankShard& shard) {
+    DraftWorker d;
+    if (!in.v.spec) return d;
+    const Architecture& a = in.a;
+    const double n = static_cast<double>(a.mtp_layers);
+    d.weights = n * mtp_draft_bytes(r, shard, in.v.model_dtype_bytes);
+    d.cell = pool_layer_bytes(in.unshared, mtp_template_layer(a), in.attn_tp, in.v.kvb);
+    if (a.has_dsa_indexer()) {
+        d.cell += static_cast<double>(a.index_head_dim + a.index_head_dim / 128 * 4);
+        if (a.is_mla() && in.v.kvb <= 8.0) d.cell += static_cast<double>(a.kv_lora_rank / 128 * 4 + a.qk_rope_head_dim);
+    }
+    d.cell *= n;
+    return d;
+}
+
+// The pool every rank gets (the smallest stage's) and what one request takes of it.
+struct PoolSize {
+    std::int64_t min_tokens = 0;
+    std::int64_t min_swa_tokens = 0;
+    std::int64_t seq_slots = 0;     // slots one request takes
+};
+
+PoolSize pool_size(const Scenario& s, const Architecture& a, const std::vector<StageResult>& res, bool swa_pool) {
+    PoolSize p;
     std::int64_t min_tokens = -1;
-    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, model_dtype_bytes, matching_file_weights(r));
-    for (const PpStage& st : stages) {
-        StageResult x;
-        x.st = st;
-        x.w = stage_weights[res.size()];
-        x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
-        for (std::int64_t l = st.first_layer; l < st.first_layer + st.num_layers; ++l) {
-            const double b = pool_layer_bytes(unshared, l, attn_tp, kvb);  // KV heads of the attention-TP group
-            x.cell += b;
-            const auto li = static_cast<std::size_t>(l);
-            if (swa_pool && li < a.layer_attention.size() && a.layer_attention[li] == LayerAttention::Sliding) x.swa_cell += b;
-        }
-        // DeepSeek V3.2 (get_cell_size_per_token, is_deepseek_nsa): the indexer's uint8 keys with one
-        // fp32 scale per 128 values, index_head_dim + index_head_dim / 128 x 4 bytes, on every layer.
-        if (a.has_dsa_indexer())
-            x.cell += static_cast<double>(a.index_head_dim + a.index_head_dim / 128 * 4) * static_cast<double>(st.num_layers);
-        // calculate_mla_kv_cache_dim: with an fp8 cache the NSA pool stores kv_lora_rank fp8 values, their
-        // fp32 scales and the rope part in bf16 (656 B), while the profile above counted 576 B.
-        x.pool_cell = x.cell;
-        if (a.has_dsa_indexer() && a.is_mla() && kvb <= 8.0)
-            x.pool_cell += static_cast<double>(a.kv_lora_rank / 128 * 4 + a.qk_rope_head_dim) * static_cast<double>(st.num_layers);
-        // rest_memory = (total_at_start - weights) - total_at_start x (1 - f)
-        x.rest = (total_at_start - x.weights) - total_at_start * (1.0 - f);
-        x.mamba_per_req = mamba_cache_per_req(a, st, tp);
-        // handle_max_mamba_cache with speculative decoding: the intermediate states of every draft token of
-        // max_running_requests (per attention-DP rank) come off the rest first.
-        if (spec && x.mamba_per_req > 0) {
-            x.mamba_spec_bytes = x.mamba_per_req * static_cast<double>(spec_running / std::max(1, dp_attn_size)) *
-                                 static_cast<double>(spec_draft_tokens);
-            x.rest -= x.mamba_spec_bytes;
-        }
-        x.mamba_slots = mamba_slots(x.rest, x.mamba_per_req);
-        x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
-        x.rest -= x.mamba_bytes;
-        x.tokens = (x.rest > 0 && x.cell > 0) ? saturating_floor_count(x.rest / x.cell) : 0;
-        x.swa_tokens = x.tokens;
-        if (swa_pool && x.swa_cell > 0 && x.swa_cell < x.cell) {
-            // set_num_tokens_hybrid_swa: the same memory split so that swa tokens = 0.8 x full tokens;
-            // full = max_total x (F n_full + S n_swa) / (F n_full + r S n_swa).
-            const double full_cell = x.cell - x.swa_cell;
-            const double total = static_cast<double>(x.tokens) * x.cell;
-            x.tokens = saturating_floor_count(total / (full_cell + kSwaFullTokensRatio * x.swa_cell));
-            x.swa_tokens = saturating_floor_count(static_cast<double>(x.tokens) * kSwaFullTokensRatio);
-        }
+    for (const StageResult& x : res)
         if (x.cell > 0) min_tokens = min_tokens < 0 ? x.tokens : std::min(min_tokens, x.tokens);
-        res.push_back(x);
-    }
-    if (min_tokens < 0) min_tokens = 0;
-    // The draft worker (pp 1 here): its module's weights and a pool of the same token count over its layer(s).
-    double draft_weights = 0, draft_cell = 0;
-    if (spec) {
-        const double n = static_cast<double>(a.mtp_layers);
-        draft_weights = n * mtp_draft_bytes(r, xl.shard, model_dtype_bytes);
-        draft_cell = pool_layer_bytes(unshared, mtp_template_layer(a), attn_tp, kvb);
-        if (a.has_dsa_indexer()) {
-            draft_cell += static_cast<double>(a.index_head_dim + a.index_head_dim / 128 * 4);
-            if (a.is_mla() && kvb <= 8.0) draft_cell += static_cast<double>(a.kv_lora_rank / 128 * 4 + a.qk_rope_head_dim);
-        }
-        draft_cell *= n;
-    }
+    p.min_tokens = min_tokens < 0 ? 0 : min_tokens;
     // Slots one request takes: its tokens, plus (mllama) the image's vision tokens pad_input_ids puts in
     // front of the prompt (one image of max_num_tiles tiles assumed).
-    const std::int64_t seq_slots = s.context + (a.cross_attention_layers.empty() ? 0 : a.cross_attention_tokens);
-    const std::int64_t min_swa_tokens = swa_pool ? static_cast<std::int64_t>(static_cast<double>(min_tokens) * kSwaFullTokensRatio) : min_tokens;
-    e.kv_cache_tokens = min_tokens;
-    e.max_concurrency = seq_slots > 0 ? static_cast<double>(min_tokens) / static_cast<double>(seq_slots) : 0.0;
-    if (xl.attn_dp > 1) *e.max_concurrency *= xl.attn_dp;  // one pool per attention-DP rank
-    if (spec) e.max_concurrency = std::min(*e.max_concurrency, static_cast<double>(spec_running));
+    p.seq_slots = s.context + (a.cross_attention_layers.empty() ? 0 : a.cross_attention_tokens);
+    p.min_swa_tokens = swa_pool ? static_cast<std::int64_t>(static_cast<double>(p.min_tokens) * kSwaFullTokensRatio) : p.min_tokens;
+    return p;
+}
+
+void report_pool(Estimate& e, const SglangSettings& v, const PoolSize& p, const std::vector<StageResult>& res, int attn_dp) {
+    e.kv_cache_tokens = p.min_tokens;
+    e.max_concurrency = p.seq_slots > 0 ? static_cast<double>(p.min_tokens) / static_cast<double>(p.seq_slots) : 0.0;
+    if (attn_dp > 1) *e.max_concurrency *= attn_dp;  // one pool per attention-DP rank
+    if (v.spec) e.max_concurrency = std::min(*e.max_concurrency, static_cast<double>(v.spec_running));
     // init_memory: running requests are capped at max_mamba_cache_size // 3
     // (MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO with the radix cache on, the default).
     for (const StageResult& x : res)
         if (x.mamba_per_req > 0) e.max_concurrency = std::min(*e.max_concurrency, static_cast<double>(x.mamba_slots / 3));
+}
 
-    const std::string frac_how = fraction_given
-        ? "mem_fraction_static " + num(f) + " (given)"
-        : "mem_fraction_static " + num(f) + " = (" + num(mem / kMiB, 0) + " - " + num(ms.reserved_mib, 0) + " MiB reserved) / " +
-              num(mem / kMiB, 0) + " MiB (" + ms.rule + ")";
-    // Activations: SGLang reserves max(chunked_prefill_size, 2048) x 1.5 MiB for them but never
-    // measures them. What a prefill chunk really takes, as in the vLLM profile (vllm.cpp): the widest
-    // MLP of one layer for chunked_prefill_size tokens + ~4 hidden-sized buffers, and the logits of a
-    // full decode batch (cuda_graph_max_bs rows, 16-bit plus an fp32 copy in the sampler).
-    const double reserved_act = static_cast<double>(std::max<std::int64_t>(ms.chunked_prefill_size, 2048)) * 1.5 * kMiB;
+// Activations: SGLang reserves max(chunked_prefill_size, 2048) x 1.5 MiB for them but never
+// measures them. What a prefill chunk really takes, as in the vLLM profile (vllm.cpp): the widest
+// MLP of one layer for chunked_prefill_size tokens + ~4 hidden-sized buffers, and the logits of a
+// full decode batch (cuda_graph_max_bs rows, 16-bit plus an fp32 copy in the sampler).
+struct ActivationEstimate {
+    double reserved_act = 0;   // SGLang's own reservation
+    std::int64_t chunk = 0;    // prefill chunk tokens
+    double forward = 0, logits = 0;
+    double act = 0;            // the figure shown
+    double graphs = 0;         // CUDA graphs' reservation
+};
+
+ActivationEstimate activation_estimate(const Architecture& a, const SglangSettings& v, int attn_dp) {
+    const MemSettings& ms = v.ms;
+    ActivationEstimate x;
+    x.reserved_act = static_cast<double>(std::max<std::int64_t>(ms.chunked_prefill_size, 2048)) * 1.5 * kMiB;
     double width = static_cast<double>(a.intermediate_size);
     if (a.is_moe()) width = std::max(width, static_cast<double>(a.moe_intermediate_size * std::max<std::int64_t>(1, a.experts_per_token)));
     // server_args.py _handle_data_parallelism: with DP attention chunked_prefill_size //= dp_size.
-    const std::int64_t chunk = xl.attn_dp > 1 ? ms.chunked_prefill_size / xl.attn_dp : ms.chunked_prefill_size;
-    const double T = static_cast<double>(chunk);
+    x.chunk = attn_dp > 1 ? ms.chunked_prefill_size / attn_dp : ms.chunked_prefill_size;
+    const double T = static_cast<double>(x.chunk);
     const double up_cols = a.mlp == MlpKind::Gated ? 2.0 : 1.0;
-    const double forward = T * (up_cols + 1.0) * width / tp * model_dtype_bytes + 4.25 * T * static_cast<double>(a.hidden_size) * model_dtype_bytes;
-    const double logits = static_cast<double>(ms.cuda_graph_max_bs) * static_cast<double>(a.vocab_size) * (model_dtype_bytes + 4.0);
+    x.forward = T * (up_cols + 1.0) * width / v.tp * v.model_dtype_bytes + 4.25 * T * static_cast<double>(a.hidden_size) * v.model_dtype_bytes;
+    x.logits = static_cast<double>(ms.cuda_graph_max_bs) * static_cast<double>(a.vocab_size) * (v.model_dtype_bytes + 4.0);
     // Releases before PR #10975 reserve no activation term: the estimate is not capped.
-    const double act = ms.activation_reserve ? std::min(reserved_act, forward + logits) : forward + logits;
-    const double graphs = static_cast<double>(ms.cuda_graph_max_bs) * 2.0 * kMiB;
+    x.act = ms.activation_reserve ? std::min(x.reserved_act, x.forward + x.logits) : x.forward + x.logits;
+    x.graphs = static_cast<double>(ms.cuda_graph_max_bs) * 2.0 * kMiB;
+    return x;
+}
+
+// How the stage's pool was sized, for its KV figure.
+std::string pool_how(const PoolInputs& in, const PoolSize& p, const DraftWorker& d, const StageResult& x, double kv,
+                     double draft_pool) {
+    const Architecture& a = in.a;
+    const SglangSettings& v = in.v;
+    const std::string frac_how = v.fraction_given
+        ? "mem_fraction_static " + num(v.f) + " (given)"
+        : "mem_fraction_static " + num(v.f) + " = (" + num(v.mem / kMiB, 0) + " - " + num(v.ms.reserved_mib, 0) + " MiB reserved) / " +
+              num(v.mem / kMiB, 0) + " MiB (" + v.ms.rule + ")";
+    const std::string mamba_how =
+        x.mamba_slots > 0 ? " - Mamba pool " + std::to_string(x.mamba_slots) + " states x " + num(x.mamba_per_req, 0) + " B " +
+                                gib_text(x.mamba_bytes) + " (mamba_full_memory_ratio 0.9)"
+                          : std::string();
+    return frac_how + "; free at start " + gib_text(v.total_at_start) + " x " + num(v.f) + " - weights " + gib_text(x.weights) +
+           mamba_how + " = " + gib_text(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
+           std::to_string(x.st.num_layers) + " layers" + (a.is_mla() ? ", MLA latent" : "") + ") = " +
+           std::to_string(p.min_tokens) + " tokens" +
+           (in.swa_pool ? " of the full layers and " + std::to_string(p.min_swa_tokens) +
+                              " of the sliding ones (hybrid SWA pool, swa_full_tokens_ratio 0.8)"
+                        : std::string()) +
+           (a.cross_attention_layers.empty() ? std::string()
+                                             : "; each request also holds one image's " + std::to_string(a.cross_attention_tokens) +
+                                                   " vision tokens in the pool") +
+           "; pool " + gib_text(kv) +
+           (v.spec ? "; + the NEXTN draft's pool " + std::to_string(p.min_tokens) + " tokens x " + num(d.cell, 0) +
+                         " B (its " + std::to_string(a.mtp_layers) + " layer) " + gib_text(draft_pool) +
+                         ", from the reserve"
+                   : std::string()) +
+           (x.mamba_spec_bytes > 0 ? "; Mamba states of " + std::to_string(v.spec_draft_tokens) + " draft tokens x " +
+                                         std::to_string(v.spec_running) + " requests " + gib_text(x.mamba_spec_bytes) +
+                                         " (HybridReqToTokenPool's intermediate states, taken off the rest first)"
+                                   : std::string());
+}
+
+// One TP rank of PP stage i.
+GpuLoad stage_load(const PoolInputs& in, const PoolSize& p, const DraftWorker& d, const ActivationEstimate& act,
+                   const StageResult& x, std::size_t i) {
+    const SglangSettings& v = in.v;
+    GpuLoad g;
+    g.weights.bytes = bytes_from(x.weights);
+    g.weights.how = "\"Load weight end ... mem usage\": " + x.w.how + " + ~" + gib_text(kLoadSlackGiB * kGiB) + " allocator slack";
+    if (v.spec) {
+        g.weights.bytes += bytes_from(d.weights);
+        g.weights.how += " + the NEXTN draft module " + gib_text(d.weights) +
+                         " (its MTP layer, the 2h x h eh_proj / fc and three norms; embedding and lm_head are the target's)";
+    }
+    const double kv = static_cast<double>(p.min_tokens) * (x.pool_cell - x.swa_cell) + static_cast<double>(p.min_swa_tokens) * x.swa_cell +
+                      x.mamba_bytes + x.mamba_spec_bytes;
+    const double draft_pool = static_cast<double>(p.min_tokens) * d.cell;
+    g.kv_cache.bytes = bytes_from(kv + draft_pool);
+    g.kv_cache.how = pool_how(in, p, d, x, kv, draft_pool);
+    g.activation.bytes = bytes_from(act.act);
+    g.activation.how = "prefill chunk of " + std::to_string(act.chunk) + " tokens (MLP + hidden buffers " + gib_text(act.forward) +
+                       ") + logits of " + std::to_string(v.ms.cuda_graph_max_bs) + " decode rows " + gib_text(act.logits) +
+                       (v.ms.activation_reserve ? ", within SGLang's " + gib_text(act.reserved_act) +
+                                                      " reservation (max(chunked_prefill_size, 2048) x 1.5 MiB)"
+                                                : std::string());
+    const double overhead = 512.0 * kMiB + act.graphs + v.init_bytes;
+    g.overhead.bytes = bytes_from(overhead);
+    g.overhead.how = "512 MiB attention metadata + CUDA graphs " + std::to_string(v.ms.cuda_graph_max_bs) +
+                     " x 2 MiB + CUDA context" + std::string(v.tp > 1 ? " and NCCL" : "") + " ~" + gib_text(v.init_bytes) + " (SGLang's reserved terms)";
+    g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
+    g.role = "PP stage " + std::to_string(i);
+    return g;
+}
+
+// The stage with the heaviest weights.
+std::size_t heaviest_stage(const std::vector<StageResult>& res) {
     std::size_t worst = 0;
     double worst_w = -1;
-    std::vector<GpuLoad> loads;
-    for (std::size_t i = 0; i < res.size(); ++i) {
-        const StageResult& x = res[i];
-        GpuLoad g;
-        g.weights.bytes = bytes_from(x.weights);
-        g.weights.how = "\"Load weight end ... mem usage\": " + x.w.how + " + ~" + gib_text(kLoadSlackGiB * kGiB) + " allocator slack";
-        if (spec) {
-            g.weights.bytes += bytes_from(draft_weights);
-            g.weights.how += " + the NEXTN draft module " + gib_text(draft_weights) +
-                             " (its MTP layer, the 2h x h eh_proj / fc and three norms; embedding and lm_head are the target's)";
-        }
-        const double kv = static_cast<double>(min_tokens) * (x.pool_cell - x.swa_cell) + static_cast<double>(min_swa_tokens) * x.swa_cell +
-                          x.mamba_bytes + x.mamba_spec_bytes;
-        const double draft_pool = static_cast<double>(min_tokens) * draft_cell;
-        g.kv_cache.bytes = bytes_from(kv + draft_pool);
-        const std::string mamba_how =
-            x.mamba_slots > 0 ? " - Mamba pool " + std::to_string(x.mamba_slots) + " states x " + num(x.mamba_per_req, 0) + " B " +
-                                    gib_text(x.mamba_bytes) + " (mamba_full_memory_ratio 0.9)"
-                              : std::string();
-        g.kv_cache.how = frac_how + "; free at start " + gib_text(total_at_start) + " x " + num(f) + " - weights " + gib_text(x.weights) +
-                         mamba_how + " = " + gib_text(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
-                         std::to_string(x.st.num_layers) + " layers" + (a.is_mla() ? ", MLA latent" : "") + ") = " +
-                         std::to_string(min_tokens) + " tokens" +
-                         (swa_pool ? " of the full layers and " + std::to_string(min_swa_tokens) +
-                                         " of the sliding ones (hybrid SWA pool, swa_full_tokens_ratio 0.8)"
-                                   : std::string()) +
-                         (a.cross_attention_layers.empty() ? std::string()
-                                                           : "; each request also holds one image's " + std::to_string(a.cross_attention_tokens) +
-                                                                 " vision tokens in the pool") +
-                         "; pool " + gib_text(kv) +
-                         (spec ? "; + the NEXTN draft's pool " + std::to_string(min_tokens) + " tokens x " + num(draft_cell, 0) +
-                                     " B (its " + std::to_string(a.mtp_layers) + " layer) " + gib_text(draft_pool) +
-                                     ", from the reserve"
-                               : std::string()) +
-                         (x.mamba_spec_bytes > 0 ? "; Mamba states of " + std::to_string(spec_draft_tokens) + " draft tokens x " +
-                                                       std::to_string(spec_running) + " requests " + gib_text(x.mamba_spec_bytes) +
-                                                       " (HybridReqToTokenPool's intermediate states, taken off the rest first)"
-                                                 : std::string());
-        g.activation.bytes = bytes_from(act);
-        g.activation.how = "prefill chunk of " + std::to_string(chunk) + " tokens (MLP + hidden buffers " + gib_text(forward) +
-                           ") + logits of " + std::to_string(ms.cuda_graph_max_bs) + " decode rows " + gib_text(logits) +
-                           (ms.activation_reserve ? ", within SGLang's " + gib_text(reserved_act) +
-                                                        " reservation (max(chunked_prefill_size, 2048) x 1.5 MiB)"
-                                                  : std::string());
-        const double overhead = 512.0 * kMiB + graphs + init_bytes;
-        g.overhead.bytes = bytes_from(overhead);
-        g.overhead.how = "512 MiB attention metadata + CUDA graphs " + std::to_string(ms.cuda_graph_max_bs) +
-                         " x 2 MiB + CUDA context" + std::string(tp > 1 ? " and NCCL" : "") + " ~" + gib_text(init_bytes) + " (SGLang's reserved terms)";
-        g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
-        g.role = "PP stage " + std::to_string(i);
-        if (x.weights > worst_w) {
-            worst_w = x.weights;
+    for (std::size_t i = 0; i < res.size(); ++i)
+        if (res[i].weights > worst_w) {
+            worst_w = res[i].weights;
             worst = i;
         }
-        loads.push_back(g);
-    }
+    return worst;
+}
+
+// Every GPU's load: TP ranks of a stage alike, DP replicas repeating them.
+void add_rank_loads(Estimate& e, const Scenario& s, const Architecture& a, const ExpertLayout& xl, int tp,
+                    const std::vector<StageResult>& res, const std::vector<GpuLoad>& loads) {
+    const int attn_tp = xl.shard.attn_tp;
     // With DP attention the --dp-size ranks live inside the TP group: no more GPUs than TP x PP.
     const int replicas = xl.attn_dp > 1 ? 1 : std::max(1, s.replicas);
     for (int rep = 0; rep < replicas; ++rep)
@@ -458,23 +543,36 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
                 g.placement = rank_placement(a, xl.shard, res[i].st.first_layer, res[i].st.num_layers, t / std::max(1, xl.shard.moe_tp));
                 e.gpus.push_back(g);
             }
+}
+
+// The worst stage's load, the totals over every GPU and the start-up peak.
+void add_totals(Estimate& e, const SglangSettings& v, const std::vector<StageResult>& res, const std::vector<GpuLoad>& loads,
+                std::size_t worst) {
     e.per_gpu = loads[worst];
     e.per_gpu.role = "PP stage " + std::to_string(worst) + ", layers " + std::to_string(res[worst].st.first_layer) + "-" +
                      std::to_string(res[worst].st.first_layer + res[worst].st.num_layers - 1) +
-                     (tp > 1 ? ", each of " + std::to_string(tp) + " TP ranks" : "");
+                     (v.tp > 1 ? ", each of " + std::to_string(v.tp) + " TP ranks" : "");
     add_load_bytes(e.total, e.gpus);
     const std::string ng = count_of(static_cast<std::int64_t>(e.gpus.size()), "GPU");
     e.total.weights.how = e.total.kv_cache.how = e.total.activation.how = e.total.overhead.how = "summed over " + ng;
     e.total.role = ng;
-    e.startup_peak.bytes = bytes_from(init_bytes + static_cast<double>(e.per_gpu.weights.bytes) + static_cast<double>(e.per_gpu.kv_cache.bytes));
+    e.startup_peak.bytes = bytes_from(v.init_bytes + static_cast<double>(e.per_gpu.weights.bytes) + static_cast<double>(e.per_gpu.kv_cache.bytes));
     e.startup_peak.how = "CUDA context + weights + KV pool, before CUDA graph capture";
+}
 
+// Does the batch fit the pool? Headroom, the load the request needs, and the warnings.
+void report_fit(Estimate& e, const Scenario& s, const PoolInputs& in, const PoolSize& p, const DraftWorker& d,
+                const std::vector<StageResult>& res, std::size_t worst, int attn_dp) {
+    const Architecture& a = in.a;
+    const SglangSettings& v = in.v;
+    const bool swa_pool = in.swa_pool;
+    const std::int64_t min_tokens = p.min_tokens, min_swa_tokens = p.min_swa_tokens, seq_slots = p.seq_slots;
     // Each attention-DP rank holds the KV of its own requests: the batch is spread over them.
-    const std::int64_t batch_per_rank = (s.batch + xl.attn_dp - 1) / xl.attn_dp;
+    const std::int64_t batch_per_rank = (s.batch + attn_dp - 1) / attn_dp;
     const double need = static_cast<double>(seq_slots) * static_cast<double>(batch_per_rank);
     // The sliding pool keeps a request's window and the chunk being prefilled (the SWA radix cache frees the rest).
     const double swa_need = static_cast<double>(batch_per_rank) *
-                            static_cast<double>(std::min<std::int64_t>(seq_slots, a.sliding_window + ms.chunked_prefill_size));
+                            static_cast<double>(std::min<std::int64_t>(seq_slots, a.sliding_window + v.ms.chunked_prefill_size));
     const StageResult& w = res[worst];
     const double need_bytes = swa_pool ? need * (w.cell - w.swa_cell) + swa_need * w.swa_cell : need * w.cell;
     const double pool_tokens_bytes = swa_pool ? static_cast<double>(min_tokens) * (w.cell - w.swa_cell) + static_cast<double>(min_swa_tokens) * w.swa_cell
@@ -485,15 +583,15 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     e.headroom_bytes = saturating_round(have - need_bytes);
     GpuLoad needed = e.per_gpu;  // the same load with the KV of context x batch tokens instead of the pool
     // The draft's pool keeps the same tokens in its own layer, outside the target's budget.
-    needed.kv_cache = {bytes_from(need_bytes + need * draft_cell), std::to_string(batch_per_rank) + " x " + std::to_string(seq_slots) +
-                                                               " tokens x " + num((w.cell + draft_cell) / kKiB, 1) + " KiB per token" +
-                                                               (spec ? std::string(" (draft layer included)") : std::string()) +
+    needed.kv_cache = {bytes_from(need_bytes + need * d.cell), std::to_string(batch_per_rank) + " x " + std::to_string(seq_slots) +
+                                                               " tokens x " + num((w.cell + d.cell) / kKiB, 1) + " KiB per token" +
+                                                               (v.spec ? std::string(" (draft layer included)") : std::string()) +
                                                                (swa_pool ? " (sliding layers: their window only)" : "")};
     needed.total_bytes = needed.weights.bytes + needed.kv_cache.bytes + needed.activation.bytes + needed.overhead.bytes;
     e.needed_per_gpu = needed;
     if (min_tokens <= 0) {
         e.fits = false;
-        e.warnings.push_back("no memory left for the KV pool: weights exceed mem_fraction_static " + num(f) +
+        e.warnings.push_back("no memory left for the KV pool: weights exceed mem_fraction_static " + num(v.f) +
                              " of the free memory (SGLang: \"Not enough memory. Please try to increase --mem-fraction-static\")");
     } else {
         e.fits = static_cast<double>(min_tokens) >= need && static_cast<double>(min_swa_tokens) >= swa_need;
@@ -501,10 +599,50 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
             e.warnings.push_back("the KV pool holds " + std::to_string(min_tokens) + " tokens, fewer than " +
                                  std::to_string(batch_per_rank) + " x " + std::to_string(seq_slots) + " (requests wait or are cut)");
     }
-    if (spec && static_cast<double>(e.per_gpu.total_bytes) > mem)
-        e.warnings.push_back("the NEXTN draft's weights and pool (" + gib_text(draft_weights + static_cast<double>(min_tokens) * draft_cell) +
-                             ") come out of the reserve left beside mem_fraction_static " + num(f) +
+    if (v.spec && static_cast<double>(e.per_gpu.total_bytes) > v.mem)
+        e.warnings.push_back("the NEXTN draft's weights and pool (" + gib_text(d.weights + static_cast<double>(min_tokens) * d.cell) +
+                             ") come out of the reserve left beside mem_fraction_static " + num(v.f) +
                              ", and the total passes the GPU's memory: lower --mem-fraction-static");
+}
+
+Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release) {
+    Estimate e;
+    const Scenario& s = r.scenario;
+    const Architecture& a = r.model.arch;
+    if (a.num_layers <= 0 || a.hidden_size <= 0) {
+        e.error = "model: the architecture has no layers or hidden size";
+        return e;
+    }
+    const SglangSettings v = sglang_settings(r, release);
+    if (std::string refusal = sglang_mtp_refusal(a, v, release); !refusal.empty()) {
+        e.error = refusal;
+        return e;
+    }
+    const auto stages = pp_stages(a.num_layers, v.pp);
+    // --ep-size / --enable-dp-attention (core/expert_parallel.h): experts over ep, attention over tp / dp.
+    const ExpertLayout xl = sglang_expert_layout(s, a, v.tp, std::max(1, s.replicas));
+    if (!xl.error.empty()) {
+        e.error = xl.error;
+        return e;
+    }
+    e.warnings.insert(e.warnings.end(), xl.warnings.begin(), xl.warnings.end());
+    Architecture unshared = a;
+    unshared.kv_shared_layers = 0;
+    const PoolInputs in{a, unshared, v, xl.shard.attn_tp, hybrid_swa(a)};
+    const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, v.model_dtype_bytes, matching_file_weights(r));
+    std::vector<StageResult> res;
+    for (std::size_t i = 0; i < stages.size(); ++i) res.push_back(stage_result(in, stages[i], stage_weights[i]));
+    const DraftWorker d = draft_worker(r, in, xl.shard);
+    const PoolSize p = pool_size(s, a, res, in.swa_pool);
+    report_pool(e, v, p, res, xl.attn_dp);
+
+    const ActivationEstimate act = activation_estimate(a, v, xl.attn_dp);
+    std::vector<GpuLoad> loads;
+    for (std::size_t i = 0; i < res.size(); ++i) loads.push_back(stage_load(in, p, d, act, res[i], i));
+    add_rank_loads(e, s, a, xl, v.tp, res, loads);
+    const std::size_t worst = heaviest_stage(res);
+    add_totals(e, v, res, loads, worst);
+    report_fit(e, s, in, p, d, res, worst, xl.attn_dp);
     e.ok = true;
     return e;
 }
