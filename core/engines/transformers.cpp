@@ -507,7 +507,7 @@ Logits logits_of(const ResolvedScenario& r, const Regime& reg, const Workload& w
 
 // ---- peak per GPU ---------------------------------------------------------------------------------
 
-// What one step hands to the per-GPU peak: the model-wide transients and sizes.
+// What the model-wide steps hand to the per-GPU peak.
 struct Transients {
     Transient layer;   // one decoder layer at prefill
     Logits logits;
