@@ -205,6 +205,467 @@ std::string release_refusal(const Architecture& a, const EngineRelease& rel) {
     return model_class_refusal(a, rel, which);
 }
 
+// ---- workload -------------------------------------------------------------------------------------
+
+// The generate() call: sequences, prompt and generated tokens, and the dtypes they run in.
+struct Workload {
+    double B = 1;                  // sequences generated together
+    std::int64_t out_tokens = 0;
+    std::int64_t in_tokens = 1;    // prompt tokens
+    double T = 1;                  // prompt tokens, as a double
+    double n_end = 1;              // tokens in the cache during the last forward
+    double n_static = 1;           // AutoAWQ's static cache length
+    double act_bytes = 2;          // compute dtype
+    double kv_b = 16;              // KV cache bits
+    double V = 1;                  // vocabulary
+    double h = 0;                  // hidden size
+    double heads = 1;
+    double head_dim = 0;
+};
+
+Workload workload_of(const ResolvedScenario& r) {
+    const Scenario& s = r.scenario;
+    const Architecture& a = r.model.arch;
+    Workload w;
+    w.B = static_cast<double>(std::max<std::int64_t>(1, s.batch));
+    w.out_tokens = std::max<std::int64_t>(0, s.output_tokens);
+    w.in_tokens = s.input_tokens > 0 ? s.input_tokens : s.context - w.out_tokens;
+    if (w.in_tokens < 1) w.in_tokens = 1;
+    w.T = static_cast<double>(w.in_tokens);
+    // Tokens in the cache during the last forward: generate never feeds back the last sampled token.
+    w.n_end = w.out_tokens > 0 ? w.T + static_cast<double>(w.out_tokens) - 1.0 : w.T;
+    // AutoAWQ's static cache is sized max_seq_len = prompt + generated when loaded.
+    w.n_static = w.T + static_cast<double>(w.out_tokens);
+
+    const bool fp32_model = r.weights.id == "fp32" || lower(a.torch_dtype) == "float32";
+    w.act_bytes = (r.weights.kind == "float" && fp32_model) ? 4.0 : 2.0;  // compute dtype
+    w.kv_b = kv_bits(r.kv, a, r.weights);
+    w.V = static_cast<double>(std::max<std::int64_t>(1, a.vocab_size));
+    w.h = static_cast<double>(a.hidden_size);
+    w.heads = static_cast<double>(std::max<std::int64_t>(1, a.num_heads));
+    w.head_dim = static_cast<double>(a.head_dim > 0 ? a.head_dim : a.hidden_size / std::max<std::int64_t>(1, a.num_heads));
+    return w;
+}
+
+// ---- weights per layer, and what sits outside the layers ------------------------------------------
+
+struct LayerWeights {
+    std::vector<double> layer;     // per decoder layer
+    double head_first = 0;         // embeddings / vision tower on GPU 0
+    double head_last = 0;          // final norm + lm_head on the last GPU
+    double qkv_bytes = 0;          // AutoAWQ fuses these into a new tensor
+    double largest_matrix = 0;     // elements of the largest quantized matrix (dequant buffer)
+    double total = 0;
+};
+
+bool is_qkv(TensorRole role) {
+    return role == TensorRole::AttnQ || role == TensorRole::AttnK || role == TensorRole::AttnV || role == TensorRole::AttnQkv;
+}
+
+LayerWeights weights_from_tensors(const ResolvedScenario& r) {
+    const Architecture& a = r.model.arch;
+    LayerWeights lw;
+    lw.layer.assign(static_cast<std::size_t>(a.num_layers), 0.0);
+    for (const TensorGroup& g : *r.tensors) {
+        const double b = static_cast<double>(tensor_bytes(r.weights, g, a));
+        if (g.layer >= 0 && g.layer < a.num_layers) {
+            lw.layer[static_cast<std::size_t>(g.layer)] += b;
+            if (is_qkv(g.role)) lw.qkv_bytes += b;
+            if (g.is_matrix() && g.role != TensorRole::ExpertGate && g.role != TensorRole::ExpertUp && g.role != TensorRole::ExpertDown)
+                lw.largest_matrix = std::max(lw.largest_matrix, static_cast<double>(g.rows) * static_cast<double>(g.cols));
+        } else if (g.role == TensorRole::LmHead || g.role == TensorRole::FinalNorm || g.role == TensorRole::Bias) {
+            lw.head_last += b;
+        } else {
+            lw.head_first += b;
+        }
+    }
+    return lw;
+}
+
+// A checkpoint read from its files: the same split, with each tensor's bytes as stored
+// (largest_matrix stays the one the tensor list gave).
+void weights_from_files(const FileWeights& files, const Architecture& a, LayerWeights& lw) {
+    std::fill(lw.layer.begin(), lw.layer.end(), 0.0);
+    lw.head_first = lw.head_last = lw.qkv_bytes = 0;
+    for (const FileWeightGroup& g : files.groups) {
+        const double b = static_cast<double>(g.bytes);
+        if (g.layer >= 0 && g.layer < a.num_layers) {
+            lw.layer[static_cast<std::size_t>(g.layer)] += b;
+            if (is_qkv(g.role)) lw.qkv_bytes += b;
+        } else if (g.role == TensorRole::LmHead || g.role == TensorRole::FinalNorm) {
+            lw.head_last += b;
+        } else {
+            lw.head_first += b;
+        }
+    }
+}
+
+LayerWeights layer_weights(const ResolvedScenario& r) {
+    const Architecture& a = r.model.arch;
+    LayerWeights lw = weights_from_tensors(r);
+    // Measured (Qwen3-0.6B/1.7B/4B-FP8 in Qwen's transformers 4.51.3 tables): FP8 checkpoints of
+    // models with tied embeddings carry lm_head.weight as its own bf16 tensor (it is in the
+    // quantizer's modules_to_not_convert), so it loads beside the embedding instead of sharing it.
+    // A checkpoint read from its files: the same split, with each tensor's bytes as stored.
+    if (const FileWeights* files = matching_file_weights(r)) {
+        weights_from_files(*files, a, lw);
+    } else if (r.weights.kind == "fp8" && a.tied_embeddings) {
+        TensorGroup lm{TensorRole::LmHead, -1, a.vocab_size, a.hidden_size, 1, false};
+        lw.head_last += static_cast<double>(tensor_bytes(r.weights, lm, a));
+    }
+    lw.total = lw.head_first + lw.head_last;
+    for (double w : lw.layer) lw.total += w;
+    return lw;
+}
+
+// ---- accelerate's split (device_map="auto") -------------------------------------------------------
+
+struct Placement {
+    std::vector<Device> dev;
+    double offloaded = 0;            // decoder layers left in CPU RAM
+    double offloaded_layer_max = 0;  // the largest of them (streamed to GPU 0 per forward)
+};
+
+// device_map="auto" splits whole layers: no more GPUs than layers.
+int gpus_for_layers(const Scenario& s, const Architecture& a, std::vector<std::string>& warnings) {
+    int ngpu = std::max(1, s.gpus);
+    if (ngpu > a.num_layers) {
+        warnings.push_back("device_map=\"auto\" splits whole layers: only " + num(a.num_layers) + " of the " +
+                           num(ngpu) + " GPUs get one");
+        ngpu = static_cast<int>(a.num_layers);
+    }
+    return ngpu;
+}
+
+// What layer l keeps in the cache, added to the device that holds it.
+void add_layer_cache(Device& d, const Architecture& a, std::int64_t l, const Regime& reg, const Workload& w) {
+    // MLA models (DeepSeek V2/V3) cache the decompressed per-head K (nope + rope) and V in
+    // transformers (modeling_deepseek_v3.py DeepseekV3Attention.forward updates the cache with
+    // key_states/value_states), not the latent vLLM and SGLang keep.
+    const double kvl = a.is_mla()
+        ? w.heads * static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim + a.value_head_dim()) * w.kv_b / 8.0
+        : kv_bytes_per_token_layer(a, l, 1, w.kv_b);
+    const auto li = static_cast<std::size_t>(l);
+    const LayerAttention la = li < a.layer_attention.size() ? a.layer_attention[li] : LayerAttention::Full;
+    d.state_bytes += fixed_cache_bytes(a, l, w.kv_b, w.act_bytes);
+    if (la == LayerAttention::Linear || a.is_cross_attention_layer(l)) {
+        // the fixed state above is all this layer keeps
+    } else if (la == LayerAttention::Sliding && a.sliding_window > 0 && !reg.legacy_cache && !reg.autoawq_fused) {
+        d.sliding_per_token += kvl;  // DynamicSlidingWindowLayer keeps sliding_window tokens
+    } else {
+        d.kv_per_token += kvl;
+    }
+    d.kv_layer_max = std::max(d.kv_layer_max, kvl);
+    if (reg.rope_cache && la != LayerAttention::Linear && la != LayerAttention::None)
+        d.rope_bytes += 2.0 * static_cast<double>(std::max<std::int64_t>(a.max_context, 1)) * w.head_dim * w.act_bytes;
+}
+
+// Drop GPUs that got no layer (tiny models over many GPUs).
+void drop_empty_tail(std::vector<Device>& dev) {
+    while (dev.size() > 1 && dev.back().num_layers == 0 && dev[dev.size() - 2].num_layers > 0) {
+        Device tail = dev.back();
+        dev.pop_back();
+        dev.back().last = true;
+        dev.back().weights += tail.weights;
+    }
+}
+
+// accelerate/utils/modeling.py get_balanced_memory: every GPU but the last gets about
+// total / n + one layer; infer_auto_device_map fills GPUs in order with whole decoder layers
+// (_no_split_modules) and puts what does not fit on the CPU (offload, streamed per forward).
+Placement place_layers(const ResolvedScenario& r, const Regime& reg, const Workload& w, const LayerWeights& lw,
+                       std::vector<std::string>& warnings) {
+    const Architecture& a = r.model.arch;
+    const int ngpu = gpus_for_layers(r.scenario, a, warnings);
+    const double mean_layer = (lw.total - lw.head_first - lw.head_last) / static_cast<double>(a.num_layers);
+    const double per_gpu_budget = lw.total / ngpu + mean_layer;
+    // What accelerate may place on a GPU: its free memory, less room for the context; quantizers
+    // (bitsandbytes) take 10% more off (transformers HfQuantizer.adjust_max_memory).
+    const double capacity = static_cast<double>(r.gpu.memory_bytes) - kCudaContextGiB * kGiB -
+                            (r.weights.kind == "bnb" ? 0.1 * static_cast<double>(r.gpu.memory_bytes) : 0.0);
+
+    Placement p;
+    std::vector<Device>& dev = p.dev;
+    dev.resize(static_cast<std::size_t>(ngpu));
+    std::size_t d = 0;
+    dev[0].first = true;
+    dev[0].weights = lw.head_first;
+    for (std::int64_t l = 0; l < a.num_layers; ++l) {
+        const double lwt = lw.layer[static_cast<std::size_t>(l)];
+        // Move to the next GPU when this one reached its balanced share (the last takes the rest).
+        while (d + 1 < dev.size() && dev[d].num_layers > 0 && dev[d].weights + lwt > std::min(per_gpu_budget, capacity)) {
+            ++d;
+            dev[d].first_layer = l;
+        }
+        const bool is_last_dev = d + 1 == dev.size();
+        const double room = capacity - dev[d].weights - (is_last_dev ? lw.head_last : 0.0);
+        if (is_last_dev && lwt > room) {  // the rest goes to the CPU
+            p.offloaded += lwt;
+            p.offloaded_layer_max = std::max(p.offloaded_layer_max, lwt);
+            continue;
+        }
+        if (dev[d].num_layers == 0) dev[d].first_layer = l;
+        dev[d].num_layers++;
+        dev[d].weights += lwt;
+        add_layer_cache(dev[d], a, l, reg, w);
+    }
+    dev.back().last = true;
+    dev.back().weights += lw.head_last;
+    drop_empty_tail(dev);
+    return p;
+}
+
+void note_offload(const Placement& p, Estimate& e) {
+    if (p.offloaded <= 0) return;
+    e.cpu = {bytes_from(p.offloaded), gib_text(p.offloaded) + " of decoder layers that did not fit: accelerate keeps them in CPU RAM "
+                                      "and copies each to GPU 0 for every forward (slow)"};
+    e.warnings.push_back("weights exceed the GPUs: accelerate offloads " + gib_text(p.offloaded) +
+                         " to CPU RAM; generation will be very slow");
+}
+
+// ---- activations of one decoder layer at prefill --------------------------------------------------
+
+// A transient and how it was made up.
+struct Transient {
+    double bytes = 0;
+    std::string how;
+};
+
+struct MlpWidth {
+    double inter = 0;                // intermediate width that runs at once
+    double moe_extra_per_token = 0;  // router and expert-mask bytes per token
+};
+
+MlpWidth mlp_width(const Architecture& a, double h) {
+    MlpWidth m;
+    m.inter = static_cast<double>(a.intermediate_size);
+    if (a.is_moe()) {
+        // HF MoE blocks loop over experts: each runs its routed tokens; the shared expert runs all.
+        const double shared = static_cast<double>(a.shared_expert_intermediate_size > 0
+                                                      ? a.shared_expert_intermediate_size
+                                                      : a.num_shared_experts * a.moe_intermediate_size);
+        m.inter = std::max({shared, static_cast<double>(a.moe_intermediate_size * std::max<std::int64_t>(1, a.experts_per_token)),
+                            a.first_dense_layers > 0 ? static_cast<double>(a.intermediate_size) : 0.0});
+        // router logits (fp32) + one_hot expert mask (int64, experts x top_k per token) + accumulator
+        m.moe_extra_per_token = static_cast<double>(a.num_experts) * 4.0 +
+                                static_cast<double>(a.num_experts * std::max<std::int64_t>(1, a.experts_per_token)) * 8.0 + h * 4.0;
+    }
+    return m;
+}
+
+Transient prefill_layer_activation(const ResolvedScenario& r, const Regime& reg, const Workload& w, double largest_matrix) {
+    const Scenario& s = r.scenario;
+    const Architecture& a = r.model.arch;
+    const MlpWidth m = mlp_width(a, w.h);
+    const double layer_act_per_token = (2.0 * w.h + 3.0 * m.inter) * w.act_bytes + m.moe_extra_per_token;
+    Transient t;
+    t.bytes = w.B * w.T * layer_act_per_token;
+    t.how = "prefill MLP: " + num(s.batch) + " x " + num(w.in_tokens) + " tokens x (2 x " +
+            num(a.hidden_size) + " hidden + 3 x " + num(static_cast<std::int64_t>(m.inter)) +
+            " intermediate) x " + num(saturating_round(w.act_bytes)) + " B";
+    // Quantized kernels dequantize a whole matrix to fp16 for long inputs (AutoAWQ WQLinear_GEMM,
+    // AutoGPTQ exllama) or per call (bitsandbytes 4-bit).
+    const double dequant = is_quantized_kernel(r.weights) ? largest_matrix * 2.0 : 0.0;
+    if (dequant > 0) {
+        t.bytes += dequant;
+        t.how += " + dequantized matrix " + mib_text(dequant, 0);
+    }
+    if (reg.autoawq_fused) {
+        // QuantAttentionFused.forward at prefill: `scores = F.softmax(scores.float(), dim=-1).type_as(xq)`
+        // holds the masked fp16 scores (2 B), their fp32 copy (4 B) and the fp32 softmax (4 B) at once.
+        const double scores = w.B * w.heads * w.T * w.T * 10.0;
+        if (scores > t.bytes) {
+            t.bytes = scores;
+            t.how = "eager attention scores " + num(s.batch) + " x " + num(a.num_heads) + " heads x " +
+                    num(w.in_tokens) + "^2 x (2 fp16 + 4 fp32 copy + 4 fp32 softmax) B";
+        }
+    }
+    return t;
+}
+
+// Logits: last position only (4.45+), or every prompt position in bf16 and again in fp32.
+struct Logits {
+    double prefill = 0;   // at the end of the prefill
+    double fp32 = 0;      // the fp32 copy alone
+    double decode = 0;    // one decode step's
+    std::string how;
+};
+
+Logits logits_of(const ResolvedScenario& r, const Regime& reg, const Workload& w) {
+    const Scenario& s = r.scenario;
+    Logits lg;
+    const double logits_tokens = reg.full_prompt_logits ? w.T : 1.0;
+    lg.prefill = w.B * logits_tokens * w.V * (w.act_bytes + 4.0);
+    lg.fp32 = w.B * logits_tokens * w.V * 4.0;
+    lg.decode = w.B * w.V * (w.act_bytes + 4.0 + 4.0);  // lm_head out, fp32 copy, processed scores
+    lg.how = reg.full_prompt_logits
+        ? "logits " + num(s.batch) + " x " + num(w.in_tokens) + " prompt tokens x " + num(r.model.arch.vocab_size) + " vocab x (" +
+              num(saturating_round(w.act_bytes)) + " + 4 fp32) B"
+        : "last-token logits";
+    return lg;
+}
+
+// ---- peak per GPU ---------------------------------------------------------------------------------
+
+// What the model-wide steps hand to the per-GPU peak.
+struct Transients {
+    Transient layer;   // one decoder layer at prefill
+    Logits logits;
+};
+
+// The device's cache holding `tokens` per sequence.
+double kv_at(const Device& d, const Architecture& a, const Workload& w, double tokens) {
+    const double sliding_tokens = a.sliding_window > 0 ? std::min(tokens, static_cast<double>(a.sliding_window)) : tokens;
+    return w.B * (d.kv_per_token * tokens + d.sliding_per_token * sliding_tokens) + w.B * d.state_bytes;
+}
+
+// AutoAWQ: static cache from load; peak = max(fusing copies, prefill).
+Transient autoawq_transient(const Device& d, std::size_t ndev, const LayerWeights& lw, const Transients& tr) {
+    const bool gets_copy = d.first && !d.last;  // accelerate io_same_device: outputs back to GPU 0
+    double pre = d.num_layers > 0 ? tr.layer.bytes : 0.0;
+    std::string pre_how = tr.layer.how;
+    if (d.last && tr.logits.prefill > pre) { pre = tr.logits.prefill; pre_how = tr.logits.how; }
+    if (gets_copy) { pre = std::max(pre, tr.logits.fp32); }
+    const double fuse = ndev > 1 ? lw.qkv_bytes * d.weights / lw.total : lw.qkv_bytes;
+    Transient t;
+    t.bytes = std::max(pre, fuse);
+    t.how = fuse >= pre ? "fused QKV weights made beside q/k/v at load (" + gib_text(fuse) + ")" : "prefill: " + pre_how;
+    return t;
+}
+
+// Prefill: the cache holds the prompt; the layer's MLP or the logits are the largest transient.
+Transient prefill_transient(const Device& d, const Regime& reg, const Transients& tr) {
+    const bool gets_copy = d.first && !d.last;  // accelerate io_same_device: outputs back to GPU 0
+    Transient t{d.num_layers > 0 ? tr.layer.bytes : 0.0, tr.layer.how};
+    if (d.last && tr.logits.prefill > t.bytes) { t.bytes = tr.logits.prefill; t.how = tr.logits.how; }
+    if (gets_copy && reg.full_prompt_logits && tr.logits.fp32 > t.bytes) {
+        t.bytes = tr.logits.fp32;
+        t.how = "fp32 logits copied back to GPU 0 (accelerate io_same_device)";
+    }
+    return t;
+}
+
+// Last decode step, above the final cache.
+Transient last_step_transient(const Device& d, const Architecture& a, const Regime& reg, const Workload& w, const Logits& lg) {
+    const bool gqa = a.num_kv_heads > 0 && a.num_kv_heads < a.num_heads && !a.is_mla();
+    Transient t;
+    if (reg.legacy_cache) {
+        t.bytes = kv_at(d, a, w, w.n_end);
+        t.how = "old tuple cache alive while the step builds the new one (" + gib_text(t.bytes) + ")";
+        if (gqa) {
+            const double rep = w.B * w.n_end * w.heads * w.head_dim * 2.0 * w.act_bytes;
+            t.bytes += rep;
+            t.how += " + repeat_kv of one layer " + mib_text(rep, 0);
+        }
+    } else {
+        t.bytes = w.B * w.n_end * d.kv_layer_max / 2.0;  // torch.cat: one layer's K grown beside the old one
+        t.how = "torch.cat of one layer's K " + mib_text(t.bytes, 0);
+    }
+    if (d.last) {
+        t.bytes += lg.decode;
+        t.how += " + decode logits " + mib_text(lg.decode, 0);
+    }
+    return t;
+}
+
+// generate(): the largest of the prefill, the first decode step (< 4.42) and the last decode step,
+// less the final cache.
+Transient generate_transient(const Device& d, const Architecture& a, const Regime& reg, const Workload& w,
+                             const Transients& tr, double kv_cache) {
+    const bool gets_copy = d.first && !d.last;
+    const Transient pre = prefill_transient(d, reg, tr);
+    const double prefill = kv_at(d, a, w, w.T) + pre.bytes;
+    // First decode step (< 4.42): old tuple + new cache, prefill's fp32 logits still referenced.
+    double step1 = 0;
+    if (reg.legacy_cache) step1 = kv_at(d, a, w, w.T) + kv_at(d, a, w, w.T + 1.0) + ((d.last || gets_copy) ? tr.logits.fp32 : 0.0);
+    const Transient end = last_step_transient(d, a, reg, w, tr.logits);
+    const double end_peak = kv_cache + end.bytes;
+    const double peak = std::max({prefill, step1, end_peak});
+    Transient t;
+    t.bytes = peak - kv_cache;
+    if (peak == prefill && prefill > end_peak)
+        t.how = "prefill peak: " + pre.how + " (cache then holds the " + num(w.in_tokens) + "-token prompt)";
+    else if (peak == step1 && step1 > end_peak)
+        t.how = "first decode step: cache twice (old tuple + new) + the prefill's fp32 logits still referenced";
+    else
+        t.how = "last decode step: " + end.how;
+    if (t.bytes < 0) t.bytes = 0;
+    return t;
+}
+
+std::string layers_text(const Device& d) {
+    return d.num_layers > 0 ? "layers " + num(d.first_layer) + "-" + num(d.first_layer + d.num_layers - 1) : std::string("no layers");
+}
+
+// One GPU's figures from its weights, cache and transient.
+GpuLoad device_load(const ResolvedScenario& r, const Regime& reg, const Workload& w, const Device& d, std::size_t i,
+                    std::size_t ndev, double kv_cache, const Transient& act) {
+    const Scenario& s = r.scenario;
+    const double weights = d.weights + d.rope_bytes;
+    GpuLoad g;
+    std::string w_how = gib_text(d.weights) + ": " + layers_text(d) +
+                        (d.first ? " + embeddings" : "") + (d.last ? " + lm_head" : "") + " in " + r.weights.id;
+    if (d.rope_bytes > 0) w_how += " + rotary cos/sin caches " + gib_text(d.rope_bytes) + " (per layer, " + num(r.model.arch.max_context) + " positions)";
+    g.weights = {bytes_from(weights), w_how};
+    const double kv_tokens = reg.autoawq_fused ? w.n_static : w.n_end;
+    g.kv_cache = {bytes_from(kv_cache),
+                  (reg.autoawq_fused ? "static cache " : reg.legacy_cache ? "tuple (legacy) cache " : "DynamicCache ") + num(s.batch) + " x " +
+                      num(saturating_round(kv_tokens)) + " tokens x " +
+                      num(saturating_round(d.kv_per_token + d.sliding_per_token)) + " B/token (" + num(d.num_layers) + " layers)"};
+    g.activation = {bytes_from(act.bytes), act.how};
+    const double allocated = weights + kv_cache + act.bytes;
+    const double overhead = kCudaContextGiB * kGiB + kAllocatorSlack * allocated;
+    g.overhead = {bytes_from(overhead), "CUDA context ~" + gib_text(kCudaContextGiB * kGiB) + " + caching-allocator slack 5% (not in max_memory_allocated)"};
+    g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
+    g.role = "GPU " + std::to_string(i) + (ndev > 1 ? " of device_map=\"auto\"" : "") + ": " + layers_text(d);
+    return g;
+}
+
+// The device's largest moment while loading.
+double load_peak(const ResolvedScenario& r, const Regime& reg, const Device& d, std::size_t ndev, const LayerWeights& lw,
+                 double kv_cache) {
+    double startup = d.weights + d.rope_bytes + kCudaContextGiB * kGiB;
+    if (r.weights.kind == "bnb") startup += lw.largest_matrix * 2.0;  // each matrix arrives in fp16, then is quantized on the GPU
+    if (reg.autoawq_fused) startup += kv_cache + (ndev > 1 ? lw.qkv_bytes * d.weights / lw.total : lw.qkv_bytes);
+    return startup;
+}
+
+// Every GPU's load; returns the largest load-time peak.
+double fill_gpus(const ResolvedScenario& r, const Regime& reg, const Workload& w, const LayerWeights& lw, const Placement& p,
+                 const Transients& tr, Estimate& e) {
+    const Architecture& a = r.model.arch;
+    const std::vector<Device>& dev = p.dev;
+    e.gpus.clear();
+    double startup_worst = 0;
+    std::size_t worst = 0;
+    for (std::size_t i = 0; i < dev.size(); ++i) {
+        const Device& d = dev[i];
+        const double kv_cache = reg.autoawq_fused ? kv_at(d, a, w, w.n_static) : kv_at(d, a, w, w.n_end);
+        // act: peak minus weights minus the final cache
+        Transient act = reg.autoawq_fused ? autoawq_transient(d, dev.size(), lw, tr) : generate_transient(d, a, reg, w, tr, kv_cache);
+        if (i == 0 && p.offloaded > 0) {
+            act.bytes += p.offloaded_layer_max;
+            act.how += " + one offloaded layer streamed in " + gib_text(p.offloaded_layer_max);
+        }
+        e.gpus.push_back(device_load(r, reg, w, d, i, dev.size(), kv_cache, act));
+        if (e.gpus.back().total_bytes > e.gpus[worst].total_bytes) worst = i;
+        startup_worst = std::max(startup_worst, load_peak(r, reg, d, dev.size(), lw, kv_cache));
+    }
+    e.per_gpu = e.gpus[worst];
+    return startup_worst;
+}
+
+void sum_gpus(const ResolvedScenario& r, Estimate& e) {
+    // the CLI and page already say "most loaded"; the role names the GPU and its layers
+    const std::string ng = std::to_string(e.gpus.size()) + " GPU" + (e.gpus.size() > 1 ? "s" : "");
+    add_load_bytes(e.total, e.gpus);
+    e.total.weights.how = "summed over " + ng + " (" + r.weights.name + ")";
+    e.total.kv_cache.how = "summed over " + ng;
+    e.total.activation.how = "each GPU's own peak transient, summed (torch.cuda.max_memory_allocated per device)";
+    e.total.overhead.how = "summed over " + ng;
+    e.total.role = ng;
+}
+
 Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& release) {
     Estimate e;
     const Scenario& s = r.scenario;
@@ -215,321 +676,26 @@ Estimate estimate_transformers(const ResolvedScenario& r, const EngineRelease& r
     }
     e.ok = true;
     const Regime reg = regime_for(release);
-
-    // ---- workload ---------------------------------------------------------------------------------
-    const double B = static_cast<double>(std::max<std::int64_t>(1, s.batch));
-    const std::int64_t out_tokens = std::max<std::int64_t>(0, s.output_tokens);
-    std::int64_t in_tokens = s.input_tokens > 0 ? s.input_tokens : s.context - out_tokens;
-    if (in_tokens < 1) in_tokens = 1;
-    const double T = static_cast<double>(in_tokens);
-    // Tokens in the cache during the last forward: generate never feeds back the last sampled token.
-    const double n_end = out_tokens > 0 ? T + static_cast<double>(out_tokens) - 1.0 : T;
-    // AutoAWQ's static cache is sized max_seq_len = prompt + generated when loaded.
-    const double n_static = T + static_cast<double>(out_tokens);
-
-    const bool fp32_model = r.weights.id == "fp32" || lower(a.torch_dtype) == "float32";
-    const double act_bytes = (r.weights.kind == "float" && fp32_model) ? 4.0 : 2.0;  // compute dtype
-    const double kv_b = kv_bits(r.kv, a, r.weights);
-    const double V = static_cast<double>(std::max<std::int64_t>(1, a.vocab_size));
-    const double h = static_cast<double>(a.hidden_size);
-    const double heads = static_cast<double>(std::max<std::int64_t>(1, a.num_heads));
-    const double head_dim = static_cast<double>(a.head_dim > 0 ? a.head_dim : a.hidden_size / std::max<std::int64_t>(1, a.num_heads));
-
-    // ---- weights per layer, and what sits outside the layers --------------------------------------
-    std::vector<double> layer_w(static_cast<std::size_t>(a.num_layers), 0.0);
-    double head_first = 0, head_last = 0;   // embeddings / vision tower on GPU 0; final norm + lm_head last
-    double qkv_bytes = 0;                   // AutoAWQ fuses these into a new tensor
-    double largest_matrix = 0;              // elements of the largest quantized matrix (dequant buffer)
-    for (const TensorGroup& g : *r.tensors) {
-        const double b = static_cast<double>(tensor_bytes(r.weights, g, a));
-        if (g.layer >= 0 && g.layer < a.num_layers) {
-            layer_w[static_cast<std::size_t>(g.layer)] += b;
-            if (g.role == TensorRole::AttnQ || g.role == TensorRole::AttnK || g.role == TensorRole::AttnV || g.role == TensorRole::AttnQkv)
-                qkv_bytes += b;
-            if (g.is_matrix() && g.role != TensorRole::ExpertGate && g.role != TensorRole::ExpertUp && g.role != TensorRole::ExpertDown)
-                largest_matrix = std::max(largest_matrix, static_cast<double>(g.rows) * static_cast<double>(g.cols));
-        } else if (g.role == TensorRole::LmHead || g.role == TensorRole::FinalNorm || g.role == TensorRole::Bias) {
-            head_last += b;
-        } else {
-            head_first += b;
-        }
-    }
-    // Measured (Qwen3-0.6B/1.7B/4B-FP8 in Qwen's transformers 4.51.3 tables): FP8 checkpoints of
-    // models with tied embeddings carry lm_head.weight as its own bf16 tensor (it is in the
-    // quantizer's modules_to_not_convert), so it loads beside the embedding instead of sharing it.
-    // A checkpoint read from its files: the same split, with each tensor's bytes as stored.
-    if (const FileWeights* files = matching_file_weights(r)) {
-        std::fill(layer_w.begin(), layer_w.end(), 0.0);
-        head_first = head_last = qkv_bytes = 0;
-        for (const FileWeightGroup& g : files->groups) {
-            const double b = static_cast<double>(g.bytes);
-            if (g.layer >= 0 && g.layer < a.num_layers) {
-                layer_w[static_cast<std::size_t>(g.layer)] += b;
-                if (g.role == TensorRole::AttnQ || g.role == TensorRole::AttnK || g.role == TensorRole::AttnV || g.role == TensorRole::AttnQkv)
-                    qkv_bytes += b;
-            } else if (g.role == TensorRole::LmHead || g.role == TensorRole::FinalNorm) {
-                head_last += b;
-            } else {
-                head_first += b;
-            }
-        }
-    } else if (r.weights.kind == "fp8" && a.tied_embeddings) {
-        TensorGroup lm{TensorRole::LmHead, -1, a.vocab_size, a.hidden_size, 1, false};
-        head_last += static_cast<double>(tensor_bytes(r.weights, lm, a));
-    }
-    double weights_total = head_first + head_last;
-    for (double w : layer_w) weights_total += w;
-
-    // ---- accelerate's split (device_map="auto") ----------------------------------------------------
-    // accelerate/utils/modeling.py get_balanced_memory: every GPU but the last gets about
-    // total / n + one layer; infer_auto_device_map fills GPUs in order with whole decoder layers
-    // (_no_split_modules) and puts what does not fit on the CPU (offload, streamed per forward).
-    int ngpu = std::max(1, s.gpus);
-    if (ngpu > a.num_layers) {
-        e.warnings.push_back("device_map=\"auto\" splits whole layers: only " + num(a.num_layers) + " of the " +
-                             num(ngpu) + " GPUs get one");
-        ngpu = static_cast<int>(a.num_layers);
-    }
-    const double mean_layer = (weights_total - head_first - head_last) / static_cast<double>(a.num_layers);
-    const double per_gpu_budget = weights_total / ngpu + mean_layer;
-    // What accelerate may place on a GPU: its free memory, less room for the context; quantizers
-    // (bitsandbytes) take 10% more off (transformers HfQuantizer.adjust_max_memory).
-    const double capacity = static_cast<double>(r.gpu.memory_bytes) - kCudaContextGiB * kGiB -
-                            (r.weights.kind == "bnb" ? 0.1 * static_cast<double>(r.gpu.memory_bytes) : 0.0);
-
-    std::vector<Device> dev(static_cast<std::size_t>(ngpu));
-    double offloaded = 0;
-    double offloaded_layer_max = 0;
-    {
-        std::size_t d = 0;
-        dev[0].first = true;
-        dev[0].weights = head_first;
-        for (std::int64_t l = 0; l < a.num_layers; ++l) {
-            const double w = layer_w[static_cast<std::size_t>(l)];
-            // Move to the next GPU when this one reached its balanced share (the last takes the rest).
-            while (d + 1 < dev.size() && dev[d].num_layers > 0 && dev[d].weights + w > std::min(per_gpu_budget, capacity)) {
-                ++d;
-                dev[d].first_layer = l;
-            }
-            const bool is_last_dev = d + 1 == dev.size();
-            const double room = capacity - dev[d].weights - (is_last_dev ? head_last : 0.0);
-            if (is_last_dev && w > room) {  // the rest goes to the CPU
-                offloaded += w;
-                offloaded_layer_max = std::max(offloaded_layer_max, w);
-                continue;
-            }
-            if (dev[d].num_layers == 0) dev[d].first_layer = l;
-            dev[d].num_layers++;
-            dev[d].weights += w;
-            // MLA models (DeepSeek V2/V3) cache the decompressed per-head K (nope + rope) and V in
-            // transformers (modeling_deepseek_v3.py DeepseekV3Attention.forward updates the cache with
-            // key_states/value_states), not the latent vLLM and SGLang keep.
-            const double kvl = a.is_mla()
-                ? heads * static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim + a.value_head_dim()) * kv_b / 8.0
-                : kv_bytes_per_token_layer(a, l, 1, kv_b);
-            const auto li = static_cast<std::size_t>(l);
-            const LayerAttention la = li < a.layer_attention.size() ? a.layer_attention[li] : LayerAttention::Full;
-            dev[d].state_bytes += fixed_cache_bytes(a, l, kv_b, act_bytes);
-            if (la == LayerAttention::Linear || a.is_cross_attention_layer(l)) {
-                // the fixed state above is all this layer keeps
-            } else if (la == LayerAttention::Sliding && a.sliding_window > 0 && !reg.legacy_cache && !reg.autoawq_fused) {
-                dev[d].sliding_per_token += kvl;  // DynamicSlidingWindowLayer keeps sliding_window tokens
-            } else {
-                dev[d].kv_per_token += kvl;
-            }
-            dev[d].kv_layer_max = std::max(dev[d].kv_layer_max, kvl);
-            if (reg.rope_cache && la != LayerAttention::Linear && la != LayerAttention::None)
-                dev[d].rope_bytes += 2.0 * static_cast<double>(std::max<std::int64_t>(a.max_context, 1)) * head_dim * act_bytes;
-        }
-        dev.back().last = true;
-        dev.back().weights += head_last;
-        // Drop GPUs that got no layer (tiny models over many GPUs).
-        while (dev.size() > 1 && dev.back().num_layers == 0 && dev[dev.size() - 2].num_layers > 0) {
-            Device tail = dev.back();
-            dev.pop_back();
-            dev.back().last = true;
-            dev.back().weights += tail.weights;
-        }
-    }
-    if (offloaded > 0) {
-        e.cpu = {bytes_from(offloaded), gib_text(offloaded) + " of decoder layers that did not fit: accelerate keeps them in CPU RAM "
-                                        "and copies each to GPU 0 for every forward (slow)"};
-        e.warnings.push_back("weights exceed the GPUs: accelerate offloads " + gib_text(offloaded) +
-                             " to CPU RAM; generation will be very slow");
-    }
-
-    // ---- activations of one decoder layer at prefill -----------------------------------------------
-    double inter = static_cast<double>(a.intermediate_size);
-    double moe_extra_per_token = 0;
-    if (a.is_moe()) {
-        // HF MoE blocks loop over experts: each runs its routed tokens; the shared expert runs all.
-        const double shared = static_cast<double>(a.shared_expert_intermediate_size > 0
-                                                      ? a.shared_expert_intermediate_size
-                                                      : a.num_shared_experts * a.moe_intermediate_size);
-        inter = std::max({shared, static_cast<double>(a.moe_intermediate_size * std::max<std::int64_t>(1, a.experts_per_token)),
-                          a.first_dense_layers > 0 ? static_cast<double>(a.intermediate_size) : 0.0});
-        // router logits (fp32) + one_hot expert mask (int64, experts x top_k per token) + accumulator
-        moe_extra_per_token = static_cast<double>(a.num_experts) * 4.0 +
-                              static_cast<double>(a.num_experts * std::max<std::int64_t>(1, a.experts_per_token)) * 8.0 + h * 4.0;
-    }
-    const double layer_act_per_token = (2.0 * h + 3.0 * inter) * act_bytes + moe_extra_per_token;
-    double layer_act = B * T * layer_act_per_token;
-    std::string layer_act_how = "prefill MLP: " + num(s.batch) + " x " + num(in_tokens) + " tokens x (2 x " +
-                                num(a.hidden_size) + " hidden + 3 x " + num(static_cast<std::int64_t>(inter)) +
-                                " intermediate) x " + num(saturating_round(act_bytes)) + " B";
-    // Quantized kernels dequantize a whole matrix to fp16 for long inputs (AutoAWQ WQLinear_GEMM,
-    // AutoGPTQ exllama) or per call (bitsandbytes 4-bit).
-    const double dequant = is_quantized_kernel(r.weights) ? largest_matrix * 2.0 : 0.0;
-    if (dequant > 0) {
-        layer_act += dequant;
-        layer_act_how += " + dequantized matrix " + mib_text(dequant, 0);
-    }
-    if (reg.autoawq_fused) {
-        // QuantAttentionFused.forward at prefill: `scores = F.softmax(scores.float(), dim=-1).type_as(xq)`
-        // holds the masked fp16 scores (2 B), their fp32 copy (4 B) and the fp32 softmax (4 B) at once.
-        const double scores = B * heads * T * T * 10.0;
-        if (scores > layer_act) {
-            layer_act = scores;
-            layer_act_how = "eager attention scores " + num(s.batch) + " x " + num(a.num_heads) + " heads x " +
-                            num(in_tokens) + "^2 x (2 fp16 + 4 fp32 copy + 4 fp32 softmax) B";
-        }
-    }
-
-    // Logits: last position only (4.45+), or every prompt position in bf16 and again in fp32.
-    const double logits_tokens = reg.full_prompt_logits ? T : 1.0;
-    const double logits_prefill = B * logits_tokens * V * (act_bytes + 4.0);
-    const double logits_fp32 = B * logits_tokens * V * 4.0;
-    const double decode_logits = B * V * (act_bytes + 4.0 + 4.0);  // lm_head out, fp32 copy, processed scores
-    const std::string logits_how = reg.full_prompt_logits
-        ? "logits " + num(s.batch) + " x " + num(in_tokens) + " prompt tokens x " + num(a.vocab_size) + " vocab x (" +
-              num(saturating_round(act_bytes)) + " + 4 fp32) B"
-        : "last-token logits";
-
-    // ---- peak per GPU ----------------------------------------------------------------------------
-    const bool gqa = a.num_kv_heads > 0 && a.num_kv_heads < a.num_heads && !a.is_mla();
-    e.gpus.clear();
-    double startup_worst = 0;
-    std::size_t worst = 0;
-    for (std::size_t i = 0; i < dev.size(); ++i) {
-        const Device& d = dev[i];
-        const double kv_tok = d.kv_per_token;
-        const auto kv_at = [&](double tokens) {
-            const double sliding_tokens = a.sliding_window > 0 ? std::min(tokens, static_cast<double>(a.sliding_window)) : tokens;
-            return B * (kv_tok * tokens + d.sliding_per_token * sliding_tokens) + B * d.state_bytes;
-        };
-        const double kv_cache = reg.autoawq_fused ? kv_at(n_static) : kv_at(n_end);
-        const bool has_layers = d.num_layers > 0;
-        const bool gets_logits = d.last;
-        const bool gets_copy = d.first && !d.last;  // accelerate io_same_device: outputs back to GPU 0
-
-        std::string act_how;
-        double act = 0;          // peak minus weights minus the final cache
-        double weights = d.weights + d.rope_bytes;
-        if (reg.autoawq_fused) {
-            // static cache from load; peak = max(fusing copies, prefill)
-            double pre = has_layers ? layer_act : 0.0;
-            std::string pre_how = layer_act_how;
-            if (gets_logits && logits_prefill > pre) { pre = logits_prefill; pre_how = logits_how; }
-            if (gets_copy) { pre = std::max(pre, logits_fp32); }
-            const double fuse = dev.size() > 1 ? qkv_bytes * d.weights / weights_total : qkv_bytes;
-            act = std::max(pre, fuse);
-            act_how = fuse >= pre ? "fused QKV weights made beside q/k/v at load (" + gib_text(fuse) + ")" : "prefill: " + pre_how;
-        } else {
-            // Prefill: the cache holds the prompt; the layer's MLP or the logits are the largest transient.
-            double pre_t = has_layers ? layer_act : 0.0;
-            std::string pre_how = layer_act_how;
-            if (gets_logits && logits_prefill > pre_t) { pre_t = logits_prefill; pre_how = logits_how; }
-            if (gets_copy && reg.full_prompt_logits && logits_fp32 > pre_t) {
-                pre_t = logits_fp32;
-                pre_how = "fp32 logits copied back to GPU 0 (accelerate io_same_device)";
-            }
-            const double prefill = kv_at(T) + pre_t;
-            // First decode step (< 4.42): old tuple + new cache, prefill's fp32 logits still referenced.
-            double step1 = 0;
-            if (reg.legacy_cache) step1 = kv_at(T) + kv_at(T + 1.0) + ((gets_logits || gets_copy) ? logits_fp32 : 0.0);
-            // Last decode step.
-            double end_t = 0;
-            std::string end_how;
-            if (reg.legacy_cache) {
-                end_t = kv_at(n_end);
-                end_how = "old tuple cache alive while the step builds the new one (" + gib_text(end_t) + ")";
-                if (gqa) {
-                    const double rep = B * n_end * heads * head_dim * 2.0 * act_bytes;
-                    end_t += rep;
-                    end_how += " + repeat_kv of one layer " + mib_text(rep, 0);
-                }
-            } else {
-                end_t = B * n_end * d.kv_layer_max / 2.0;  // torch.cat: one layer's K grown beside the old one
-                end_how = "torch.cat of one layer's K " + mib_text(end_t, 0);
-            }
-            if (gets_logits) {
-                end_t += decode_logits;
-                end_how += " + decode logits " + mib_text(decode_logits, 0);
-            }
-            const double end_peak = kv_cache + end_t;
-            const double peak = std::max({prefill, step1, end_peak});
-            act = peak - kv_cache;
-            if (peak == prefill && prefill > end_peak)
-                act_how = "prefill peak: " + pre_how + " (cache then holds the " + num(in_tokens) + "-token prompt)";
-            else if (peak == step1 && step1 > end_peak)
-                act_how = "first decode step: cache twice (old tuple + new) + the prefill's fp32 logits still referenced";
-            else
-                act_how = "last decode step: " + end_how;
-            if (act < 0) act = 0;
-        }
-        if (i == 0 && offloaded > 0) {
-            act += offloaded_layer_max;
-            act_how += " + one offloaded layer streamed in " + gib_text(offloaded_layer_max);
-        }
-
-        GpuLoad g;
-        std::string w_how = gib_text(d.weights) + ": " + (d.num_layers > 0 ? "layers " + num(d.first_layer) + "-" + num(d.first_layer + d.num_layers - 1) : std::string("no layers")) +
-                            (d.first ? " + embeddings" : "") + (d.last ? " + lm_head" : "") + " in " + r.weights.id;
-        if (d.rope_bytes > 0) w_how += " + rotary cos/sin caches " + gib_text(d.rope_bytes) + " (per layer, " + num(a.max_context) + " positions)";
-        g.weights = {bytes_from(weights), w_how};
-        const double kv_tokens = reg.autoawq_fused ? n_static : n_end;
-        g.kv_cache = {bytes_from(kv_cache),
-                      (reg.autoawq_fused ? "static cache " : reg.legacy_cache ? "tuple (legacy) cache " : "DynamicCache ") + num(s.batch) + " x " +
-                          num(saturating_round(kv_tokens)) + " tokens x " +
-                          num(saturating_round(kv_tok + d.sliding_per_token)) + " B/token (" + num(d.num_layers) + " layers)"};
-        g.activation = {bytes_from(act), act_how};
-        const double allocated = weights + kv_cache + act;
-        const double overhead = kCudaContextGiB * kGiB + kAllocatorSlack * allocated;
-        g.overhead = {bytes_from(overhead), "CUDA context ~" + gib_text(kCudaContextGiB * kGiB) + " + caching-allocator slack 5% (not in max_memory_allocated)"};
-        g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
-        g.role = "GPU " + std::to_string(i) + (dev.size() > 1 ? " of device_map=\"auto\"" : "") + ": " +
-                 (d.num_layers > 0 ? "layers " + num(d.first_layer) + "-" + num(d.first_layer + d.num_layers - 1) : std::string("no layers"));
-        e.gpus.push_back(g);
-        if (g.total_bytes > e.gpus[worst].total_bytes) worst = i;
-
-        double startup = weights + kCudaContextGiB * kGiB;
-        if (r.weights.kind == "bnb") startup += largest_matrix * 2.0;  // each matrix arrives in fp16, then is quantized on the GPU
-        if (reg.autoawq_fused) startup += kv_cache + (dev.size() > 1 ? qkv_bytes * d.weights / weights_total : qkv_bytes);
-        startup_worst = std::max(startup_worst, startup);
-    }
-
-    e.per_gpu = e.gpus[worst];
-    // the CLI and page already say "most loaded"; the role names the GPU and its layers
-    const std::string ng = std::to_string(e.gpus.size()) + " GPU" + (e.gpus.size() > 1 ? "s" : "");
-    add_load_bytes(e.total, e.gpus);
-    e.total.weights.how = "summed over " + ng + " (" + r.weights.name + ")";
-    e.total.kv_cache.how = "summed over " + ng;
-    e.total.activation.how = "each GPU's own peak transient, summed (torch.cuda.max_memory_allocated per device)";
-    e.total.overhead.how = "summed over " + ng;
-    e.total.role = ng;
+    const Workload w = workload_of(r);
+    const LayerWeights lw = layer_weights(r);
+    const Placement p = place_layers(r, reg, w, lw, e.warnings);
+    note_offload(p, e);
+    const Transients tr{prefill_layer_activation(r, reg, w, lw.largest_matrix), logits_of(r, reg, w)};
+    const double startup_worst = fill_gpus(r, reg, w, lw, p, tr, e);
+    sum_gpus(r, e);
 
     e.startup_peak = {bytes_from(startup_worst),
                       reg.autoawq_fused ? "load: weights + static cache + fused QKV copies + CUDA context"
                                         : (r.weights.kind == "bnb" ? "load: weights + one fp16 matrix being quantized + CUDA context"
                                                                    : "load: weights + CUDA context (generate's peak is in the breakdown)")};
-    e.fits = e.per_gpu.total_bytes <= r.gpu.memory_bytes && offloaded <= 0;
+    e.fits = e.per_gpu.total_bytes <= r.gpu.memory_bytes && p.offloaded <= 0;
     e.headroom_bytes = signed_difference(r.gpu.memory_bytes, e.per_gpu.total_bytes);
 
     if (s.tp > 1)
         e.warnings.push_back("transformers' device_map=\"auto\" splits layers across GPUs (one GPU works at a time); tp is ignored");
-    if (reg.full_prompt_logits && !reg.autoawq_fused && T >= 1024)
-        e.warnings.push_back("this transformers release computes fp32 logits for all " + num(in_tokens) +
-                             " prompt tokens (" + gib_text(logits_prefill) + "); 4.45+ keeps only the last one");
+    if (reg.full_prompt_logits && !reg.autoawq_fused && w.T >= 1024)
+        e.warnings.push_back("this transformers release computes fp32 logits for all " + num(w.in_tokens) +
+                             " prompt tokens (" + gib_text(tr.logits.prefill) + "); 4.45+ keeps only the last one");
     return e;
 }
 
