@@ -35,7 +35,8 @@ struct Fitter {
     std::size_t nd = 1;
     std::int64_t hp_ngl = 0;
     bool moe = false;
-    std::vector<std::int64_t> targets;
+    std::vector<std::int64_t> free;     // per device: free memory (given, or its memory less the estimate's overhead)
+    std::vector<std::int64_t> targets;  // per device: free less the margin
     std::vector<std::string> overflow_buft;  // per device: where its first partial layer overflows to
 
     // common_params_fit_impl set_ngl_tensor_split_tbo: -ngl, --tensor-split and -ot for a distribution.
@@ -212,6 +213,146 @@ std::string flags_text(const Scenario& s, std::size_t nd) {
     return t;
 }
 
+// -c unset: llama_context would use the training context (n_ctx 0), so start there.
+Scenario starting_scenario(const Scenario& given, const FitOptions& options) {
+    Scenario input = given;
+    if (options.context_auto) {
+        std::string error;
+        if (auto m = resolve_model(given, error); m && m->model.arch.max_context > 0) input.context = m->model.arch.max_context;
+    }
+    return input;
+}
+
+// The fitter over a resolved scenario: per device its free memory and the target that keeps the margin.
+Fitter make_fitter(const ResolvedScenario& r, const Scenario& input, const Estimate& first, const FitOptions& options) {
+    Fitter f;
+    f.base = r;
+    f.nd = static_cast<std::size_t>(std::max(1, input.gpus));
+    f.hp_ngl = r.model.arch.num_layers;
+    f.moe = r.model.arch.is_moe();
+    f.free.assign(f.nd, 0);
+    for (std::size_t id = 0; id < f.nd; ++id) {
+        const Bytes overhead = id < first.gpus.size() ? first.gpus[id].overhead.bytes : 0;
+        f.free[id] = id < options.free.size() ? static_cast<std::int64_t>(options.free[id])
+                                              : static_cast<std::int64_t>(r.gpu.memory_bytes) - static_cast<std::int64_t>(overhead);
+        f.targets.push_back(f.free[id] - static_cast<std::int64_t>(options.margin));
+    }
+    f.overflow_buft.assign(f.nd, "CPU");
+    return f;
+}
+
+// The answer: scenario s, per device its layers and memory m against its free memory, and the flags.
+FitPlan finish(FitPlan& plan, const Fitter& f, const Scenario& s, const std::vector<std::int64_t>& m, const std::vector<Ngl>* ngl) {
+    plan.scenario = s;
+    plan.fits = true;
+    for (std::size_t id = 0; id < f.nd; ++id) {
+        FitDeviceLine line{ngl ? (*ngl)[id].n_layer : 0, ngl ? (*ngl)[id].n_part : 0, static_cast<Bytes>(std::max<std::int64_t>(0, m[id])),
+                           static_cast<Bytes>(std::max<std::int64_t>(0, f.free[id]))};
+        plan.fits &= m[id] <= f.targets[id];
+        plan.devices.push_back(line);
+        plan.log.push_back("  - GPU" + std::to_string(id) + ": " + std::to_string(line.layers) + " layers (" +
+                           std::to_string(line.overflowing) + " overflowing), " + std::to_string(m[id] >> 20) + " MiB used, " +
+                           std::to_string((f.free[id] - m[id]) >> 20) + " MiB free");
+    }
+    plan.flags = flags_text(plan.scenario, f.nd);
+    return plan;
+}
+
+FitPlan failed(FitPlan& plan, const std::string& error) {
+    plan.ok = false;
+    plan.error = error;
+    return plan;
+}
+
+// Step 1: the user's parameters as they are (memory mem); true when every device keeps its margin.
+bool user_parameters_fit(FitPlan& plan, const Fitter& f, const std::vector<std::int64_t>& mem) {
+    std::int64_t used = 0, sum_free = 0;
+    bool all_fit = true;
+    for (std::size_t id = 0; id < f.nd; ++id) {
+        used += mem[id];
+        sum_free += f.free[id];
+        all_fit &= mem[id] <= f.targets[id];
+    }
+    plan.log.push_back("projected to use " + std::to_string(used >> 20) + " MiB of device memory vs. " +
+                       std::to_string(sum_free >> 20) + " MiB of free device memory");
+    return all_fit;
+}
+
+// llama.cpp refuses to change what the user set (common_params_fit_impl aborts)
+bool user_set_placement(const Scenario& input) {
+    return input.gpu_layers >= 0 || !input.tensor_split.empty() || !input.override_tensor.empty() || input.n_cpu_moe > 0 || input.cpu_moe;
+}
+
+// Step 2: a smaller context, when -c was left unset (common_params_fit_impl "try reducing memory use
+// by reducing the context size"). Lowers input.context; true when that alone fits the model.
+bool reduce_context(FitPlan& plan, Fitter& f, Scenario& input, const std::vector<std::int64_t>& mem, const Estimate& first,
+                    const FitOptions& options, std::string& error) {
+    std::int64_t surplus = 0, target_sum = 0, model_sum = 0;
+    for (std::size_t id = 0; id < f.nd; ++id) {
+        surplus += f.targets[id] - mem[id];
+        target_sum += f.targets[id];
+        if (id < first.gpus.size()) model_sum += static_cast<std::int64_t>(first.gpus[id].weights.bytes);
+    }
+    if (!(surplus < 0 && options.context_auto && input.context > options.n_ctx_min)) {
+        plan.log.push_back(std::string(options.context_auto ? "context size " : "context size set by the user to ") +
+                           std::to_string(input.context) + ": no change");
+        return false;
+    }
+    const std::int64_t n_ctx_max = input.context;
+    std::int64_t target = target_sum;
+    // several devices: only whole layers (dense) or tensors (~1/3 layer, MoE) move, ~0.5 wasted per device
+    if (f.nd > 1) target -= static_cast<std::int64_t>(f.nd + 1) * (model_sum / (f.hp_ngl + 1)) / (f.moe ? 6 : 2);
+    Scenario at_min = input;
+    at_min.context = options.n_ctx_min;
+    const std::vector<std::int64_t> mem_min = f.memory(at_min, error);
+    std::int64_t used_min = 0, used_max = 0;
+    for (std::size_t id = 0; id < f.nd; ++id) {
+        used_min += mem_min[id];
+        used_max += mem[id];
+    }
+    input.context = interpolate_context(options.n_ctx_min, n_ctx_max, used_min, used_max, target);
+    plan.log.push_back("context size reduced from " + std::to_string(n_ctx_max) + " to " + std::to_string(input.context));
+    f.base.scenario.context = input.context;
+    if (error.empty() && target > used_min && f.nd <= 1) {
+        plan.log.push_back("entire model can be fit by reducing context");
+        return true;
+    }
+    return false;
+}
+
+// Before step 4: with every MoE weight in host memory, do the dense weights fit (summed over devices)?
+bool dense_only_fits(FitPlan& plan, const Fitter& f, const Scenario& input, const FitOptions& options, std::string& error) {
+    Scenario all_cpu = input;
+    all_cpu.cpu_moe = true;
+    const std::vector<std::int64_t> m = f.memory(all_cpu, error);
+    std::int64_t surplus = 0;
+    for (std::size_t id = 0; id < f.nd; ++id) surplus += f.free[id] - m[id] - static_cast<std::int64_t>(options.margin);
+    const bool dense_fits = surplus > 0;
+    plan.log.push_back(std::string("with only dense weights in device memory there is a total ") + (dense_fits ? "surplus" : "deficit") +
+                       " of " + std::to_string((dense_fits ? surplus : -surplus) >> 20) + " MiB");
+    return dense_fits;
+}
+
+// Steps 3 and 4: layers onto the devices back to front; then, when the dense weights fit, partial MoE
+// layers made full from the front device on. mem ends as the distribution's memory.
+std::vector<Ngl> place_layers(FitPlan& plan, Fitter& f, const Scenario& input, const FitOptions& options, std::vector<std::int64_t>& mem,
+                              std::string& error) {
+    std::vector<Ngl> ngl(f.nd);
+    mem = f.memory(ngl, error);
+    if (error.empty()) fill_back_to_front(f, ngl, mem, error);
+    const bool dense_fits = error.empty() && f.moe && dense_only_fits(plan, f, input, options, error);
+    if (error.empty() && f.moe && dense_fits) {
+        std::size_t dense_start = f.nd;
+        for (std::size_t id = f.nd; id-- > 0;) {
+            if (ngl[id].n_layer > 0) dense_start = id;
+            else break;
+        }
+        for (std::size_t id = 0; id <= dense_start && dense_start < f.nd && error.empty(); ++id)
+            convert_to_full(f, ngl, mem, id, dense_start, error);
+    }
+    return ngl;
+}
+
 }  // namespace
 
 std::int64_t interpolate_context(std::int64_t n_ctx_min, std::int64_t n_ctx_max, std::int64_t used_min, std::int64_t used_max,
@@ -228,14 +369,9 @@ std::int64_t interpolate_context(std::int64_t n_ctx_min, std::int64_t n_ctx_max,
 
 FitPlan plan_llamacpp_fit(const Scenario& given, const FitOptions& options) {
     FitPlan plan;
-    // -c unset: llama_context would use the training context (n_ctx 0), so start there.
-    Scenario input = given;
-    std::string error;
-    if (options.context_auto) {
-        if (auto m = resolve_model(given, error); m && m->model.arch.max_context > 0) input.context = m->model.arch.max_context;
-        error.clear();
-    }
+    Scenario input = starting_scenario(given, options);
     plan.scenario = input;
+    std::string error;
     auto r = resolve(input, error);
     if (!r) {
         plan.error = error;
@@ -245,128 +381,30 @@ FitPlan plan_llamacpp_fit(const Scenario& given, const FitOptions& options) {
         plan.error = "--fit is llama.cpp's: choose the llamacpp engine";
         return plan;
     }
-    Fitter f;
-    f.base = *r;
-    f.nd = static_cast<std::size_t>(std::max(1, input.gpus));
-    f.hp_ngl = r->model.arch.num_layers;
-    f.moe = r->model.arch.is_moe();
     const Estimate first = estimate(*r);
     if (!first.ok) {
         plan.error = first.error;
         return plan;
     }
-    std::vector<std::int64_t> free(f.nd);
-    for (std::size_t id = 0; id < f.nd; ++id) {
-        const Bytes overhead = id < first.gpus.size() ? first.gpus[id].overhead.bytes : 0;
-        free[id] = id < options.free.size() ? static_cast<std::int64_t>(options.free[id])
-                                            : static_cast<std::int64_t>(r->gpu.memory_bytes) - static_cast<std::int64_t>(overhead);
-        f.targets.push_back(free[id] - static_cast<std::int64_t>(options.margin));
-    }
-    f.overflow_buft.assign(f.nd, "CPU");
+    Fitter f = make_fitter(*r, input, first, options);
 
-    // step 1: the user's parameters
     std::vector<std::int64_t> mem = f.memory(input, error);
-    std::int64_t used = 0, sum_free = 0;
-    bool all_fit = true;
-    for (std::size_t id = 0; id < f.nd; ++id) {
-        used += mem[id];
-        sum_free += free[id];
-        all_fit &= mem[id] <= f.targets[id];
-    }
-    plan.log.push_back("projected to use " + std::to_string(used >> 20) + " MiB of device memory vs. " +
-                       std::to_string(sum_free >> 20) + " MiB of free device memory");
+    const bool all_fit = user_parameters_fit(plan, f, mem);
     plan.ok = true;
-    auto finish = [&](const Scenario& s, const std::vector<std::int64_t>& m, const std::vector<Ngl>* ngl) {
-        plan.scenario = s;
-        plan.fits = true;
-        for (std::size_t id = 0; id < f.nd; ++id) {
-            FitDeviceLine line{ngl ? (*ngl)[id].n_layer : 0, ngl ? (*ngl)[id].n_part : 0, static_cast<Bytes>(std::max<std::int64_t>(0, m[id])),
-                               static_cast<Bytes>(std::max<std::int64_t>(0, free[id]))};
-            plan.fits &= m[id] <= f.targets[id];
-            plan.devices.push_back(line);
-            plan.log.push_back("  - GPU" + std::to_string(id) + ": " + std::to_string(line.layers) + " layers (" +
-                               std::to_string(line.overflowing) + " overflowing), " + std::to_string(m[id] >> 20) + " MiB used, " +
-                               std::to_string((free[id] - m[id]) >> 20) + " MiB free");
-        }
-        plan.flags = flags_text(plan.scenario, f.nd);
-        return plan;
-    };
     if (all_fit) {
         plan.log.push_back("every device keeps its " + std::to_string(options.margin >> 20) + " MiB margin: no changes needed");
-        return finish(input, mem, nullptr);
+        return finish(plan, f, input, mem, nullptr);
     }
-    // llama.cpp refuses to change what the user set (common_params_fit_impl aborts)
-    if (input.gpu_layers >= 0 || !input.tensor_split.empty() || !input.override_tensor.empty() || input.n_cpu_moe > 0 || input.cpu_moe) {
+    if (user_set_placement(input)) {
         plan.error = "--fit changes only what the user left at its default: clear -ngl, --tensor-split, -ot and --n-cpu-moe";
         return plan;
     }
     plan.changed = true;
-    // step 2: a smaller context, when -c was left unset (common_params_fit_impl "try reducing memory use
-    // by reducing the context size")
-    std::int64_t surplus = 0, target_sum = 0, model_sum = 0;
-    for (std::size_t id = 0; id < f.nd; ++id) {
-        surplus += f.targets[id] - mem[id];
-        target_sum += f.targets[id];
-        if (id < first.gpus.size()) model_sum += static_cast<std::int64_t>(first.gpus[id].weights.bytes);
-    }
-    if (surplus < 0 && options.context_auto && input.context > options.n_ctx_min) {
-        const std::int64_t n_ctx_max = input.context;
-        std::int64_t target = target_sum;
-        // several devices: only whole layers (dense) or tensors (~1/3 layer, MoE) move, ~0.5 wasted per device
-        if (f.nd > 1) target -= static_cast<std::int64_t>(f.nd + 1) * (model_sum / (f.hp_ngl + 1)) / (f.moe ? 6 : 2);
-        Scenario at_min = input;
-        at_min.context = options.n_ctx_min;
-        const std::vector<std::int64_t> mem_min = f.memory(at_min, error);
-        std::int64_t used_min = 0, used_max = 0;
-        for (std::size_t id = 0; id < f.nd; ++id) {
-            used_min += mem_min[id];
-            used_max += mem[id];
-        }
-        input.context = interpolate_context(options.n_ctx_min, n_ctx_max, used_min, used_max, target);
-        plan.log.push_back("context size reduced from " + std::to_string(n_ctx_max) + " to " + std::to_string(input.context));
-        f.base.scenario.context = input.context;
-        if (error.empty() && target > used_min && f.nd <= 1) {
-            plan.log.push_back("entire model can be fit by reducing context");
-            return finish(input, f.memory(input, error), nullptr);
-        }
-    } else {
-        plan.log.push_back(std::string(options.context_auto ? "context size " : "context size set by the user to ") +
-                           std::to_string(input.context) + ": no change");
-    }
-    if (!error.empty()) {
-        plan.ok = false;
-        plan.error = error;
-        return plan;
-    }
-    std::vector<Ngl> ngl(f.nd);
-    mem = f.memory(ngl, error);
-    if (error.empty()) fill_back_to_front(f, ngl, mem, error);
-    bool dense_fits = false;
-    if (error.empty() && f.moe) {
-        Scenario all_cpu = input;
-        all_cpu.cpu_moe = true;
-        const std::vector<std::int64_t> m = f.memory(all_cpu, error);
-        std::int64_t surplus = 0;
-        for (std::size_t id = 0; id < f.nd; ++id) surplus += free[id] - m[id] - static_cast<std::int64_t>(options.margin);
-        dense_fits = surplus > 0;
-        plan.log.push_back(std::string("with only dense weights in device memory there is a total ") + (dense_fits ? "surplus" : "deficit") +
-                           " of " + std::to_string((dense_fits ? surplus : -surplus) >> 20) + " MiB");
-    }
-    if (error.empty() && f.moe && dense_fits) {
-        std::size_t dense_start = f.nd;
-        for (std::size_t id = f.nd; id-- > 0;) {
-            if (ngl[id].n_layer > 0) dense_start = id;
-            else break;
-        }
-        for (std::size_t id = 0; id <= dense_start && dense_start < f.nd && error.empty(); ++id)
-            convert_to_full(f, ngl, mem, id, dense_start, error);
-    }
-    if (!error.empty()) {
-        plan.ok = false;
-        plan.error = error;
-        return plan;
-    }
-    return finish(f.apply(ngl), mem, &ngl);
+    if (reduce_context(plan, f, input, mem, first, options, error)) return finish(plan, f, input, f.memory(input, error), nullptr);
+    if (!error.empty()) return failed(plan, error);
+    const std::vector<Ngl> ngl = place_layers(plan, f, input, options, mem, error);
+    if (!error.empty()) return failed(plan, error);
+    return finish(plan, f, f.apply(ngl), mem, &ngl);
 }
 
 }  // namespace vramcalc
