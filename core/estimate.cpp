@@ -159,12 +159,9 @@ bool resolve_model_into(const Scenario& s, ResolvedModel& r, std::string& error)
     return true;
 }
 
-// Everything but the model: formats, engine and release, GPU, layout and workload, checked against
-// the model in r.model.
-bool resolve_setup(ResolvedScenario& r, std::string& error) {
-    Scenario& s = r.scenario;
-
-    // Formats
+// Formats
+bool resolve_formats(ResolvedScenario& r, std::string& error) {
+    const Scenario& s = r.scenario;
     auto wf = find_weight_format(s.weights);
     if (!wf) {
         error = "weights: unknown format '" + s.weights + "' (see `vramcalc formats`)";
@@ -177,8 +174,12 @@ bool resolve_setup(ResolvedScenario& r, std::string& error) {
         return false;
     }
     r.kv = *kf;
+    return true;
+}
 
-    // Engine and release
+// Engine and release (and whether the engine loads the formats)
+bool resolve_engine(ResolvedScenario& r, std::string& error) {
+    Scenario& s = r.scenario;
     r.engine = find_engine(s.engine);
     if (!r.engine) {
         error = "engine: unknown engine '" + s.engine + "' (" + engine_ids_text() + ")";
@@ -197,8 +198,12 @@ bool resolve_setup(ResolvedScenario& r, std::string& error) {
         error = e;
         return false;
     }
+    return true;
+}
 
-    // GPU
+// GPU: a custom memory size or a catalog id
+bool resolve_gpu(ResolvedScenario& r, std::string& error) {
+    const Scenario& s = r.scenario;
     if (s.gpu_memory_gib > 0) {
         if (!(s.gpu_memory_gib >= 0.25 && s.gpu_memory_gib <= 1e5)) {
             error = "gpu_memory_gib: between 0.25 and 100000 GiB per GPU";
@@ -219,28 +224,36 @@ bool resolve_setup(ResolvedScenario& r, std::string& error) {
         }
         r.gpu = *g;
     }
+    return true;
+}
 
-    if (!s.gpu_list.empty()) {
-        if (s.gpu_list.size() > 4096) { error = "gpu_list: longer than 4096 bytes"; return false; }
-        std::string id;
-        for (std::size_t i = 0; i <= s.gpu_list.size(); ++i) {
-            if (i < s.gpu_list.size() && s.gpu_list[i] != ',') { id += s.gpu_list[i]; continue; }
-            const Gpu* g = find_gpu(id);
-            if (!g) {
-                auto near = id.size() <= 200 ? nearest_gpu_ids(id) : std::vector<std::string>{};
-                error = "gpu_list: unknown GPU '" + id + "'" + (near.empty() ? "" : " (did you mean " + join(near) + "?)");
-                return false;
-            }
-            r.devices.push_back(*g);
-            id.clear();
+// A list of GPUs (mixed sizes): the devices, their count, and the smallest as r.gpu.
+bool resolve_gpu_list(ResolvedScenario& r, std::string& error) {
+    Scenario& s = r.scenario;
+    if (s.gpu_list.empty()) return true;
+    if (s.gpu_list.size() > 4096) { error = "gpu_list: longer than 4096 bytes"; return false; }
+    std::string id;
+    for (std::size_t i = 0; i <= s.gpu_list.size(); ++i) {
+        if (i < s.gpu_list.size() && s.gpu_list[i] != ',') { id += s.gpu_list[i]; continue; }
+        const Gpu* g = find_gpu(id);
+        if (!g) {
+            auto near = id.size() <= 200 ? nearest_gpu_ids(id) : std::vector<std::string>{};
+            error = "gpu_list: unknown GPU '" + id + "'" + (near.empty() ? "" : " (did you mean " + join(near) + "?)");
+            return false;
         }
-        // The layout's GPUs are the list; engines that shard evenly are bound by the smallest one.
-        s.gpus = static_cast<int>(r.devices.size());
-        r.gpu = *std::min_element(r.devices.begin(), r.devices.end(),
-                                  [](const Gpu& x, const Gpu& y) { return x.memory_bytes < y.memory_bytes; });
+        r.devices.push_back(*g);
+        id.clear();
     }
+    // The layout's GPUs are the list; engines that shard evenly are bound by the smallest one.
+    s.gpus = static_cast<int>(r.devices.size());
+    r.gpu = *std::min_element(r.devices.begin(), r.devices.end(),
+                              [](const Gpu& x, const Gpu& y) { return x.memory_bytes < y.memory_bytes; });
+    return true;
+}
 
-    // Layout and workload
+// Layout and workload
+bool check_workload(const ResolvedScenario& r, std::string& error) {
+    const Scenario& s = r.scenario;
     if (s.gpus < 1 || s.gpus > kMaxGpus) { error = "gpus: between 1 and 4096"; return false; }
     if (s.nodes < 1 || s.nodes > s.gpus) { error = "nodes: between 1 and the GPU count"; return false; }
     if (s.tp < 0 || s.pp < 0) { error = "tp/pp: at least 1 (0 = auto)"; return false; }
@@ -258,8 +271,12 @@ bool resolve_setup(ResolvedScenario& r, std::string& error) {
         error = "gpus: " + std::string(r.engine->name) + " uses at most " + std::to_string(most) + " devices";
         return false;
     }
+    return true;
+}
 
-    // The layout: auto TP/PP pooled over the GPUs (core/parallel_layout.h); the engines see numbers.
+// The layout: auto TP/PP pooled over the GPUs (core/parallel_layout.h); the engines see numbers.
+bool resolve_layout(ResolvedScenario& r, std::string& error) {
+    Scenario& s = r.scenario;
     const ParallelRules& par = r.engine->parallel;
     const std::int64_t heads = r.model.params_only ? 0 : r.model.arch.num_heads;
     const auto layout = scenario_layout(s, heads, par, error);
@@ -267,19 +284,25 @@ bool resolve_setup(ResolvedScenario& r, std::string& error) {
     s.tp = layout->tp;
     s.pp = layout->pp;
     s.replicas = layout->replicas;
-    if (!r.model.params_only) {
-        const Architecture& a = r.model.arch;
-        if (par.heads_divide_tp && a.num_heads % s.tp != 0) {
-            error = "tp: tensor parallel " + std::to_string(s.tp) + " does not divide the " + std::to_string(a.num_heads) +
-                    " attention heads of " + r.model.name + " (" + r.engine->name + " requires it)";
-            return false;
-        }
-        if (par.pipeline_parallel && s.pp > a.num_layers) {
-            error = "pp: pipeline parallel " + std::to_string(s.pp) + " exceeds the " + std::to_string(a.num_layers) + " layers";
-            return false;
-        }
+    if (r.model.params_only) return true;
+    const Architecture& a = r.model.arch;
+    if (par.heads_divide_tp && a.num_heads % s.tp != 0) {
+        error = "tp: tensor parallel " + std::to_string(s.tp) + " does not divide the " + std::to_string(a.num_heads) +
+                " attention heads of " + r.model.name + " (" + r.engine->name + " requires it)";
+        return false;
+    }
+    if (par.pipeline_parallel && s.pp > a.num_layers) {
+        error = "pp: pipeline parallel " + std::to_string(s.pp) + " exceeds the " + std::to_string(a.num_layers) + " layers";
+        return false;
     }
     return true;
+}
+
+// Everything but the model: formats, engine and release, GPU, layout and workload, checked against
+// the model in r.model.
+bool resolve_setup(ResolvedScenario& r, std::string& error) {
+    return resolve_formats(r, error) && resolve_engine(r, error) && resolve_gpu(r, error) && resolve_gpu_list(r, error) &&
+           check_workload(r, error) && resolve_layout(r, error);
 }
 
 }  // namespace
