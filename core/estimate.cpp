@@ -329,38 +329,43 @@ std::optional<ResolvedScenario> resolve(const Scenario& s, std::string& error) {
     return resolve_with_model(*model, s, error);
 }
 
-Estimate estimate(const ResolvedScenario& r_in) {
-    // A hand-built ResolvedScenario (tests) may leave the profile and release to the scenario's ids.
-    ResolvedScenario filled;
-    const ResolvedScenario* rp = &r_in;
-    if (!r_in.engine || !r_in.release || (!r_in.tensors && !r_in.model.params_only)) {
-        filled = r_in;
-        if (!filled.engine) filled.engine = &engine_profile(r_in.scenario.engine);
-        if (!filled.release) filled.release = choose_release(*filled.engine, r_in.scenario.engine_version).release;
-        if (!filled.release) filled.release = &newest_release(*filled.engine);
-        if (!filled.tensors && !filled.model.params_only)
-            filled.tensors = std::make_shared<const std::vector<TensorGroup>>(tensor_inventory(filled.model.arch));
-        rp = &filled;
-    }
-    const ResolvedScenario& r = *rp;
-    const EngineProfile& profile = *r.engine;
-    const EngineRelease& release = *r.release;
+namespace {
 
+// A hand-built ResolvedScenario (tests) may leave the profile and release to the scenario's ids.
+const ResolvedScenario& with_profile(const ResolvedScenario& r_in, ResolvedScenario& filled) {
+    if (r_in.engine && r_in.release && (r_in.tensors || r_in.model.params_only)) return r_in;
+    filled = r_in;
+    if (!filled.engine) filled.engine = &engine_profile(r_in.scenario.engine);
+    if (!filled.release) filled.release = choose_release(*filled.engine, r_in.scenario.engine_version).release;
+    if (!filled.release) filled.release = &newest_release(*filled.engine);
+    if (!filled.tensors && !filled.model.params_only)
+        filled.tensors = std::make_shared<const std::vector<TensorGroup>>(tensor_inventory(filled.model.arch));
+    return filled;
+}
+
+// What the release cannot run at all (its cache for this architecture, MTP it does not use): the refusal.
+std::optional<Estimate> refusal(const ResolvedScenario& r) {
     if (!r.model.params_only) {
-        if (std::string why = unsupported_cache_reason(r.model.arch, profile, &release); !why.empty()) {
+        if (std::string why = unsupported_cache_reason(r.model.arch, *r.engine, r.release); !why.empty()) {
             Estimate refused;
             refused.error = r.model.name + ": " + why;
             refused.error_field = ErrorField::Model;
             return refused;
         }
     }
-    if (std::string why = mtp_refusal(r.model.arch, profile, r.scenario.mtp_tokens); !why.empty()) {
+    if (std::string why = mtp_refusal(r.model.arch, *r.engine, r.scenario.mtp_tokens); !why.empty()) {
         Estimate refused;
         refused.error = why;
         refused.error_field = error_field_of(why);
         return refused;
     }
-    Estimate e = r.model.params_only ? estimate_params_only(r) : profile.estimate(r, release);
+    return std::nullopt;
+}
+
+// The engine profile's accounting for the release, its sums settled; not ok (with the error) when it
+// does not answer.
+Estimate engine_answer(const ResolvedScenario& r) {
+    Estimate e = r.model.params_only ? estimate_params_only(r) : r.engine->estimate(r, *r.release);
     if (!e.ok && e.error.empty()) e.error = "the estimator could not answer this scenario";
     if (!e.ok) {
         e.error_field = error_field_of(e.error);
@@ -373,14 +378,20 @@ Estimate estimate(const ResolvedScenario& r_in) {
         refused.error_field = ErrorField::Other;
         return refused;
     }
+    return e;
+}
 
-    // Whose accounting this is: the profile's name, the release and what that release follows.
+// Whose accounting this is: the profile's name, the release and what that release follows.
+void name_release(Estimate& e, const ResolvedScenario& r) {
+    const EngineRelease& release = *r.release;
     if (e.engine_version.empty())
-        e.engine_version = std::string(profile.name) + " " + release.id + (*release.label ? std::string(" (") + release.label + ")" : "");
+        e.engine_version = std::string(r.engine->name) + " " + release.id + (*release.label ? std::string(" (") + release.label + ")" : "");
     if (!r.release_note.empty()) e.engine_version += "; " + r.release_note;
     if (r.release_older_than_known) e.warnings.push_back("engine_version: " + r.release_note);
+}
 
-    // Figures every engine shares.
+// Figures every engine shares.
+void shared_figures(Estimate& e, const ResolvedScenario& r) {
     if (!r.model.params_only) {
         ParamCount p = count_params(*r.tensors, r.model.arch);
         e.params = p.total + r.model.arch.extra_params;
@@ -391,6 +402,11 @@ Estimate estimate(const ResolvedScenario& r_in) {
         e.params = r.model.params_published;
         e.active_params = r.model.params_published;
     }
+}
+
+// Devices of mixed sizes under an engine that budgets by the smallest, and llama.cpp flags given to another.
+void device_warnings(Estimate& e, const ResolvedScenario& r) {
+    const EngineProfile& profile = *r.engine;
     if (!r.devices.empty() && profile.id != std::string("llamacpp")) {
         bool mixed = false;
         for (const Gpu& g : r.devices) mixed |= g.memory_bytes != r.gpu.memory_bytes;
@@ -402,8 +418,11 @@ Estimate estimate(const ResolvedScenario& r_in) {
     if (profile.id != std::string("llamacpp") &&
         (!r.scenario.override_tensor.empty() || !r.scenario.tensor_split.empty() || !r.scenario.split_mode.empty()))
         e.warnings.push_back("override_tensor / tensor_split / split_mode are llama.cpp settings: ignored by " + std::string(profile.name));
-    e.rule_of_thumb = rule_of_thumb_estimate(r).rule_of_thumb;
-    if (std::string m = metal_working_set_note(r.gpu, e); !m.empty()) e.warnings.push_back(std::move(m));
+}
+
+// Knobs the engine ignores and GPUs the layout leaves idle.
+void setting_warnings(Estimate& e, const ResolvedScenario& r) {
+    const EngineProfile& profile = *r.engine;
     // Knobs of other engines (kept when the page switches engine) change nothing here: say so.
     for (const Knob& k : engine_knobs())
         if (!uses_knob(profile, k.id) && k.get(r.scenario) != k.get(Scenario{}))
@@ -414,6 +433,12 @@ Estimate estimate(const ResolvedScenario& r_in) {
         (profile.parallel.tensor_parallel || profile.parallel.pipeline_parallel) && used < r.scenario.gpus)
         e.warnings.push_back("the layout " + layout_text(run) + " uses " +
                              std::to_string(used) + " of the " + std::to_string(r.scenario.gpus) + " GPUs: the others stay idle");
+}
+
+// What the model's description limits: a parameter count only, a context past training, files in
+// another format (or, when they match, their exact parameter count).
+void model_warnings(Estimate& e, const ResolvedScenario& r) {
+    const EngineProfile& profile = *r.engine;
     if (r.model.params_only && profile.counts_kv_cache)
         e.warnings.push_back("only a parameter count is known: weights are exact, KV cache and activations are not counted");
     if (!r.model.params_only)
@@ -427,6 +452,23 @@ Estimate estimate(const ResolvedScenario& r_in) {
     } else if (r.files && r.files->params > 0) {
         e.params = r.files->params;  // every element in the files, vision projector included
     }
+}
+
+}  // namespace
+
+Estimate estimate(const ResolvedScenario& r_in) {
+    ResolvedScenario filled;
+    const ResolvedScenario& r = with_profile(r_in, filled);
+    if (std::optional<Estimate> refused = refusal(r)) return *refused;
+    Estimate e = engine_answer(r);
+    if (!e.ok) return e;
+    name_release(e, r);
+    shared_figures(e, r);
+    device_warnings(e, r);
+    e.rule_of_thumb = rule_of_thumb_estimate(r).rule_of_thumb;
+    if (std::string m = metal_working_set_note(r.gpu, e); !m.empty()) e.warnings.push_back(std::move(m));
+    setting_warnings(e, r);
+    model_warnings(e, r);
     return e;
 }
 
