@@ -106,124 +106,186 @@ std::string custom_name_problem(std::string_view name) {
     return "";
 }
 
+namespace {
+
+// One field of a scenario object being read, and where its problems go.
+struct FieldInput {
+    const std::string& key;
+    const json& v;
+    std::vector<std::string>& problems;
+
+    void bad(const char* what) const { problems.push_back(shown_key(key) + ": expected " + what + ", got " + shown(v)); }
+    void problem(const std::string& why) const { problems.push_back(shown_key(key) + ": " + why); }
+};
+
+// The readers below leave `out` as it was when the value is bad, and say why.
+void read_id(const FieldInput& f, std::string& out) {
+    if (f.v.is_string() && is_id(f.v.get_ref<const std::string&>())) out = f.v.get<std::string>();
+    else f.bad("a non-empty id of at most 256 bytes of UTF-8 without control characters");
+}
+
+template <class T>
+void read_integer(const FieldInput& f, T& out, std::int64_t lo, std::int64_t hi, const char* what) {
+    std::int64_t x = 0;
+    if (read_int(f.v, lo, hi, x)) out = static_cast<T>(x);
+    else f.bad(what);
+}
+
+void read_real(const FieldInput& f, double& out, double lo, double hi, const char* what) {
+    double x = 0;
+    if (read_double(f.v, lo, hi, x)) out = x;
+    else f.bad(what);
+}
+
+void read_flag(const FieldInput& f, bool& out) {
+    const json& v = f.v;
+    if (v.is_boolean()) out = v.get<bool>();
+    else if (v.is_number_integer() && (v.get<int>() == 0 || v.get<int>() == 1)) out = v.get<int>() == 1;
+    else if (v == "true" || v == "1") out = true;
+    else if (v == "false" || v == "0") out = false;
+    else f.bad("true or false");
+}
+
+// ---- fields with rules of their own ------------------------------------------------------------------
+
+void read_custom_config(const FieldInput& f, Scenario& s) {
+    if (f.v.is_object()) s.custom_config = dump_json(f.v);
+    else if (f.v.is_string()) s.custom_config = f.v.get<std::string>();
+    else if (f.v.is_null()) s.custom_config.clear();
+    else f.bad("a config.json object");
+}
+
+void read_custom_name(const FieldInput& f, Scenario& s) {
+    if (!f.v.is_string()) f.bad("a string");
+    else if (std::string why = custom_name_problem(f.v.get_ref<const std::string&>()); !why.empty()) f.problem(why);
+    else s.custom_name = f.v.get<std::string>();
+}
+
+void read_custom_tensors(const FieldInput& f, Scenario& s) {
+    if (f.v.is_string()) s.custom_tensors = f.v.get<std::string>();
+    else if (f.v.is_null()) s.custom_tensors.clear();
+    else f.bad("a tensor summary string (fw1;...)");
+}
+
+void read_engine_version(const FieldInput& f, Scenario& s) {
+    // "" (or null) is the newest release the profile knows; resolve() checks the text.
+    if (f.v.is_string()) s.engine_version = f.v.get<std::string>();
+    else if (f.v.is_null()) s.engine_version.clear();
+    else f.bad("a version string such as \"0.10.1\" or \"b4343\" (empty = the newest)");
+}
+
+void read_engine(const FieldInput& f, Scenario& s) {
+    const EngineProfile* e = f.v.is_string() ? find_engine(f.v.get<std::string>()) : nullptr;
+    if (e) s.engine = e->id;
+    else f.bad(("one of " + engine_ids_text()).c_str());
+}
+
+void read_gpu_list(const FieldInput& f, Scenario& s) {
+    const json& v = f.v;
+    // catalog ids, comma-separated; resolve() looks each up
+    if (v.is_string() && v.get_ref<const std::string&>().size() <= 4096 &&
+        (v.get_ref<const std::string&>().empty() || is_id(v.get<std::string>())))
+        s.gpu_list = v.get<std::string>();
+    else f.bad("GPU catalog ids separated by commas, in device order");
+}
+
+void read_split_mode(const FieldInput& f, Scenario& s) {
+    const json& v = f.v;
+    // llama.cpp --split-mode: layer (default), row, none
+    if (v.is_string() && (v.get_ref<const std::string&>().empty() || v.get_ref<const std::string&>() == "layer" ||
+                          v.get_ref<const std::string&>() == "row" || v.get_ref<const std::string&>() == "none"))
+        s.split_mode = v.get<std::string>();
+    else f.bad("layer, row or none (llama.cpp --split-mode)");
+}
+
+void read_override_tensor(const FieldInput& f, Scenario& s) {
+    if (!f.v.is_string()) f.bad("REGEX=BUFFER entries, comma-separated (llama.cpp -ot)");
+    else if (std::string why = override_text_problem(f.v.get<std::string>()); !why.empty()) f.problem(why);
+    else s.override_tensor = f.v.get<std::string>();
+}
+
+void read_tensor_split(const FieldInput& f, Scenario& s) {
+    if (!f.v.is_string()) f.bad("proportions such as \"3,1\"");
+    else if (std::string why = tensor_split_problem(f.v.get<std::string>()); !why.empty()) f.problem(why);
+    else s.tensor_split = f.v.get<std::string>();
+}
+
+// ---- the field table ---------------------------------------------------------------------------------
+constexpr std::int64_t kMaxTokens = 100'000'000;
+
+// Every scenario field but the engine knobs (core/knobs.cpp reads those from its own table).
+struct FieldRule {
+    const char* key;
+    void (*read)(const FieldInput&, Scenario&);
+};
+
+// F and S only keep the rows below on one line each.
+using F = const FieldInput&;
+using S = Scenario&;
+const FieldRule kFieldRules[] = {
+    {"model", [](F f, S s) { read_id(f, s.model); }},
+    {"custom_config", read_custom_config},
+    {"custom_params", [](F f, S s) { read_real(f, s.custom_params, 0.0, 1e14, "a parameter count between 0 and 1e14"); }},
+    {"custom_name", read_custom_name},
+    {"custom_tensors", read_custom_tensors},
+    {"weights", [](F f, S s) { read_id(f, s.weights); }},
+    {"kv_dtype", [](F f, S s) { read_id(f, s.kv_dtype); }},
+    {"engine_version", read_engine_version},
+    {"engine", read_engine},
+    {"gpu", [](F f, S s) { read_id(f, s.gpu); }},
+    {"gpu_memory_gib", [](F f, S s) { read_real(f, s.gpu_memory_gib, 0.0, 1e6, "GiB between 0 and 1e6"); }},
+    {"gpus", [](F f, S s) { read_integer(f, s.gpus, 1, kMaxGpus, "a GPU count between 1 and 4096"); }},
+    {"nodes", [](F f, S s) { read_integer(f, s.nodes, 1, kMaxGpus, "a node count between 1 and 4096"); }},
+    {"tp", [](F f, S s) { read_integer(f, s.tp, 0, kMaxGpus, "a tensor-parallel size between 1 and 4096 (0 = auto)"); }},
+    {"pp", [](F f, S s) { read_integer(f, s.pp, 0, kMaxGpus, "a pipeline-parallel size between 1 and 4096 (0 = auto)"); }},
+    {"context", [](F f, S s) { read_integer(f, s.context, 1, kMaxTokens, "a context length between 1 and 100M tokens"); }},
+    {"batch", [](F f, S s) { read_integer(f, s.batch, 1, 1'000'000, "a batch between 1 and 1M"); }},
+    {"input_tokens", [](F f, S s) { read_integer(f, s.input_tokens, 0, kMaxTokens, "a token count between 0 and 100M"); }},
+    {"output_tokens", [](F f, S s) { read_integer(f, s.output_tokens, 0, kMaxTokens, "a token count between 0 and 100M"); }},
+    {"gpu_list", read_gpu_list},
+    {"split_mode", read_split_mode},
+    {"override_tensor", read_override_tensor},
+    {"tensor_split", read_tensor_split},
+};
+
+const FieldRule* find_field_rule(const std::string& key) {
+    for (const FieldRule& r : kFieldRules)
+        if (key == r.key) return &r;
+    return nullptr;
+}
+
+// An engine knob, within the range its table row gives.
+void read_knob(const Knob& k, const FieldInput& f, Scenario& s) {
+    if (k.kind == KnobKind::Flag) {
+        bool b = k.get(s) != 0;
+        read_flag(f, b);
+        k.set(s, b ? 1.0 : 0.0);
+    } else if (k.kind == KnobKind::Integer) {
+        std::int64_t x = 0;
+        if (read_int(f.v, static_cast<std::int64_t>(k.min), static_cast<std::int64_t>(k.max), x)) k.set(s, static_cast<double>(x));
+        else f.bad(k.expected);
+    } else {
+        double x = 0;
+        if (read_double(f.v, k.min, k.max, x)) k.set(s, x);
+        else f.bad(k.expected);
+    }
+}
+
+void apply_field(const FieldInput& f, Scenario& s) {
+    if (const FieldRule* r = find_field_rule(f.key)) r->read(f, s);
+    else if (const Knob* k = find_knob(f.key)) read_knob(*k, f, s);
+    else f.problems.push_back(shown_key(f.key) + ": unknown field, ignored");
+}
+
+}  // namespace
+
 void apply_scenario_json(const json& j, Scenario& s, std::vector<std::string>& problems) {
     if (!j.is_object()) {
         problems.push_back("scenario: expected a JSON object");
         return;
     }
     const std::string engine_before = s.engine;
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        const std::string& key = it.key();
-        const json& v = it.value();
-        auto bad = [&](const char* what) { problems.push_back(shown_key(key) + ": expected " + what + ", got " + shown(v)); };
-        auto str = [&](std::string& out) {
-            if (v.is_string() && is_id(v.get_ref<const std::string&>())) out = v.get<std::string>();
-            else bad("a non-empty id of at most 256 bytes of UTF-8 without control characters");
-        };
-        auto integer = [&](auto& out, std::int64_t lo, std::int64_t hi, const char* what) {
-            std::int64_t x = 0;
-            if (read_int(v, lo, hi, x)) out = static_cast<std::remove_reference_t<decltype(out)>>(x);
-            else bad(what);
-        };
-        auto number = [&](double& out, double lo, double hi, const char* what) {
-            double x = 0;
-            if (read_double(v, lo, hi, x)) out = x;
-            else bad(what);
-        };
-        auto boolean = [&](bool& out) {
-            if (v.is_boolean()) out = v.get<bool>();
-            else if (v.is_number_integer() && (v.get<int>() == 0 || v.get<int>() == 1)) out = v.get<int>() == 1;
-            else if (v == "true" || v == "1") out = true;
-            else if (v == "false" || v == "0") out = false;
-            else bad("true or false");
-        };
-
-        if (key == "model") {
-            str(s.model);
-        } else if (key == "custom_config") {
-            if (v.is_object()) s.custom_config = dump_json(v);
-            else if (v.is_string()) s.custom_config = v.get<std::string>();
-            else if (v.is_null()) s.custom_config.clear();
-            else bad("a config.json object");
-        } else if (key == "custom_params") {
-            number(s.custom_params, 0.0, 1e14, "a parameter count between 0 and 1e14");
-        } else if (key == "custom_name") {
-            if (!v.is_string()) bad("a string");
-            else if (std::string why = custom_name_problem(v.get_ref<const std::string&>()); !why.empty())
-                problems.push_back(shown_key(key) + ": " + why);
-            else s.custom_name = v.get<std::string>();
-        } else if (key == "custom_tensors") {
-            if (v.is_string()) s.custom_tensors = v.get<std::string>();
-            else if (v.is_null()) s.custom_tensors.clear();
-            else bad("a tensor summary string (fw1;...)");
-        } else if (key == "weights") {
-            str(s.weights);
-        } else if (key == "kv_dtype") {
-            str(s.kv_dtype);
-        } else if (key == "engine_version") {
-            // "" (or null) is the newest release the profile knows; resolve() checks the text.
-            if (v.is_string()) s.engine_version = v.get<std::string>();
-            else if (v.is_null()) s.engine_version.clear();
-            else bad("a version string such as \"0.10.1\" or \"b4343\" (empty = the newest)");
-        } else if (key == "engine") {
-            const EngineProfile* e = v.is_string() ? find_engine(v.get<std::string>()) : nullptr;
-            if (e) s.engine = e->id;
-            else bad(("one of " + engine_ids_text()).c_str());
-        } else if (key == "gpu") {
-            str(s.gpu);
-        } else if (key == "gpu_memory_gib") {
-            number(s.gpu_memory_gib, 0.0, 1e6, "GiB between 0 and 1e6");
-        } else if (key == "gpus") {
-            integer(s.gpus, 1, kMaxGpus, "a GPU count between 1 and 4096");
-        } else if (key == "nodes") {
-            integer(s.nodes, 1, kMaxGpus, "a node count between 1 and 4096");
-        } else if (key == "tp") {
-            integer(s.tp, 0, kMaxGpus, "a tensor-parallel size between 1 and 4096 (0 = auto)");
-        } else if (key == "pp") {
-            integer(s.pp, 0, kMaxGpus, "a pipeline-parallel size between 1 and 4096 (0 = auto)");
-        } else if (key == "context") {
-            integer(s.context, 1, 100'000'000, "a context length between 1 and 100M tokens");
-        } else if (key == "batch") {
-            integer(s.batch, 1, 1'000'000, "a batch between 1 and 1M");
-        } else if (key == "input_tokens") {
-            integer(s.input_tokens, 0, 100'000'000, "a token count between 0 and 100M");
-        } else if (key == "output_tokens") {
-            integer(s.output_tokens, 0, 100'000'000, "a token count between 0 and 100M");
-        } else if (key == "gpu_list") {
-            // catalog ids, comma-separated; resolve() looks each up
-            if (v.is_string() && v.get_ref<const std::string&>().size() <= 4096 && (v.get_ref<const std::string&>().empty() || is_id(v.get<std::string>())))
-                s.gpu_list = v.get<std::string>();
-            else bad("GPU catalog ids separated by commas, in device order");
-        } else if (key == "split_mode") {
-            // llama.cpp --split-mode: layer (default), row, none
-            if (v.is_string() && (v.get_ref<const std::string&>().empty() || v.get_ref<const std::string&>() == "layer" ||
-                                  v.get_ref<const std::string&>() == "row" || v.get_ref<const std::string&>() == "none"))
-                s.split_mode = v.get<std::string>();
-            else bad("layer, row or none (llama.cpp --split-mode)");
-        } else if (key == "override_tensor" || key == "tensor_split") {
-            const bool ot = key == "override_tensor";
-            if (!v.is_string()) bad(ot ? "REGEX=BUFFER entries, comma-separated (llama.cpp -ot)" : "proportions such as \"3,1\"");
-            else if (std::string why = ot ? override_text_problem(v.get<std::string>()) : tensor_split_problem(v.get<std::string>()); !why.empty())
-                problems.push_back(shown_key(key) + ": " + why);
-            else (ot ? s.override_tensor : s.tensor_split) = v.get<std::string>();
-        } else if (const Knob* k = find_knob(key)) {
-            if (k->kind == KnobKind::Flag) {
-                bool b = k->get(s) != 0;
-                boolean(b);
-                k->set(s, b ? 1.0 : 0.0);
-            } else if (k->kind == KnobKind::Integer) {
-                std::int64_t x = 0;
-                if (read_int(v, static_cast<std::int64_t>(k->min), static_cast<std::int64_t>(k->max), x)) k->set(s, static_cast<double>(x));
-                else bad(k->expected);
-            } else {
-                double x = 0;
-                if (read_double(v, k->min, k->max, x)) k->set(s, x);
-                else bad(k->expected);
-            }
-        } else {
-            problems.push_back(shown_key(key) + ": unknown field, ignored");
-        }
-    }
+    for (auto it = j.begin(); it != j.end(); ++it) apply_field(FieldInput{it.key(), it.value(), problems}, s);
     // A release belongs to its engine: a new engine without a version of its own starts at its newest.
     if (s.engine != engine_before && !j.contains("engine_version")) s.engine_version.clear();
 }

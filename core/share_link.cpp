@@ -441,13 +441,202 @@ std::string encode_share_fragment(const Scenario& s) {
 
 // ---- decode -----------------------------------------------------------------------------------------
 
+namespace {
+
+// One key=value part of a fragment, percent-decoded.
+struct LinkPart {
+    std::string key, val;
+    std::string label;  // "key=value" as the part's messages show it
+};
+
+// What decoding carries from one part to the next.
+struct LinkDecoder {
+    DecodedLink& out;
+    std::set<std::string, std::less<>> applied;  // keys read; a repeated key keeps the first
+};
+
+void ignore_part(DecodedLink& out, const LinkPart& p, const std::string& why) {
+    out.ignored.push_back(p.label + ": " + why);
+}
+
+// The fragment without a leading '#' or '?', or the part of a whole URL after its first '#'.
+std::string_view fragment_body(std::string_view fragment) {
+    if (auto hash = fragment.find('#'); hash != std::string_view::npos) fragment.remove_prefix(hash + 1);
+    else if (!fragment.empty() && fragment.front() == '?') fragment.remove_prefix(1);
+    return fragment;
+}
+
+// Splits "key=value" and percent-decodes both; nullopt, with the reason in out.ignored, when it cannot.
+std::optional<LinkPart> read_part(std::string_view part, DecodedLink& out) {
+    const std::size_t eq = part.find('=');
+    if (eq == std::string_view::npos) {
+        out.ignored.push_back(shown(part) + ": no value");
+        return std::nullopt;
+    }
+    auto key_dec = percent_decode(part.substr(0, eq));
+    auto val_dec = percent_decode(part.substr(eq + 1));
+    if (!key_dec || !val_dec) {
+        out.ignored.push_back(shown(part) + ": invalid percent escape");
+        return std::nullopt;
+    }
+    LinkPart p{std::move(*key_dec), std::move(*val_dec), ""};
+    p.label = shown(p.key) + "=" + shown(p.val);
+    return p;
+}
+
+// v=: the link's version. A newer one is read best-effort, with a warning.
+void read_version(const LinkPart& p, LinkDecoder& d) {
+    auto v = parse_number(p.val);
+    if (!v || *v < 1 || *v != std::floor(*v) || *v > 1e6) {
+        ignore_part(d.out, p, "not a link version; read as v=1");
+        return;
+    }
+    d.applied.insert(p.key);
+    if (*v > kShareLinkVersion)
+        d.out.warnings.push_back("link made by a newer vramcalc (v=" + format_number(*v) +
+                                 "); read as v=" + std::to_string(kShareLinkVersion) +
+                                 ": settings this version does not know are skipped");
+}
+
+const LinkKey* find_link_key(const std::string& key) {
+    const LinkKey* k = nullptr;
+    for (const LinkKey& c : link_keys())
+        if (key == c.key) k = &c;
+    return k;
+}
+
+// m=, gpu=, w=, kv=: anything the catalog knows reads as its id. False when it knows nothing.
+bool read_catalog_id(Kind kind, const LinkPart& p, DecodedLink& out) {
+    Scenario& s = out.scenario;
+    const std::string& val = p.val;
+    switch (kind) {
+        case Kind::Model:
+            if (const ModelInfo* m = find_model(val)) s.model = m->id;
+            else {
+                auto near = val.size() <= 200 ? nearest_model_ids(val) : std::vector<std::string>{};
+                ignore_part(out, p, "unknown model" + (near.empty() ? std::string() : " (did you mean " + join(near) + "?)"));
+                out.missing_model = shown(val);
+                out.missing_model_near = near;
+                return false;
+            }
+            return true;
+        case Kind::Gpu:
+            if (const Gpu* g = find_gpu(val)) s.gpu = g->id;
+            else {
+                auto near = val.size() <= 200 ? nearest_gpu_ids(val) : std::vector<std::string>{};
+                ignore_part(out, p, "unknown GPU" + (near.empty() ? std::string() : " (did you mean " + join(near) + "?)"));
+                return false;
+            }
+            return true;
+        case Kind::Weights:
+            if (auto f = find_weight_format(val)) s.weights = f->id;
+            else { ignore_part(out, p, "unknown weight format"); return false; }
+            return true;
+        default:  // Kind::Kv
+            if (auto f = find_kv_format(val)) s.kv_dtype = f->id;
+            else { ignore_part(out, p, "unknown KV-cache format"); return false; }
+            return true;
+    }
+}
+
+// name=, cfg=, tw=: a custom model's name, config.json and tensor summary. False when not valid.
+bool read_custom_model(Kind kind, const LinkPart& p, DecodedLink& out) {
+    Scenario& s = out.scenario;
+    const std::string& val = p.val;
+    if (kind == Kind::Name) {
+        if (std::string why = custom_name_problem(val); !why.empty()) { ignore_part(out, p, why); return false; }
+        s.custom_name = val;
+        return true;
+    }
+    if (kind == Kind::Config) {
+        auto text = val.size() <= kConfigJsonLimits.max_bytes * 4 / 3 + 4 ? base64url_decode(val) : std::nullopt;
+        if (!text) { ignore_part(out, p, "not valid base64"); return false; }
+        const JsonParse cfg = parse_json(*text, kConfigJsonLimits);
+        if (!cfg.ok()) { ignore_part(out, p, cfg.message); return false; }
+        if (!cfg.value.is_object()) { ignore_part(out, p, "not a JSON object (config.json)"); return false; }
+        s.custom_config = *text;
+        return true;
+    }
+    // Kind::Tensors
+    auto text = val.size() <= kFileWeightsMaxText * 4 / 3 + 4 ? base64url_decode(val) : std::nullopt;
+    std::string why;
+    if (!text) { ignore_part(out, p, "not valid base64"); return false; }
+    if (!decode_file_weights(*text, why)) { ignore_part(out, p, why); return false; }
+    s.custom_tensors = *text;
+    return true;
+}
+
+// Numbers, flags, the engine and plain text go through apply_scenario_json, which owns the valid
+// ranges; the scenario changes only when it accepts the value.
+bool read_scenario_field(const LinkKey& k, const LinkPart& p, DecodedLink& out) {
+    Scenario& s = out.scenario;
+    json j = json::object();
+    if (k.kind == Kind::Number) {
+        auto x = parse_number(p.val);
+        if (!x) { ignore_part(out, p, "not a number"); return false; }
+        j[k.field] = *x;
+    } else {
+        j[k.field] = p.val;
+    }
+    // ev= may come before e=: the engine key keeps the version the link names.
+    if (k.kind == Kind::Engine) j["engine_version"] = s.engine_version;
+    std::vector<std::string> problems;
+    Scenario trial = s;
+    apply_scenario_json(j, trial, problems);
+    if (!problems.empty()) { ignore_part(out, p, expectation(problems)); return false; }
+    s = trial;
+    return true;
+}
+
+// Fields with a catalog or a syntax of their own; the rest go through apply_scenario_json.
+bool read_value(const LinkKey& k, const LinkPart& p, DecodedLink& out) {
+    switch (k.kind) {
+        case Kind::Model:
+        case Kind::Gpu:
+        case Kind::Weights:
+        case Kind::Kv: return read_catalog_id(k.kind, p, out);
+        case Kind::Name:
+        case Kind::Config:
+        case Kind::Tensors: return read_custom_model(k.kind, p, out);
+        case Kind::Number:
+        case Kind::Bool:
+        case Kind::Engine:
+        case Kind::Text: return read_scenario_field(k, p, out);
+    }
+    return false;
+}
+
+// One part of the fragment onto d.out: applied, or named in d.out.ignored.
+void decode_part(std::string_view part, LinkDecoder& d) {
+    const std::optional<LinkPart> p = read_part(part, d.out);
+    if (!p) return;
+    if (p->val.empty()) {
+        ignore_part(d.out, *p, "empty value");
+        return;
+    }
+    if (d.applied.count(p->key)) {
+        ignore_part(d.out, *p, "repeated key, the first " + shown(p->key) + " kept");
+        return;
+    }
+    if (p->key == "v") {
+        read_version(*p, d);
+        return;
+    }
+    const LinkKey* k = find_link_key(p->key);
+    if (!k) {
+        ignore_part(d.out, *p, "unknown key");
+        return;
+    }
+    if (read_value(*k, *p, d.out)) d.applied.insert(p->key);
+}
+
+}  // namespace
+
 DecodedLink decode_share_fragment(std::string_view fragment, const Scenario& base) {
     DecodedLink out;
     out.scenario = base;
-    if (auto hash = fragment.find('#'); hash != std::string_view::npos) fragment.remove_prefix(hash + 1);
-    else if (!fragment.empty() && fragment.front() == '?') fragment.remove_prefix(1);
-
-    std::set<std::string, std::less<>> applied;
+    fragment = fragment_body(fragment);
+    LinkDecoder d{out, {}};
     std::size_t pos = 0;
     while (pos <= fragment.size()) {
         std::size_t amp = fragment.find('&', pos);
@@ -456,127 +645,7 @@ DecodedLink decode_share_fragment(std::string_view fragment, const Scenario& bas
         pos = amp + 1;
         if (part.empty()) continue;
         try {
-            const std::size_t eq = part.find('=');
-            if (eq == std::string_view::npos) {
-                out.ignored.push_back(shown(part) + ": no value");
-                continue;
-            }
-            auto key_dec = percent_decode(part.substr(0, eq));
-            auto val_dec = percent_decode(part.substr(eq + 1));
-            if (!key_dec || !val_dec) {
-                out.ignored.push_back(shown(part) + ": invalid percent escape");
-                continue;
-            }
-            const std::string& key = *key_dec;
-            const std::string& val = *val_dec;
-            const std::string label = shown(key) + "=" + shown(val);
-            auto ignore = [&](const std::string& why) { out.ignored.push_back(label + ": " + why); };
-            if (val.empty()) {
-                ignore("empty value");
-                continue;
-            }
-            if (applied.count(key)) {
-                ignore("repeated key, the first " + shown(key) + " kept");
-                continue;
-            }
-
-            if (key == "v") {
-                auto v = parse_number(val);
-                if (!v || *v < 1 || *v != std::floor(*v) || *v > 1e6) {
-                    ignore("not a link version; read as v=1");
-                    continue;
-                }
-                applied.insert(key);
-                if (*v > kShareLinkVersion)
-                    out.warnings.push_back("link made by a newer vramcalc (v=" + format_number(*v) +
-                                           "); read as v=" + std::to_string(kShareLinkVersion) +
-                                           ": settings this version does not know are skipped");
-                continue;
-            }
-
-            const LinkKey* k = nullptr;
-            for (const LinkKey& c : link_keys())
-                if (key == c.key) k = &c;
-            if (!k) {
-                ignore("unknown key");
-                continue;
-            }
-
-            // Fields with a catalog or a syntax of their own; the rest go through apply_scenario_json,
-            // which owns the valid ranges.
-            Scenario& s = out.scenario;
-            bool ok = true;
-            switch (k->kind) {
-                case Kind::Model:
-                    if (const ModelInfo* m = find_model(val)) s.model = m->id;
-                    else {
-                        auto near = val.size() <= 200 ? nearest_model_ids(val) : std::vector<std::string>{};
-                        ignore("unknown model" + (near.empty() ? std::string() : " (did you mean " + join(near) + "?)"));
-                        out.missing_model = shown(val);
-                        out.missing_model_near = near;
-                        ok = false;
-                    }
-                    break;
-                case Kind::Gpu:
-                    if (const Gpu* g = find_gpu(val)) s.gpu = g->id;
-                    else {
-                        auto near = val.size() <= 200 ? nearest_gpu_ids(val) : std::vector<std::string>{};
-                        ignore("unknown GPU" + (near.empty() ? std::string() : " (did you mean " + join(near) + "?)"));
-                        ok = false;
-                    }
-                    break;
-                case Kind::Weights:
-                    if (auto f = find_weight_format(val)) s.weights = f->id;
-                    else { ignore("unknown weight format"); ok = false; }
-                    break;
-                case Kind::Kv:
-                    if (auto f = find_kv_format(val)) s.kv_dtype = f->id;
-                    else { ignore("unknown KV-cache format"); ok = false; }
-                    break;
-                case Kind::Name:
-                    if (std::string why = custom_name_problem(val); !why.empty()) { ignore(why); ok = false; }
-                    else s.custom_name = val;
-                    break;
-                case Kind::Config: {
-                    auto text = val.size() <= kConfigJsonLimits.max_bytes * 4 / 3 + 4 ? base64url_decode(val) : std::nullopt;
-                    if (!text) { ignore("not valid base64"); ok = false; break; }
-                    const JsonParse cfg = parse_json(*text, kConfigJsonLimits);
-                    if (!cfg.ok()) { ignore(cfg.message); ok = false; break; }
-                    if (!cfg.value.is_object()) { ignore("not a JSON object (config.json)"); ok = false; break; }
-                    s.custom_config = *text;
-                    break;
-                }
-                case Kind::Tensors: {
-                    auto text = val.size() <= kFileWeightsMaxText * 4 / 3 + 4 ? base64url_decode(val) : std::nullopt;
-                    std::string why;
-                    if (!text) { ignore("not valid base64"); ok = false; break; }
-                    if (!decode_file_weights(*text, why)) { ignore(why); ok = false; break; }
-                    s.custom_tensors = *text;
-                    break;
-                }
-                case Kind::Number:
-                case Kind::Bool:
-                case Kind::Engine:
-                case Kind::Text: {
-                    json j = json::object();
-                    if (k->kind == Kind::Number) {
-                        auto x = parse_number(val);
-                        if (!x) { ignore("not a number"); ok = false; break; }
-                        j[k->field] = *x;
-                    } else {
-                        j[k->field] = val;
-                    }
-                    // ev= may come before e=: the engine key keeps the version the link names.
-                    if (k->kind == Kind::Engine) j["engine_version"] = s.engine_version;
-                    std::vector<std::string> problems;
-                    Scenario trial = s;
-                    apply_scenario_json(j, trial, problems);
-                    if (problems.empty()) s = trial;
-                    else { ignore(expectation(problems)); ok = false; }
-                    break;
-                }
-            }
-            if (ok) applied.insert(key);
+            decode_part(part, d);
         } catch (const std::exception& e) {
             // Nothing above should throw; if a catalog or JSON call ever does, the rest of the link still applies.
             out.ignored.push_back(shown(part) + ": " + shown(e.what()));
