@@ -21,6 +21,13 @@ vramcalc::web::AppState* g_state = nullptr;
 void (*g_wake)() = nullptr;
 std::vector<int> g_pressed_this_frame;  // keys that went down since the last frame
 std::vector<int> g_release_after_frame;  // ... and already up again: released after one frame
+int g_typing_waits = 0;  // frames that keys typed after a mouse press still wait (see on_char)
+struct TypedEvent {  // a key or a character typed after that press
+    bool is_char;
+    unsigned int c;
+    int key, scancode, action, mods;
+};
+std::vector<TypedEvent> g_typed_after_frame;
 std::string g_out;
 
 // WEB: Emscripten's GLFW hands scroll callbacks the raw WheelEvent.deltaY (positive = down) that
@@ -66,6 +73,10 @@ EM_JS(void, js_install_input, (), {
 });
 
 void on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
+    if (g_typing_waits > 0) {  // see on_char
+        g_typed_after_frame.push_back({false, 0, key, scancode, action, mods});
+        return;
+    }
     if (action == GLFW_PRESS) g_pressed_this_frame.push_back(key);
     if (action == GLFW_RELEASE) {
         for (int k : g_pressed_this_frame) {
@@ -77,6 +88,23 @@ void on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
         }
     }
     ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
+}
+
+void on_mouse_button(GLFWwindow* window, int button, int action, int mods) {
+    if (action == GLFW_PRESS) g_typing_waits = 2;
+    ImGui_ImplGlfw_MouseButtonCallback(window, button, action, mods);
+}
+
+// WEB: a click shorter than a frame is seen pressed in one frame and released (clicked) in the next,
+// where it opens a picker whose box takes the keyboard in the frame after. Keys typed right after the
+// click would reach the earlier frames and be dropped (or an Enter would find no box), so keys and
+// characters typed after a press wait, in order, for the frame after the click.
+void on_char(GLFWwindow* window, unsigned int c) {
+    if (g_typing_waits > 0) {
+        g_typed_after_frame.push_back({true, c, 0, 0, 0, 0});
+        return;
+    }
+    ImGui_ImplGlfw_CharCallback(window, c);
 }
 
 nlohmann::json window_json(const ImGuiWindow* w) {
@@ -144,6 +172,8 @@ void install_input(GLFWwindow* window, web::AppState* state, void (*wake)()) {
     g_wake = wake;
     glfwSetScrollCallback(window, nullptr);  // the page reads wheel events itself (above)
     glfwSetKeyCallback(window, on_key);
+    glfwSetMouseButtonCallback(window, on_mouse_button);
+    glfwSetCharCallback(window, on_char);
     js_install_input();
 }
 
@@ -152,6 +182,15 @@ void input_frame_done() {
     GLFWwindow* window = glfwGetCurrentContext();
     for (int key : g_release_after_frame) ImGui_ImplGlfw_KeyCallback(window, key, 0, GLFW_RELEASE, 0);
     g_release_after_frame.clear();
+    if (g_typing_waits == 0) return;
+    if (!g_typed_after_frame.empty() && g_wake) g_wake();  // the frames must come to read them
+    if (--g_typing_waits > 0) return;
+    const std::vector<TypedEvent> typed = std::move(g_typed_after_frame);
+    g_typed_after_frame.clear();
+    for (const TypedEvent& t : typed) {
+        if (t.is_char) on_char(window, t.c);
+        else on_key(window, t.key, t.scancode, t.action, t.mods);
+    }
 }
 
 }  // namespace vramcalc::wasm

@@ -142,6 +142,7 @@ PickerResult picker(AppState& st, PickerState& ps, const PickerSpec& spec, const
     if (ps.opening) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(std::min(px(st, spec.list_width_css), view_w - px(st, 40)));
     const ImGuiID box_id = ImGui::GetID("##filter");
+    bool typed_ahead = false;
     if (ImGui::GetActiveID() != box_id && !io.InputQueueCharacters.empty()) {
         // WEB: the box gets the keyboard a frame or two after the click that opened the list;
         // what was typed in between goes into it instead of being dropped.
@@ -149,8 +150,9 @@ PickerResult picker(AppState& st, PickerState& ps, const PickerSpec& spec, const
             if (c >= 32 && c < 127) ps.filter += static_cast<char>(c);
         io.InputQueueCharacters.resize(0);
         ImGui::SetKeyboardFocusHere();
+        typed_ahead = true;  // the highlight follows the typed filter, as for keys typed into the box
     }
-    const bool changed = input_text("##filter", ps.filter, 0, spec.hint);
+    const bool changed = input_text("##filter", ps.filter, 0, spec.hint) || typed_ahead;
     if (ImGui::IsItemActivated()) {
         // Focusing the box selects its text (ImGui), and the next key would replace what was
         // already typed: put the cursor at the end instead.
