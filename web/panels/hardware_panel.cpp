@@ -7,6 +7,7 @@
 
 #include "core/catalog.h"
 #include "core/parallel_layout.h"
+#include "core/scenario.h"
 #include "core/search.h"
 #include "core/text.h"
 #include "web/panels.h"
@@ -74,16 +75,16 @@ void layout_fields(AppState& st) {
     item_tooltip("Auto: all GPUs of a replica serve one copy of the model: the largest tensor parallel that "
                  "divides the attention heads and fits in a node, pipeline parallel for the rest.");
     ImGui::SameLine(0, px(st, 14));
-    int_field(st, "replicas", s.replicas, 1, 4096, "Data parallel: separate copies of the model, each on GPUs / replicas GPUs "
+    int_field(st, "replicas", s.replicas, 1, kMaxGpus, "Data parallel: separate copies of the model, each on GPUs / replicas GPUs "
                                                     "(vLLM --data-parallel-size, SGLang --dp-size). 1 = every GPU serves one copy.");
     ImGui::BeginDisabled(autolay);
     // 0 = derived (auto, or PP = the replica's GPUs / TP): show the value the core resolved.
     int tp = (autolay || s.tp == 0) ? tp_now : s.tp;
     int pp = (autolay || s.pp == 0) ? pp_now : s.pp;
-    if (int_field(st, "TP  ", tp, 1, 4096, "Tensor parallel: each layer split over this many GPUs; must divide the attention heads"))
+    if (int_field(st, "TP  ", tp, 1, kMaxGpus, "Tensor parallel: each layer split over this many GPUs; must divide the attention heads"))
         s.tp = tp;
     ImGui::SameLine(0, px(st, 14));
-    if (int_field(st, "PP   ", pp, 1, 4096, "Pipeline parallel: layers split into this many stages")) s.pp = pp;
+    if (int_field(st, "PP   ", pp, 1, kMaxGpus, "Pipeline parallel: layers split into this many stages")) s.pp = pp;
     ImGui::EndDisabled();
 }
 
@@ -149,9 +150,9 @@ void draw_hardware_panel(AppState& st) {
         if (ImGui::InputDouble("GiB per GPU", &gib, 1.0, 8.0, "%.1f")) s.gpu_memory_gib = std::clamp(gib, 0.25, 100000.0);
     }
 
-    int_field(st, "GPUs", s.gpus, 1, 4096, "GPUs in total, all nodes. Together they serve one copy of the model unless you ask for replicas.");
+    int_field(st, "GPUs", s.gpus, 1, kMaxGpus, "GPUs in total, all nodes. Together they serve one copy of the model unless you ask for replicas.");
     ImGui::SameLine(0, px(st, 14));
-    int_field(st, "nodes", s.nodes, 1, 4096, "Machines the GPUs are spread over (tensor parallel stays inside a node)");
+    int_field(st, "nodes", s.nodes, 1, kMaxGpus, "Machines the GPUs are spread over (tensor parallel stays inside a node)");
     // Engines without tensor parallel split layers over every GPU themselves (llama.cpp --split-mode
     // layer, accelerate device_map="auto"): TP and PP are settings only where the profile has them.
     const EngineProfile& profile = engine_profile(s.engine);
