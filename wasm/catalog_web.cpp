@@ -1,8 +1,7 @@
 // The page's catalogs (core/data/embedded.h) come from plain JSON blocks in vramcalc.html
-// (<script type="application/json" id="vramcalc-models"> ..., written in by
-// scripts/page_catalog.cmake after the link) instead of strings inside the wasm. SINGLE_FILE
-// base64-encodes the wasm, which gzip then barely shrinks; as text in the page, the catalogs gzip
-// like text (models.json: 447 KB -> 53 KB). This object defines the three functions, so the linker
+// (<script type="application/json" id="vramcalc-models"> ..., written in by scripts/pack_page.mjs
+// after the link) instead of strings inside the wasm: as text in the page, the catalogs gzip like
+// text (models.json: 447 KB -> 47 KB). This object defines the three functions, so the linker
 // never takes core's embedded copy (generated/embedded_data.cpp) out of the vramcalc_core archive.
 #include <cstdlib>
 #include <string>
