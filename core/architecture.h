@@ -21,6 +21,7 @@ struct RopeScaling {
     double factor = 0.0;                    // 0 = none
     std::int64_t original_max_context = 0;  // original_max_position_embeddings (0 = not given)
     bool in_config = false;                 // false: the model card recommends it, the config does not apply it
+    bool operator==(const RopeScaling&) const = default;
 };
 
 struct Architecture {
@@ -138,6 +139,7 @@ struct Architecture {
         std::int64_t deepstack = 0;       // Qwen3-VL deepstack_visual_indexes: extra output features
         std::int64_t tokens_per_image = 0;// Gemma 3 mm_tokens_per_image
         bool gated_mlp = false;           // Qwen2.5-VL gate_up + down; the others fc1 + fc2
+        bool operator==(const VisionEncoder&) const = default;
     };
     VisionEncoder vision;
 
@@ -167,6 +169,7 @@ struct Architecture {
     // K/V head count and head size of one layer (Gemma 4 full layers differ from sliding ones).
     std::int64_t layer_kv_heads(std::int64_t layer) const;
     std::int64_t layer_head_dim(std::int64_t layer) const;
+    bool operator==(const Architecture&) const = default;
 };
 
 // Everything a catalog entry says about a model besides its architecture.
@@ -184,6 +187,7 @@ struct ModelInfo {
     std::vector<std::string> aliases;      // other names people search by ("qwen3.5 27b", "Qwen3.5-27B-Instruct")
     Architecture arch;
     bool params_only = false;              // typed-in parameter count only: weights answer, no KV
+    bool operator==(const ModelInfo&) const = default;
 };
 
 }  // namespace vramcalc

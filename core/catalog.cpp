@@ -1,15 +1,20 @@
 // The embedded model and GPU catalogs, parsed once on first use (function-local statics, so the
-// page and the CLI pay the JSON parse a single time) and validated as they load.
+// page and the CLI pay the JSON parse a single time) and validated as they load. A lookup by exact
+// id before then parses that one entry (the page's first frame needs one model and one GPU).
 #include "catalog.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <map>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "bounded_json.h"
+#include "catalog_entry.h"
 #include "config_parser.h"
 #include "data/embedded.h"
 
@@ -98,13 +103,19 @@ std::vector<std::string> nearest(std::string_view query, const std::vector<std::
     return out;
 }
 
-struct Catalogs {
+struct ModelCatalog {
     std::vector<ModelInfo> models;
-    std::vector<Gpu> gpus;
     std::vector<std::string> problems;
     // Lower-cased id (and HF id) -> index: the fit matrix looks models up thousands of times a pass.
-    std::unordered_map<std::string, std::size_t> model_by_id, model_by_hf_id, gpu_by_id;
-    std::vector<int> models_by_family, gpus_by_group;
+    std::unordered_map<std::string, std::size_t> by_id, by_hf_id;
+    std::vector<int> by_family;
+};
+
+struct GpuCatalog {
+    std::vector<Gpu> gpus;
+    std::vector<std::string> problems;
+    std::unordered_map<std::string, std::size_t> by_id;
+    std::vector<int> by_group;
 };
 
 std::vector<int> family_order(const std::vector<ModelInfo>& models) {
@@ -133,21 +144,52 @@ std::vector<int> group_order(const std::vector<Gpu>& gpus) {
     return v;
 }
 
-const Catalogs& catalogs() {
-    static const Catalogs c = [] {
-        Catalogs k;
+// Set once a whole catalog is parsed: until then a lookup by exact id parses its one entry.
+std::atomic<bool> g_models_parsed{false};
+std::atomic<bool> g_gpus_parsed{false};
+
+const ModelCatalog& models_parsed() {
+    static const ModelCatalog c = [] {
+        ModelCatalog k;
         k.models = parse_model_catalog(embedded_models_json(), &k.problems);
-        k.gpus = parse_gpu_catalog(embedded_gpus_json(), &k.problems);
         for (std::size_t i = 0; i < k.models.size(); ++i) {
-            k.model_by_id.emplace(lower(k.models[i].id), i);  // emplace keeps the first of equal keys
-            if (!k.models[i].hf_id.empty()) k.model_by_hf_id.emplace(lower(k.models[i].hf_id), i);
+            k.by_id.emplace(lower(k.models[i].id), i);  // emplace keeps the first of equal keys
+            if (!k.models[i].hf_id.empty()) k.by_hf_id.emplace(lower(k.models[i].hf_id), i);
         }
-        for (std::size_t i = 0; i < k.gpus.size(); ++i) k.gpu_by_id.emplace(lower(k.gpus[i].id), i);
-        k.models_by_family = family_order(k.models);
-        k.gpus_by_group = group_order(k.gpus);
+        k.by_family = family_order(k.models);
         return k;
     }();
+    g_models_parsed = true;
     return c;
+}
+
+const GpuCatalog& gpus_parsed() {
+    static const GpuCatalog c = [] {
+        GpuCatalog k;
+        k.gpus = parse_gpu_catalog(embedded_gpus_json(), &k.problems);
+        for (std::size_t i = 0; i < k.gpus.size(); ++i) k.by_id.emplace(lower(k.gpus[i].id), i);
+        k.by_group = group_order(k.gpus);
+        return k;
+    }();
+    g_gpus_parsed = true;
+    return c;
+}
+
+// The entry with exactly this (lower-case) id, parsed alone and kept (a node-based map: the pointer
+// stays valid), or null when the text has no such entry or it does not parse: the caller then parses
+// the whole catalog, whose answer (aliases, HF ids, problems) is the reference. The same parser reads
+// the same text, so the entry is equal to the whole catalog's (tests/unit/catalog_entry_test.cpp).
+template <class T, class Parse>
+const T* one_entry(std::string_view catalog_text, const std::string& id, Parse parse) {
+    static std::mutex mutex;
+    static std::map<std::string, T, std::less<>> parsed;
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = parsed.find(id); it != parsed.end()) return &it->second;
+    const std::string_view entry = catalog_entry_text(catalog_text, id);
+    if (entry.empty()) return nullptr;
+    std::vector<T> one = parse("[" + std::string(entry) + "]", nullptr);
+    if (one.size() != 1) return nullptr;
+    return &parsed.emplace(id, std::move(one.front())).first->second;
 }
 
 }  // namespace
@@ -288,26 +330,38 @@ std::vector<Gpu> parse_gpu_catalog(std::string_view json_text, std::vector<std::
     return out;
 }
 
-const std::vector<ModelInfo>& model_catalog() { return catalogs().models; }
-const std::vector<Gpu>& gpu_catalog() { return catalogs().gpus; }
-const std::vector<std::string>& catalog_problems() { return catalogs().problems; }
-const std::vector<int>& models_by_family() { return catalogs().models_by_family; }
-const std::vector<int>& gpus_by_group() { return catalogs().gpus_by_group; }
+const std::vector<ModelInfo>& model_catalog() { return models_parsed().models; }
+const std::vector<Gpu>& gpu_catalog() { return gpus_parsed().gpus; }
+const std::vector<int>& models_by_family() { return models_parsed().by_family; }
+const std::vector<int>& gpus_by_group() { return gpus_parsed().by_group; }
+
+const std::vector<std::string>& catalog_problems() {
+    static const std::vector<std::string> all = [] {
+        std::vector<std::string> v = models_parsed().problems;
+        v.insert(v.end(), gpus_parsed().problems.begin(), gpus_parsed().problems.end());
+        return v;
+    }();
+    return all;
+}
 
 const ModelInfo* find_model(std::string_view id_or_hf_id) {
     const std::string q = lower(id_or_hf_id);
     if (q.empty()) return nullptr;
-    const Catalogs& c = catalogs();
-    if (auto it = c.model_by_id.find(q); it != c.model_by_id.end()) return &c.models[it->second];
-    if (auto it = c.model_by_hf_id.find(q); it != c.model_by_hf_id.end()) return &c.models[it->second];
+    if (!g_models_parsed)
+        if (const ModelInfo* m = one_entry<ModelInfo>(embedded_models_json(), q, parse_model_catalog)) return m;
+    const ModelCatalog& c = models_parsed();
+    if (auto it = c.by_id.find(q); it != c.by_id.end()) return &c.models[it->second];
+    if (auto it = c.by_hf_id.find(q); it != c.by_hf_id.end()) return &c.models[it->second];
     return nullptr;
 }
 
 const Gpu* find_gpu(std::string_view id) {
     const std::string q = lower(id);
     if (q.empty()) return nullptr;
-    const Catalogs& c = catalogs();
-    if (auto it = c.gpu_by_id.find(q); it != c.gpu_by_id.end()) return &c.gpus[it->second];
+    if (!g_gpus_parsed)
+        if (const Gpu* g = one_entry<Gpu>(embedded_gpus_json(), q, parse_gpu_catalog)) return g;
+    const GpuCatalog& c = gpus_parsed();
+    if (auto it = c.by_id.find(q); it != c.by_id.end()) return &c.gpus[it->second];
     return nullptr;
 }
 

@@ -21,6 +21,7 @@ struct Gpu {
     double fp8_tflops = 0;
     std::string interconnect;
     std::string source;
+    bool operator==(const Gpu&) const = default;
 };
 
 }  // namespace vramcalc
