@@ -81,6 +81,23 @@ async function main() {
     await hi.page.screenshot({ path: path.join(screenshotDir, 'smoke-dpr2.png') });
     check('no console error or page error at devicePixelRatio 2', hi.errors.length === 0, hi.errors.join(' | '));
     await hi.context.close();
+
+    // 5. The wasm travels gzip-compressed in the page (scripts/pack_page.mjs): a browser without
+    //    DecompressionStream gets a sentence naming the browsers that run the page, not a blank one.
+    const packed = fs.readFileSync(pagePath, 'utf8');
+    const block = /<script type="application\/octet-stream" id="vramcalc-wasm" data-bytes="(\d+)">([A-Za-z0-9+/=]+)<\/script>/.exec(packed);
+    check('the page carries its wasm as one gzip block, no base64 data URI of the raw wasm', !!block
+      && !/data:application\/octet-stream;base64,AGFzbQ/.test(packed),
+      block ? `${block[2].length} base64 characters for ${block[1]} wasm bytes` : 'no block');
+    const old = await browser.newContext({ viewport: { width: 800, height: 600 } });
+    const oldPage = await old.newPage();
+    await oldPage.addInitScript(() => { delete window.DecompressionStream; });
+    await oldPage.goto(pageUrl);
+    await oldPage.waitForFunction(() => /newer browser/.test(document.getElementById('status')?.textContent || ''), null, { timeout: 10000 })
+      .catch(() => {});
+    const status = await oldPage.evaluate(() => document.getElementById('status')?.textContent || '');
+    check('without DecompressionStream the page says which browsers run it', /needs a newer browser \(Chrome/.test(status), status);
+    await old.close();
   } finally {
     await browser.close();
   }
