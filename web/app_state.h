@@ -52,6 +52,8 @@ struct FitMatrixView {
     std::string filter;                 // rows: models whose name/family/id contains every word of it
     MatrixRows rows = MatrixRows::Family;
     std::string key;                    // inputs the cells below were computed for
+    std::string cols_key;               // scenario and rows the formats below were found for
+    std::vector<std::string> cols;      // matrix_formats: it resolves every row's model, so once per change
     FitMatrix matrix;                   // rows x cols; filled progressively
     std::vector<std::vector<bool>> computed;
     int next_cell = 0;                  // row-major index of the next cell to compute

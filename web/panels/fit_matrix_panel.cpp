@@ -120,7 +120,13 @@ float model_column_width(const AppState& st) {
 void update_matrix(AppState& st, double budget_ms) {
     FitMatrixView& v = st.matrix;
     std::vector<std::string> rows = matrix_rows(st);
-    std::vector<std::string> cols = matrix_formats(st.scenario, rows);
+    // matrix_formats resolves every row's model (the whole catalog: about 25 ms in the page), and
+    // this runs every frame the page draws: once per change of the scenario or the rows.
+    if (std::string cols_key = scenario_key(st.scenario) + "|" + join(rows); cols_key != v.cols_key) {
+        v.cols = matrix_formats(st.scenario, rows);
+        v.cols_key = std::move(cols_key);
+    }
+    std::vector<std::string> cols = v.cols;
     // Every cell overrides model and weights: a click on a cell must not recompute the matrix.
     Scenario base = st.scenario;
     base.model.clear();
