@@ -8,7 +8,10 @@
 #include <span>
 #include <string>
 
+#include "core/logs/log_text.h"
+#include "core/text.h"
 #include "wasm/model_files_glue.h"
+#include "web/log_paste.h"
 #include "web/model_files.h"
 
 namespace {
@@ -92,6 +95,27 @@ EM_JS(void, js_install_file_reader, (), {
         input.value = "";
         if (files.length) readFiles(files);
     });
+    // "Choose a log file...": the start of the file (the reader takes 16 MiB; start-up lines come first).
+    var logInput = document.createElement("input");
+    logInput.type = "file";
+    logInput.id = "vramcalc-log-input";
+    logInput.accept = ".log,.txt,text/plain";
+    logInput.style.display = "none";
+    document.body.appendChild(logInput);
+    logInput.addEventListener("change", function() {
+        var file = logInput.files && logInput.files[0];
+        logInput.value = "";
+        if (!file) return;
+        var limit = 16777216;
+        file.slice(0, limit).text().then(function(s) {
+            api["fileBytesRead"] += Math.min(file.size, limit);
+            var name = text(file.name), body = text(s);
+            Module["_vramcalc_log_file"](name, body, file.size);
+            Module["_vramcalc_files_free"](name);
+            Module["_vramcalc_files_free"](body);
+            wake();
+        }).catch(function(e) { console.warn("vramcalc: reading the log file failed", e); });
+    });
     api["pickModelFiles"] = function() { input.click(); };
     api["modelFiles"] = function() { return JSON.parse(UTF8ToString(Module["_vramcalc_model_files_json"]())); };
     // For tests and embedders: read these File objects as if dropped; resolves when they are read.
@@ -99,6 +123,7 @@ EM_JS(void, js_install_file_reader, (), {
 });
 
 EM_JS(void, js_pick_files, (), { document.getElementById("vramcalc-file-input").click(); });
+EM_JS(void, js_pick_log_file, (), { document.getElementById("vramcalc-log-input").click(); });
 
 }  // namespace
 
@@ -139,6 +164,16 @@ EMSCRIPTEN_KEEPALIVE int vramcalc_files_waiting() {
     return g_state && !g_state->model_files.model.ok && !g_state->model_files.model.missing.empty() ? 1 : 0;
 }
 
+// A chosen log file: its first 16 MiB (kMaxLogBytes) go to the "Your log" box, named as cut when
+// the file is longer. Sizes cross as doubles: wasm32's size_t is 32 bits.
+EMSCRIPTEN_KEEPALIVE void vramcalc_log_file(const char* name, const char* text, double size) {
+    if (!g_state) return;
+    std::string shown = name;
+    if (size > static_cast<double>(vramcalc::logtext::kMaxLogBytes))
+        shown += " (its first 16 MiB of " + vramcalc::format_fixed(size / 1048576.0, 1) + " MiB)";
+    vramcalc::web::set_log_text(*g_state, text, shown);
+}
+
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_model_files_json() {
     if (!g_state) return "null";
     g_json = vramcalc::web::model_files_json(*g_state).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -156,9 +191,15 @@ void install_file_reader(web::AppState* state, void (*wake)()) {
 }
 
 void pick_files_if_asked(web::AppState& st) {
-    if (!st.model_files.pick_requested) return;
-    st.model_files.pick_requested = false;
-    js_pick_files();  // within the click's transient user activation (the next frame)
+    // Within the click's transient user activation (the next frame).
+    if (st.model_files.pick_requested) {
+        st.model_files.pick_requested = false;
+        js_pick_files();
+    }
+    if (st.log.pick_requested) {
+        st.log.pick_requested = false;
+        js_pick_log_file();
+    }
 }
 
 }  // namespace vramcalc::wasm

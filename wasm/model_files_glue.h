@@ -16,6 +16,6 @@ void pump_model_files(web::AppState& state);
 
 // Between the two glue files (file_reader.cpp: local files; hub_fetch_web.cpp: the Hub).
 void install_file_reader(web::AppState* state, void (*wake)());
-void pick_files_if_asked(web::AppState& state);
+void pick_files_if_asked(web::AppState& state);  // "Choose model files..." / "Choose a log file..."
 
 }  // namespace vramcalc::wasm

@@ -24,7 +24,8 @@ struct StoredCalibration {
 
 struct LogPanelState {
     std::string text;              // the paste, kept whatever happens (an error never clears it)
-    std::string file_name;         // a dropped .log / .txt file, "" for a paste
+    std::string file_name;         // a dropped or chosen .log / .txt file, "" for a paste
+    bool pick_requested = false;   // "Choose a log file..." was clicked: the glue opens the picker
     std::uint64_t text_revision = 0;  // bumps on every change of `text` (cheaper than comparing 16 MiB)
     // Bumps when the text is replaced from outside the box (a drop, Clear, the API): the box is drawn
     // under a new ID, so a box being edited shows the new text instead of keeping its own copy.

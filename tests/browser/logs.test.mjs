@@ -248,6 +248,31 @@ async function engines(browser) {
   check('a dropped .log file fills the box and is read', v.file === 'sglang-start.log' && v.ok && v.engine === 'sglang' &&
     v.text_chars === Buffer.byteLength(SGLANG.text, 'utf8'), `${v.file} ${v.engine} ${v.text_chars}`);
 
+  // ---- "Choose a log file...": a real click opens the browser's file chooser; the file's start is read
+  let chooser = page.waitForEvent('filechooser', { timeout: 5000 }).catch(() => null);
+  check('"Choose a log file..." clicked', await clickText(page, 'Choose a log file'));
+  let fc = await chooser;
+  check('the click opens a file chooser for one log', !!fc && !fc.isMultiple());
+  if (fc) await fc.setFiles({ name: 'vllm-start.log', mimeType: 'text/plain', buffer: Buffer.from(VLLM.text) });
+  await page.waitForFunction(() => window.vramcalc.getView().log.file === 'vllm-start.log', null, { timeout: 10000 }).catch(() => {});
+  await settle(page);
+  v = await logView(page);
+  check('a chosen .log file fills the box and is read', v.file === 'vllm-start.log' && v.ok && v.engine === 'vllm' &&
+    v.text_chars === Buffer.byteLength(VLLM.text, 'utf8'), `${v.file} ${v.engine} ${v.text_chars}`);
+  // 17 MiB: the SGLang start-up, then a server's later lines; the reader takes 16 MiB = 16,777,216 bytes.
+  const filler = 'INFO:     127.0.0.1:51234 - "POST /v1/chat/completions HTTP/1.1" 200 OK\n';
+  const long = SGLANG.text + filler.repeat(Math.ceil((17 * MiB - SGLANG.text.length) / filler.length));
+  chooser = page.waitForEvent('filechooser', { timeout: 5000 }).catch(() => null);
+  await clickText(page, 'Choose a log file');
+  fc = await chooser;
+  if (fc) await fc.setFiles({ name: 'sglang-server.log', mimeType: 'text/plain', buffer: Buffer.from(long) });
+  await page.waitForFunction(() => /^sglang-server\.log/.test(window.vramcalc.getView().log.file), null, { timeout: 20000 }).catch(() => {});
+  await settle(page);
+  v = await logView(page);
+  check('a chosen 17 MiB log: its first 16 MiB are read, and the name says so', v.text_chars === 16 * MiB && v.ok && v.engine === 'sglang' &&
+    v.file === `sglang-server.log (its first 16 MiB of ${(Buffer.byteLength(long) / MiB).toFixed(1)} MiB)`, `${v.file} ${v.text_chars} ${v.error || ''}`);
+  await page.screenshot({ path: path.join(screenshotDir, 'logs-chosen-file-1400x900.png') });
+
   // ---- reload: the kept calibration is offered for the same engine and GPU, not applied
   await page.evaluate(() => { localStorage.removeItem('vramcalc.scenario'); });
   await page.goto(pageUrl.split('#')[0] + '#m=qwen2.5-7b-instruct&e=vllm&mem=79.19');
