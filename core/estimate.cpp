@@ -252,6 +252,7 @@ bool resolve_gpu_list(ResolvedScenario& r, std::string& error) {
 }
 
 // Layout and workload
+static_assert(kMaxGpus == 4096, "the gpus message below spells the limit");
 bool check_workload(const ResolvedScenario& r, std::string& error) {
     const Scenario& s = r.scenario;
     if (s.gpus < 1 || s.gpus > kMaxGpus) { error = "gpus: between 1 and 4096"; return false; }

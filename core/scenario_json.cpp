@@ -222,6 +222,8 @@ struct FieldRule {
 // F and S only keep the rows below on one line each.
 using F = const FieldInput&;
 using S = Scenario&;
+static_assert(kMaxGpus == 4096, "the GPU, node, TP and PP messages below spell the limit");
+
 const FieldRule kFieldRules[] = {
     {"model", [](F f, S s) { read_id(f, s.model); }},
     {"custom_config", read_custom_config},
