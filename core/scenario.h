@@ -105,6 +105,7 @@ struct Scenario {
     // vision tower loaded, no encoder profiling).
     bool mm_text_only = false;
     // (every knob above is also a row of core/knobs.cpp, which the JSON, link and CLI readers use)
+    bool operator==(const Scenario&) const = default;
 };
 
 bool is_custom(const Scenario& s);

@@ -154,9 +154,13 @@ void restore_state() {
         if (j.is_object()) vramcalc::web::apply_state_json(g_state, j);  // a stale field is simply skipped
     }
     // Calibrations kept on this device (the figures only): offered again for the same engine and GPU.
-    const nlohmann::json cal = vramcalc::parse_json(storage_get("vramcalc.calibrations"), vramcalc::kScenarioJsonLimits).value;
-    g_state.log.stored = vramcalc::web::calibrations_from_json(cal);
-    nlohmann::json view = vramcalc::parse_json(storage_get("vramcalc.view"), vramcalc::kScenarioJsonLimits).value;
+    // (A first visit keeps nothing: no parse, whose error message would cost the first frame.)
+    const auto stored_json = [](const char* key) {
+        const std::string text = storage_get(key);
+        return text.empty() ? nlohmann::json() : vramcalc::parse_json(text, vramcalc::kScenarioJsonLimits).value;
+    };
+    g_state.log.stored = vramcalc::web::calibrations_from_json(stored_json("vramcalc.calibrations"));
+    nlohmann::json view = stored_json("vramcalc.view");
     if (view.is_object()) {
         if (view.contains("dark") && view["dark"].is_boolean()) g_state.dark = view["dark"].get<bool>();
         if (view.contains("unit") && view["unit"].is_string())

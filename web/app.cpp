@@ -130,7 +130,7 @@ void draw_app(AppState& st) {
     draw_copy_menu(st);
     draw_toast(st);
     // A widget changed the scenario this frame: recompute before the next one.
-    if (scenario_key(st.scenario) != st.scenario_key) st.want_frames = true;
+    if (current_scenario_key(st) != st.scenario_key) st.want_frames = true;
 }
 
 void on_file_dropped(AppState& state, const std::string& name, const std::string& contents) {

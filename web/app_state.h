@@ -99,6 +99,11 @@ struct AppState {
 
     // ---- cached answers (recomputed when scenario_key changes)
     std::string scenario_key;           // scenario_to_json(scenario).dump() the caches below belong to
+    // scenario_key(scenario) as last built, for the scenario it was built from (several readers a
+    // frame; built again only when the scenario changed: current_scenario_key)
+    Scenario key_of_scenario;
+    std::string key_of_scenario_text;
+    bool key_of_scenario_built = false;
     Estimate result;
     std::optional<ResolvedScenario> resolved;
     // The scenario on screen resolved even while a link's model is missing (resolved is then empty):

@@ -18,6 +18,15 @@ std::string scenario_key(const Scenario& s) {
     return dump_json(scenario_to_json(s));
 }
 
+const std::string& current_scenario_key(AppState& st) {
+    if (!st.key_of_scenario_built || !(st.key_of_scenario == st.scenario)) {
+        st.key_of_scenario = st.scenario;
+        st.key_of_scenario_text = scenario_key(st.scenario);
+        st.key_of_scenario_built = true;
+    }
+    return st.key_of_scenario_text;
+}
+
 namespace {
 
 // One solver per step, cheapest and most wanted first (each is tens of estimates).
@@ -68,9 +77,8 @@ void end_missing_model(AppState& st) {
 }
 
 void refresh(AppState& st) {
-    std::string key = scenario_key(st.scenario);
-    if (key != st.scenario_key) {
-        st.scenario_key = std::move(key);
+    if (const std::string& key = current_scenario_key(st); key != st.scenario_key) {
+        st.scenario_key = key;
         if (st.missing_model && (st.scenario.model != st.missing_model->shown_instead || is_custom(st.scenario)))
             st.missing_model.reset();  // the user picked a model
         std::string error;

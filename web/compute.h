@@ -10,6 +10,8 @@
 namespace vramcalc::web {
 
 std::string scenario_key(const Scenario& s);
+// scenario_key(state.scenario), built again only when the scenario changed since the last call.
+const std::string& current_scenario_key(AppState& state);
 
 // Recomputes the estimate and command when the scenario changed, then advances the answers by
 // one step (sets state.want_frames while answers are pending).

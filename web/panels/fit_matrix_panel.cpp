@@ -120,19 +120,19 @@ float model_column_width(const AppState& st) {
 void update_matrix(AppState& st, double budget_ms) {
     FitMatrixView& v = st.matrix;
     std::vector<std::string> rows = matrix_rows(st);
-    // matrix_formats resolves every row's model (the whole catalog: about 25 ms in the page), and
-    // this runs every frame the page draws: once per change of the scenario or the rows.
-    if (std::string cols_key = scenario_key(st.scenario) + "|" + join(rows); cols_key != v.cols_key) {
+    // This runs on every frame the page draws, and matrix_formats resolves every row's model (the
+    // whole catalog: about 25 ms in the page): the formats and the cells' key are found again only
+    // when the scenario or the rows changed.
+    if (std::string cols_key = current_scenario_key(st) + "|" + join(rows); cols_key != v.cols_key) {
         v.cols = matrix_formats(st.scenario, rows);
         v.cols_key = std::move(cols_key);
+        // Every cell overrides model and weights: a click on a cell must not recompute the matrix.
+        Scenario base = st.scenario;
+        base.model.clear();
+        base.weights.clear();
+        const std::string key = scenario_key(base) + "|" + join(rows) + "|" + join(v.cols);
+        if (key != v.key) restart(v, st.scenario, std::move(rows), v.cols, key);
     }
-    std::vector<std::string> cols = v.cols;
-    // Every cell overrides model and weights: a click on a cell must not recompute the matrix.
-    Scenario base = st.scenario;
-    base.model.clear();
-    base.weights.clear();
-    const std::string key = scenario_key(base) + "|" + join(rows) + "|" + join(cols);
-    if (key != v.key) restart(v, st.scenario, std::move(rows), std::move(cols), key);
     if (!v.complete) compute_some(st, budget_ms);
 }
 
