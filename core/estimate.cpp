@@ -473,17 +473,19 @@ Estimate estimate(const ResolvedScenario& r_in) {
     return e;
 }
 
+Estimate estimate_resolved(const std::optional<ResolvedScenario>& r, const std::string& error) {
+    if (r) return estimate(*r);
+    Estimate e;
+    e.ok = false;
+    e.error = error;
+    e.error_field = error_field_of(error);
+    return e;
+}
+
 Estimate estimate(const Scenario& s) {
     std::string error;
-    auto r = resolve(s, error);
-    if (!r) {
-        Estimate e;
-        e.ok = false;
-        e.error = error;
-        e.error_field = error_field_of(error);
-        return e;
-    }
-    return estimate(*r);
+    const auto r = resolve(s, error);
+    return estimate_resolved(r, error);
 }
 
 }  // namespace vramcalc

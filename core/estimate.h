@@ -24,5 +24,7 @@ std::optional<ResolvedScenario> resolve_with_model(const ResolvedModel& model, c
 // The main entry: resolve + the engine's accounting (its profile's estimate for the chosen release).
 Estimate estimate(const Scenario& s);
 Estimate estimate(const ResolvedScenario& r);
+// resolve()'s outcome answered: its estimate, or the not-ok Estimate naming resolve's error.
+Estimate estimate_resolved(const std::optional<ResolvedScenario>& r, const std::string& error);
 
 }  // namespace vramcalc

@@ -83,16 +83,7 @@ void refresh(AppState& st) {
             st.missing_model.reset();  // the user picked a model
         std::string error;
         st.shown = resolve(st.scenario, error);  // once: estimate(Scenario) is resolve + estimate
-        if (st.missing_model) {
-            st.result = missing_model_estimate(*st.missing_model);
-        } else if (!st.shown) {
-            st.result = Estimate{};
-            st.result.ok = false;
-            st.result.error = error;
-            st.result.error_field = error_field_of(error);
-        } else {
-            st.result = estimate(*st.shown);
-        }
+        st.result = st.missing_model ? missing_model_estimate(*st.missing_model) : estimate_resolved(st.shown, error);
         st.resolved = st.missing_model ? std::nullopt : st.shown;
         st.bands = st.resolved && st.result.ok ? figure_bands(*st.resolved) : FigureBands{};
         st.command = st.resolved ? launch_command(*st.resolved) : std::string();

@@ -35,21 +35,24 @@ TEST_CASE("catalog_entry_text: broken or odd text finds nothing") {
     CHECK(catalog_entry_text("[{\"id\": \"a\\\\\"}]", "a\\\\") == "{\"id\": \"a\\\\\"}");  // id a\ (escaped)
 }
 
+namespace {
+
+// Each entry of `catalog`, found in `text` and parsed alone by `parse`, equals the whole catalog's.
+template <class T, class Parse>
+void check_each_entry_alone(const std::vector<T>& catalog, std::string_view text, Parse parse) {
+    for (const T& whole : catalog) {
+        CAPTURE(whole.id);
+        const std::string_view entry = catalog_entry_text(text, whole.id);
+        REQUIRE(!entry.empty());
+        const std::vector<T> one = parse("[" + std::string(entry) + "]", nullptr);
+        REQUIRE(one.size() == 1);
+        CHECK(one.front() == whole);
+    }
+}
+
+}  // namespace
+
 TEST_CASE("every catalog model and GPU parsed alone equals the whole catalog's") {
-    for (const ModelInfo& m : model_catalog()) {
-        CAPTURE(m.id);
-        const std::string_view entry = catalog_entry_text(embedded_models_json(), m.id);
-        REQUIRE(!entry.empty());
-        const std::vector<ModelInfo> one = parse_model_catalog("[" + std::string(entry) + "]", nullptr);
-        REQUIRE(one.size() == 1);
-        CHECK(one.front() == m);
-    }
-    for (const Gpu& g : gpu_catalog()) {
-        CAPTURE(g.id);
-        const std::string_view entry = catalog_entry_text(embedded_gpus_json(), g.id);
-        REQUIRE(!entry.empty());
-        const std::vector<Gpu> one = parse_gpu_catalog("[" + std::string(entry) + "]", nullptr);
-        REQUIRE(one.size() == 1);
-        CHECK(one.front() == g);
-    }
+    check_each_entry_alone(model_catalog(), embedded_models_json(), parse_model_catalog);
+    check_each_entry_alone(gpu_catalog(), embedded_gpus_json(), parse_gpu_catalog);
 }
