@@ -23,7 +23,7 @@ std::string g_json;
 // WEB: a capturing drop listener on window runs before GLFW's on the canvas; for model files it stops
 // the event there, so GLFW never reads the whole file into memory. Each file is read as growing
 // prefixes (256 KB first) until its header parses; window.vramcalc.fileBytesRead counts every byte.
-EM_JS(void, js_install_file_reader, (), {
+EM_JS(void, js_install_file_reader, (double logLimit), {
     var api = window["vramcalc"] || (window["vramcalc"] = {});
     api["fileBytesRead"] = 0;
     var input = document.createElement("input");
@@ -95,7 +95,7 @@ EM_JS(void, js_install_file_reader, (), {
         input.value = "";
         if (files.length) readFiles(files);
     });
-    // "Choose a log file...": the start of the file (the reader takes 16 MiB; start-up lines come first).
+    // "Choose a log file...": the start of the file (the reader's limit; start-up lines come first).
     var logInput = document.createElement("input");
     logInput.type = "file";
     logInput.id = "vramcalc-log-input";
@@ -106,7 +106,7 @@ EM_JS(void, js_install_file_reader, (), {
         var file = logInput.files && logInput.files[0];
         logInput.value = "";
         if (!file) return;
-        var limit = 16777216;
+        var limit = logLimit;
         file.slice(0, limit).text().then(function(s) {
             api["fileBytesRead"] += Math.min(file.size, limit);
             var name = text(file.name), body = text(s);
@@ -164,14 +164,11 @@ EMSCRIPTEN_KEEPALIVE int vramcalc_files_waiting() {
     return g_state && !g_state->model_files.model.ok && !g_state->model_files.model.missing.empty() ? 1 : 0;
 }
 
-// A chosen log file: its first 16 MiB (kMaxLogBytes) go to the "Your log" box, named as cut when
-// the file is longer. Sizes cross as doubles: wasm32's size_t is 32 bits.
+// A chosen log file: its first kMaxLogBytes go to the "Your log" box, named as cut when the file
+// is longer. Sizes cross as doubles: wasm32's size_t is 32 bits.
 EMSCRIPTEN_KEEPALIVE void vramcalc_log_file(const char* name, const char* text, double size) {
     if (!g_state) return;
-    std::string shown = name;
-    if (size > static_cast<double>(vramcalc::logtext::kMaxLogBytes))
-        shown += " (its first 16 MiB of " + vramcalc::format_fixed(size / 1048576.0, 1) + " MiB)";
-    vramcalc::web::set_log_text(*g_state, text, shown);
+    vramcalc::web::set_log_text(*g_state, text, vramcalc::web::chosen_log_name(name, size));
 }
 
 EMSCRIPTEN_KEEPALIVE const char* vramcalc_model_files_json() {
@@ -187,7 +184,7 @@ namespace vramcalc::wasm {
 void install_file_reader(web::AppState* state, void (*wake)()) {
     g_state = state;
     g_wake = wake;
-    js_install_file_reader();
+    js_install_file_reader(static_cast<double>(vramcalc::logtext::kMaxLogBytes));
 }
 
 void pick_files_if_asked(web::AppState& st) {

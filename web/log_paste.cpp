@@ -21,7 +21,7 @@ namespace {
 // Why a paste gives no table, before the reader runs.
 std::string precheck(std::string_view text) {
     if (text.size() > logtext::kMaxLogBytes)
-        return "This paste is " + mib_text(static_cast<double>(text.size())) + "; the reader takes up to 16 MiB. "
+        return "This paste is " + mib_text(static_cast<double>(text.size())) + "; the reader takes up to " + log_limit_text() + ". "
                "Paste the start-up part: from the engine's first lines to the KV cache figures.";
     return "";
 }
@@ -392,6 +392,13 @@ std::vector<StoredCalibration> calibrations_from_json(const nlohmann::json& j) {
     }
     if (v.size() > kMaxStoredCalibrations) v.erase(v.begin(), v.end() - static_cast<std::ptrdiff_t>(kMaxStoredCalibrations));
     return v;
+}
+
+std::string log_limit_text() { return mib_text(static_cast<double>(logtext::kMaxLogBytes), 0); }
+
+std::string chosen_log_name(const std::string& name, double size_bytes) {
+    if (!(size_bytes > static_cast<double>(logtext::kMaxLogBytes))) return name;
+    return name + " (its first " + log_limit_text() + " of " + mib_text(size_bytes, 1) + ")";
 }
 
 bool is_log_file(const std::string& name, std::string_view contents) {

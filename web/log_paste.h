@@ -79,5 +79,10 @@ std::vector<StoredCalibration> calibrations_from_json(const nlohmann::json& j);
 
 // A dropped file that goes to the log box: .log / .txt, or any non-JSON text the reader recognises.
 bool is_log_file(const std::string& name, std::string_view contents);
+// The reader's limit as the page words it: "16 MiB" (logtext::kMaxLogBytes).
+std::string log_limit_text();
+// A chosen log file's name in the tab, saying when only its first kMaxLogBytes were read:
+// "server.log (its first 16 MiB of 17.0 MiB)". The size is a double: wasm32's size_t is 32 bits.
+std::string chosen_log_name(const std::string& name, double size_bytes);
 
 }  // namespace vramcalc::web

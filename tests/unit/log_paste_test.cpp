@@ -4,6 +4,7 @@
 // logs in tests/data/logs/ print (quoted beside each check).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -107,7 +108,7 @@ TEST_CASE("a paste that is not a log, or too large, says so and keeps the text")
     const std::string huge(logtext::kMaxLogBytes + 1, 'x');
     set_log_text(st, huge);
     refresh_log(st);
-    CHECK(st.log.error.find("16 MiB") != std::string::npos);
+    CHECK(st.log.error.find("the reader takes up to 16 MiB") != std::string::npos);
     CHECK(st.log.text.size() == huge.size());
 
     set_log_text(st, "  \n ");
@@ -286,4 +287,15 @@ TEST_CASE("what the log lacks is worded for the page") {
     CHECK(page_wording("model: the log names \"x\", which the catalog lacks: qwen assumed (give --model or --config)") ==
           "model: the log names \"x\", which the catalog lacks: qwen assumed (pick the model on the left, or paste its config.json there)");
     CHECK(page_wording("context (not printed): 8192 assumed") == "context (not printed): 8192 assumed");
+}
+
+TEST_CASE("a chosen log file's name says when only its start was read") {
+    // The reader's limit is 16 MiB = 16 x 1,048,576 = 16,777,216 bytes.
+    CHECK(log_limit_text() == "16 MiB");
+    CHECK(chosen_log_name("server.log", 16777216.0) == "server.log");  // exactly the limit: read whole
+    CHECK(chosen_log_name("server.log", 1234.0) == "server.log");
+    // 17 MiB = 17,825,792 bytes; 40 GiB = 40,960 MiB (a 32-bit size_t would wrap at 4 GiB).
+    CHECK(chosen_log_name("server.log", 17825792.0) == "server.log (its first 16 MiB of 17.0 MiB)");
+    CHECK(chosen_log_name("huge.log", 42949672960.0) == "huge.log (its first 16 MiB of 40960.0 MiB)");
+    CHECK(chosen_log_name("odd.log", std::nan("")) == "odd.log");  // a size the browser cannot give: no NaN
 }

@@ -20,7 +20,7 @@ void draw_box(AppState& st) {
     dim_text("Paste a vLLM, llama.cpp (llama-server, Ollama) or SGLang start-up log in the box (Ctrl+V), drop a "
              ".log / .txt file on the page, or choose one. It is read here, in the page: nothing is sent.");
     if (ImGui::SmallButton("Choose a log file...")) log.pick_requested = true;
-    item_tooltip("A start-up log saved as a file (its first 16 MiB are read: the start-up comes first).");
+    item_tooltip(("A start-up log saved as a file (its first " + log_limit_text() + " are read: the start-up comes first).").c_str());
     ImGui::PushID(log.box_generation);
     if (input_text_multiline("##log", log.text, ImVec2(-1, px(st, st.narrow ? 120 : 140)), ImGuiInputTextFlags_AllowTabInput)) {
         log.file_name.clear();
