@@ -25,19 +25,26 @@ int first_enabled(const std::vector<PickerRow>& rows, const std::vector<int>& or
     return 0;
 }
 
-// The button: the current choice, left-aligned, with a combo's arrow on the right.
+// The button: the current choice, left-aligned, with a combo's arrow on the right. A choice wider
+// than the button (a long GPU name on a phone) ends in "..." before the arrow, and its hover box
+// gives the whole name.
 bool picker_button(const std::string& label, const char* id) {
-    ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
     ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::GetStyleColorVec4(ImGuiCol_FrameBgHovered));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImGui::GetStyleColorVec4(ImGuiCol_FrameBgActive));
-    const bool pressed = ImGui::Button((label + "##" + id).c_str(), ImVec2(-1, 0));
+    const bool pressed = ImGui::Button((std::string("##") + id).c_str(), ImVec2(-1, ImGui::GetFrameHeight()));
     ImGui::PopStyleColor(3);
-    ImGui::PopStyleVar();
-    const ImVec2 max = ImGui::GetItemRectMax();
+    const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    const ImVec2 pad = ImGui::GetStyle().FramePadding;
     const float h = ImGui::GetFrameHeight();
-    ImGui::GetWindowDrawList()->AddTriangleFilled(ImVec2(max.x - h * 0.65f, max.y - h * 0.62f), ImVec2(max.x - h * 0.35f, max.y - h * 0.62f),
-                                                  ImVec2(max.x - h * 0.5f, max.y - h * 0.38f), ImGui::GetColorU32(ImGuiCol_Text));
+    const float text_right = max.x - h;  // the arrow's square
+    const ImVec2 size = ImGui::CalcTextSize(label.c_str());
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    ImGui::RenderTextEllipsis(draw, ImVec2(min.x + pad.x, min.y + pad.y), ImVec2(text_right, max.y), text_right, text_right,
+                              label.c_str(), nullptr, &size);
+    if (min.x + pad.x + size.x > text_right) item_tooltip(label);
+    draw->AddTriangleFilled(ImVec2(max.x - h * 0.65f, max.y - h * 0.62f), ImVec2(max.x - h * 0.35f, max.y - h * 0.62f),
+                            ImVec2(max.x - h * 0.5f, max.y - h * 0.38f), ImGui::GetColorU32(ImGuiCol_Text));
     return pressed;
 }
 

@@ -55,6 +55,20 @@ export async function settleIdle(page, { ms = 250, rounds = 60, newFrame = false
   }
 }
 
+// Where the page draws a string starting with `prefix` (CSS px, its visible part, the last drawn of
+// the frames `settle(page)` let the page draw), through the text hook of wasm/text_fit_check.cpp;
+// null when it is not on screen. Settle after a change first: frames drawn before it count too.
+export async function findTextOn(page, prefix, settle) {
+  await page.evaluate((p) => Module.ccall('vramcalc_find_text', null, ['string'], [p]), prefix);
+  await settle(page);
+  const found = await page.evaluate(() => JSON.parse(Module.ccall('vramcalc_found_texts', 'string', [], [])));
+  await page.evaluate(() => Module.ccall('vramcalc_find_text', null, ['string'], ['']));
+  if (!found.length) return null;
+  const dpr = await page.evaluate(() => window.devicePixelRatio || 1);
+  const f = found[found.length - 1];
+  return { x: f.x / dpr, y: f.y / dpr, w: f.w / dpr, h: f.h / dpr, text: f.text };
+}
+
 // The strings the page drew cut (wasm/text_fit_check.cpp) while `settle(page)` let it draw.
 export async function clippedTexts(page, settle) {
   await page.evaluate(() => Module.ccall('vramcalc_text_check', null, ['number'], [1]));

@@ -6,7 +6,7 @@
 //   node tests/browser/input.test.mjs [path/to/vramcalc.html]   (default build-wasm/vramcalc.html)
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
+import { check, findTextOn, launchChromium, pagePath, pageUrl, run, screenshotDir, settleIdle, sleep } from './harness.mjs';
 
 const DESK = { width: 1400, height: 900 };
 // Where the controls are at 1400 x 900 CSS px (left column; see the screenshots). The model picker is
@@ -471,6 +471,27 @@ async function touchTests(browser) {
   await context.close();
 }
 
+// A picker's choice wider than its button (the longest GPU name on a phone) stops short of the
+// arrow with "...", and its hover box holds the whole name (it ran under the arrow before). The arrow is drawn in the button's last
+// frame-height square (web/picker.cpp), about 30 px here.
+async function longChoiceTests(browser) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true });
+  const { page, errors } = await openPage(context, '#v=1&gpu=rtx-pro-6000');
+  await settle(page);
+  const name = 'NVIDIA RTX PRO 6000 Blackwell (Workstation Edition)';
+  const drawn = (p) => settleIdle(p, { ms: 150, rounds: 40, newFrame: true, wake: true });  // frames drawn while looking
+  const shown = await findTextOn(page, 'NVIDIA RTX PRO 6000 Blackwell', drawn);
+  // (ImGui draws the dots glyph by glyph, past the text hook: the check is where the name stops.)
+  check('390x844: a GPU name wider than its picker is shortened before the arrow',
+    shown !== null && !shown.text.includes('96 GB') && shown.x + shown.w <= 390 - 12 - 30, JSON.stringify(shown));
+  if (shown) await page.mouse.move(shown.x + 20, shown.y + shown.h / 2);
+  await settle(page);
+  const tip = await findTextOn(page, `${name}  -  96 GB`, drawn);
+  check('390x844: hovering the cut GPU name shows the whole of it', tip !== null && tip.text.startsWith(name), JSON.stringify(tip));
+  check('no console error with a long GPU name on a phone', errors.length === 0, errors.join(' | '));
+  await context.close();
+}
+
 const TAP = { unit: { x: 294, y: 56 } };  // the toolbar's GiB/GB button on a 390 px phone
 
 async function screenshots(browser) {
@@ -499,6 +520,7 @@ async function main() {
     await context.close();
     await wheelStepTests(browser);
     await touchTests(browser);
+    await longChoiceTests(browser);
     await screenshots(browser);
   } finally {
     await browser.close();

@@ -9,7 +9,7 @@
 //   node tests/browser/logs.test.mjs [path/to/vramcalc.html]
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, clippedTexts, launchChromium, pageUrl, run, screenshotDir, settleIdle, sleep } from './harness.mjs';
+import { check, clippedTexts, findTextOn, launchChromium, pageUrl, run, screenshotDir, settleIdle, sleep } from './harness.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const logsDir = path.join(root, 'tests/data/logs');
@@ -49,18 +49,7 @@ async function chord(page, modifier, key) {
   await sleep(60);
 }
 
-// Where the page draws a string starting with `prefix` (CSS px, the last frame's), through the text
-// hook of wasm/text_fit_check.cpp; null when it is not on screen.
-async function findText(page, prefix) {
-  await page.evaluate((p) => Module.ccall('vramcalc_find_text', null, ['string'], [p]), prefix);
-  await settle(page, 120);
-  const found = await page.evaluate(() => JSON.parse(Module.ccall('vramcalc_found_texts', 'string', [], [])));
-  await page.evaluate(() => Module.ccall('vramcalc_find_text', null, ['string'], ['']));
-  if (!found.length) return null;
-  const dpr = await page.evaluate(() => window.devicePixelRatio || 1);
-  const f = found[found.length - 1];
-  return { x: f.x / dpr, y: f.y / dpr, w: f.w / dpr, h: f.h / dpr, text: f.text };
-}
+const findText = (page, prefix) => findTextOn(page, prefix, (p) => settle(p, 120));
 
 async function clickText(page, prefix) {
   const f = await findText(page, prefix);

@@ -89,9 +89,14 @@ void draw_toolbar(AppState& st) {
     const double now = ImGui::GetTime();
     if (!st.notice.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, palette(st.dark).tight);
+        // "dismiss" follows a notice that fits on one line; a wrapped one (a phone, a long list)
+        // would push it past the window's edge, so it goes below.
+        const float dismiss_w = ImGui::CalcTextSize("dismiss").x + ImGui::GetStyle().FramePadding.x * 2;
+        const bool one_line = ImGui::CalcTextSize(st.notice.c_str()).x + ImGui::GetStyle().ItemSpacing.x + dismiss_w <=
+                              ImGui::GetContentRegionAvail().x;
         ImGui::TextWrapped("%s", st.notice.c_str());
         ImGui::PopStyleColor();
-        ImGui::SameLine();
+        if (one_line) ImGui::SameLine();
         if (ImGui::SmallButton("dismiss")) st.notice.clear();
         if (st.notice_until > 0 && now > st.notice_until) st.notice.clear();
     }
