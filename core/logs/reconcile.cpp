@@ -34,6 +34,12 @@ void from_llamacpp(const LogReading& r, Scenario& s, std::vector<std::string>& l
     }
 }
 
+// "the NVIDIA T4's 14.56 GiB": the catalog GPU whose memory stands in for what the log did not print.
+std::string assumed_gpu_memory(const std::string& gpu_id) {
+    const Gpu* g = find_gpu(gpu_id);
+    return g ? "the " + g->name + "'s " + gib_text(static_cast<double>(g->memory_bytes)) : "the " + gpu_id + "'s memory";
+}
+
 // TabbyAPI: cache_size = max_seq_len x sequences, rounded up to 256 (exllamav2.cpp); the log prints both.
 void from_exllama(const LogReading& r, Scenario& s, std::vector<std::string>& lacking) {
     if (r.head_bits > 0) s.head_bits = r.head_bits;
@@ -60,7 +66,7 @@ Scenario scenario_from_log(const LogReading& r, const Scenario& base, std::vecto
     else lack(lacking, "weight format (" + (r.quantization.empty() ? std::string("not printed") : r.quantization) + "): " + s.weights + " assumed");
     if (!r.kv_dtype.empty()) s.kv_dtype = r.kv_dtype;
     if (r.gpu_memory_gib > 0) s.gpu_memory_gib = r.gpu_memory_gib;
-    else if (s.gpu_memory_gib <= 0) lack(lacking, "GPU memory (not printed): the " + s.gpu + "'s assumed");
+    else if (s.gpu_memory_gib <= 0) lack(lacking, "GPU memory (not printed): " + assumed_gpu_memory(s.gpu) + " assumed");
     if (r.tp > 0) s.tp = r.tp;
     if (r.pp > 0) s.pp = r.pp;
     if (r.gpus > 0) s.gpus = r.gpus;

@@ -3,6 +3,7 @@
 // (tests/data/measurements.json, `expected` in the index) read them by hand from the same logs.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -253,4 +254,16 @@ TEST_CASE("a llama.cpp log of an MLA model that caches V reconciles as a GGUF fr
     const LogReading plain = read_log("llama_kv_cache: size = 1024.00 MiB (  8192 cells,  32 layers,  1/1 seqs), K (f16):  512.00 MiB, V (f16):  512.00 MiB\n");
     CHECK(plain.kv_caches_v);
     CHECK_FALSE(scenario_from_log(plain, llama, lacking).unsplit_mla_gguf);
+}
+
+TEST_CASE("a log that prints no GPU memory names the catalog GPU and the memory assumed for it") {
+    // ghghang2's llama.cpp log on a "Tesla T4" prints no free/total memory line. The catalog's T4 is
+    // "NVIDIA T4", whose total as CUDA reports it is 14.56 GiB (core/data/gpus.json, memory_reported_gib).
+    const LogReading r = read_log(test_data::text("logs/llamacpp/llamacpp-ghghang2-gptoss20b-f16gguf-t4-c16384-ub1024.log"));
+    REQUIRE(r.ok);
+    Scenario base;
+    base.gpu = "t4";  // the page's log_base takes the GPU the log names when the catalog has it
+    std::vector<std::string> lacking;
+    scenario_from_log(r, base, lacking);
+    CHECK(std::find(lacking.begin(), lacking.end(), "GPU memory (not printed): the NVIDIA T4's 14.56 GiB assumed") != lacking.end());
 }
