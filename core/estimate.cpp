@@ -282,6 +282,9 @@ bool resolve_layout(ResolvedScenario& r, std::string& error) {
     const std::int64_t heads = r.model.params_only ? 0 : r.model.arch.num_heads;
     const auto layout = scenario_layout(s, heads, par, error);
     if (!layout) return false;
+    if (!par.tensor_parallel && !par.pipeline_parallel && (s.tp > 1 || s.pp > 1))
+        r.ignored_layout = (s.tp > 1 ? "tp " + std::to_string(s.tp) : "") + (s.tp > 1 && s.pp > 1 ? ", " : "") +
+                           (s.pp > 1 ? "pp " + std::to_string(s.pp) : "");
     s.tp = layout->tp;
     s.pp = layout->pp;
     s.replicas = layout->replicas;
@@ -428,6 +431,8 @@ void setting_warnings(Estimate& e, const ResolvedScenario& r) {
     for (const Knob& k : engine_knobs())
         if (!uses_knob(profile, k.id) && k.get(r.scenario) != k.get(Scenario{}))
             e.warnings.push_back(std::string(k.id) + " is not a " + profile.name + " setting: ignored");
+    if (!r.ignored_layout.empty())
+        e.warnings.push_back(r.ignored_layout + ": " + profile.name + " places whole layers on the GPUs itself (no tensor or pipeline parallel setting): ignored");
     const ParallelLayout run{r.scenario.tp, r.scenario.pp, r.scenario.replicas, 0,
                              profile.parallel.dp_attention && r.scenario.enable_dp_attention && r.scenario.replicas > 1};
     if (const std::int64_t used = layout_gpus(run);

@@ -37,6 +37,7 @@ struct ResolvedScenario {
     const EngineRelease* release = nullptr;  // the release of that profile whose accounting applies
     std::string release_note;            // how scenario.engine_version was read ("8054 follows the accounting of b4343")
     bool release_older_than_known = false;   // the version predates every release the profile models
+    std::string ignored_layout;          // "tp 2": what the scenario asked of an engine that places layers itself
     std::optional<FileWeights> files;    // weights read from the model's files (Scenario::custom_tensors)
     // tensor_inventory(model.arch), built once per model and shared by every scenario resolved from it
     // (resolve_with_model: the answers' dozens of estimates); null for a parameter count alone.

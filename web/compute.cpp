@@ -10,6 +10,7 @@
 #include "core/formats.h"
 #include "core/logs/reconcile_json.h"
 #include "core/scenario_json.h"
+#include "core/solvers.h"
 #include "web/log_paste.h"
 
 namespace vramcalc::web {
@@ -100,6 +101,14 @@ void refresh(AppState& st) {
             st.answers.step_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         st.want_frames = true;
     }
+}
+
+void choose_engine(Scenario& s, const EngineProfile& engine) {
+    s.engine = engine.id;
+    s.engine_version.clear();  // a release belongs to its engine: start at the newest
+    // Keep the precision close when the new engine cannot load the current format.
+    s.weights = nearest_loadable_format(engine.id, s.weights);
+    if (!engine.parallel.tensor_parallel && !engine.parallel.pipeline_parallel) s.tp = s.pp = 0;
 }
 
 void finish_answers(AppState& st) {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/engine_profile.h"
 #include "web/app_state.h"
 
 namespace vramcalc::web {
@@ -29,6 +30,9 @@ Estimate missing_model_estimate(const MissingModel& m);
 // The user named a model (picker, setState): a link's "model not found" state ends, and the page
 // answers again even for the model shown in its place.
 void end_missing_model(AppState& state);
+// The user picked another engine: its newest release, the nearest weight format it loads, and no
+// TP/PP left set (unseen) for an engine that places layers itself (it has no such fields).
+void choose_engine(Scenario& s, const EngineProfile& engine);
 // Applies JSON fields onto the scenario; returns the problems (unknown or bad fields).
 std::vector<std::string> apply_state_json(AppState& state, const nlohmann::json& j);
 

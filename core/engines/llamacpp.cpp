@@ -163,7 +163,6 @@ std::optional<Setup> read_setup(const ResolvedScenario& r, const EngineRelease& 
     // llama_context: a quantized V cache requires flash attention; with -fa auto (the default) it is on.
     u.fa = s.flash_attn || u.quant_cache;
     if (u.quant_cache && !s.flash_attn) e.warnings.push_back("a quantized KV cache needs flash attention: counted with -fa on");
-    if (s.tp > 1) e.warnings.push_back("llama.cpp splits layers across GPUs (--split-mode layer); tp is not used");
     return u;
 }
 

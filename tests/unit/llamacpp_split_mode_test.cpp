@@ -2,6 +2,7 @@
 // bytes summed by hand from the models' configs (core/data/models.json).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "core/command.h"
@@ -93,4 +94,27 @@ TEST_CASE("--mlock pins the whole mapped span: RAM need = the CPU_Mapped buffer"
     CHECK(locked.cpu.bytes >= plain.cpu.bytes);
     // the placement list names the layers whose experts stayed in host RAM
     CHECK(locked.gpus[0].placement.find("routed experts of layers 14-47 in host RAM") != std::string::npos);
+}
+
+TEST_CASE("a tensor or pipeline parallel size asked of an engine that places layers itself is named as ignored") {
+    // llama.cpp has no --tensor-parallel-size: --split-mode layer places whole layers (the layout stays
+    // TP 1). The estimate is the one without tp, and a warning says what was not used.
+    Scenario s = llama("llama-3.1-8b-instruct", "gguf-q4_k_m", 2);
+    const Estimate plain = estimate(s);
+    s.tp = 2;
+    const Estimate asked = estimate(s);
+    REQUIRE(plain.ok);
+    REQUIRE(asked.ok);
+    CHECK(asked.per_gpu.total_bytes == plain.per_gpu.total_bytes);
+    const std::string want = "tp 2: llama.cpp places whole layers on the GPUs itself (no tensor or pipeline parallel setting): ignored";
+    CHECK(std::find(asked.warnings.begin(), asked.warnings.end(), want) != asked.warnings.end());
+    CHECK(std::none_of(plain.warnings.begin(), plain.warnings.end(), [](const std::string& w) { return w.find("places whole layers") != std::string::npos; }));
+    s.tp = 0;
+    s.pp = 2;  // transformers' device_map too
+    s.engine = "transformers";
+    s.weights = "bf16";
+    const Estimate tf = estimate(s);
+    REQUIRE(tf.ok);
+    CHECK(std::find(tf.warnings.begin(), tf.warnings.end(),
+                    "pp 2: transformers places whole layers on the GPUs itself (no tensor or pipeline parallel setting): ignored") != tf.warnings.end());
 }

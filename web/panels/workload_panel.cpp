@@ -9,8 +9,8 @@
 
 #include "core/catalog.h"
 #include "core/knobs.h"
-#include "core/solvers.h"
 #include "core/text.h"
+#include "web/compute.h"
 #include "web/panels.h"
 #include "web/ui.h"
 
@@ -34,12 +34,7 @@ void engine_picker(AppState& st) {
     ImGui::SetNextItemWidth(-1);
     if (ImGui::BeginCombo("##engine", current.name)) {
         for (const EngineProfile* p : engine_profiles()) {
-            if (ImGui::Selectable(p->name, p == &current) && p != &current) {
-                s.engine = p->id;
-                s.engine_version.clear();  // a release belongs to its engine: start at the newest
-                // Keep the precision close when the new engine cannot load the current format.
-                s.weights = nearest_loadable_format(p->id, s.weights);
-            }
+            if (ImGui::Selectable(p->name, p == &current) && p != &current) choose_engine(s, *p);
             item_tooltip(p->blurb);
         }
         ImGui::EndCombo();
