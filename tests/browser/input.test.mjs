@@ -490,6 +490,18 @@ async function longChoiceTests(browser) {
   check('390x844: hovering the cut GPU name shows the whole of it', tip !== null && tip.text.startsWith(name), JSON.stringify(tip));
   check('no console error with a long GPU name on a phone', errors.length === 0, errors.join(' | '));
   await context.close();
+
+  // The command box's comment lines wrap to a phone's box (web/command_wrap.h); Copy is unchanged.
+  const awq = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true });
+  const second = await openPage(awq, '#v=1&m=llama-3.1-70b-instruct&w=awq&gpu=rtx-4090&n=2&tp=2');
+  await settle(second.page);
+  // The box draws its text as one string: the wrapped comment has the model id on a line of its own
+  // (the whole comment is 79 characters; about 50 fit on this phone).
+  const box = await findTextOn(second.page, '# weights: the AWQ int4', drawn);
+  check('390x844: the command\'s comment wraps inside its box (the model id on a line of its own)',
+    box !== null && box.text.includes('\n# meta-llama/Llama-3.1-70B-Instruct\n'), JSON.stringify(box));
+  check('no console error with a wrapped command on a phone', second.errors.length === 0, second.errors.join(' | '));
+  await awq.close();
 }
 
 const TAP = { unit: { x: 294, y: 56 } };  // the toolbar's GiB/GB button on a 390 px phone
