@@ -214,22 +214,13 @@ void draw_missing_model(AppState& st) {
     }
 }
 
-void draw_verdict_panel(AppState& st) {
-    if (st.missing_model) {
-        draw_missing_model(st);
-        return;
-    }
-    const Estimate& e = st.result;
+namespace {
+
+// The headline and the line under it: what the request needs, and what a budget engine reserves.
+void draw_headline(AppState& st, const Estimate& e, const VerdictText& v) {
     const Palette& pal = palette(st.dark);
-    const VerdictText v = verdict_text(e, st.scenario, st.unit);
-    ImGui::PushFont(large_font());
-    if (!e.ok) {
-        ImGui::TextColored(pal.nofit, "%s", v.headline.c_str());
-        ImGui::PopFont();
-        error_text(st, e.error);
-        return;
-    }
     const bool budget_engine = e.needed_per_gpu.has_value();
+    ImGui::PushFont(large_font());
     ImGui::TextColored(e.fits ? pal.fits : pal.nofit, "%s", v.headline.c_str());
     ImGui::PopFont();
     if (!st.narrow) {  // on a phone the detail goes under the headline
@@ -256,30 +247,34 @@ void draw_verdict_panel(AppState& st) {
         item_tooltip("From the error bands of the published measurements (the table's +-% column): a figure that "
                      "large would flip the verdict.");
     }
+}
 
-    if (budget_engine && e.kv_cache_tokens && *e.kv_cache_tokens > 0 && e.max_concurrency) {
-        // floored, as a whole sequence either has its blocks or waits
-        const double c = *e.max_concurrency < 10 ? std::floor(*e.max_concurrency * 10) / 10 : std::floor(*e.max_concurrency);
-        std::string kv = "the pool holds " + format_fixed(c, *e.max_concurrency < 10 ? 1 : 0) + " sequences of " +
-                         format_tokens(st.scenario.context) + " at once";
-        if (!e.fits) kv += " (you asked for " + std::to_string(st.scenario.batch) + ")";
-        ImGui::PushStyleColor(ImGuiCol_Text, e.fits ? ImGui::GetStyleColorVec4(ImGuiCol_Text) : pal.tight);
-        ImGui::TextWrapped("%s", kv.c_str());
-        ImGui::PopStyleColor();
-    }
-    dim_text(e.engine_version);
-    draw_answers_line(st);
-    draw_fixes(st);
-    // Notes: the first in full, the rest behind a hover, so the answers stay above the fold.
-    if (!e.warnings.empty()) {
-        std::string all;
-        for (const auto& w : e.warnings) all += (all.empty() ? "" : "\n") + ("- " + w);
-        dim_text("note: " + e.warnings.front() +
-                 (e.warnings.size() > 1 ? "  (+" + std::to_string(e.warnings.size() - 1) + " more: hover)" : ""));
-        item_tooltip(all);
-    }
+// A budget engine's KV pool in sequences of the requested context.
+void draw_pool_line(AppState& st, const Estimate& e) {
+    if (!e.needed_per_gpu || !e.kv_cache_tokens || *e.kv_cache_tokens <= 0 || !e.max_concurrency) return;
+    // floored, as a whole sequence either has its blocks or waits
+    const double c = *e.max_concurrency < 10 ? std::floor(*e.max_concurrency * 10) / 10 : std::floor(*e.max_concurrency);
+    std::string kv = "the pool holds " + format_fixed(c, *e.max_concurrency < 10 ? 1 : 0) + " sequences of " +
+                     format_tokens(st.scenario.context) + " at once";
+    if (!e.fits) kv += " (you asked for " + std::to_string(st.scenario.batch) + ")";
+    ImGui::PushStyleColor(ImGuiCol_Text, e.fits ? ImGui::GetStyleColorVec4(ImGuiCol_Text) : palette(st.dark).tight);
+    ImGui::TextWrapped("%s", kv.c_str());
+    ImGui::PopStyleColor();
+}
 
-    // ---- one bar per GPU (identical GPUs beyond 8 collapse into one line)
+// Notes: the first in full, the rest behind a hover, so the answers stay above the fold.
+void draw_notes(const Estimate& e) {
+    if (e.warnings.empty()) return;
+    std::string all;
+    for (const auto& w : e.warnings) all += (all.empty() ? "" : "\n") + ("- " + w);
+    dim_text("note: " + e.warnings.front() +
+             (e.warnings.size() > 1 ? "  (+" + std::to_string(e.warnings.size() - 1) + " more: hover)" : ""));
+    item_tooltip(all);
+}
+
+// One bar per GPU (identical GPUs beyond 8 collapse into one line), the RAM bar, the legend.
+void draw_gpu_bars(AppState& st, const Estimate& e) {
+    const Palette& pal = palette(st.dark);
     ImGui::Spacing();
     const float label_w = px(st, st.narrow ? 58 : 62);
     const float value_w = px(st, 150);
@@ -308,6 +303,31 @@ void draw_verdict_panel(AppState& st) {
     if (shown < n) ImGui::TextDisabled("... and %zu more GPUs with the same layout (the breakdown lists them)", n - shown);
     if (e.cpu.bytes > 0) ram_bar(st, e, label_w, bar_w, bar_h);
     legend(st);
+}
+
+}  // namespace
+
+void draw_verdict_panel(AppState& st) {
+    if (st.missing_model) {
+        draw_missing_model(st);
+        return;
+    }
+    const Estimate& e = st.result;
+    const VerdictText v = verdict_text(e, st.scenario, st.unit);
+    if (!e.ok) {
+        ImGui::PushFont(large_font());
+        ImGui::TextColored(palette(st.dark).nofit, "%s", v.headline.c_str());
+        ImGui::PopFont();
+        error_text(st, e.error);
+        return;
+    }
+    draw_headline(st, e, v);
+    draw_pool_line(st, e);
+    dim_text(e.engine_version);
+    draw_answers_line(st);
+    draw_fixes(st);
+    draw_notes(e);
+    draw_gpu_bars(st, e);
 }
 
 }  // namespace vramcalc::web
