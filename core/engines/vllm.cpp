@@ -1,7 +1,7 @@
 // vLLM memory accounting, following vLLM 0.19 (the V1 engine) and, per release (.releases at the end
-// and release_rules), what older ones did differently: the V0 engine before 0.8 and the sorting
-// top-k/top-p sampler before 0.17 (docs/accounting/vllm.md). What vLLM 0.19 does at start-up, per
-// worker (one GPU):
+// and release_rules), what others did differently: the V0 engine before 0.8, the sorting top-k/top-p
+// sampler before 0.17, and from 0.21 the CUDA graphs' estimate taken from the KV budget with a 0.92
+// default utilization (docs/accounting/vllm.md). What vLLM 0.19 does at start-up, per worker (one GPU):
 //   1. init_device (vllm/v1/worker/gpu_worker.py Worker.init_device): requested_memory =
 //      total_memory x gpu_memory_utilization, taken after the CUDA context and NCCL exist.
 //   2. load_model: "Model loading took X GiB" = the rank's share of the weights plus buffers the
@@ -72,12 +72,18 @@ constexpr std::int64_t kChunkedLongContext = 6'000;  // 0.6: V0 turns chunked pr
 constexpr std::int64_t kMemoryProfiling = 6'005;     // 0.6.5: memory_profiling; chunked steps of 2048
 constexpr std::int64_t kV1Default = 8'000;           // 0.8: V1 engine by default
 constexpr std::int64_t kTritonTopKTopP = 17'000;     // 0.17: top-k/top-p without sorting (PR #33538)
+constexpr std::int64_t kGraphsInBudget = 21'000;     // 0.21: CUDA graph estimate taken from the budget, util 0.92
+constexpr std::int64_t kRunnerV2Dense = 25'000;      // 0.25: Model Runner V2 for dense models, no graph estimate
+constexpr std::int64_t kRunnerV2All = 29'000;        // 0.29: Model Runner V2 for all models, with the estimate
 
 struct ReleaseRules {
     bool v0 = false;                   // V0 engine: vllm/worker/worker.py + vllm/worker/model_runner.py
     bool chunked_long_context = false; // V0: chunked prefill by default when max_model_len > 32K
     std::int64_t chunked_tokens = 512; // V0's max_num_batched_tokens with chunked prefill
     bool sort_sampler = false;         // the dummy sampler sorts the [rows, vocab] fp32 logits
+    bool graphs_in_budget = false;     // VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS on by default
+    bool dense_graphs_unestimated = false;  // dense models on Model Runner V2 estimate 0 for graphs
+    double default_util = 0.9;         // CacheConfig.gpu_memory_utilization's default
 };
 
 ReleaseRules release_rules(const EngineRelease& rel) {
@@ -86,7 +92,18 @@ ReleaseRules release_rules(const EngineRelease& rel) {
     r.chunked_long_context = r.v0 && rel.order >= kChunkedLongContext;
     r.chunked_tokens = rel.order >= kMemoryProfiling ? 2048 : 512;
     r.sort_sampler = rel.order < kTritonTopKTopP;
+    r.graphs_in_budget = rel.order >= kGraphsInBudget;
+    r.dense_graphs_unestimated = rel.order >= kRunnerV2Dense && rel.order < kRunnerV2All;
+    r.default_util = rel.order >= kGraphsInBudget ? 0.92 : 0.9;
     return r;
+}
+
+// Whether the KV budget gives up the CUDA graphs' memory. 0.21+ estimates it before sizing the pool
+// (gpu_worker.py determine_available_memory: requested - non_kv - cudagraph_memory_estimate_applied,
+// capturing two graphs per mode and extrapolating); 0.25-0.28 ran dense models on Model Runner V2,
+// whose profile_cudagraph_memory returned 0 (vllm #49224), so their graphs stayed outside it.
+bool graphs_in_budget(const ReleaseRules& rules, const Architecture& a) {
+    return rules.graphs_in_budget && !(rules.dense_graphs_unestimated && !a.is_moe());
 }
 
 // vllm/engine/arg_utils.py create_engine_config (V0, 0.6.x-0.7.x): chunked prefill is switched on
@@ -608,7 +625,7 @@ VllmSettings vllm_settings(const ResolvedScenario& r, const ReleaseRules& rules)
     const Architecture& a = r.model.arch;
     v.tp = std::max(1, s.tp);
     v.pp = std::max(1, s.pp);
-    v.util = s.gpu_mem_util > 0 ? s.gpu_mem_util : 0.9;
+    v.util = s.gpu_mem_util > 0 ? s.gpu_mem_util : rules.default_util;
     v.mem = static_cast<double>(r.gpu.memory_bytes);
     v.requested = v.util * v.mem;
     v.defs = release_batch_defaults(r, rules);
@@ -702,6 +719,7 @@ struct StageResult {
     double weights_gpu = 0, offloaded = 0;
     ActivationParts act;
     double non_torch = 0, graphs = 0, avail = 0;
+    double budget_graphs = 0;      // the graphs taken from the KV budget (0.21+), else 0
     WorkerKv kv;
     std::int64_t blocks = 0;
 };
@@ -743,9 +761,10 @@ StageResult stage_result(const StageInputs& in, const PpStage& st, const RankWei
     if (s.cal_non_torch_gib > 0) x.non_torch = s.cal_non_torch_gib * kGiB;
     x.graphs = s.enforce_eager ? 0.0 : cuda_graph_bytes(a, st.num_layers, v.tp);
     // --kv-cache-memory-bytes: that budget as given, profile run or not (gpu_worker.py
-    // determine_available_memory returns it and ignores gpu_memory_utilization).
+    // determine_available_memory returns it and ignores gpu_memory_utilization and the graphs).
+    x.budget_graphs = s.kv_cache_memory_bytes <= 0 && graphs_in_budget(in.rules, a) ? x.graphs : 0.0;
     x.avail = s.kv_cache_memory_bytes > 0 ? static_cast<double>(s.kv_cache_memory_bytes)
-                                          : v.requested - (x.weights_gpu + x.act.total + x.non_torch);
+                                          : v.requested - (x.weights_gpu + x.act.total + x.non_torch + x.budget_graphs);
     x.kv = worker_kv(in.lay, st);
     x.blocks = (x.avail > 0 && x.kv.bytes_per_block > 0)
                    ? saturating_floor_count(x.avail / x.kv.bytes_per_block)
@@ -816,7 +835,9 @@ GpuLoad stage_load(const Scenario& s, const VllmSettings& v, const KvReport& k, 
     const double kv_alloc = static_cast<double>(k.blocks) * x.kv.bytes_per_block;
     g.kv_cache.bytes = bytes_from(kv_alloc);
     g.kv_cache.how = budget_how + "; minus weights " + gib_text(x.weights_gpu) + ", activations " + gib_text(x.act.total) +
-                     ", non-torch " + gib_text(x.non_torch) + " -> " + gib_text(std::max(0.0, x.avail)) + " available; " +
+                     ", non-torch " + gib_text(x.non_torch) +
+                     (x.budget_graphs > 0 ? ", CUDA graphs " + gib_text(x.budget_graphs) : "") + " -> " +
+                     gib_text(std::max(0.0, x.avail)) + " available; " +
                      std::to_string(k.blocks) + " blocks x " + num(x.kv.group_size, 0) + " layers' pages of " +
                      num(x.kv.group_size > 0 ? x.kv.bytes_per_block / x.kv.group_size / kKiB : 0, 0) + " KiB (" +
                      std::to_string(k.min_block_size) + " tokens" +
@@ -827,7 +848,11 @@ GpuLoad stage_load(const Scenario& s, const VllmSettings& v, const KvReport& k, 
     g.overhead.bytes = bytes_from(overhead);
     g.overhead.how = "non-torch during profiling " + gib_text(x.non_torch) + " (cuBLAS, kernels" +
                      std::string(v.tp > 1 ? ", NCCL buffers" : "") + ") + CUDA graphs " + gib_text(x.graphs) +
-                     (s.enforce_eager ? " (enforce_eager)" : " (captured after the KV cache, outside the budget)") +
+                     (s.enforce_eager            ? " (enforce_eager)"
+                      : x.budget_graphs > 0      ? " (estimated before the KV cache and taken from the budget: vLLM "
+                                                   "extrapolates two captures per mode, seen 0.1-2 GiB, and the error "
+                                                   "bands come from 0.19 runs)"
+                                                 : " (captured after the KV cache, outside the budget)") +
                      " + CUDA context ~" + gib_text(kCudaContextGiB * kGiB);
     g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
     g.role = "PP stage " + std::to_string(i) + ", layers " + std::to_string(x.st.first_layer) + "-" +
@@ -840,7 +865,7 @@ std::size_t worst_stage(const std::vector<StageResult>& res) {
     std::size_t worst = 0;
     double worst_non_kv = -1;
     for (std::size_t i = 0; i < res.size(); ++i) {
-        const double non_kv = res[i].weights_gpu + res[i].act.total + res[i].non_torch;
+        const double non_kv = res[i].weights_gpu + res[i].act.total + res[i].non_torch + res[i].budget_graphs;
         if (non_kv > worst_non_kv) {
             worst_non_kv = non_kv;
             worst = i;
@@ -897,7 +922,8 @@ std::string start_failure(const VllmSettings& v, const std::vector<StageResult>&
                           std::int64_t engine_max_context) {
     const bool any_short = std::any_of(res.begin(), res.end(), [](const StageResult& x) { return x.avail <= 0; });
     if (any_short || k.blocks <= 0)
-        return "no memory left for the KV cache: weights + activations + non-torch exceed gpu_memory_utilization " + num(v.util) +
+        return "no memory left for the KV cache: weights + activations + non-torch" +
+               std::string(res.front().budget_graphs > 0 ? " + CUDA graphs" : "") + " exceed gpu_memory_utilization " + num(v.util) +
                " x " + gib_text(v.mem) + " (vLLM: \"No available memory for the cache blocks\")";
     for (const auto& x : res) {
         const double need = static_cast<double>(k.blocks_req) * x.kv.bytes_per_block;
@@ -1013,10 +1039,12 @@ std::string load_error(const WeightFormat& f, const KvFormat&) {
     return "";
 }
 
-double reserved_fraction(const ResolvedScenario& r) { return r.scenario.gpu_mem_util > 0 ? r.scenario.gpu_mem_util : 0.9; }
+double default_util(const ResolvedScenario& r) { return (r.release ? release_rules(*r.release) : ReleaseRules{}).default_util; }
+
+double reserved_fraction(const ResolvedScenario& r) { return r.scenario.gpu_mem_util > 0 ? r.scenario.gpu_mem_util : default_util(r); }
 
 std::optional<double> knob_default(std::string_view knob, const ResolvedScenario& r) {
-    if (knob == "gpu_mem_util") return 0.9;  // EngineArgs.gpu_memory_utilization
+    if (knob == "gpu_mem_util") return default_util(r);  // CacheConfig.gpu_memory_utilization
     if (knob == "max_batched_tokens") {
         const ReleaseRules rules = r.release ? release_rules(*r.release) : ReleaseRules{};
         return static_cast<double>(release_batch_defaults(r, rules).max_num_batched_tokens);
@@ -1120,6 +1148,29 @@ const EngineProfile& engine_profile_vllm() {
              .label = "V1 engine; CUDA graphs outside the KV budget",
              .changed = "",
              .source = "checked against 31 vLLM 0.19.0 rows (H100, vllm/v1/worker/gpu_worker.py determine_available_memory)"},
+            {.id = "0.21", .order = kGraphsInBudget, .date = "2026-05",
+             .label = "V1 engine; CUDA graphs estimated and taken from the KV budget; gpu_memory_utilization 0.92",
+             .changed = "PR #38284 turns VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS on by default (vllm/envs.py: \"Enabled by "
+                        "default as of v0.21.0\") and raises CacheConfig.gpu_memory_utilization's default to 0.92: "
+                        "determine_available_memory takes the graphs' estimate (two captures per mode, extrapolated) from "
+                        "the KV budget, and the log adds \"Estimated CUDA graph memory: X GiB total\". The estimate is "
+                        "modelled as the graphs' own memory (the 0.19 fit)",
+             .source = "vllm-project/vllm PR #38284; vllm/config/cache.py (default=0.92, as of 0.25.0 and 0.30.0); "
+                       "0.21-0.28 logs (\"CUDA graph memory profiling is enabled (default since v0.21.0)\")"},
+            {.id = "0.25", .order = kRunnerV2Dense, .date = "2026-07",
+             .label = "dense models on Model Runner V2: no CUDA graph estimate, graphs outside the KV budget",
+             .changed = "PR #44443 makes Model Runner V2 (vllm/v1/worker/gpu/model_runner.py) the default for dense models; "
+                        "its profile_cudagraph_memory returns 0 (vllm #49224), so a dense model's KV budget keeps the "
+                        "graphs' memory; MoE models stay on the V1 runner and its estimate (release inferred from the "
+                        "PR date and a 0.25.1 pin)",
+             .source = "vllm-project/vllm PR #44443 (2026-07-02), issues #49224 and #50159 (0.26.0, Qwen2.5-0.5B: "
+                       "6,891,296 tokens on the V1 runner, 6,900,336 on V2)"},
+            {.id = "0.29", .order = kRunnerV2All, .date = "2026-09",
+             .label = "Model Runner V2 for every model; CUDA graphs estimated and taken from the KV budget",
+             .changed = "Model Runner V2 is the default for all models and estimates its CUDA graphs for the KV cache's "
+                        "sizing again (0.29.0 release notes); 0.30 and 0.31 (about 2026-10-01, the newest seen) follow it",
+             .source = "vLLM 0.29.0 release notes (\"CUDA graph memory profiling ... used for KV cache auto-sizing\"); "
+                       "docs/accounting/vllm.md, releases after 0.19"},
         },
         .parse_version = release_version,
         .version_forms = "a release such as 0.6.3, 0.10.1 or v0.11.0",
@@ -1130,7 +1181,7 @@ const EngineProfile& engine_profile_vllm() {
         .reserved_fraction = reserved_fraction,
         .command = command,
         .knobs = {
-            {"gpu_mem_util", "memory util.", "--gpu-memory-utilization: the fraction of each GPU's WHOLE memory vLLM may use (default 0.9)", 0.30, 0.99},
+            {"gpu_mem_util", "memory util.", "--gpu-memory-utilization: the fraction of each GPU's WHOLE memory vLLM may use (default 0.92; 0.9 before 0.21)", 0.30, 0.99},
             {"max_batched_tokens", "batched tokens", "--max-num-batched-tokens: tokens per scheduler step; sizes the activation peak "
                                                      "(default 8192 on GPUs of 70 GiB and more except A100, else 2048)"},
             {"cpu_offload_gib", "CPU offload", "--cpu-offload-gb: GiB of weights per GPU kept in CPU RAM and streamed in (slower)"},

@@ -165,13 +165,15 @@ async function main() {
       nofit.answers.suggestions.map((s) => s.label).join(' | '));
     await settle(page);
     await shot(page, 'page-does-not-fit');
-    // Its first suggestion is a button: a real click applies it.
-    if (nofit.answers.suggestions.length > 0 && /^AWQ/.test(nofit.answers.suggestions[0].label)) {
+    // Its first suggestion is a button: a real click applies it, and each suggestion is a change that fits.
+    if (nofit.answers.suggestions.length > 0) {
+      const first = nofit.answers.suggestions[0].label;
+      const before = JSON.stringify(await page.evaluate(() => window.vramcalc.getState()));
       await page.mouse.click(AT.firstSuggestion.x, AT.firstSuggestion.y);
       await settle(page);
       const applied = await page.evaluate(() => ({ s: window.vramcalc.getState(), r: window.vramcalc.getResult() }));
-      check('clicking the suggestion "AWQ instead of BF16" applies it and the setup fits', applied.s.weights === 'awq' && applied.r.fits === true,
-        `${applied.s.weights}, fits=${applied.r.fits}`);
+      check(`clicking the first suggestion ("${first}") applies it and the setup fits`, JSON.stringify(applied.s) !== before && applied.r.fits === true,
+        `weights ${applied.s.weights}, gpus ${applied.s.gpus}, context ${applied.s.context}, fits=${applied.r.fits}`);
     }
 
     // ---- real input: type in the model picker

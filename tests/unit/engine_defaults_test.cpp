@@ -41,11 +41,15 @@ TEST_CASE("llama-server -np auto: four slots share one unified cache of n_ctx ce
     CHECK(one.kv_buffer->bytes == 469'762'048ull);
 }
 
-TEST_CASE("vLLM reserves gpu_memory_utilization 0.9 by default and the command says so") {
-    // vllm/config/cache.py CacheConfig.gpu_memory_utilization = 0.9 (EngineArgs default).
-    Scenario s;  // Qwen2.5-7B-Instruct, BF16, one H100, 8k
+TEST_CASE("vLLM reserves gpu_memory_utilization 0.92 by default (0.9 before 0.21) and the command says so") {
+    // vllm/config/cache.py CacheConfig.gpu_memory_utilization: default=0.92 since PR #38284 (0.21),
+    // 0.9 before (EngineArgs default).
+    Scenario s;  // Qwen2.5-7B-Instruct, BF16, one H100, 8k, the newest release
     const std::string c = launch_command(s);
-    CHECK(c.find("--gpu-memory-utilization 0.90") != std::string::npos);
+    CHECK(c.find("--gpu-memory-utilization 0.92") != std::string::npos);
+    Scenario old = s;
+    old.engine_version = "0.19.0";
+    CHECK(launch_command(old).find("--gpu-memory-utilization 0.90") != std::string::npos);
     CHECK(c.find("--tensor-parallel-size") == std::string::npos);
     CHECK(c.find("--max-num-seqs") == std::string::npos);  // batch 1: vLLM's own max_num_seqs stays
 }

@@ -42,7 +42,15 @@ TEST_CASE("a vLLM version follows the newest release at or before it that change
     CHECK(release_of("0.9.2") == "0.8");
     CHECK(release_of("v0.16.0") == "0.8");   // sorting sampler until PR #33538
     CHECK(release_of("0.17.1") == "0.17");
-    CHECK(release_of("") == "0.19");
+    CHECK(release_of("0.19.0") == "0.19");
+    CHECK(release_of("0.20.2") == "0.19");  // graphs still outside the budget
+    CHECK(release_of("0.21.0") == "0.21");  // PR #38284: graphs in the budget, utilization 0.92
+    CHECK(release_of("0.24.0") == "0.21");
+    CHECK(release_of("0.25.1") == "0.25");  // Model Runner V2 for dense models
+    CHECK(release_of("0.28.0") == "0.25");
+    CHECK(release_of("0.29.0") == "0.29");  // Model Runner V2 for every model
+    CHECK(release_of("0.31.0") == "0.29");
+    CHECK(release_of("") == "0.29");
     const ReleaseChoice old = choose_release(engine_profile("vllm"), "0.3.3");
     REQUIRE(old.release != nullptr);
     CHECK(std::string(old.release->id) == "0.4");
@@ -171,4 +179,82 @@ TEST_CASE("V0 from 0.6.5 chunks long prompts in steps of 2048 tokens instead of 
     CHECK(activation(e) == doctest::Approx(1'297'285'120.0).epsilon(1e-9));
     const ResolvedScenario r = fixtures::resolved(a, "vllm", "bf16", fixtures::custom_gpu(79.19), 1, 1, 131072, 0, "0.7.3");
     CHECK(r.engine->knob_default("max_batched_tokens", r).value_or(0) == 2048.0);
+}
+
+TEST_CASE("0.21 and later take the CUDA graphs' estimate from the KV budget and default to 0.92") {
+    // Llama 3.1 8B bf16 on one H100 (79.19 GiB), max_model_len 8192, utilization 0.95, as the 0.19 log
+    // of tests/unit/vllm_test.cpp: weights 16,094,076,928 B = 14.98879 GiB, activation peak
+    // 2,037,121,024 B = 1.897222 GiB, non-torch 0.25 GiB. Blocks are 32 layers x 16 tokens x 4,096 B = 2 MiB.
+    //   0.19: 0.95 x 79.19 - 14.98879 - 1.897222 - 0.25 = 58.094488 GiB -> 29,744 blocks (x 512 per GiB)
+    //   0.21: the same minus the graphs, 0.38 + 32 x (0.008 + 0.0085) = 0.908 GiB (cuda_graph_bytes, the
+    //         0.19 fit of "Graph capturing finished") -> 57.186488 GiB -> 29,279 blocks = 468,464 tokens
+    const Estimate v19 = run(fixtures::llama31_8b(), 8192, "0.19.0", 0.95);
+    const Estimate v21 = run(fixtures::llama31_8b(), 8192, "0.21.0", 0.95);
+    REQUIRE(v19.ok);
+    REQUIRE(v21.ok);
+    CHECK(*v19.kv_cache_tokens == 29744 * 16);
+    CHECK(*v21.kv_cache_tokens == 29279 * 16);
+    CHECK(v21.per_gpu.kv_cache.how.find("CUDA graphs 0.91 GiB -> 57.19 GiB available") != std::string::npos);
+    CHECK(v21.per_gpu.overhead.how.find("taken from the budget") != std::string::npos);
+    // The graphs move from beside the budget into it: the GPU holds 0.908 GiB less in all (to the
+    // 2 MiB block the pools round to).
+    const double drop = static_cast<double>(v19.per_gpu.total_bytes) - static_cast<double>(v21.per_gpu.total_bytes);
+    CHECK(std::abs(drop - 0.908 * 1073741824.0) < 2.0 * 1048576.0);
+
+    // Default utilization: 0.92 x 79.19 = 72.8548 GiB requested on 0.21, 0.9 x 79.19 = 71.271 on 0.19.
+    const Estimate d21 = run(fixtures::llama31_8b(), 8192, "0.21.0", 0.0);
+    REQUIRE(d21.ok);
+    CHECK(d21.per_gpu.kv_cache.how.rfind("gpu_memory_utilization 0.92 x 79.19 GiB = 72.85 GiB", 0) == 0);
+
+    // --kv-cache-memory-bytes is the budget as given: no graphs taken from it. 10 GiB / 2 MiB = 5,120 blocks.
+    ResolvedScenario fixed = fixtures::resolved(fixtures::llama31_8b(), "vllm", "bf16", fixtures::custom_gpu(79.19), 1, 1, 8192, 0.0, "0.21.0");
+    fixed.scenario.kv_cache_memory_bytes = 10ull << 30;
+    const Estimate f = estimate(fixed);
+    REQUIRE(f.ok);
+    CHECK(*f.kv_cache_tokens == 5120 * 16);
+}
+
+TEST_CASE("0.25-0.28 run dense models on Model Runner V2, which estimates no graphs; MoE models still give them up") {
+    // Dense: the 0.19 pool again (29,744 blocks, the case above) at utilization 0.95.
+    const Estimate dense25 = run(fixtures::llama31_8b(), 8192, "0.25.1", 0.95);
+    REQUIRE(dense25.ok);
+    CHECK(*dense25.kv_cache_tokens == 29744 * 16);
+    CHECK(dense25.per_gpu.overhead.how.find("outside the budget") != std::string::npos);
+    // 0.29: every model on V2 with the estimate, as 0.21.
+    const Estimate dense29 = run(fixtures::llama31_8b(), 8192, "0.29.0", 0.95);
+    REQUIRE(dense29.ok);
+    CHECK(*dense29.kv_cache_tokens == 29279 * 16);
+    // An MoE model on 0.25 stays on the V1 runner: its graphs come out of the budget.
+    const Architecture moe = fixtures::catalog_arch("qwen3-30b-a3b");
+    REQUIRE(moe.is_moe());
+    const Estimate moe25 = run(moe, 8192, "0.25.1", 0.95);
+    REQUIRE(moe25.ok);
+    CHECK(moe25.per_gpu.overhead.how.find("taken from the budget") != std::string::npos);
+}
+
+TEST_CASE("a published 0.28.0 pool: a dense model's graphs stay outside the budget on Model Runner V2") {
+    // vllm-project/vllm PR #54479, comment of 2026-09-01: vLLM 0.28.0, Qwen3-32B-AWQ, TP 2 on 2 x RTX 4090,
+    // --gpu-memory-utilization 0.85 --max-model-len 8192, max_num_batched_tokens 5120, max_num_seqs 72:
+    // 5,311 blocks, 10.37 GiB of KV cache per GPU (warm boot; 5,315 unpatched).
+    Scenario s;
+    s.engine = "vllm";
+    s.engine_version = "0.28.0";
+    s.model = "qwen3-32b";
+    s.weights = "awq";
+    s.gpu = "rtx-4090";
+    s.gpus = 2;
+    s.tp = 2;
+    s.gpu_mem_util = 0.85;
+    s.context = 8192;
+    s.batch = 72;
+    s.max_batched_tokens = 5120;
+    const Estimate e28 = estimate(s);
+    REQUIRE(e28.ok);
+    const double measured = 10.37 * 1073741824.0;
+    CHECK(std::abs(static_cast<double>(e28.per_gpu.kv_cache.bytes) - measured) / measured < 0.05);
+    // Under 0.29's rule (the graphs taken from the budget) the pool would be smaller by them.
+    s.engine_version = "0.29.0";
+    const Estimate e29 = estimate(s);
+    REQUIRE(e29.ok);
+    CHECK(e29.per_gpu.kv_cache.bytes < e28.per_gpu.kv_cache.bytes);
 }

@@ -18,9 +18,10 @@ using fixtures::llama31_8b;
 // An H100 as the validation rows pass it (--gpu-memory-gib 79.19, a custom GPU).
 Gpu h100() { return fixtures::custom_gpu(79.19); }
 
+// The release the logs came from: 0.19 (0.21 and later also take the CUDA graphs from the budget).
 ResolvedScenario resolved(const Architecture& a, const std::string& weights, const Gpu& gpu, int tp, int pp,
                           std::int64_t context, double util) {
-    return fixtures::resolved(a, "vllm", weights, gpu, tp, pp, context, util);
+    return fixtures::resolved(a, "vllm", weights, gpu, tp, pp, context, util, "0.19");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/catalog.h"
+#include "core/estimate.h"
 #include "core/formats.h"
 #include "core/text.h"
 #include "web/compute.h"
@@ -13,6 +14,16 @@
 namespace vramcalc::web {
 
 namespace {
+
+// The share the slider shows: the deployment's own, or its engine's default for this release and GPU
+// (vLLM 0.92 from 0.21, 0.9 before; SGLang's rule by GPU size).
+double shown_util(const Scenario& d) {
+    if (d.gpu_mem_util > 0) return d.gpu_mem_util;
+    std::string error;
+    const auto r = resolve(d, error);
+    const EngineProfile& p = engine_profile(d.engine);
+    return r && p.reserved_fraction ? p.reserved_fraction(*r) : 0.9;
+}
 
 void edit_deployment(AppState& st, Scenario& d) {
     // A phone's column is narrower than the model combo: it takes the column, the rest flow below.
@@ -57,7 +68,7 @@ void edit_deployment(AppState& st, Scenario& d) {
     if (engine_profile(d.engine).reserved_fraction) {
         flow_next(px(st, 70) + ImGui::CalcTextSize("util").x + ImGui::GetStyle().ItemInnerSpacing.x);
         ImGui::SetNextItemWidth(px(st, 70));
-        float util = static_cast<float>(d.gpu_mem_util > 0 ? d.gpu_mem_util : 0.9);
+        float util = static_cast<float>(shown_util(d));
         if (ImGui::SliderFloat("util", &util, 0.05f, 0.99f, "%.2f")) d.gpu_mem_util = std::round(util * 100.0f) / 100.0;
         item_tooltip("--gpu-memory-utilization (vLLM) / --mem-fraction-static (SGLang): a share of the WHOLE GPU per process");
     }
