@@ -34,6 +34,7 @@ Colocation colocate(const std::vector<Scenario>& list) {
         const std::string name = std::string(r->engine->name) + " #" + std::to_string(index);
         if (r->engine->reserved_fraction) {
             const double util = r->engine->reserved_fraction(*r);
+            d.reserved_fraction = util;
             d.reserved_bytes = bytes_from(util * static_cast<double>(mem));
             d.how = format_fixed(util, 2) + " x " + format_size(mem) + " reserved for the process";
             // vLLM's start-up check: free memory must be at least util x total.

@@ -13,6 +13,7 @@ namespace vramcalc {
 struct ColocatedDeployment {
     Estimate estimate;
     Bytes reserved_bytes = 0;   // per GPU: util x memory for vLLM/SGLang, the estimate's total otherwise
+    double reserved_fraction = 0;  // that util (the deployment's own or its engine's default), 0 otherwise
     std::string how;
 };
 

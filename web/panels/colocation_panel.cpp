@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "core/catalog.h"
-#include "core/estimate.h"
 #include "core/formats.h"
 #include "core/text.h"
 #include "web/compute.h"
@@ -15,17 +14,9 @@ namespace vramcalc::web {
 
 namespace {
 
-// The share the slider shows: the deployment's own, or its engine's default for this release and GPU
-// (vLLM 0.92 from 0.21, 0.9 before; SGLang's rule by GPU size).
-double shown_util(const Scenario& d) {
-    if (d.gpu_mem_util > 0) return d.gpu_mem_util;
-    std::string error;
-    const auto r = resolve(d, error);
-    const EngineProfile& p = engine_profile(d.engine);
-    return r && p.reserved_fraction ? p.reserved_fraction(*r) : 0.9;
-}
-
-void edit_deployment(AppState& st, Scenario& d) {
+// `util_shown` is the share the slider shows: the deployment's own, or the one the co-location worked out
+// from its engine's default for this release and GPU (vLLM 0.92 from 0.21, SGLang's rule by GPU size).
+void edit_deployment(AppState& st, Scenario& d, double util_shown) {
     // A phone's column is narrower than the model combo: it takes the column, the rest flow below.
     ImGui::SetNextItemWidth(std::min(px(st, 180), ImGui::GetContentRegionAvail().x));
     const ModelInfo* m = find_model(d.model);
@@ -68,7 +59,7 @@ void edit_deployment(AppState& st, Scenario& d) {
     if (engine_profile(d.engine).reserved_fraction) {
         flow_next(px(st, 70) + ImGui::CalcTextSize("util").x + ImGui::GetStyle().ItemInnerSpacing.x);
         ImGui::SetNextItemWidth(px(st, 70));
-        float util = static_cast<float>(shown_util(d));
+        float util = static_cast<float>(d.gpu_mem_util > 0 ? d.gpu_mem_util : util_shown);
         if (ImGui::SliderFloat("util", &util, 0.05f, 0.99f, "%.2f")) d.gpu_mem_util = std::round(util * 100.0f) / 100.0;
         item_tooltip("--gpu-memory-utilization (vLLM) / --mem-fraction-static (SGLang): a share of the WHOLE GPU per process");
     }
@@ -109,10 +100,10 @@ int deployments_table(AppState& st, std::vector<Scenario>& others, const std::ve
                     ImGui::Text("%zu.", i + 1);
                     ImGui::SameLine();
                 }
-                edit_deployment(st, others[i - 1]);
             }
-            // one visit per cell: going back to a cell of the row starts again at its top
             const ColocatedDeployment* d = i < c.deployments.size() ? &c.deployments[i] : nullptr;
+            if (i > 0) edit_deployment(st, others[i - 1], d && d->reserved_fraction > 0 ? d->reserved_fraction : 0.9);
+            // one visit per cell: going back to a cell of the row starts again at its top
             if (d && !d->estimate.ok) error_text(st, d->estimate.error);
             if (i > 0 && narrow) flow_next(ImGui::CalcTextSize("remove").x + ImGui::GetStyle().FramePadding.x * 2);
             if (i > 0 && narrow && ImGui::SmallButton("remove")) remove = static_cast<int>(i) - 1;
