@@ -1039,15 +1039,16 @@ std::string load_error(const WeightFormat& f, const KvFormat&) {
     return "";
 }
 
-double default_util(const ResolvedScenario& r) { return (r.release ? release_rules(*r.release) : ReleaseRules{}).default_util; }
+ReleaseRules rules_of(const ResolvedScenario& r) { return r.release ? release_rules(*r.release) : ReleaseRules{}; }
+
+double default_util(const ResolvedScenario& r) { return rules_of(r).default_util; }
 
 double reserved_fraction(const ResolvedScenario& r) { return r.scenario.gpu_mem_util > 0 ? r.scenario.gpu_mem_util : default_util(r); }
 
 std::optional<double> knob_default(std::string_view knob, const ResolvedScenario& r) {
     if (knob == "gpu_mem_util") return default_util(r);  // CacheConfig.gpu_memory_utilization
     if (knob == "max_batched_tokens") {
-        const ReleaseRules rules = r.release ? release_rules(*r.release) : ReleaseRules{};
-        return static_cast<double>(release_batch_defaults(r, rules).max_num_batched_tokens);
+        return static_cast<double>(release_batch_defaults(r, rules_of(r)).max_num_batched_tokens);
     }
     return std::nullopt;
 }
