@@ -55,10 +55,14 @@ export async function settleIdle(page, { ms = 250, rounds = 60, newFrame = false
   }
 }
 
+// Asks the page for frames (an idle page draws none), then waits until it stops drawing.
+export const settleDrawn = (page) => settleIdle(page, { ms: 150, rounds: 40, newFrame: true, wake: true });
+
 // Where the page draws a string starting with `prefix` (CSS px, its visible part, the last drawn of
 // the frames `settle(page)` let the page draw), through the text hook of wasm/text_fit_check.cpp;
 // null when it is not on screen. Settle after a change first: frames drawn before it count too.
-export async function findTextOn(page, prefix, settle) {
+// The default `settle` is settleDrawn.
+export async function findTextOn(page, prefix, settle = settleDrawn) {
   await page.evaluate((p) => Module.ccall('vramcalc_find_text', null, ['string'], [p]), prefix);
   await settle(page);
   const found = await page.evaluate(() => JSON.parse(Module.ccall('vramcalc_found_texts', 'string', [], [])));

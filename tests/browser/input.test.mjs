@@ -6,7 +6,7 @@
 //   node tests/browser/input.test.mjs [path/to/vramcalc.html]   (default build-wasm/vramcalc.html)
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, findTextOn, launchChromium, pagePath, pageUrl, run, screenshotDir, settleIdle, sleep } from './harness.mjs';
+import { check, findTextOn, launchChromium, pagePath, pageUrl, run, screenshotDir, sleep } from './harness.mjs';
 
 const DESK = { width: 1400, height: 900 };
 // Where the controls are at 1400 x 900 CSS px (left column; see the screenshots). The model picker is
@@ -479,14 +479,13 @@ async function longChoiceTests(browser) {
   const { page, errors } = await openPage(context, '#v=1&gpu=rtx-pro-6000');
   await settle(page);
   const name = 'NVIDIA RTX PRO 6000 Blackwell (Workstation Edition)';
-  const drawn = (p) => settleIdle(p, { ms: 150, rounds: 40, newFrame: true, wake: true });  // frames drawn while looking
-  const shown = await findTextOn(page, 'NVIDIA RTX PRO 6000 Blackwell', drawn);
+  const shown = await findTextOn(page, 'NVIDIA RTX PRO 6000 Blackwell');
   // (ImGui draws the dots glyph by glyph, past the text hook: the check is where the name stops.)
   check('390x844: a GPU name wider than its picker is shortened before the arrow',
     shown !== null && !shown.text.includes('96 GB') && shown.x + shown.w <= 390 - 12 - 30, JSON.stringify(shown));
   if (shown) await page.mouse.move(shown.x + 20, shown.y + shown.h / 2);
   await settle(page);
-  const tip = await findTextOn(page, `${name}  -  96 GB`, drawn);
+  const tip = await findTextOn(page, `${name}  -  96 GB`);
   check('390x844: hovering the cut GPU name shows the whole of it', tip !== null && tip.text.startsWith(name), JSON.stringify(tip));
   check('no console error with a long GPU name on a phone', errors.length === 0, errors.join(' | '));
   await context.close();
@@ -497,7 +496,7 @@ async function longChoiceTests(browser) {
   await settle(second.page);
   // The box draws its text as one string: the wrapped comment has the model id on a line of its own
   // (the whole comment is 79 characters; about 50 fit on this phone).
-  const box = await findTextOn(second.page, '# weights: the AWQ int4', drawn);
+  const box = await findTextOn(second.page, '# weights: the AWQ int4');
   check('390x844: the command\'s comment wraps inside its box (the model id on a line of its own)',
     box !== null && box.text.includes('\n# meta-llama/Llama-3.1-70B-Instruct\n'), JSON.stringify(box));
   check('no console error with a wrapped command on a phone', second.errors.length === 0, second.errors.join(' | '));

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodePng, pixelStats } from './png.mjs';
-import { check, findTextOn, launchChromium, pagePath, pageUrl, run, screenshotDir, settleIdle, sleep } from './harness.mjs';
+import { check, findTextOn, launchChromium, pagePath, pageUrl, run, screenshotDir, settleDrawn, sleep } from './harness.mjs';
 
 // The link of issue 7 and the scenario fields it must produce (scenario_json.cpp's keys).
 const validLink = 'v=1&m=qwen2.5-32b-instruct&w=awq&gpu=rtx-4090&n=4&tp=4&ctx=8192';
@@ -320,13 +320,12 @@ async function testLinks(browser, defaults) {
   {
     const context = await newContext(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true });
     const page = await openPage(context, brokenLink);
-    const settle = (p) => settleIdle(p, { ms: 150, rounds: 40, newFrame: true, wake: true });
-    const dismiss = await findTextOn(page, 'dismiss', settle);
+    const dismiss = await findTextOn(page, 'dismiss');
     check('390x844: the half-broken link\'s notice wraps and its "dismiss" is wholly on screen',
       dismiss !== null && dismiss.x >= 0 && dismiss.x + dismiss.w <= 390 && dismiss.w > 30, JSON.stringify(dismiss));
     if (dismiss) await page.touchscreen.tap(dismiss.x + dismiss.w / 2, dismiss.y + dismiss.h / 2);
-    await settle(page);  // the tap's press and release (two frames), before looking again
-    const notice = await findTextOn(page, 'This link was opened', settle);
+    await settleDrawn(page);  // the tap's press and release (two frames)
+    const notice = await findTextOn(page, 'This link was opened');
     check('390x844: a tap on "dismiss" closes the notice', dismiss !== null && notice === null, JSON.stringify(notice));
     check('no page error on a phone with a half-broken link', page.errors.length === 0, page.errors.join(' | '));
     await context.close();
