@@ -33,10 +33,15 @@ for t in "${targets[@]}"; do
     work="$dir/fuzz-corpus/$name"
     crashes="$dir/fuzz-crashes/$name"
     args=(-timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/")
+    runner=()
     if [ -n "${VRAMCALC_FUZZ_RUNS:-}" ]; then
         work="$dir/fuzz-corpus-fixed/$name"
         rm -rf "$work"
-        args+=(-runs="$VRAMCALC_FUZZ_RUNS" -seed="${VRAMCALC_FUZZ_SEED:-1}")
+        # Repeatable only with the corpus read once (-reload=0: no re-reading it by the clock) and
+        # addresses fixed (setarch -R: libFuzzer mutates towards the values it sees compared, pointers
+        # among them); with either missing, two runs from the same seed found different inputs.
+        args+=(-runs="$VRAMCALC_FUZZ_RUNS" -seed="${VRAMCALC_FUZZ_SEED:-1}" -reload=0)
+        setarch "$(uname -m)" -R true 2>/dev/null && runner=(setarch "$(uname -m)" -R)
         echo "fuzz: $t, ${VRAMCALC_FUZZ_RUNS} inputs from seed ${VRAMCALC_FUZZ_SEED:-1}"
     else
         args+=(-max_total_time="$seconds")
@@ -44,7 +49,7 @@ for t in "${targets[@]}"; do
     fi
     mkdir -p "$work" "$crashes"
     [ -f "$root/fuzz/$name.dict" ] && args+=(-dict="$root/fuzz/$name.dict")
-    if "$dir/$t" "${args[@]}" "$work" "$seeds" >"$dir/$t.log" 2>&1; then
+    if "${runner[@]}" "$dir/$t" "${args[@]}" "$work" "$seeds" >"$dir/$t.log" 2>&1; then
         grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$dir/$t.log" | tr '\n' ' '
         echo
     else

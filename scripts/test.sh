@@ -79,8 +79,9 @@ fi
 
 # The same suite and the CLI tests under AddressSanitizer + UndefinedBehaviorSanitizer (clang++-14, -O1,
 # -fno-sanitize-recover=all), then every fuzz target briefly and reproducibly: a fixed number of inputs
-# from a fixed seed (about 10 s each under ASan at the rates each target runs), so CI sees what a local
-# run saw; scripts/fuzz.sh SECONDS explores further by hand.
+# from a fixed seed (about 10 s each under ASan at the rates each target runs) with the corpus read once
+# and addresses fixed (scripts/fuzz.sh), so CI sees what a local run saw; scripts/fuzz.sh SECONDS
+# explores further by hand.
 # The hang limit per CLI run is 120 s there: a 10,000-layer config takes ~40 s under ASan on a busy
 # machine (1.2 s in release) until the engines stop recomputing the tensor inventory per stage.
 run_sanitized_tests() {

@@ -33,6 +33,7 @@ void clean_strings(LogReading& r) {
         f.line = clean_utf8(f.line, 300);
         f.device = clean_utf8(f.device, 80);
     }
+    for (std::string& note : r.notes) note = clean_utf8(note, 400);  // a note may quote the log ("quantization=...")
 }
 
 }  // namespace
