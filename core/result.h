@@ -70,6 +70,10 @@ struct Estimate {
     // The longest max_model_len the engine itself would accept with this KV budget (vLLM
     // estimate_max_model_len, and the value `--max-model-len auto` picks); unset when not computed.
     std::optional<std::int64_t> engine_max_context;
+    // vLLM 0.21+: the CUDA graphs' memory taken out of the KV budget (per GPU, the worst stage) by
+    // vLLM's own estimate, for which ours stands in. No published measurement of those releases checks
+    // it, so the KV band widens by it (core/logs/error_bands.h estimate_band).
+    Bytes kv_budget_graph_estimate = 0;
     // llama.cpp (per the most loaded device)
     std::optional<Figure> model_buffer;
     std::optional<Figure> kv_buffer;

@@ -86,7 +86,7 @@ void refresh(AppState& st) {
         st.shown = resolve(st.scenario, error);  // once: estimate(Scenario) is resolve + estimate
         st.result = st.missing_model ? missing_model_estimate(*st.missing_model) : estimate_resolved(st.shown, error);
         st.resolved = st.missing_model ? std::nullopt : st.shown;
-        st.bands = st.resolved && st.result.ok ? figure_bands(*st.resolved) : FigureBands{};
+        st.bands = st.resolved && st.result.ok ? figure_bands(*st.resolved, st.result) : FigureBands{};
         st.command = st.resolved ? launch_command(*st.resolved) : std::string();
         st.answers = Answers{};
         ++st.revision;

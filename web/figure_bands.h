@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/resolved_scenario.h"
+#include "core/result.h"
 
 namespace vramcalc::web {
 
@@ -19,6 +20,6 @@ struct FigureBands {
     std::optional<FigureBand> weights, kv_cache, activation;
 };
 
-FigureBands figure_bands(const ResolvedScenario& r);
+FigureBands figure_bands(const ResolvedScenario& r, const Estimate& e);
 
 }  // namespace vramcalc::web

@@ -1025,6 +1025,7 @@ Estimate estimate_vllm(const ResolvedScenario& r, const EngineRelease& rel) {
     add_rank_loads(e, a, xl.shard, res, stage_loads, v.tp, replicas);
     const std::size_t worst = worst_stage(res);
     e.per_gpu = stage_loads[worst];
+    e.kv_budget_graph_estimate = bytes_from(res[worst].budget_graphs);
     if (v.pp > 1) e.per_gpu.role += " (the stage with the least KV room sets the block count of all)";
     add_totals(e, s, v, res, worst, replicas);
     report_fit(e, r, v, res, worst, k, enc);

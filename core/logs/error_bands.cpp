@@ -15,7 +15,7 @@ const std::vector<ErrorBandRow>& error_band_table();
 namespace {
 
 ErrorBand band_of(const ErrorBandRow& row) {
-    return ErrorBand{row.engine, row.metric, row.rows, row.low, row.high, row.kind, "", 0, ""};
+    return ErrorBand{row.engine, row.metric, row.rows, row.low, row.high, row.kind, "", 0, "", ""};
 }
 
 }  // namespace
@@ -72,7 +72,7 @@ std::optional<ErrorBand> calibrated_band(const Scenario& s, const std::string& m
         value = s.cal_compute_mib, half_digit = 0.005, how = "your log's compute buffer, printed to 0.01 MiB: +-0.005 MiB";
     if (value <= 0) return std::nullopt;
     const double rel = half_digit / value;
-    ErrorBand b{s.engine, metric, 1, -rel, rel, "calibrated", "", 0, how};
+    ErrorBand b{s.engine, metric, 1, -rel, rel, "calibrated", "", 0, how, ""};
     return b;
 }
 
@@ -81,7 +81,25 @@ std::optional<ErrorBand> scenario_band(const Scenario& s, const std::string& met
     return error_band(s.engine, metric, kind);
 }
 
+std::optional<ErrorBand> estimate_band(const Scenario& s, const Estimate& e, const std::string& metric, const std::string& kind) {
+    auto b = scenario_band(s, metric, kind);
+    const double graphs = static_cast<double>(e.kv_budget_graph_estimate), kv = static_cast<double>(e.per_gpu.kv_cache.bytes);
+    if (!b || graphs <= 0 || kv <= 0 || (metric != "kv_cache" && metric != "kv_tokens")) return b;
+    // The real pool lies in kv - graphs .. kv + graphs: our figure then runs high by graphs / (kv - graphs)
+    // (an error of 900% where the estimate could take the whole pool) or low by graphs / (kv + graphs).
+    b->low -= graphs / (kv + graphs);
+    b->high += kv > graphs * 1.1 ? graphs / (kv - graphs) : 9.0;
+    b->widened = "widened by +-" + format_size(e.kv_budget_graph_estimate, SizeUnit::GiB, 2) + ": this vLLM release takes its own CUDA-graph estimate out of the KV budget; ours stands in, vLLM's may be anywhere from none to "
+                 "twice it, and no published measurement of this release checks it";
+    return b;
+}
+
 std::string band_label(const ErrorBand& b) {
+    if (!b.widened.empty()) {
+        ErrorBand measured = b;
+        measured.widened.clear();
+        return band_label(measured) + "; " + b.widened;
+    }
     if (!b.note.empty()) return b.note;
     const auto name = [](const std::string& k) {
         return k == "moe" ? std::string("MoE") : k == "partial_offload" ? std::string("partial-offload") : k;

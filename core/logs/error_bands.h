@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/architecture.h"
+#include "core/result.h"
 #include "core/scenario.h"
 #include "core/units.h"
 
@@ -26,6 +27,7 @@ struct ErrorBand {
     std::string asked_kind;  // the kind asked for, when it had fewer than kMinKindRows rows and this engine-wide band stands in
     int kind_rows = 0;       // that kind's rows then
     std::string note;        // how a calibrated band was sized
+    std::string widened;     // what estimate_band added to the measured band, and why ("" = nothing)
 };
 
 inline constexpr int kMinKindRows = 3;
@@ -62,6 +64,12 @@ std::optional<ErrorBand> calibrated_band(const Scenario& s, const std::string& m
 
 // What a scenario's figure shows: calibrated_band, else error_band(engine, metric, band_kind(s)).
 std::optional<ErrorBand> scenario_band(const Scenario& s, const std::string& metric, const std::string& kind);
+
+// scenario_band, widened by what the estimate's release takes from the figure that no published
+// measurement checks. vLLM 0.21+ takes its own CUDA-graph estimate out of the KV budget
+// (Estimate::kv_budget_graph_estimate); ours stands in, and vLLM's is allowed anywhere from none to
+// twice ours, so the pool (kv_cache, kv_tokens) may be that much larger or smaller.
+std::optional<ErrorBand> estimate_band(const Scenario& s, const Estimate& e, const std::string& metric, const std::string& kind);
 
 // "dense models, 20 rows" / "all 33 rows (2 MoE rows: too few for their own)" / the calibration's note.
 std::string band_label(const ErrorBand& band);

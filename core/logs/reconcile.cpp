@@ -181,7 +181,7 @@ Reconciliation reconcile(const LogReading& r, const Scenario& s, std::vector<std
         d.estimated = *est;
         d.relative = d.measured != 0 ? (d.estimated - d.measured) / d.measured : 0;
         const std::string metric = f.name == "kv_tokens" ? "kv_tokens" : f.name == "cpu_model_buffer" ? "cpu_model_buffer" : f.name;
-        d.band = scenario_band(s, metric, kind);
+        d.band = estimate_band(s, rc.estimate, metric, kind);
         if (d.band) {
             const BandRange range = measured_range(d.estimated, *d.band);
             d.within_band = d.measured >= range.low * 0.999 && d.measured <= range.high * 1.001;

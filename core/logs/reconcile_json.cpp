@@ -72,6 +72,7 @@ nlohmann::json bands_json(const std::string& engine, const Estimate& e, const vo
 
 struct ScenarioBands {
     const Scenario* s;
+    const Estimate* e;
     std::string kind;
 };
 
@@ -84,10 +85,10 @@ nlohmann::json error_bands_json(const std::string& engine, const Estimate& e) {
 }
 
 nlohmann::json error_bands_json(const Scenario& s, const Estimate& e) {
-    const ScenarioBands ctx{&s, band_kind(s)};
+    const ScenarioBands ctx{&s, &e, band_kind(s)};
     return bands_json(s.engine, e, &ctx, [](const void* c, const std::string& metric) {
         const auto* sb = static_cast<const ScenarioBands*>(c);
-        return scenario_band(*sb->s, metric, sb->kind);
+        return estimate_band(*sb->s, *sb->e, metric, sb->kind);
     });
 }
 

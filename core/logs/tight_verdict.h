@@ -12,7 +12,8 @@ namespace vramcalc {
 
 struct TightVerdict {
     bool tight = false;
-    std::string figure;     // the band metric that can flip the verdict ("weights", "kv_cache", "compute_buffer", ...);
+    std::string figure;     // the band metric that can flip the verdict ("weights", "kv_cache", "compute_buffer", ...,
+                            // "cuda_graphs": vLLM 0.21+'s own estimate taken from the KV budget);
                             // "" with tight = true: no one figure, but all of them at their bands' far ends
     double percent = 0;     // how much larger (fits) / smaller (does not fit) it must be to flip the verdict
     std::string text;       // "" when not tight

@@ -179,3 +179,29 @@ TEST_CASE("after calibrating the compute buffer its band is the print precision:
     const TightVerdict tv = tight_verdict(u, e);
     CHECK(tv.figure != "compute_buffer");
 }
+
+TEST_CASE("vLLM 0.21+: a margin within its own CUDA-graph estimate is tight") {
+    // vLLM takes its graph estimate out of the KV pool; ours (1 GiB here) stands in, and vLLM's may be
+    // anywhere from none to twice it. 0.5 GiB of pool to spare is gone if vLLM's estimate is 50% larger
+    // than ours; 0.25 GiB short is made up if it is 25% smaller; 2 GiB to spare holds either way.
+    Scenario s;
+    s.engine = "vllm";
+    s.model = "qwen2.5-7b-instruct";
+    Estimate e;
+    e.ok = true;
+    e.fits = true;
+    e.kv_budget_graph_estimate = Bytes{1} << 30;
+    e.headroom_bytes = std::int64_t{1} << 29;
+    TightVerdict tv = tight_verdict(s, e);
+    CHECK(tv.tight);
+    CHECK(tv.figure == "cuda_graphs");
+    CHECK(tv.percent == doctest::Approx(50.0));
+    CHECK(tv.text == "fits, unless vLLM's own CUDA-graph estimate (taken from the KV budget; ours 1.00 GiB) is more than 50.0% larger than ours");
+    e.fits = false;
+    e.headroom_bytes = -(std::int64_t{1} << 28);
+    tv = tight_verdict(s, e);
+    CHECK(tv.text == "does not fit, unless vLLM's own CUDA-graph estimate (taken from the KV budget; ours 1.00 GiB) is more than 25.0% smaller than ours");
+    e.fits = true;
+    e.headroom_bytes = std::int64_t{2} << 30;
+    CHECK_FALSE(tight_verdict(s, e).tight);
+}

@@ -9,6 +9,7 @@
 
 #include "core/engine_profile.h"
 #include "core/estimate.h"
+#include "core/logs/error_bands.h"
 #include "fixtures.h"
 
 using namespace vramcalc;
@@ -212,6 +213,33 @@ TEST_CASE("0.21 and later take the CUDA graphs' estimate from the KV budget and 
     const Estimate f = estimate(fixed);
     REQUIRE(f.ok);
     CHECK(*f.kv_cache_tokens == 5120 * 16);
+}
+
+TEST_CASE("0.21 and later widen the KV band by the graphs' estimate no published row checks") {
+    // The case above on 0.21: vLLM takes its own graph estimate (ours: 0.908 GiB) from a pool of 29,279
+    // blocks x 2 MiB = 57.185547 GiB. With vLLM's estimate anywhere from none to 2 x 0.908 GiB the real
+    // pool is 56.277547 .. 58.093547 GiB, so the dense KV band (-0.0049 .. +0.0034, 30 rows of <= 0.19)
+    // widens to -0.0049 - 0.908 / 58.093547 = -0.020530 and 0.0034 + 0.908 / 56.277547 = +0.019534
+    // (0.908 GiB = 929.8 MiB, named "930 MiB").
+    const ResolvedScenario r21 = fixtures::resolved(fixtures::llama31_8b(), "vllm", "bf16", fixtures::custom_gpu(79.19), 1, 1, 8192, 0.95, "0.21.0");
+    const Estimate v21 = estimate(r21);
+    REQUIRE(v21.ok);
+    CHECK(static_cast<double>(v21.kv_budget_graph_estimate) == doctest::Approx(0.908 * 1073741824.0).epsilon(1e-6));
+    const auto band = estimate_band(r21.scenario, v21, "kv_cache", "dense");
+    REQUIRE(band);
+    CHECK(band->low == doctest::Approx(-0.020530).epsilon(1e-3));
+    CHECK(band->high == doctest::Approx(0.019534).epsilon(1e-3));
+    CHECK(band_label(*band).find("dense models, 30 rows; widened by +-930 MiB") == 0);
+    // 0.19 counts the graphs beside the budget: the measured band as it is.
+    const ResolvedScenario r19 = fixtures::resolved(fixtures::llama31_8b(), "vllm", "bf16", fixtures::custom_gpu(79.19), 1, 1, 8192, 0.95, "0.19.0");
+    const Estimate v19 = estimate(r19);
+    REQUIRE(v19.ok);
+    CHECK(v19.kv_budget_graph_estimate == 0);
+    const auto measured = estimate_band(r19.scenario, v19, "kv_cache", "dense");
+    REQUIRE(measured);
+    CHECK(measured->low == doctest::Approx(-0.0049));
+    CHECK(measured->high == doctest::Approx(0.0034));
+    CHECK(measured->widened.empty());
 }
 
 TEST_CASE("0.25-0.28 run dense models on Model Runner V2, which estimates no graphs; MoE models still give them up") {

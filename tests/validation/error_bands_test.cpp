@@ -87,7 +87,7 @@ TEST_CASE("the error band table is the published measurements' residuals, derive
         // Engine-wide bands need kMinRows; a kind's rows are all listed, so a lookup can say how few there were.
         if (kind.empty() && static_cast<int>(v.size()) < kMinRows) continue;
             derived.push_back(ErrorBand{engine, metric, static_cast<int>(v.size()), rounded(percentile(v, 0.1)),
-                                    rounded(percentile(v, 0.9)), kind, "", 0, ""});
+                                    rounded(percentile(v, 0.9)), kind, "", 0, "", ""});
     }
     REQUIRE(!derived.empty());
     if (const char* path = std::getenv("VRAMCALC_WRITE_ERROR_BANDS")) {
@@ -126,12 +126,12 @@ TEST_CASE("the error band table is the published measurements' residuals, derive
 TEST_CASE("an error band turns an estimate into the range the engine will likely print") {
     // A band of -2% .. +5%: our estimates ran from 2% low to 5% high, so for an estimate of 105 the real
     // figure was 100 (105 / 1.05) at least and 107.14 (105 / 0.98) at most.
-    const ErrorBand b{"vllm", "weights", 10, -0.02, 0.05, "", "", 0, ""};
+    const ErrorBand b{"vllm", "weights", 10, -0.02, 0.05, "", "", 0, "", ""};
     const BandRange r = measured_range(105.0, b);
     CHECK(r.low == doctest::Approx(100.0));
     CHECK(r.high == doctest::Approx(107.142857));
     CHECK(band_text(b) == "+2.0% / -4.8%");
-    const BandRange wild = measured_range(1.0, ErrorBand{"x", "y", 3, -5.0, -3.0, "", "", 0, ""});
+    const BandRange wild = measured_range(1.0, ErrorBand{"x", "y", 3, -5.0, -3.0, "", "", 0, "", ""});
     CHECK(std::isfinite(wild.low));
     CHECK(std::isfinite(wild.high));
 }
