@@ -5,7 +5,11 @@
 //      ServerArgs._handle_gpu_memory_settings: chunked_prefill_size and cuda_graph_max_bs from the
 //      GPU's memory bucket and mem_fraction_static = round((gpu_mem - reserved) / gpu_mem, 3) with
 //      reserved = 512 MiB + max(chunked_prefill_size, 2048) x 1.5 MiB + cuda_graph_max_bs x 2 MiB
-//      + tp x pp / 8 x 1024 MiB, at least 10 GiB on GPUs above 60 GiB.
+//      + tp x pp / 8 x 1024 MiB, at least 10 GiB on GPUs above 60 GiB. From ~0.5.10 (PR #16331)
+//      piecewise CUDA graphs are on by default and add 8 MiB per prefill capture size; from ~0.5.20
+//      the 20-35 GiB bucket prefills 4096 tokens with 48 / 160 graph rows (PR #37898) and MLA models
+//      reserve 1.5 GiB for their prefill graphs (sglang/srt/arg_groups gpu-memory handler,
+//      reserve_for_graph_mb).
 //   2. model_executor/model_runner.py load_model: "Load weight end ... mem usage" = the drop in free
 //      memory while the rank's shard loads.
 //   3. ModelRunner.profile_max_num_token: rest_memory = available_after_load -
@@ -62,6 +66,7 @@ struct MemSettings {
     std::int64_t chunked_prefill_size = 4096;
     std::int64_t cuda_graph_max_bs = 160;
     double reserved_mib = 0;
+    double pcg_mib = 0;          // the piecewise (prefill) CUDA graphs' share of the reserve
     std::string rule;            // how the default fraction was found, for the "how" line
     bool activation_reserve = false;  // the reserve has a prefill-activation term (PR #10975)
 };
@@ -69,6 +74,8 @@ struct MemSettings {
 // The release line's order keys (EngineRelease::order: major*1e6 + minor*1e3 + patch).
 constexpr std::int64_t kPr7054 = 4'007;    // ~0.4.7: reserve by GPU-memory bucket
 constexpr std::int64_t kPr10975 = 5'004;   // ~0.5.4: reserve = activations + graphs + NCCL terms
+constexpr std::int64_t kPr16331 = 5'010;   // 0.5.10: piecewise CUDA graphs on by default
+constexpr std::int64_t kPr37898 = 5'020;   // ~0.5.20: 32 GB bucket 4096 / 48; MLA prefill graphs 1.5 GiB
 
 // ~0.3.5-0.4.6, ServerArgs.__post_init__: a fraction by TP size; chunked prefill and the CUDA graph
 // batch by GPU memory (PR #2044).
@@ -100,10 +107,33 @@ MemSettings bucket_settings(double gpu_mem_mib, int tp, int pp, bool spec) {
     return m;
 }
 
+// The piecewise CUDA graph's capture sizes up to max_tokens (ServerArgs._generate_piecewise_cuda_graph_tokens
+// at sgl-project/sglang 469c63e5, later arg_groups cuda_graph_hook generate_prefill_cuda_graph_batch_sizes):
+// 4-32 by 4, 48-256 by 16, 288-512 by 32, 576-1024 by 64, 1280-4096 by 256, 4608 on by 512.
+std::int64_t pcg_capture_sizes(std::int64_t max_tokens) {
+    struct Run { std::int64_t first, last, step; };
+    static constexpr Run runs[] = {{4, 32, 4}, {48, 256, 16}, {288, 512, 32}, {576, 1024, 64}, {1280, 4096, 256}};
+    std::int64_t n = 0;
+    for (const Run& r : runs)
+        if (max_tokens >= r.first) n += (std::min(max_tokens, r.last) - r.first) / r.step + 1;
+    if (max_tokens >= 4608) n += (max_tokens - 4608) / 512 + 1;
+    return n;
+}
+
+// The prefill graphs' reserve (MiB). 0.5.10: len(piecewise_cuda_graph_tokens) x 8 ("non-torch memory"),
+// the tokens running to chunked_prefill_size, or 2048 on an MLA backend (PR #15700, #15927).
+// ~0.5.20 reserve_for_graph_mb: the same, but 1.5 GiB flat on MLA ("overhead is much higher than expected").
+double pcg_reserve_mib(const EngineRelease& rel, std::int64_t chunked_prefill_size, bool mla) {
+    if (rel.order < kPr16331) return 0.0;
+    if (mla && rel.order >= kPr37898) return 1.5 * 1024.0;
+    return static_cast<double>(pcg_capture_sizes(mla ? 2048 : chunked_prefill_size)) * 8.0;
+}
+
 // PR #10975 (2025-09-27): ServerArgs._handle_gpu_memory_settings.
-MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp, int attn_dp, bool spec) {
+MemSettings reserve_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp, bool spec, bool mla) {
     MemSettings m;
     if (gpu_mem_mib < 20 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = 8; }
+    else if (gpu_mem_mib < 35 * 1024 && rel.order >= kPr37898) { m.chunked_prefill_size = 4096; m.cuda_graph_max_bs = tp < 4 ? 48 : 160; }
     else if (gpu_mem_mib < 35 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = tp < 4 ? 24 : 80; }
     else if (gpu_mem_mib < 60 * 1024) { m.chunked_prefill_size = 4096; m.cuda_graph_max_bs = tp < 4 ? 32 : 160; }
     else if (gpu_mem_mib < 160 * 1024) { m.chunked_prefill_size = 8192; m.cuda_graph_max_bs = tp < 4 ? 256 : 512; }
@@ -118,21 +148,26 @@ MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp, int attn_dp, bo
         reserved += static_cast<double>(m.cuda_graph_max_bs) * attn_dp * 3.0;
         if (m.cuda_graph_max_bs > 300) reserved += static_cast<double>(m.cuda_graph_max_bs) * attn_dp * 1.5;
     }
+    m.pcg_mib = pcg_reserve_mib(rel, m.chunked_prefill_size, mla);
+    reserved += m.pcg_mib;
     if (gpu_mem_mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024.0);
     // "eagle draft models and cuda graphs": 2 GiB more for EAGLE / NEXTN, after the 10 GiB floor.
     if (spec) reserved += 2.0 * 1024.0;
     m.reserved_mib = reserved;
     m.mem_fraction_static = std::round((gpu_mem_mib - reserved) / gpu_mem_mib * 1000.0) / 1000.0;
     m.rule = "chunked_prefill_size " + std::to_string(m.chunked_prefill_size) + ", cuda_graph_max_bs " +
-             std::to_string(m.cuda_graph_max_bs);
+             std::to_string(m.cuda_graph_max_bs) +
+             (m.pcg_mib > 0 ? ", piecewise CUDA graphs " + std::to_string(static_cast<std::int64_t>(m.pcg_mib)) + " MiB" : std::string());
     m.activation_reserve = true;
     return m;
 }
 
 // attn_dp: the --dp-size of --enable-dp-attention (1 without it); spec: --speculative-algorithm NEXTN
 // (server_args.py: "draft model and larger cuda graph buffers", 2 GiB more reserve since PR #7054)
-MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp = 1, bool spec = false) {
-    if (rel.order >= kPr10975) return reserve_settings(gpu_mem_mib, tp, pp, attn_dp, spec);
+// mla: the model runs on an MLA attention backend (use_mla_backend), which caps or fixes the prefill graphs' reserve
+MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp = 1, bool spec = false,
+                         bool mla = false) {
+    if (rel.order >= kPr10975) return reserve_settings(rel, gpu_mem_mib, tp, pp, attn_dp, spec, mla);
     if (rel.order >= kPr7054) return bucket_settings(gpu_mem_mib, tp, pp, spec);
     return tp_table_settings(gpu_mem_mib, tp);
 }
@@ -259,7 +294,7 @@ SglangSettings sglang_settings(const ResolvedScenario& r, const EngineRelease& r
     // _handle_speculative_decoding: max_running_requests 48 unless given (the command gives it when batch > 1).
     v.spec_running = s.batch > 1 ? s.batch : kSpecMaxRunningRequests;
     v.spec_draft_tokens = static_cast<std::int64_t>(s.mtp_tokens) + 1;  // eagle_topk 1: steps + 1
-    v.ms = mem_settings(release, v.mem / kMiB, v.tp, v.pp, v.dp_attn_size, v.spec);
+    v.ms = mem_settings(release, v.mem / kMiB, v.tp, v.pp, v.dp_attn_size, v.spec, a.is_mla());
     v.fraction_given = s.gpu_mem_util > 0;
     v.f = v.fraction_given ? s.gpu_mem_util : v.ms.mem_fraction_static;
     v.model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
@@ -443,7 +478,7 @@ ActivationEstimate activation_estimate(const Architecture& a, const SglangSettin
     x.logits = static_cast<double>(ms.cuda_graph_max_bs) * static_cast<double>(a.vocab_size) * (v.model_dtype_bytes + 4.0);
     // Releases before PR #10975 reserve no activation term: the estimate is not capped.
     x.act = ms.activation_reserve ? std::min(x.reserved_act, x.forward + x.logits) : x.forward + x.logits;
-    x.graphs = static_cast<double>(ms.cuda_graph_max_bs) * 2.0 * kMiB;
+    x.graphs = (static_cast<double>(ms.cuda_graph_max_bs) * 2.0 + ms.pcg_mib) * kMiB;
     return x;
 }
 
@@ -506,8 +541,9 @@ GpuLoad stage_load(const PoolInputs& in, const PoolSize& p, const DraftWorker& d
                                                 : std::string());
     const double overhead = 512.0 * kMiB + act.graphs + v.init_bytes;
     g.overhead.bytes = bytes_from(overhead);
-    g.overhead.how = "512 MiB attention metadata + CUDA graphs " + std::to_string(v.ms.cuda_graph_max_bs) +
-                     " x 2 MiB + CUDA context" + std::string(v.tp > 1 ? " and NCCL" : "") + " ~" + gib_text(v.init_bytes) + " (SGLang's reserved terms)";
+    g.overhead.how = "512 MiB attention metadata + CUDA graphs " + std::to_string(v.ms.cuda_graph_max_bs) + " x 2 MiB" +
+                     (v.ms.pcg_mib > 0 ? " + piecewise prefill graphs " + num(v.ms.pcg_mib, 0) + " MiB" : std::string()) +
+                     " + CUDA context" + std::string(v.tp > 1 ? " and NCCL" : "") + " ~" + gib_text(v.init_bytes) + " (SGLang's reserved terms)";
     g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
     g.role = "PP stage " + std::to_string(i);
     return g;
@@ -659,7 +695,7 @@ double reserved_fraction(const ResolvedScenario& r) {
     return mem_settings(r.release ? *r.release : EngineRelease{}, static_cast<double>(r.gpu.memory_bytes) / kMiB,
                         std::max(1, r.scenario.tp), std::max(1, r.scenario.pp),
                         r.scenario.enable_dp_attention && r.scenario.replicas > 1 ? r.scenario.replicas : 1,
-                        r.scenario.mtp_tokens > 0 && r.model.arch.mtp_layers > 0)
+                        r.scenario.mtp_tokens > 0 && r.model.arch.mtp_layers > 0, r.model.arch.is_mla())
         .mem_fraction_static;
 }
 
@@ -718,9 +754,24 @@ const EngineProfile& engine_profile_sglang() {
                         "chunked-prefill size, the CUDA-graph batch and the parallel size, at least 10 GiB above 60 GiB "
                         "(release inferred from the PR date)",
              .source = "sgl-project/sglang PR #10975, server_args.py _handle_gpu_memory_settings"},
+            {.id = "0.5.10", .order = kPr16331, .date = "2026-04",
+             .label = "the 0.5.4 reserve + 8 MiB per piecewise (prefill) CUDA graph size",
+             .changed = "PR #16331 \"Piecewise Cuda Graph set default\" (v0.5.10, 2026-04-06): _handle_gpu_memory_settings adds "
+                        "len(piecewise_cuda_graph_tokens) x 8 MiB before the 10 GiB floor; the sizes run to chunked_prefill_size "
+                        "(PR #15700), 2048 on MLA: 58 sizes (464 MiB) at 8192, 42 (336 MiB) at 2048",
+             .source = "sgl-project/sglang PRs #16331, #15700, #15927; server_args.py _handle_gpu_memory_settings and "
+                       "_generate_piecewise_cuda_graph_tokens (stored copy at 469c63e5)"},
+            {.id = "0.5.20", .order = kPr37898, .date = "2026-09",
+             .label = "20-35 GiB GPUs prefill 4096 tokens with 48 graph rows (160 at tp >= 4); MLA prefill graphs reserve 1.5 GiB",
+             .changed = "PR #37898 (2026-09-04): the 32 GB bucket's chunked_prefill_size 2048 -> 4096 and cuda_graph_max_bs "
+                        "24 -> 48 (80 -> 160 at tp >= 4); reserve_for_graph_mb reserves 1.5 GiB for an MLA backend's prefill "
+                        "graphs instead of 8 MiB per size. Newest release seen (0.5.20, Sept 2026; PR #40346 benchmarks it with 48). "
+                        "Post-capture KV sizing (PR #30157) stays opt-in (SGLANG_ENABLE_POST_CAPTURE_KV_SIZING=0)",
+             .source = "sgl-project/sglang PRs #37898, #30157, #40346; sglang/srt/arg_groups gpu-memory handler "
+                       "handle_gpu_memory_settings / reserve_for_graph_mb"},
         },
         .parse_version = release_version,
-        .version_forms = "a release such as 0.4.9, 0.5.4 or v0.5.19",
+        .version_forms = "a release such as 0.4.9, 0.5.4 or v0.5.20",
         .load_error = load_error,
         .formats_by_quality = {"bf16", "fp8", "int8", "gptq-int8", "awq", "gptq-int4", "nf4"},
         .estimate = estimate_sglang,

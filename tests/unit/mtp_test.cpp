@@ -183,6 +183,7 @@ TEST_CASE("SGLang NEXTN: DeepSeek-V3 fp8 on 8 x H200: 2 GiB more reserve, a one-
     s.gpus = 8;
     s.tp = 8;
     s.context = 8192;
+    s.engine_version = "0.5.4";  // the reserve as PR #10975 wrote it (no piecewise prefill graphs)
     // _handle_gpu_memory_settings on 142,940 MiB (H200, tp 8): chunked_prefill_size 8192, cuda_graph_max_bs 512;
     // reserve 512 + 8,192 x 1.5 + 512 x 2 + 8 / 8 x 1,024 = 14,848 MiB (above the 10 GiB floor);
     // fraction round((142,940 - 14,848) / 142,940, 3) = round(0.89612, 3) = 0.896. With NEXTN + 2,048 MiB:
@@ -198,6 +199,18 @@ TEST_CASE("SGLang NEXTN: DeepSeek-V3 fp8 on 8 x H200: 2 GiB more reserve, a one-
     const auto r3 = resolve(s, err);
     REQUIRE(r3);
     CHECK(p.reserved_fraction(*r3) == doctest::Approx(0.882));
+    // 0.5.20 (the default): an MLA backend's prefill graphs reserve 1,536 MiB more (reserve_for_graph_mb):
+    // 16,384 MiB -> round(126,556 / 142,940, 3) = round(0.88538, 3) = 0.885; with NEXTN 18,432 -> round(0.87105, 3) = 0.871
+    Scenario newest = s;
+    newest.engine_version = "";
+    newest.mtp_tokens = 0;
+    const auto n0 = resolve(newest, err);
+    REQUIRE(n0);
+    CHECK(p.reserved_fraction(*n0) == doctest::Approx(0.885));
+    newest.mtp_tokens = 3;
+    const auto n3 = resolve(newest, err);
+    REQUIRE(n3);
+    CHECK(p.reserved_fraction(*n3) == doctest::Approx(0.871));
     // Target pool 61 MLA layers x (512 + 64) x 2 B = 70,272 B per token; the draft's pool the same tokens x
     // 1 layer x 1,152 B. KV bytes = tokens x (70,272 + 1,152) = tokens x 71,424.
     const Estimate e = estimate(s);
