@@ -75,7 +75,9 @@ struct MemSettings {
 constexpr std::int64_t kPr7054 = 4'007;    // ~0.4.7: reserve by GPU-memory bucket
 constexpr std::int64_t kPr10975 = 5'004;   // ~0.5.4: reserve = activations + graphs + NCCL terms
 constexpr std::int64_t kPr16331 = 5'010;   // 0.5.10: piecewise CUDA graphs on by default
-constexpr std::int64_t kPr37898 = 5'020;   // ~0.5.20: 32 GB bucket 4096 / 48; MLA prefill graphs 1.5 GiB
+// ~0.5.20: 32 GB bucket 4096 / 48 (PR #37898); MLA prefill graphs 1.5 GiB; the NEXTN draft's weights and
+// pool inside mem_fraction_static, its flat 2 GiB reserve gone (PRs #23862, #28855)
+constexpr std::int64_t kRel0520 = 5'020;
 
 // ~0.3.5-0.4.6, ServerArgs.__post_init__: a fraction by TP size; chunked prefill and the CUDA graph
 // batch by GPU memory (PR #2044).
@@ -125,7 +127,7 @@ std::int64_t pcg_capture_sizes(std::int64_t max_tokens) {
 // ~0.5.20 reserve_for_graph_mb: the same, but 1.5 GiB flat on MLA ("overhead is much higher than expected").
 double pcg_reserve_mib(const EngineRelease& rel, std::int64_t chunked_prefill_size, bool mla) {
     if (rel.order < kPr16331) return 0.0;
-    if (mla && rel.order >= kPr37898) return 1.5 * 1024.0;
+    if (mla && rel.order >= kRel0520) return 1.5 * 1024.0;
     return static_cast<double>(pcg_capture_sizes(mla ? 2048 : chunked_prefill_size)) * 8.0;
 }
 
@@ -133,7 +135,7 @@ double pcg_reserve_mib(const EngineRelease& rel, std::int64_t chunked_prefill_si
 MemSettings reserve_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp, bool spec, bool mla) {
     MemSettings m;
     if (gpu_mem_mib < 20 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = 8; }
-    else if (gpu_mem_mib < 35 * 1024 && rel.order >= kPr37898) { m.chunked_prefill_size = 4096; m.cuda_graph_max_bs = tp < 4 ? 48 : 160; }
+    else if (gpu_mem_mib < 35 * 1024 && rel.order >= kRel0520) { m.chunked_prefill_size = 4096; m.cuda_graph_max_bs = tp < 4 ? 48 : 160; }
     else if (gpu_mem_mib < 35 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = tp < 4 ? 24 : 80; }
     else if (gpu_mem_mib < 60 * 1024) { m.chunked_prefill_size = 4096; m.cuda_graph_max_bs = tp < 4 ? 32 : 160; }
     else if (gpu_mem_mib < 160 * 1024) { m.chunked_prefill_size = 8192; m.cuda_graph_max_bs = tp < 4 ? 256 : 512; }
@@ -151,8 +153,9 @@ MemSettings reserve_settings(const EngineRelease& rel, double gpu_mem_mib, int t
     m.pcg_mib = pcg_reserve_mib(rel, m.chunked_prefill_size, mla);
     reserved += m.pcg_mib;
     if (gpu_mem_mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024.0);
-    // "eagle draft models and cuda graphs": 2 GiB more for EAGLE / NEXTN, after the 10 GiB floor.
-    if (spec) reserved += 2.0 * 1024.0;
+    // "eagle draft models and cuda graphs": 2 GiB more for EAGLE / NEXTN, after the 10 GiB floor, until
+    // PR #23862 (2026-04-27) dropped it for a draft budgeted inside the fraction (draft_in_budget).
+    if (spec && rel.order < kRel0520) reserved += 2.0 * 1024.0;
     m.reserved_mib = reserved;
     m.mem_fraction_static = std::round((gpu_mem_mib - reserved) / gpu_mem_mib * 1000.0) / 1000.0;
     m.rule = "chunked_prefill_size " + std::to_string(m.chunked_prefill_size) + ", cuda_graph_max_bs " +
@@ -228,7 +231,9 @@ double pool_layer_bytes(const Architecture& unshared, std::int64_t l, int tp, do
 // the target's (its own are deleted after load), so only the layer, the 2h x h projection and three norms stay.
 // model_runner_kv_cache_mixin.py at 001ccef0: the draft's pool holds as many tokens as the target's
 // (draft_runner_cache_size = the target's max_total_num_tokens) in its one layer; the draft's weights
-// and pool come out of the reserve (1 - mem_fraction_static), not out of the target's rest.
+// and pool come out of the reserve (1 - mem_fraction_static), not out of the target's rest. Since ~0.5.20
+// (PR #23862, 2026-04-27: DefaultPoolConfigurator scales cell_size by the draft's layers; PR #28855,
+// 2026-06-21: the pool is profiled after the draft's weights load) both come out of the target's rest.
 bool sglang_mtp_modelled(const Architecture& a) {
     static const char* const kinds[] = {"deepseek_v3", "deepseek_v32", "glm4_moe", "mimo", "qwen3_next", "qwen3_5",
                                         "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"};
@@ -279,6 +284,7 @@ struct SglangSettings {
     double kvb = 16.0;                 // KV cache bits per value
     double init_bytes = 0;             // CUDA context, torch and NCCL before the weights load
     double total_at_start = 0;         // free memory when the weights start loading
+    bool draft_in_budget = false;      // the NEXTN draft's weights and pool inside mem_fraction_static (~0.5.20)
 };
 
 SglangSettings sglang_settings(const ResolvedScenario& r, const EngineRelease& release) {
@@ -305,6 +311,7 @@ SglangSettings sglang_settings(const ResolvedScenario& r, const EngineRelease& r
         v.kvb = r.weights.id == "fp32" ? 32.0 : 16.0;
     v.init_bytes = kContextGiB * kGiB + tp_init_bytes(r.gpu, v.tp);
     v.total_at_start = std::max(0.0, v.mem - v.init_bytes);
+    v.draft_in_budget = v.spec && release.order >= kRel0520;
     return v;
 }
 
@@ -362,44 +369,6 @@ void stage_cells(const PoolInputs& in, StageResult& x) {
         x.pool_cell += static_cast<double>(a.kv_lora_rank / 128 * 4 + a.qk_rope_head_dim) * static_cast<double>(st.num_layers);
 }
 
-// profile_max_num_token on the stage: the rest after the weights, less the Mamba pool, in tokens.
-void stage_tokens(const PoolInputs& in, StageResult& x) {
-    const SglangSettings& v = in.v;
-    // rest_memory = (total_at_start - weights) - total_at_start x (1 - f)
-    x.rest = (v.total_at_start - x.weights) - v.total_at_start * (1.0 - v.f);
-    x.mamba_per_req = mamba_cache_per_req(in.a, x.st, v.tp);
-    // handle_max_mamba_cache with speculative decoding: the intermediate states of every draft token of
-    // max_running_requests (per attention-DP rank) come off the rest first.
-    if (v.spec && x.mamba_per_req > 0) {
-        x.mamba_spec_bytes = x.mamba_per_req * static_cast<double>(v.spec_running / std::max(1, v.dp_attn_size)) *
-                             static_cast<double>(v.spec_draft_tokens);
-        x.rest -= x.mamba_spec_bytes;
-    }
-    x.mamba_slots = mamba_slots(x.rest, x.mamba_per_req);
-    x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
-    x.rest -= x.mamba_bytes;
-    x.tokens = (x.rest > 0 && x.cell > 0) ? saturating_floor_count(x.rest / x.cell) : 0;
-    x.swa_tokens = x.tokens;
-    if (in.swa_pool && x.swa_cell > 0 && x.swa_cell < x.cell) {
-        // set_num_tokens_hybrid_swa: the same memory split so that swa tokens = 0.8 x full tokens;
-        // full = max_total x (F n_full + S n_swa) / (F n_full + r S n_swa).
-        const double full_cell = x.cell - x.swa_cell;
-        const double total = static_cast<double>(x.tokens) * x.cell;
-        x.tokens = saturating_floor_count(total / (full_cell + kSwaFullTokensRatio * x.swa_cell));
-        x.swa_tokens = saturating_floor_count(static_cast<double>(x.tokens) * kSwaFullTokensRatio);
-    }
-}
-
-StageResult stage_result(const PoolInputs& in, const PpStage& st, const RankWeights& w) {
-    StageResult x;
-    x.st = st;
-    x.w = w;
-    x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
-    stage_cells(in, x);
-    stage_tokens(in, x);
-    return x;
-}
-
 // The draft worker (pp 1 here): its module's weights and a pool of the same token count over its layer(s).
 struct DraftWorker {
     double weights = 0;
@@ -419,6 +388,48 @@ DraftWorker draft_worker(const ResolvedScenario& r, const PoolInputs& in, const 
     }
     d.cell *= n;
     return d;
+}
+
+// profile_max_num_token on the stage: the rest after the weights, less the Mamba pool, in tokens.
+void stage_tokens(const PoolInputs& in, const DraftWorker& d, StageResult& x) {
+    const SglangSettings& v = in.v;
+    // rest_memory = (total_at_start - weights) - total_at_start x (1 - f); since ~0.5.20 the draft's
+    // weights are loaded before the profile (PR #28855) and so come off it too.
+    x.rest = (v.total_at_start - x.weights) - v.total_at_start * (1.0 - v.f);
+    if (v.draft_in_budget) x.rest -= d.weights;
+    x.mamba_per_req = mamba_cache_per_req(in.a, x.st, v.tp);
+    // handle_max_mamba_cache with speculative decoding: the intermediate states of every draft token of
+    // max_running_requests (per attention-DP rank) come off the rest first.
+    if (v.spec && x.mamba_per_req > 0) {
+        x.mamba_spec_bytes = x.mamba_per_req * static_cast<double>(v.spec_running / std::max(1, v.dp_attn_size)) *
+                             static_cast<double>(v.spec_draft_tokens);
+        x.rest -= x.mamba_spec_bytes;
+    }
+    x.mamba_slots = mamba_slots(x.rest, x.mamba_per_req);
+    x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
+    x.rest -= x.mamba_bytes;
+    // PR #23862: cell_size scaled by the draft's layers, i.e. each token also pays its draft-pool slot.
+    const double token_bytes = x.cell + (v.draft_in_budget ? d.cell : 0.0);
+    x.tokens = (x.rest > 0 && x.cell > 0) ? saturating_floor_count(x.rest / token_bytes) : 0;
+    x.swa_tokens = x.tokens;
+    if (in.swa_pool && x.swa_cell > 0 && x.swa_cell < x.cell) {
+        // set_num_tokens_hybrid_swa: the same memory split so that swa tokens = 0.8 x full tokens;
+        // full = max_total x (F n_full + S n_swa) / (F n_full + r S n_swa).
+        const double full_cell = x.cell - x.swa_cell;
+        const double total = static_cast<double>(x.tokens) * x.cell;
+        x.tokens = saturating_floor_count(total / (full_cell + kSwaFullTokensRatio * x.swa_cell));
+        x.swa_tokens = saturating_floor_count(static_cast<double>(x.tokens) * kSwaFullTokensRatio);
+    }
+}
+
+StageResult stage_result(const PoolInputs& in, const PpStage& st, const RankWeights& w, const DraftWorker& d) {
+    StageResult x;
+    x.st = st;
+    x.w = w;
+    x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
+    stage_cells(in, x);
+    stage_tokens(in, d, x);
+    return x;
 }
 
 // The pool every rank gets (the smallest stage's) and what one request takes of it.
@@ -495,8 +506,10 @@ std::string pool_how(const PoolInputs& in, const PoolSize& p, const DraftWorker&
         x.mamba_slots > 0 ? " - Mamba pool " + std::to_string(x.mamba_slots) + " states x " + num(x.mamba_per_req, 0) + " B " +
                                 gib_text(x.mamba_bytes) + " (mamba_full_memory_ratio 0.9)"
                           : std::string();
+    const std::string draft_weights_how = v.draft_in_budget ? " - NEXTN draft weights " + gib_text(d.weights) : std::string();
+    const std::string cell_how = v.draft_in_budget ? "(" + num(x.cell, 0) + " + draft " + num(d.cell, 0) + ")" : num(x.cell, 0);
     return frac_how + "; free at start " + gib_text(v.total_at_start) + " x " + num(v.f) + " - weights " + gib_text(x.weights) +
-           mamba_how + " = " + gib_text(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
+           draft_weights_how + mamba_how + " = " + gib_text(std::max(0.0, x.rest)) + " / " + cell_how + " B per token (" +
            std::to_string(x.st.num_layers) + " layers" + (a.is_mla() ? ", MLA latent" : "") + ") = " +
            std::to_string(p.min_tokens) + " tokens" +
            (in.swa_pool ? " of the full layers and " + std::to_string(p.min_swa_tokens) +
@@ -508,7 +521,7 @@ std::string pool_how(const PoolInputs& in, const PoolSize& p, const DraftWorker&
            "; pool " + gib_text(kv) +
            (v.spec ? "; + the NEXTN draft's pool " + std::to_string(p.min_tokens) + " tokens x " + num(d.cell, 0) +
                          " B (its " + std::to_string(a.mtp_layers) + " layer) " + gib_text(draft_pool) +
-                         ", from the reserve"
+                         (v.draft_in_budget ? ", inside mem_fraction_static (each token pays both)" : ", from the reserve")
                    : std::string()) +
            (x.mamba_spec_bytes > 0 ? "; Mamba states of " + std::to_string(v.spec_draft_tokens) + " draft tokens x " +
                                          std::to_string(v.spec_running) + " requests " + gib_text(x.mamba_spec_bytes) +
@@ -635,7 +648,7 @@ void report_fit(Estimate& e, const Scenario& s, const PoolInputs& in, const Pool
             e.warnings.push_back("the KV pool holds " + std::to_string(min_tokens) + " tokens, fewer than " +
                                  std::to_string(batch_per_rank) + " x " + std::to_string(seq_slots) + " (requests wait or are cut)");
     }
-    if (v.spec && static_cast<double>(e.per_gpu.total_bytes) > v.mem)
+    if (v.spec && !v.draft_in_budget && static_cast<double>(e.per_gpu.total_bytes) > v.mem)
         e.warnings.push_back("the NEXTN draft's weights and pool (" + gib_text(d.weights + static_cast<double>(min_tokens) * d.cell) +
                              ") come out of the reserve left beside mem_fraction_static " + num(v.f) +
                              ", and the total passes the GPU's memory: lower --mem-fraction-static");
@@ -667,8 +680,8 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     const PoolInputs in{a, unshared, v, xl.shard.attn_tp, hybrid_swa(a)};
     const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, v.model_dtype_bytes, matching_file_weights(r));
     std::vector<StageResult> res;
-    for (std::size_t i = 0; i < stages.size(); ++i) res.push_back(stage_result(in, stages[i], stage_weights[i]));
     const DraftWorker d = draft_worker(r, in, xl.shard);
+    for (std::size_t i = 0; i < stages.size(); ++i) res.push_back(stage_result(in, stages[i], stage_weights[i], d));
     const PoolSize p = pool_size(s, a, res, in.swa_pool);
     report_pool(e, v, p, res, xl.attn_dp);
 
@@ -761,13 +774,17 @@ const EngineProfile& engine_profile_sglang() {
                         "(PR #15700), 2048 on MLA: 58 sizes (464 MiB) at 8192, 42 (336 MiB) at 2048",
              .source = "sgl-project/sglang PRs #16331, #15700, #15927; server_args.py _handle_gpu_memory_settings and "
                        "_generate_piecewise_cuda_graph_tokens (stored copy at 469c63e5)"},
-            {.id = "0.5.20", .order = kPr37898, .date = "2026-09",
-             .label = "20-35 GiB GPUs prefill 4096 tokens with 48 graph rows (160 at tp >= 4); MLA prefill graphs reserve 1.5 GiB",
+            {.id = "0.5.20", .order = kRel0520, .date = "2026-09",
+             .label = "20-35 GiB GPUs prefill 4096 tokens with 48 graph rows; MLA prefill graphs 1.5 GiB; NEXTN draft inside the fraction",
              .changed = "PR #37898 (2026-09-04): the 32 GB bucket's chunked_prefill_size 2048 -> 4096 and cuda_graph_max_bs "
                         "24 -> 48 (80 -> 160 at tp >= 4); reserve_for_graph_mb reserves 1.5 GiB for an MLA backend's prefill "
-                        "graphs instead of 8 MiB per size. Newest release seen (0.5.20, Sept 2026; PR #40346 benchmarks it with 48). "
+                        "graphs instead of 8 MiB per size. NEXTN: PR #23862 (2026-04-27) drops the flat 2 GiB draft reserve and "
+                        "scales the pool's cell by the draft's layers; PR #28855 (2026-06-21) profiles the pool after the draft's "
+                        "weights load, so both come out of mem_fraction_static. These PRs landed between 0.5.10 and 0.5.20 in "
+                        "releases not pinned down here (0.5.11-0.5.19 follow 0.5.10). Newest release seen (0.5.20, Sept 2026; "
+                        "PR #40346 benchmarks it with 48). "
                         "Post-capture KV sizing (PR #30157) stays opt-in (SGLANG_ENABLE_POST_CAPTURE_KV_SIZING=0)",
-             .source = "sgl-project/sglang PRs #37898, #30157, #40346; sglang/srt/arg_groups gpu-memory handler "
+             .source = "sgl-project/sglang PRs #37898, #23862, #28855, #30157, #40346; sglang/srt/arg_groups gpu-memory handler "
                        "handle_gpu_memory_settings / reserve_for_graph_mb"},
         },
         .parse_version = release_version,
