@@ -775,7 +775,7 @@ const EngineProfile& engine_profile_sglang() {
              .source = "sgl-project/sglang PRs #16331, #15700, #15927; server_args.py _handle_gpu_memory_settings and "
                        "_generate_piecewise_cuda_graph_tokens (stored copy at 469c63e5)"},
             {.id = "0.5.20", .order = kRel0520, .date = "2026-09",
-             .label = "20-35 GiB GPUs prefill 4096 tokens with 48 graph rows; MLA prefill graphs 1.5 GiB; NEXTN draft inside the fraction",
+             .label = "32 GB GPUs: chunked prefill 4096, 48 graph rows; MLA prefill graphs 1.5 GiB; NEXTN draft in the fraction",
              .changed = "PR #37898 (2026-09-04): the 32 GB bucket's chunked_prefill_size 2048 -> 4096 and cuda_graph_max_bs "
                         "24 -> 48 (80 -> 160 at tp >= 4); reserve_for_graph_mb reserves 1.5 GiB for an MLA backend's prefill "
                         "graphs instead of 8 MiB per size. NEXTN: PR #23862 (2026-04-27) drops the flat 2 GiB draft reserve and "
