@@ -5,7 +5,11 @@
 //      ServerArgs._handle_gpu_memory_settings: chunked_prefill_size and cuda_graph_max_bs from the
 //      GPU's memory bucket and mem_fraction_static = round((gpu_mem - reserved) / gpu_mem, 3) with
 //      reserved = 512 MiB + max(chunked_prefill_size, 2048) x 1.5 MiB + cuda_graph_max_bs x 2 MiB
-//      + tp x pp / 8 x 1024 MiB, at least 10 GiB on GPUs above 60 GiB.
+//      + tp x pp / 8 x 1024 MiB, at least 10 GiB on GPUs above 60 GiB. From ~0.5.10 (PR #16331)
+//      piecewise CUDA graphs are on by default and add 8 MiB per prefill capture size; from ~0.5.20
+//      the 20-35 GiB bucket prefills 4096 tokens with 48 / 160 graph rows (PR #37898) and MLA models
+//      reserve 1.5 GiB for their prefill graphs (sglang/srt/arg_groups gpu-memory handler,
+//      reserve_for_graph_mb).
 //   2. model_executor/model_runner.py load_model: "Load weight end ... mem usage" = the drop in free
 //      memory while the rank's shard loads.
 //   3. ModelRunner.profile_max_num_token: rest_memory = available_after_load -
@@ -62,6 +66,7 @@ struct MemSettings {
     std::int64_t chunked_prefill_size = 4096;
     std::int64_t cuda_graph_max_bs = 160;
     double reserved_mib = 0;
+    double pcg_mib = 0;          // the piecewise (prefill) CUDA graphs' share of the reserve
     std::string rule;            // how the default fraction was found, for the "how" line
     bool activation_reserve = false;  // the reserve has a prefill-activation term (PR #10975)
 };
@@ -69,6 +74,10 @@ struct MemSettings {
 // The release line's order keys (EngineRelease::order: major*1e6 + minor*1e3 + patch).
 constexpr std::int64_t kPr7054 = 4'007;    // ~0.4.7: reserve by GPU-memory bucket
 constexpr std::int64_t kPr10975 = 5'004;   // ~0.5.4: reserve = activations + graphs + NCCL terms
+constexpr std::int64_t kPr16331 = 5'010;   // 0.5.10: piecewise CUDA graphs on by default
+// ~0.5.20: 32 GB bucket 4096 / 48 (PR #37898); MLA prefill graphs 1.5 GiB; the NEXTN draft's weights and
+// pool inside mem_fraction_static, its flat 2 GiB reserve gone (PRs #23862, #28855)
+constexpr std::int64_t kRel0520 = 5'020;
 
 // ~0.3.5-0.4.6, ServerArgs.__post_init__: a fraction by TP size; chunked prefill and the CUDA graph
 // batch by GPU memory (PR #2044).
@@ -100,10 +109,33 @@ MemSettings bucket_settings(double gpu_mem_mib, int tp, int pp, bool spec) {
     return m;
 }
 
+// The piecewise CUDA graph's capture sizes up to max_tokens (ServerArgs._generate_piecewise_cuda_graph_tokens
+// at sgl-project/sglang 469c63e5, later arg_groups cuda_graph_hook generate_prefill_cuda_graph_batch_sizes):
+// 4-32 by 4, 48-256 by 16, 288-512 by 32, 576-1024 by 64, 1280-4096 by 256, 4608 on by 512.
+std::int64_t pcg_capture_sizes(std::int64_t max_tokens) {
+    struct Run { std::int64_t first, last, step; };
+    static constexpr Run runs[] = {{4, 32, 4}, {48, 256, 16}, {288, 512, 32}, {576, 1024, 64}, {1280, 4096, 256}};
+    std::int64_t n = 0;
+    for (const Run& r : runs)
+        if (max_tokens >= r.first) n += (std::min(max_tokens, r.last) - r.first) / r.step + 1;
+    if (max_tokens >= 4608) n += (max_tokens - 4608) / 512 + 1;
+    return n;
+}
+
+// The prefill graphs' reserve (MiB). 0.5.10: len(piecewise_cuda_graph_tokens) x 8 ("non-torch memory"),
+// the tokens running to chunked_prefill_size, or 2048 on an MLA backend (PR #15700, #15927).
+// ~0.5.20 reserve_for_graph_mb: the same, but 1.5 GiB flat on MLA ("overhead is much higher than expected").
+double pcg_reserve_mib(const EngineRelease& rel, std::int64_t chunked_prefill_size, bool mla) {
+    if (rel.order < kPr16331) return 0.0;
+    if (mla && rel.order >= kRel0520) return 1.5 * 1024.0;
+    return static_cast<double>(pcg_capture_sizes(mla ? 2048 : chunked_prefill_size)) * 8.0;
+}
+
 // PR #10975 (2025-09-27): ServerArgs._handle_gpu_memory_settings.
-MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp, int attn_dp, bool spec) {
+MemSettings reserve_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp, bool spec, bool mla) {
     MemSettings m;
     if (gpu_mem_mib < 20 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = 8; }
+    else if (gpu_mem_mib < 35 * 1024 && rel.order >= kRel0520) { m.chunked_prefill_size = 4096; m.cuda_graph_max_bs = tp < 4 ? 48 : 160; }
     else if (gpu_mem_mib < 35 * 1024) { m.chunked_prefill_size = 2048; m.cuda_graph_max_bs = tp < 4 ? 24 : 80; }
     else if (gpu_mem_mib < 60 * 1024) { m.chunked_prefill_size = 4096; m.cuda_graph_max_bs = tp < 4 ? 32 : 160; }
     else if (gpu_mem_mib < 160 * 1024) { m.chunked_prefill_size = 8192; m.cuda_graph_max_bs = tp < 4 ? 256 : 512; }
@@ -118,21 +150,27 @@ MemSettings reserve_settings(double gpu_mem_mib, int tp, int pp, int attn_dp, bo
         reserved += static_cast<double>(m.cuda_graph_max_bs) * attn_dp * 3.0;
         if (m.cuda_graph_max_bs > 300) reserved += static_cast<double>(m.cuda_graph_max_bs) * attn_dp * 1.5;
     }
+    m.pcg_mib = pcg_reserve_mib(rel, m.chunked_prefill_size, mla);
+    reserved += m.pcg_mib;
     if (gpu_mem_mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024.0);
-    // "eagle draft models and cuda graphs": 2 GiB more for EAGLE / NEXTN, after the 10 GiB floor.
-    if (spec) reserved += 2.0 * 1024.0;
+    // "eagle draft models and cuda graphs": 2 GiB more for EAGLE / NEXTN, after the 10 GiB floor, until
+    // PR #23862 (2026-04-27) dropped it for a draft budgeted inside the fraction (draft_in_budget).
+    if (spec && rel.order < kRel0520) reserved += 2.0 * 1024.0;
     m.reserved_mib = reserved;
     m.mem_fraction_static = std::round((gpu_mem_mib - reserved) / gpu_mem_mib * 1000.0) / 1000.0;
     m.rule = "chunked_prefill_size " + std::to_string(m.chunked_prefill_size) + ", cuda_graph_max_bs " +
-             std::to_string(m.cuda_graph_max_bs);
+             std::to_string(m.cuda_graph_max_bs) +
+             (m.pcg_mib > 0 ? ", piecewise CUDA graphs " + std::to_string(static_cast<std::int64_t>(m.pcg_mib)) + " MiB" : std::string());
     m.activation_reserve = true;
     return m;
 }
 
 // attn_dp: the --dp-size of --enable-dp-attention (1 without it); spec: --speculative-algorithm NEXTN
 // (server_args.py: "draft model and larger cuda graph buffers", 2 GiB more reserve since PR #7054)
-MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp = 1, bool spec = false) {
-    if (rel.order >= kPr10975) return reserve_settings(gpu_mem_mib, tp, pp, attn_dp, spec);
+// mla: the model runs on an MLA attention backend (use_mla_backend), which caps or fixes the prefill graphs' reserve
+MemSettings mem_settings(const EngineRelease& rel, double gpu_mem_mib, int tp, int pp, int attn_dp = 1, bool spec = false,
+                         bool mla = false) {
+    if (rel.order >= kPr10975) return reserve_settings(rel, gpu_mem_mib, tp, pp, attn_dp, spec, mla);
     if (rel.order >= kPr7054) return bucket_settings(gpu_mem_mib, tp, pp, spec);
     return tp_table_settings(gpu_mem_mib, tp);
 }
@@ -193,7 +231,9 @@ double pool_layer_bytes(const Architecture& unshared, std::int64_t l, int tp, do
 // the target's (its own are deleted after load), so only the layer, the 2h x h projection and three norms stay.
 // model_runner_kv_cache_mixin.py at 001ccef0: the draft's pool holds as many tokens as the target's
 // (draft_runner_cache_size = the target's max_total_num_tokens) in its one layer; the draft's weights
-// and pool come out of the reserve (1 - mem_fraction_static), not out of the target's rest.
+// and pool come out of the reserve (1 - mem_fraction_static), not out of the target's rest. Since ~0.5.20
+// (PR #23862, 2026-04-27: DefaultPoolConfigurator scales cell_size by the draft's layers; PR #28855,
+// 2026-06-21: the pool is profiled after the draft's weights load) both come out of the target's rest.
 bool sglang_mtp_modelled(const Architecture& a) {
     static const char* const kinds[] = {"deepseek_v3", "deepseek_v32", "glm4_moe", "mimo", "qwen3_next", "qwen3_5",
                                         "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"};
@@ -244,6 +284,7 @@ struct SglangSettings {
     double kvb = 16.0;                 // KV cache bits per value
     double init_bytes = 0;             // CUDA context, torch and NCCL before the weights load
     double total_at_start = 0;         // free memory when the weights start loading
+    bool draft_in_budget = false;      // the NEXTN draft's weights and pool inside mem_fraction_static (~0.5.20)
 };
 
 SglangSettings sglang_settings(const ResolvedScenario& r, const EngineRelease& release) {
@@ -259,7 +300,7 @@ SglangSettings sglang_settings(const ResolvedScenario& r, const EngineRelease& r
     // _handle_speculative_decoding: max_running_requests 48 unless given (the command gives it when batch > 1).
     v.spec_running = s.batch > 1 ? s.batch : kSpecMaxRunningRequests;
     v.spec_draft_tokens = static_cast<std::int64_t>(s.mtp_tokens) + 1;  // eagle_topk 1: steps + 1
-    v.ms = mem_settings(release, v.mem / kMiB, v.tp, v.pp, v.dp_attn_size, v.spec);
+    v.ms = mem_settings(release, v.mem / kMiB, v.tp, v.pp, v.dp_attn_size, v.spec, a.is_mla());
     v.fraction_given = s.gpu_mem_util > 0;
     v.f = v.fraction_given ? s.gpu_mem_util : v.ms.mem_fraction_static;
     v.model_dtype_bytes = r.weights.id == "fp32" ? 4.0 : 2.0;
@@ -270,6 +311,7 @@ SglangSettings sglang_settings(const ResolvedScenario& r, const EngineRelease& r
         v.kvb = r.weights.id == "fp32" ? 32.0 : 16.0;
     v.init_bytes = kContextGiB * kGiB + tp_init_bytes(r.gpu, v.tp);
     v.total_at_start = std::max(0.0, v.mem - v.init_bytes);
+    v.draft_in_budget = v.spec && release.order >= kRel0520;
     return v;
 }
 
@@ -327,44 +369,6 @@ void stage_cells(const PoolInputs& in, StageResult& x) {
         x.pool_cell += static_cast<double>(a.kv_lora_rank / 128 * 4 + a.qk_rope_head_dim) * static_cast<double>(st.num_layers);
 }
 
-// profile_max_num_token on the stage: the rest after the weights, less the Mamba pool, in tokens.
-void stage_tokens(const PoolInputs& in, StageResult& x) {
-    const SglangSettings& v = in.v;
-    // rest_memory = (total_at_start - weights) - total_at_start x (1 - f)
-    x.rest = (v.total_at_start - x.weights) - v.total_at_start * (1.0 - v.f);
-    x.mamba_per_req = mamba_cache_per_req(in.a, x.st, v.tp);
-    // handle_max_mamba_cache with speculative decoding: the intermediate states of every draft token of
-    // max_running_requests (per attention-DP rank) come off the rest first.
-    if (v.spec && x.mamba_per_req > 0) {
-        x.mamba_spec_bytes = x.mamba_per_req * static_cast<double>(v.spec_running / std::max(1, v.dp_attn_size)) *
-                             static_cast<double>(v.spec_draft_tokens);
-        x.rest -= x.mamba_spec_bytes;
-    }
-    x.mamba_slots = mamba_slots(x.rest, x.mamba_per_req);
-    x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
-    x.rest -= x.mamba_bytes;
-    x.tokens = (x.rest > 0 && x.cell > 0) ? saturating_floor_count(x.rest / x.cell) : 0;
-    x.swa_tokens = x.tokens;
-    if (in.swa_pool && x.swa_cell > 0 && x.swa_cell < x.cell) {
-        // set_num_tokens_hybrid_swa: the same memory split so that swa tokens = 0.8 x full tokens;
-        // full = max_total x (F n_full + S n_swa) / (F n_full + r S n_swa).
-        const double full_cell = x.cell - x.swa_cell;
-        const double total = static_cast<double>(x.tokens) * x.cell;
-        x.tokens = saturating_floor_count(total / (full_cell + kSwaFullTokensRatio * x.swa_cell));
-        x.swa_tokens = saturating_floor_count(static_cast<double>(x.tokens) * kSwaFullTokensRatio);
-    }
-}
-
-StageResult stage_result(const PoolInputs& in, const PpStage& st, const RankWeights& w) {
-    StageResult x;
-    x.st = st;
-    x.w = w;
-    x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
-    stage_cells(in, x);
-    stage_tokens(in, x);
-    return x;
-}
-
 // The draft worker (pp 1 here): its module's weights and a pool of the same token count over its layer(s).
 struct DraftWorker {
     double weights = 0;
@@ -384,6 +388,48 @@ DraftWorker draft_worker(const ResolvedScenario& r, const PoolInputs& in, const 
     }
     d.cell *= n;
     return d;
+}
+
+// profile_max_num_token on the stage: the rest after the weights, less the Mamba pool, in tokens.
+void stage_tokens(const PoolInputs& in, const DraftWorker& d, StageResult& x) {
+    const SglangSettings& v = in.v;
+    // rest_memory = (total_at_start - weights) - total_at_start x (1 - f); since ~0.5.20 the draft's
+    // weights are loaded before the profile (PR #28855) and so come off it too.
+    x.rest = (v.total_at_start - x.weights) - v.total_at_start * (1.0 - v.f);
+    if (v.draft_in_budget) x.rest -= d.weights;
+    x.mamba_per_req = mamba_cache_per_req(in.a, x.st, v.tp);
+    // handle_max_mamba_cache with speculative decoding: the intermediate states of every draft token of
+    // max_running_requests (per attention-DP rank) come off the rest first.
+    if (v.spec && x.mamba_per_req > 0) {
+        x.mamba_spec_bytes = x.mamba_per_req * static_cast<double>(v.spec_running / std::max(1, v.dp_attn_size)) *
+                             static_cast<double>(v.spec_draft_tokens);
+        x.rest -= x.mamba_spec_bytes;
+    }
+    x.mamba_slots = mamba_slots(x.rest, x.mamba_per_req);
+    x.mamba_bytes = static_cast<double>(x.mamba_slots) * x.mamba_per_req;
+    x.rest -= x.mamba_bytes;
+    // PR #23862: cell_size scaled by the draft's layers, i.e. each token also pays its draft-pool slot.
+    const double token_bytes = x.cell + (v.draft_in_budget ? d.cell : 0.0);
+    x.tokens = (x.rest > 0 && x.cell > 0) ? saturating_floor_count(x.rest / token_bytes) : 0;
+    x.swa_tokens = x.tokens;
+    if (in.swa_pool && x.swa_cell > 0 && x.swa_cell < x.cell) {
+        // set_num_tokens_hybrid_swa: the same memory split so that swa tokens = 0.8 x full tokens;
+        // full = max_total x (F n_full + S n_swa) / (F n_full + r S n_swa).
+        const double full_cell = x.cell - x.swa_cell;
+        const double total = static_cast<double>(x.tokens) * x.cell;
+        x.tokens = saturating_floor_count(total / (full_cell + kSwaFullTokensRatio * x.swa_cell));
+        x.swa_tokens = saturating_floor_count(static_cast<double>(x.tokens) * kSwaFullTokensRatio);
+    }
+}
+
+StageResult stage_result(const PoolInputs& in, const PpStage& st, const RankWeights& w, const DraftWorker& d) {
+    StageResult x;
+    x.st = st;
+    x.w = w;
+    x.weights = static_cast<double>(x.w.bytes) + kLoadSlackGiB * kGiB;
+    stage_cells(in, x);
+    stage_tokens(in, d, x);
+    return x;
 }
 
 // The pool every rank gets (the smallest stage's) and what one request takes of it.
@@ -443,7 +489,7 @@ ActivationEstimate activation_estimate(const Architecture& a, const SglangSettin
     x.logits = static_cast<double>(ms.cuda_graph_max_bs) * static_cast<double>(a.vocab_size) * (v.model_dtype_bytes + 4.0);
     // Releases before PR #10975 reserve no activation term: the estimate is not capped.
     x.act = ms.activation_reserve ? std::min(x.reserved_act, x.forward + x.logits) : x.forward + x.logits;
-    x.graphs = static_cast<double>(ms.cuda_graph_max_bs) * 2.0 * kMiB;
+    x.graphs = (static_cast<double>(ms.cuda_graph_max_bs) * 2.0 + ms.pcg_mib) * kMiB;
     return x;
 }
 
@@ -460,8 +506,10 @@ std::string pool_how(const PoolInputs& in, const PoolSize& p, const DraftWorker&
         x.mamba_slots > 0 ? " - Mamba pool " + std::to_string(x.mamba_slots) + " states x " + num(x.mamba_per_req, 0) + " B " +
                                 gib_text(x.mamba_bytes) + " (mamba_full_memory_ratio 0.9)"
                           : std::string();
+    const std::string draft_weights_how = v.draft_in_budget ? " - NEXTN draft weights " + gib_text(d.weights) : std::string();
+    const std::string cell_how = v.draft_in_budget ? "(" + num(x.cell, 0) + " + draft " + num(d.cell, 0) + ")" : num(x.cell, 0);
     return frac_how + "; free at start " + gib_text(v.total_at_start) + " x " + num(v.f) + " - weights " + gib_text(x.weights) +
-           mamba_how + " = " + gib_text(std::max(0.0, x.rest)) + " / " + num(x.cell, 0) + " B per token (" +
+           draft_weights_how + mamba_how + " = " + gib_text(std::max(0.0, x.rest)) + " / " + cell_how + " B per token (" +
            std::to_string(x.st.num_layers) + " layers" + (a.is_mla() ? ", MLA latent" : "") + ") = " +
            std::to_string(p.min_tokens) + " tokens" +
            (in.swa_pool ? " of the full layers and " + std::to_string(p.min_swa_tokens) +
@@ -473,7 +521,7 @@ std::string pool_how(const PoolInputs& in, const PoolSize& p, const DraftWorker&
            "; pool " + gib_text(kv) +
            (v.spec ? "; + the NEXTN draft's pool " + std::to_string(p.min_tokens) + " tokens x " + num(d.cell, 0) +
                          " B (its " + std::to_string(a.mtp_layers) + " layer) " + gib_text(draft_pool) +
-                         ", from the reserve"
+                         (v.draft_in_budget ? ", inside mem_fraction_static (each token pays both)" : ", from the reserve")
                    : std::string()) +
            (x.mamba_spec_bytes > 0 ? "; Mamba states of " + std::to_string(v.spec_draft_tokens) + " draft tokens x " +
                                          std::to_string(v.spec_running) + " requests " + gib_text(x.mamba_spec_bytes) +
@@ -506,8 +554,9 @@ GpuLoad stage_load(const PoolInputs& in, const PoolSize& p, const DraftWorker& d
                                                 : std::string());
     const double overhead = 512.0 * kMiB + act.graphs + v.init_bytes;
     g.overhead.bytes = bytes_from(overhead);
-    g.overhead.how = "512 MiB attention metadata + CUDA graphs " + std::to_string(v.ms.cuda_graph_max_bs) +
-                     " x 2 MiB + CUDA context" + std::string(v.tp > 1 ? " and NCCL" : "") + " ~" + gib_text(v.init_bytes) + " (SGLang's reserved terms)";
+    g.overhead.how = "512 MiB attention metadata + CUDA graphs " + std::to_string(v.ms.cuda_graph_max_bs) + " x 2 MiB" +
+                     (v.ms.pcg_mib > 0 ? " + piecewise prefill graphs " + num(v.ms.pcg_mib, 0) + " MiB" : std::string()) +
+                     " + CUDA context" + std::string(v.tp > 1 ? " and NCCL" : "") + " ~" + gib_text(v.init_bytes) + " (SGLang's reserved terms)";
     g.total_bytes = g.weights.bytes + g.kv_cache.bytes + g.activation.bytes + g.overhead.bytes;
     g.role = "PP stage " + std::to_string(i);
     return g;
@@ -599,7 +648,7 @@ void report_fit(Estimate& e, const Scenario& s, const PoolInputs& in, const Pool
             e.warnings.push_back("the KV pool holds " + std::to_string(min_tokens) + " tokens, fewer than " +
                                  std::to_string(batch_per_rank) + " x " + std::to_string(seq_slots) + " (requests wait or are cut)");
     }
-    if (v.spec && static_cast<double>(e.per_gpu.total_bytes) > v.mem)
+    if (v.spec && !v.draft_in_budget && static_cast<double>(e.per_gpu.total_bytes) > v.mem)
         e.warnings.push_back("the NEXTN draft's weights and pool (" + gib_text(d.weights + static_cast<double>(min_tokens) * d.cell) +
                              ") come out of the reserve left beside mem_fraction_static " + num(v.f) +
                              ", and the total passes the GPU's memory: lower --mem-fraction-static");
@@ -631,8 +680,8 @@ Estimate estimate_sglang(const ResolvedScenario& r, const EngineRelease& release
     const PoolInputs in{a, unshared, v, xl.shard.attn_tp, hybrid_swa(a)};
     const auto stage_weights = stage_weight_bytes(*r.tensors, a, r.weights, xl.shard, stages, v.model_dtype_bytes, matching_file_weights(r));
     std::vector<StageResult> res;
-    for (std::size_t i = 0; i < stages.size(); ++i) res.push_back(stage_result(in, stages[i], stage_weights[i]));
     const DraftWorker d = draft_worker(r, in, xl.shard);
+    for (std::size_t i = 0; i < stages.size(); ++i) res.push_back(stage_result(in, stages[i], stage_weights[i], d));
     const PoolSize p = pool_size(s, a, res, in.swa_pool);
     report_pool(e, v, p, res, xl.attn_dp);
 
@@ -659,7 +708,7 @@ double reserved_fraction(const ResolvedScenario& r) {
     return mem_settings(r.release ? *r.release : EngineRelease{}, static_cast<double>(r.gpu.memory_bytes) / kMiB,
                         std::max(1, r.scenario.tp), std::max(1, r.scenario.pp),
                         r.scenario.enable_dp_attention && r.scenario.replicas > 1 ? r.scenario.replicas : 1,
-                        r.scenario.mtp_tokens > 0 && r.model.arch.mtp_layers > 0)
+                        r.scenario.mtp_tokens > 0 && r.model.arch.mtp_layers > 0, r.model.arch.is_mla())
         .mem_fraction_static;
 }
 
@@ -718,9 +767,28 @@ const EngineProfile& engine_profile_sglang() {
                         "chunked-prefill size, the CUDA-graph batch and the parallel size, at least 10 GiB above 60 GiB "
                         "(release inferred from the PR date)",
              .source = "sgl-project/sglang PR #10975, server_args.py _handle_gpu_memory_settings"},
+            {.id = "0.5.10", .order = kPr16331, .date = "2026-04",
+             .label = "the 0.5.4 reserve + 8 MiB per piecewise (prefill) CUDA graph size",
+             .changed = "PR #16331 \"Piecewise Cuda Graph set default\" (v0.5.10, 2026-04-06): _handle_gpu_memory_settings adds "
+                        "len(piecewise_cuda_graph_tokens) x 8 MiB before the 10 GiB floor; the sizes run to chunked_prefill_size "
+                        "(PR #15700), 2048 on MLA: 58 sizes (464 MiB) at 8192, 42 (336 MiB) at 2048",
+             .source = "sgl-project/sglang PRs #16331, #15700, #15927; server_args.py _handle_gpu_memory_settings and "
+                       "_generate_piecewise_cuda_graph_tokens (stored copy at 469c63e5)"},
+            {.id = "0.5.20", .order = kRel0520, .date = "2026-09",
+             .label = "32 GB GPUs: chunked prefill 4096, 48 graph rows; MLA prefill graphs 1.5 GiB; NEXTN draft in the fraction",
+             .changed = "PR #37898 (2026-09-04): the 32 GB bucket's chunked_prefill_size 2048 -> 4096 and cuda_graph_max_bs "
+                        "24 -> 48 (80 -> 160 at tp >= 4); reserve_for_graph_mb reserves 1.5 GiB for an MLA backend's prefill "
+                        "graphs instead of 8 MiB per size. NEXTN: PR #23862 (2026-04-27) drops the flat 2 GiB draft reserve and "
+                        "scales the pool's cell by the draft's layers; PR #28855 (2026-06-21) profiles the pool after the draft's "
+                        "weights load, so both come out of mem_fraction_static. These PRs landed between 0.5.10 and 0.5.20 in "
+                        "releases not pinned down here (0.5.11-0.5.19 follow 0.5.10). Newest release seen (0.5.20, Sept 2026; "
+                        "PR #40346 benchmarks it with 48). "
+                        "Post-capture KV sizing (PR #30157) stays opt-in (SGLANG_ENABLE_POST_CAPTURE_KV_SIZING=0)",
+             .source = "sgl-project/sglang PRs #37898, #23862, #28855, #30157, #40346; sglang/srt/arg_groups gpu-memory handler "
+                       "handle_gpu_memory_settings / reserve_for_graph_mb"},
         },
         .parse_version = release_version,
-        .version_forms = "a release such as 0.4.9, 0.5.4 or v0.5.19",
+        .version_forms = "a release such as 0.4.9, 0.5.4 or v0.5.20",
         .load_error = load_error,
         .formats_by_quality = {"bf16", "fp8", "int8", "gptq-int8", "awq", "gptq-int4", "nf4"},
         .estimate = estimate_sglang,

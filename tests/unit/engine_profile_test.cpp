@@ -92,7 +92,10 @@ TEST_CASE("vLLM, SGLang and transformers versions are releases") {
     CHECK(release_of("vllm", "0.18.0") == "0.17");
     CHECK(release_of("sglang", "0.4.9") == "0.4.7");
     CHECK(release_of("sglang", "0.4.6") == "0.3.5");
-    CHECK(release_of("sglang", "") == "0.5.4");
+    CHECK(release_of("sglang", "") == "0.5.20");
+    CHECK(release_of("sglang", "0.5.9") == "0.5.4");
+    CHECK(release_of("sglang", "v0.5.17") == "0.5.10");
+    CHECK(release_of("sglang", "0.5.20") == "0.5.20");
     CHECK(release_of("transformers", "4.38.2") == "4.38");
     CHECK(release_of("transformers", "4.44.2") == "4.42");
     CHECK(release_of("transformers", "4.53.2") == "4.51");

@@ -156,11 +156,19 @@ TEST_CASE("SGLang DP attention reserves cuda_graph_max_bs x dp x 3 MiB more (0.5
     s.gpu = "";
     s.gpu_memory_gib = 79.19;
     s.enable_dp_attention = true;
+    s.engine_version = "0.5.4";
     const Estimate e = estimate(s);
     REQUIRE_MESSAGE(e.ok, e.error);
     CHECK(e.per_gpu.kv_cache.how.find("mem_fraction_static 0.710") != std::string::npos);
     Scenario plain = qwen3_moe("sglang", 4, 4, 1);
     plain.gpu = "";
     plain.gpu_memory_gib = 79.19;
+    plain.engine_version = "0.5.4";
     CHECK(estimate(plain).per_gpu.kv_cache.how.find("mem_fraction_static 0.823") != std::string::npos);
+    // 0.5.10 and later: + 58 piecewise prefill graph sizes x 8 MiB = 464 MiB before the floor:
+    // 14,336 + 464 + 6,144 + 3,072 = 24,016 -> round(57,074.56 / 81,090.56, 3) = round(0.70384, 3) = 0.704;
+    // without DP attention 14,800 -> round(0.81749, 3) = 0.817
+    s.engine_version = plain.engine_version = "";
+    CHECK(estimate(s).per_gpu.kv_cache.how.find("mem_fraction_static 0.704") != std::string::npos);
+    CHECK(estimate(plain).per_gpu.kv_cache.how.find("mem_fraction_static 0.817") != std::string::npos);
 }

@@ -162,6 +162,21 @@ Scenario sglang_big(const char* model, int mtp_tokens) {
     s.engine = "sglang";
     return s;
 }
+
+// DeepSeek-V3 fp8 on 8 x H200 at tp 8 under SGLang ("" = the newest release).
+Scenario deepseek_v3_h200(int mtp_tokens, const std::string& version) {
+    Scenario s;
+    s.model = "deepseek-v3";
+    s.engine = "sglang";
+    s.weights = "fp8";
+    s.gpu = "h200";
+    s.gpus = 8;
+    s.tp = 8;
+    s.context = 8192;
+    s.mtp_tokens = mtp_tokens;
+    s.engine_version = version;
+    return s;
+}
 }  // namespace
 
 TEST_CASE("SGLang NEXTN: DeepSeek-V3's draft module in bf16 on tp 1") {
@@ -175,14 +190,7 @@ TEST_CASE("SGLang NEXTN: DeepSeek-V3's draft module in bf16 on tp 1") {
 }
 
 TEST_CASE("SGLang NEXTN: DeepSeek-V3 fp8 on 8 x H200: 2 GiB more reserve, a one-layer draft pool") {
-    Scenario s;
-    s.model = "deepseek-v3";
-    s.engine = "sglang";
-    s.weights = "fp8";
-    s.gpu = "h200";
-    s.gpus = 8;
-    s.tp = 8;
-    s.context = 8192;
+    Scenario s = deepseek_v3_h200(0, "0.5.4");  // the reserve as PR #10975 wrote it (no piecewise prefill graphs)
     // _handle_gpu_memory_settings on 142,940 MiB (H200, tp 8): chunked_prefill_size 8192, cuda_graph_max_bs 512;
     // reserve 512 + 8,192 x 1.5 + 512 x 2 + 8 / 8 x 1,024 = 14,848 MiB (above the 10 GiB floor);
     // fraction round((142,940 - 14,848) / 142,940, 3) = round(0.89612, 3) = 0.896. With NEXTN + 2,048 MiB:
@@ -198,6 +206,15 @@ TEST_CASE("SGLang NEXTN: DeepSeek-V3 fp8 on 8 x H200: 2 GiB more reserve, a one-
     const auto r3 = resolve(s, err);
     REQUIRE(r3);
     CHECK(p.reserved_fraction(*r3) == doctest::Approx(0.882));
+    // 0.5.20 (the default): an MLA backend's prefill graphs reserve 1,536 MiB more (reserve_for_graph_mb):
+    // 16,384 MiB -> round(126,556 / 142,940, 3) = round(0.88538, 3) = 0.885; NEXTN adds nothing since
+    // PR #23862 removed the flat draft reserve (the draft is budgeted inside the fraction).
+    const auto n0 = resolve(deepseek_v3_h200(0, ""), err);
+    REQUIRE(n0);
+    CHECK(p.reserved_fraction(*n0) == doctest::Approx(0.885));
+    const auto n3 = resolve(deepseek_v3_h200(3, ""), err);
+    REQUIRE(n3);
+    CHECK(p.reserved_fraction(*n3) == doctest::Approx(0.885));
     // Target pool 61 MLA layers x (512 + 64) x 2 B = 70,272 B per token; the draft's pool the same tokens x
     // 1 layer x 1,152 B. KV bytes = tokens x (70,272 + 1,152) = tokens x 71,424.
     const Estimate e = estimate(s);
@@ -209,6 +226,33 @@ TEST_CASE("SGLang NEXTN: DeepSeek-V3 fp8 on 8 x H200: 2 GiB more reserve, a one-
     // max_running_requests 48 when not given (_handle_speculative_decoding).
     REQUIRE(e.max_concurrency.has_value());
     CHECK(*e.max_concurrency <= 48.0);
+}
+
+TEST_CASE("SGLang 0.5.20 NEXTN: the draft's weights and pool come out of mem_fraction_static") {
+    // PR #28855: the pool is profiled after the draft's weights load, so rest = free_at_start x f - target
+    // weights - draft weights; PR #23862: each token pays its target cell and its draft-pool cell:
+    // tokens = floor(rest / (70,272 + 1,152)) on DeepSeek-V3 (61 MLA layers x 576 x 2 B; one draft layer).
+    // H200 (141 GiB as the GPU table gives it), tp 8 over NVLink 4: free at start = memory - 0.6 GiB context
+    // - 1.45 GiB NCCL; f = 0.885 (the MLA case above). Weights here include the draft's module.
+    std::string err;
+    const auto r = resolve(deepseek_v3_h200(3, ""), err);
+    REQUIRE(r);
+    const Estimate e = estimate(*r);
+    INFO(e.error);
+    REQUIRE(e.ok);
+    REQUIRE(e.kv_cache_tokens.has_value());
+    const double free_at_start = static_cast<double>(r->gpu.memory_bytes) - (0.6 + 1.45) * 1024.0 * 1024.0 * 1024.0;
+    const double rest = free_at_start * 0.885 - static_cast<double>(e.per_gpu.weights.bytes);
+    CHECK(static_cast<double>(*e.kv_cache_tokens) == doctest::Approx(std::floor(rest / 71'424.0)).epsilon(1e-6));
+    // weights + both pools stay inside the fraction: no "comes out of the reserve" warning
+    CHECK(static_cast<double>(e.per_gpu.weights.bytes + e.per_gpu.kv_cache.bytes) <= free_at_start * 0.885);
+    for (const std::string& w : e.warnings) CHECK(w.find("out of the reserve") == std::string::npos);
+    // 0.5.4 kept the draft outside: the target's pool alone fills the fraction, the draft's pool comes on top
+    const auto r4 = resolve(deepseek_v3_h200(3, "0.5.4"), err);
+    REQUIRE(r4);
+    const Estimate e4 = estimate(*r4);
+    REQUIRE(e4.ok);
+    CHECK(static_cast<double>(e4.per_gpu.weights.bytes + e4.per_gpu.kv_cache.bytes) > free_at_start * 0.882);
 }
 
 TEST_CASE("SGLang NEXTN: Qwen3-Next-80B-A3B's draft module, pool layer and Mamba draft states on tp 1") {

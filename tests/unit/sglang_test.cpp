@@ -36,13 +36,56 @@ TEST_CASE("SGLang sizes its pool as free memory x mem_fraction_static minus the 
 }
 
 TEST_CASE("SGLang's default mem_fraction_static on an 80 GB GPU") {
-    Estimate e = estimate(resolved(qwen3_14b(), 79.19, 1, 0.0));
+    Estimate e = estimate(resolved(qwen3_14b(), 79.19, 1, 0.0, "0.5.4"));
     REQUIRE(e.ok);
     // gpu_mem = 79.19 x 1024 = 81,091 MiB >= 60 GiB: chunked_prefill 8192, cuda_graph_max_bs 256;
     // reserved = 512 + 8192 x 1.5 + 256 x 2 + 1 x 1 / 8 x 1024 = 13,440 MiB (above the 10 GiB floor)
     // -> round((81,091 - 13,440) / 81,091, 3) = 0.834
     CHECK(e.per_gpu.kv_cache.how.find("mem_fraction_static 0.834") != std::string::npos);
     CHECK(to_gib(e.per_gpu.kv_cache.bytes) == doctest::Approx((79.19 - 0.6) * 0.834 - to_gib(e.per_gpu.weights.bytes)).epsilon(1e-3));
+}
+
+TEST_CASE("SGLang 0.5.10+: piecewise CUDA graphs add 8 MiB per prefill capture size to the reserve") {
+    // server_args.py _handle_gpu_memory_settings (PR #16331, default on from v0.5.10): reserved_mem +=
+    // len(piecewise_cuda_graph_tokens) x 8, the sizes running to chunked_prefill_size 8192 (PR #15700):
+    // 4-32 by 4 (8) + 48-256 by 16 (14) + 288-512 by 32 (8) + 576-1024 by 64 (8) + 1280-4096 by 256 (12)
+    // + 4608-8192 by 512 (8) = 58 sizes = 464 MiB. reserved = 13,440 + 464 = 13,904 MiB;
+    // round((81,090.56 - 13,904) / 81,090.56, 3) = round(0.82854, 3) = 0.829
+    for (const char* version : {"0.5.10", "0.5.20", ""}) {
+        INFO(version);
+        Estimate e = estimate(resolved(qwen3_14b(), 79.19, 1, 0.0, version));
+        REQUIRE(e.ok);
+        CHECK(e.per_gpu.kv_cache.how.find("mem_fraction_static 0.829") != std::string::npos);
+        CHECK(e.per_gpu.kv_cache.how.find("piecewise CUDA graphs 464 MiB") != std::string::npos);
+        CHECK(to_gib(e.per_gpu.kv_cache.bytes) == doctest::Approx((79.19 - 0.6) * 0.829 - to_gib(e.per_gpu.weights.bytes)).epsilon(1e-3));
+        // overhead: 512 MiB metadata + 256 x 2 MiB decode graphs + 464 MiB prefill graphs + 0.6 GiB context
+        CHECK(to_gib(e.per_gpu.overhead.bytes) == doctest::Approx((512.0 + 512.0 + 464.0) / 1024.0 + 0.6).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("SGLang on an MLA model: the prefill graphs' reserve by release") {
+    const Architecture a = fixtures::deepseek_v2_lite_attention();
+    // 0.5.10: an MLA backend caps the piecewise sizes at 2048: 8 + 14 + 8 + 8 + 4 (1280-2048) = 42 x 8 = 336 MiB;
+    // 13,440 + 336 = 13,776 -> round((81,090.56 - 13,776) / 81,090.56, 3) = round(0.83012, 3) = 0.830
+    CHECK(estimate(resolved(a, 79.19, 1, 0.0, "0.5.10")).per_gpu.kv_cache.how.find("mem_fraction_static 0.830") != std::string::npos);
+    // 0.5.20 reserve_for_graph_mb: 1.5 GiB for an MLA backend's prefill graphs: 13,440 + 1,536 = 14,976
+    // -> round((81,090.56 - 14,976) / 81,090.56, 3) = round(0.81532, 3) = 0.815
+    CHECK(estimate(resolved(a, 79.19, 1, 0.0, "0.5.20")).per_gpu.kv_cache.how.find("mem_fraction_static 0.815") != std::string::npos);
+}
+
+TEST_CASE("SGLang 0.5.20 on a 32 GB GPU: chunked prefill 4096 and 48 CUDA-graph rows (PR #37898)") {
+    // 32 GiB = 32,768 MiB, in the 20-35 GiB bucket, below 60 GiB (no 10 GiB floor); tp 1.
+    const Architecture a = fixtures::llama31_8b();
+    // 0.5.20: 512 + 4,096 x 1.5 + 48 x 2 + 1 / 8 x 1,024 + piecewise sizes to 4096 (8+14+8+8+12 = 50) x 8
+    //   = 512 + 6,144 + 96 + 128 + 400 = 7,280 MiB -> round(25,488 / 32,768, 3) = round(0.77783, 3) = 0.778
+    Estimate e = estimate(resolved(a, 32.0, 1, 0.0, "0.5.20"));
+    REQUIRE(e.ok);
+    CHECK(e.per_gpu.kv_cache.how.find("mem_fraction_static 0.778") != std::string::npos);
+    CHECK(e.per_gpu.kv_cache.how.find("chunked_prefill_size 4096, cuda_graph_max_bs 48") != std::string::npos);
+    // 0.5.10: 2048 / 24: 512 + 3,072 + 48 + 128 + 42 x 8 (336) = 4,096 MiB -> 28,672 / 32,768 = 0.875
+    CHECK(estimate(resolved(a, 32.0, 1, 0.0, "0.5.10")).per_gpu.kv_cache.how.find("mem_fraction_static 0.875") != std::string::npos);
+    // 0.5.4: 512 + 3,072 + 48 + 128 = 3,760 MiB -> round(29,008 / 32,768, 3) = round(0.88525, 3) = 0.885
+    CHECK(estimate(resolved(a, 32.0, 1, 0.0, "0.5.4")).per_gpu.kv_cache.how.find("mem_fraction_static 0.885") != std::string::npos);
 }
 
 TEST_CASE("SGLang MLA cell is the latent times the layers, unsplit by TP") {
