@@ -1,5 +1,5 @@
 // llama.cpp accounting of llama-server on CUDA with the default split mode "layer", by build (the
-// releases at the end of this file): the newest is b11004 (Sept. 2026); b10644 is the newest build in
+// releases at the end of this file): the newest is b11232 (Sept. 2026); b10644 is the newest build in
 // the published measurements. Sources mirrored:
 //  - weights: src/llama-model.cpp load_tensors (layer -> device assignment, input layer on the CPU,
 //    output layer on the device after the last repeating layer), src/llama-quant.cpp for each
@@ -895,13 +895,17 @@ const EngineProfile& engine_profile_llamacpp() {
              .source = "checked: mcgyvr-lab llama-server b10644 (d7a207411) buffers on RTX 3060 / GTX 1660 SUPER"},
             {.id = "b11004", .order = 11004, .date = "2026-09",
              .label = "llama-server reserves one logits row per sequence; f16 KQ mask",
-             .changed = "newest build found (LM Studio's CUDA runtime 2.40.0, 2026-09-17). With the flags the command "
-                        "gives (-c and -ngl set) its buffers are as in b10644: KV padding (n_ctx to 256, n_ctx_seq), "
-                        "the reserve graph, n_outputs_max = slots and the output buffer did not change. What did change "
-                        "acts only when -c is left out: --fit (on by default) now starts from n_ctx_train x slots with "
-                        "the default unified KV (PR #28849, merged 2026-09-13..22; PR #27496 did so for -no-kvu -np N "
-                        "in August), which the command never relies on",
-             .source = "ggml-org/llama.cpp PR #28849, PR #27496; lmstudio-ai/lmstudio-bug-tracker issue #2409"},
+             .changed = "as b10644 (LM Studio's CUDA runtime 2.40.0, 2026-09-17): no PR read between the two changes "
+                        "KV padding (n_ctx to 256, n_ctx_seq), the reserve graph, n_outputs_max = slots or the output "
+                        "buffer",
+             .source = "lmstudio-ai/lmstudio-bug-tracker issue #2409; ggml-org/llama.cpp src/llama-context.cpp"},
+            {.id = "b11232", .order = 11232, .date = "2026-09",
+             .label = "--fit with -c unset starts at n_ctx_train x slots",
+             .changed = "with -c and -ngl given (the command gives both) the buffers are as in b10644. Left without -c, "
+                        "--fit (on by default) now starts its context search at n_ctx_train x slots, 4 x n_ctx_train "
+                        "with the default -np auto and its unified KV (PR #28849, merged 2026-09-13..22; PR #27496 "
+                        "did it for -no-kvu -np N): `vramcalc fit` without -c follows it",
+             .source = "ggml-org/llama.cpp PR #28849, PR #27496; b11232 in Ollama v0.35.1-rc0 (2026-09-30)"},
         },
         .parse_version = build_version,
         .version_forms = "a build number: b4343, 8054, or a whole 'version: 8054 (01d8eaa28)' line pasted",

@@ -8,6 +8,7 @@
 
 #include "core/engine_profile.h"
 #include "core/estimate.h"
+#include "core/llamacpp_fit.h"
 
 using namespace vramcalc;
 
@@ -51,12 +52,36 @@ TEST_CASE("a --version line of llama.cpp's semantic releases gives its build num
     CHECK(*parse_build_number("version: 8054 (01d8eaa28)") == 8054);
 }
 
-TEST_CASE("the newest llama.cpp build is b11004 and is the default") {
-    // lmstudio-ai/lmstudio-bug-tracker issue #2409 (2026-09-17): LM Studio's CUDA 12 runtime 2.40.0 is b11004
-    CHECK(release_of("llamacpp", "") == "b11004");
-    CHECK(release_of("llamacpp", "b11004") == "b11004");
+TEST_CASE("the newest llama.cpp build is b11232 and is the default") {
+    // b11232: Ollama v0.35.1-rc0 moved to it by 2026-09-30; b11004: LM Studio's CUDA runtime 2.40.0
+    // (lmstudio-ai/lmstudio-bug-tracker issue #2409, 2026-09-17)
+    CHECK(release_of("llamacpp", "") == "b11232");
+    CHECK(release_of("llamacpp", "b11232") == "b11232");
+    CHECK(release_of("llamacpp", "b11231") == "b11004");
     CHECK(release_of("llamacpp", "b11003") == "b10644");
-    CHECK(release_of("llamacpp", "version: 0.3.0 (build 11063, commit 0000000)") == "b11004");
+    CHECK(release_of("llamacpp", "version: 0.3.0 (build 11454, commit 0000000)") == "b11232");
+}
+
+TEST_CASE("--fit with -c unset starts at the training context of every slot since b11232") {
+    // pythia-2.8b: n_ctx_train 2048, 5.6 GB of F16 weights on a 15.77 GiB GPU, so the start context
+    // fits and stays: b10644 starts at n_ctx_train = 2048; b11232 (PR #28849) at 2048 x 4 slots of the
+    // default -np auto = 8192, and at 2048 x 2 = 4096 with -np 2 (PR #27496)
+    Scenario s = two_gpus();
+    s.gpus = 1;
+    FitOptions fo;
+    fo.context_auto = true;
+    s.engine_version = "b10644";
+    FitPlan plan = plan_llamacpp_fit(s, fo);
+    REQUIRE_MESSAGE(plan.ok, plan.error);
+    CHECK(plan.scenario.context == 2048);
+    s.engine_version = "";
+    plan = plan_llamacpp_fit(s, fo);
+    REQUIRE_MESSAGE(plan.ok, plan.error);
+    CHECK(plan.scenario.context == 8192);
+    s.parallel = 2;
+    plan = plan_llamacpp_fit(s, fo);
+    REQUIRE_MESSAGE(plan.ok, plan.error);
+    CHECK(plan.scenario.context == 4096);
 }
 
 TEST_CASE("pipeline-parallel input copies need --split-mode layer and no tensor overrides") {
