@@ -23,7 +23,7 @@ std::string g_json;
 // WEB: a capturing drop listener on window runs before GLFW's on the canvas; for model files it stops
 // the event there, so GLFW never reads the whole file into memory. Each file is read as growing
 // prefixes (256 KB first) until its header parses; window.vramcalc.fileBytesRead counts every byte.
-EM_JS(void, js_install_file_reader, (double logLimit), {
+EM_JS(void, js_install_file_reader, (double logLimit, double jsonLimit), {
     var api = window["vramcalc"] || (window["vramcalc"] = {});
     api["fileBytesRead"] = 0;
     var input = document.createElement("input");
@@ -57,7 +57,12 @@ EM_JS(void, js_install_file_reader, (double logLimit), {
     var readOne = function(file) {
         var n = file.name.toLowerCase();
         if (n.endsWith(".json")) {
-            if (file.size > 16777216) return Promise.resolve();
+            if (file.size > jsonLimit) {
+                var big = text(file.name);
+                Module["_vramcalc_json_too_large"](big, file.size);
+                Module["_vramcalc_files_free"](big);
+                return Promise.resolve();
+            }
             return file.text().then(function(s) {
                 api["fileBytesRead"] += file.size;
                 var name = text(file.name), body = text(s);
@@ -71,8 +76,14 @@ EM_JS(void, js_install_file_reader, (double logLimit), {
     var readFiles = function(files) {
         Module["_vramcalc_files_begin"](files.length);
         var chain = Promise.resolve();
-        files.forEach(function(f) { chain = chain.then(function() { return readOne(f); }); });
-        return chain.catch(function(e) { console.warn("vramcalc: reading a file failed", e); }).then(function() {
+        // One file the browser cannot read (moved, no permission) is listed as such; the others go on.
+        var unreadable = function(f) {
+            var name = text(f.name);
+            Module["_vramcalc_file_unreadable"](name, f.size);
+            Module["_vramcalc_files_free"](name);
+        };
+        files.forEach(function(f) { chain = chain.then(function() { return readOne(f).catch(function() { unreadable(f); }); }); });
+        return chain.then(function() {
             Module["_vramcalc_files_end"]();
             wake();
         });
@@ -153,6 +164,17 @@ EMSCRIPTEN_KEEPALIVE void vramcalc_file_text(const char* name, const char* text)
     --g_state->model_files.reading;
 }
 
+EMSCRIPTEN_KEEPALIVE void vramcalc_json_too_large(const char* name, double size) {
+    if (!g_state) return;
+    vramcalc::web::json_file_too_large(*g_state, name, static_cast<vramcalc::Bytes>(size));
+    --g_state->model_files.reading;
+}
+
+EMSCRIPTEN_KEEPALIVE void vramcalc_file_unreadable(const char* name, double size) {
+    if (!g_state) return;
+    vramcalc::web::file_unreadable(*g_state, name, static_cast<vramcalc::Bytes>(size));
+}
+
 EMSCRIPTEN_KEEPALIVE void vramcalc_files_end() {
     if (!g_state) return;
     g_state->model_files.reading = 0;
@@ -184,7 +206,7 @@ namespace vramcalc::wasm {
 void install_file_reader(web::AppState* state, void (*wake)()) {
     g_state = state;
     g_wake = wake;
-    js_install_file_reader(static_cast<double>(vramcalc::logtext::kMaxLogBytes));
+    js_install_file_reader(static_cast<double>(vramcalc::logtext::kMaxLogBytes), static_cast<double>(web::kMaxJsonFileBytes));
 }
 
 void pick_files_if_asked(web::AppState& st) {

@@ -79,6 +79,16 @@ void file_text(AppState& st, const std::string& name, const std::string& text) {
     keep(m.batch, std::move(f));
 }
 
+void json_file_too_large(AppState& st, const std::string& name, Bytes size) {
+    read_entry(st.model_files, name, size).status =
+        "not read: " + format_size(size) + " is more than the " + format_size(kMaxJsonFileBytes) +
+        " a config.json or safetensors index can be";
+}
+
+void file_unreadable(AppState& st, const std::string& name, Bytes size) {
+    read_entry(st.model_files, name, size).status = "the browser could not read this file (moved, or no permission?)";
+}
+
 void end_local_files(AppState& st) {
     ModelFilesState& m = st.model_files;
     if (m.batch.empty()) return;

@@ -19,6 +19,12 @@ namespace vramcalc::web {
 void begin_local_files(AppState& st);
 std::uint64_t file_header(AppState& st, const std::string& name, Bytes size, std::span<const std::uint8_t> prefix);
 void file_text(AppState& st, const std::string& name, const std::string& text);
+// A .json read whole, up to this size: config.json and safetensors indexes are KB to a few MB.
+inline constexpr Bytes kMaxJsonFileBytes = Bytes{16} << 20;
+// A file the glue did not read (a .json over kMaxJsonFileBytes, or one the browser failed to read):
+// listed with why, so a drop never ends in silence.
+void json_file_too_large(AppState& st, const std::string& name, Bytes size);
+void file_unreadable(AppState& st, const std::string& name, Bytes size);
 void end_local_files(AppState& st);
 void clear_model_files(AppState& st);
 

@@ -149,6 +149,21 @@ async function main() {
     check('a cut GGUF is refused with a message', mf.files.some((f) => f.name === 'broken.gguf' && /truncated/.test(f.status)), JSON.stringify(mf.files));
     check('the model before it is kept', (await page.evaluate(() => window.vramcalc.getState().custom_name)) === 'dropped');
 
+    // ---- files not read: a .json past 16 MiB (17 MiB of zeros) and one the browser fails to read
+    const bytesBefore = await page.evaluate(() => window.vramcalc.fileBytesRead);
+    await page.evaluate(() => window.vramcalc.readModelFiles([
+      new File([new Uint8Array(17 * 1024 * 1024)], 'model.safetensors.index.json'),
+      { name: 'gone.gguf', size: 1000, slice: () => ({ arrayBuffer: () => Promise.reject(new Error('NotReadableError')) }) },
+    ]));
+    mf = await page.evaluate(() => window.vramcalc.modelFiles());
+    const status = (name) => (mf.files.find((f) => f.name === name) || {}).status || '';
+    check('a 17 MiB .json is listed as not read, with the 16 MiB limit',
+      status('model.safetensors.index.json') === 'not read: 17 MiB is more than the 16 MiB a config.json or safetensors index can be',
+      status('model.safetensors.index.json'));
+    check('a file the browser cannot read is listed as such', /could not read this file/.test(status('gone.gguf')), status('gone.gguf'));
+    check('neither reads a byte', (await page.evaluate(() => window.vramcalc.fileBytesRead)) === bytesBefore);
+    check('the model before them is kept', (await page.evaluate(() => window.vramcalc.getState().custom_name)) === 'dropped');
+
     check('no network request from files', requests.length === 0, requests.join(' '));
 
     // ---- the Hub: nothing until asked
