@@ -176,7 +176,11 @@ std::optional<std::int64_t> parse_build_number(std::string_view text) {
     const std::string t = lower(text);
     std::size_t i = std::string::npos;
     // "version: 8054 (01d8eaa28)" as llama-server --version prints it, or "build 10644" / "build = 4343".
+    // Since llama.cpp's semantic versions (PR #27498, Aug. 2026) the line reads "version: 0.3.0-dev
+    // (build 10621, commit c1d0e7a00)": the build in parentheses counts, not the release number.
+    const bool semver_line = t.find("(build") != std::string::npos;
     for (const char* label : {"version:", "version", "build:", "build =", "build"}) {
+        if (semver_line && std::string_view(label).rfind("version", 0) == 0) continue;
         if (auto at = t.find(label); at != std::string::npos) {
             i = at + std::string_view(label).size();
             while (i < t.size() && (t[i] == ' ' || t[i] == ':' || t[i] == '=')) ++i;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine_profile.h"
 #include "estimate.h"
 #include "text.h"
 
@@ -213,12 +214,26 @@ std::string flags_text(const Scenario& s, std::size_t nd) {
     return t;
 }
 
-// -c unset: llama_context would use the training context (n_ctx 0), so start there.
+// The first build known to start the context search at n_ctx_train x slots: PR #28849 (merged
+// 2026-09-13..22) for the default unified KV, after PR #27496 (Aug. 2026) for -no-kvu -np N. b11232
+// (Ollama v0.35.1-rc0, by 2026-09-30) follows both; b11004 (2026-09-17) is not known to.
+constexpr std::int64_t kFitSlotsBuild = 11232;
+
+// Slots the context search multiplies: -np N, or the 4 of llama-server's default -np auto.
+std::int64_t fit_slots(const Scenario& s) {
+    const ReleaseChoice c = choose_release(engine_profile("llamacpp"), s.engine_version);
+    if (!c.release || c.release->order < kFitSlotsBuild) return 1;
+    return s.parallel > 0 ? s.parallel : 4;
+}
+
+// -c unset: llama_context would use the training context (n_ctx 0), so start there; newer builds
+// start at the training context of every slot (common/fit.cpp, PR #28849).
 Scenario starting_scenario(const Scenario& given, const FitOptions& options) {
     Scenario input = given;
     if (options.context_auto) {
         std::string error;
-        if (auto m = resolve_model(given, error); m && m->model.arch.max_context > 0) input.context = m->model.arch.max_context;
+        if (auto m = resolve_model(given, error); m && m->model.arch.max_context > 0)
+            input.context = m->model.arch.max_context * fit_slots(given);
     }
     return input;
 }

@@ -1,6 +1,6 @@
 // llama.cpp accounting of llama-server on CUDA with the default split mode "layer", by build (the
-// releases at the end of this file): the newest is b10644, the newest build in the published
-// measurements. Sources mirrored:
+// releases at the end of this file): the newest is b11232 (Sept. 2026); b10644 is the newest build in
+// the published measurements. Sources mirrored:
 //  - weights: src/llama-model.cpp load_tensors (layer -> device assignment, input layer on the CPU,
 //    output layer on the device after the last repeating layer), src/llama-quant.cpp for each
 //    tensor's GGUF type (engines/gguf.cpp);
@@ -174,6 +174,7 @@ struct Layout {
     std::vector<float> splits;  // cumulative split points, normalized
     std::string split_mode;
     bool row_split = false;
+    bool tensor_overrides = false;  // -ot / --n-cpu-moe / --cpu-moe given (llama_model::has_tensor_overrides)
     int main_gpu = 0;
     int out_dev = -1;
 };
@@ -229,6 +230,8 @@ std::optional<Layout> read_layout(const ResolvedScenario& r, const Setup& u, con
     }
     p.main_gpu = s.main_gpu;
     p.out_dev = device_of(p, p.n_layer);
+    // common/arg.cpp turns --n-cpu-moe / --cpu-moe into tensor_buft_overrides patterns, like -ot.
+    p.tensor_overrides = !placement.overrides.empty() || placement.cpu_moe_layers > 0;
     return p;
 }
 
@@ -510,7 +513,11 @@ ComputeShape compute_shape(const Architecture& a, const Setup& u, const Layout& 
     c.f32_mask_with_fa = u.f32_mask_with_fa;
     // KQ mask: F32 without flash attention; with it F16 since PR #23764, before that F32 + its F16 cast.
     c.mask_bytes = c.fa ? (c.f32_mask_with_fa ? 6.0 : 2.0) : 4.0;
-    c.pipeline = p.n_dev > 1 && p.ngl > p.n_layer;  // llama_context: pipeline parallelism enabled
+    // llama_context(): pipeline parallelism (GGML_SCHED_MAX_COPIES input copies) needs more than one
+    // device, every layer offloaded, --split-mode layer and no tensor overrides (src/llama-context.cpp
+    // `pipeline_parallel = n_devices() > 1 && n_gpu_layers() > n_layer && split_mode() == LAYER &&
+    // offload_kqv && !has_tensor_overrides()`; the overrides test came with -ot, PR #11397).
+    c.pipeline = p.n_dev > 1 && p.ngl > p.n_layer && p.split_mode == "layer" && !p.tensor_overrides;
     c.copies = c.pipeline ? kSchedCopies : 1.0;
     // Output layer (llm_graph: get_rows of the output rows, norm, lm_head): the ubatch's last hidden
     // state while the rows are gathered, then the normed rows and the logits. The layers' inputs (KQ
@@ -886,6 +893,19 @@ const EngineProfile& engine_profile_llamacpp() {
              .label = "llama-server reserves one logits row per sequence; f16 KQ mask",
              .changed = "",
              .source = "checked: mcgyvr-lab llama-server b10644 (d7a207411) buffers on RTX 3060 / GTX 1660 SUPER"},
+            {.id = "b11004", .order = 11004, .date = "2026-09",
+             .label = "llama-server reserves one logits row per sequence; f16 KQ mask",
+             .changed = "as b10644 (LM Studio's CUDA runtime 2.40.0, 2026-09-17): no PR read between the two changes "
+                        "KV padding (n_ctx to 256, n_ctx_seq), the reserve graph, n_outputs_max = slots or the output "
+                        "buffer",
+             .source = "lmstudio-ai/lmstudio-bug-tracker issue #2409; ggml-org/llama.cpp src/llama-context.cpp"},
+            {.id = "b11232", .order = 11232, .date = "2026-09",
+             .label = "--fit with -c unset starts at n_ctx_train x slots",
+             .changed = "with -c and -ngl given (the command gives both) the buffers are as in b10644. Left without -c, "
+                        "--fit (on by default) now starts its context search at n_ctx_train x slots, 4 x n_ctx_train "
+                        "with the default -np auto and its unified KV (PR #28849, merged 2026-09-13..22; PR #27496 "
+                        "did it for -no-kvu -np N): `vramcalc fit` without -c follows it",
+             .source = "ggml-org/llama.cpp PR #28849, PR #27496; b11232 in Ollama v0.35.1-rc0 (2026-09-30)"},
         },
         .parse_version = build_version,
         .version_forms = "a build number: b4343, 8054, or a whole 'version: 8054 (01d8eaa28)' line pasted",

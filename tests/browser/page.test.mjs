@@ -141,7 +141,7 @@ async function main() {
     const engines = await page.evaluate(() => window.vramcalc.getEngines());
     const llamaProfile = (engines || []).find((e) => e.id === 'llamacpp');
     check('getEngines() lists every engine with its releases, newest named', Array.isArray(engines) && engines.length >= 5 &&
-      llamaProfile && llamaProfile.newest_release === 'b10644' && llamaProfile.releases.some((x) => x.id === 'b4343'),
+      llamaProfile && llamaProfile.newest_release === 'b11232' && llamaProfile.releases.some((x) => x.id === 'b4343'),
       JSON.stringify((engines || []).map((e) => `${e.id}:${e.newest_release}`)));
     r = await page.evaluate(() => window.vramcalc.setState({ gpus: 1, tp: 1, engine: 'llamacpp', weights: 'gguf-q4_k_m',
       engine_version: 'version: 8054 (01d8eaa28)' }));

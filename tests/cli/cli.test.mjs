@@ -135,7 +135,7 @@ for (const [args, needle] of [
   check('llama.cpp takes a pasted version line', pasted && !pasted.error && pasted.engine_version.includes('b4343'),
         JSON.stringify(pasted && (pasted.engine_version || pasted.error)));
   const newest = json(run(...base, '--engine', 'llamacpp', '--weights', 'gguf-q4_k_m', '--flash-attn'));
-  check('llama.cpp defaults to its newest build', newest && newest.engine_version.startsWith('llama.cpp b10644'),
+  check('llama.cpp defaults to its newest build', newest && newest.engine_version.startsWith('llama.cpp b11232'),
         newest && newest.engine_version);
   // Qwen2.5-7B Q4_K_M, ub 512, -fa on: builds before b9464 keep (152,064 + 3,584) x 512 x 4 B =
   // 318,767,104 B of logits and last hidden state, which is then the whole buffer; b10644 reserves one row.

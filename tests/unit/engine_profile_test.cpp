@@ -66,12 +66,12 @@ TEST_CASE("llama.cpp versions are build numbers, typed or pasted from --version"
     CHECK_FALSE(parse_build_number("0.6.3").has_value());
     CHECK_FALSE(parse_build_number("latest").has_value());
     // between two releases: the older one's accounting; before the first: the oldest, flagged
-    CHECK(release_of("llamacpp", "") == "b10644");
+    CHECK(release_of("llamacpp", "") == "b11232");
     CHECK(release_of("llamacpp", "version: 8054 (01d8eaa28)") == "b4343");
     CHECK(release_of("llamacpp", "b9464") == "b9464");
     CHECK(release_of("llamacpp", "b9463") == "b9411");  // b9411: PR #23346 (DeepSeek V3.2 cache)
     CHECK(release_of("llamacpp", "b9410") == "b4343");
-    CHECK(release_of("llamacpp", "b20000") == "b10644");
+    CHECK(release_of("llamacpp", "b20000") == "b11232");
     const ReleaseChoice old = choose_release(engine_profile("llamacpp"), "b2700");
     REQUIRE(old.release != nullptr);
     CHECK(std::string(old.release->id) == "b4343");
