@@ -188,6 +188,9 @@ std::string override_text_problem(const std::string& text) {
 
 std::string tensor_split_problem(const std::string& text) {
     if (text.size() > 512) return "longer than 512 bytes";
+    // Checked before a part is quoted in the message, which must stay one line.
+    for (char c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) return "only printable ASCII";
     const auto parts = split_list(text, ",/");
     if (parts.size() > 16) return "at most 16 devices (llama_max_devices)";
     double sum = 0;

@@ -27,34 +27,41 @@ bash "$root/scripts/build-asan.sh" "${targets[@]}" || exit 1
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 failed=()
+# Paths relative to the checkout, run from it: a counted run then passes the same argv in any clone.
+cd "$root" || exit 1
+rel() { realpath -m --relative-to="$root" "$1"; }
 for t in "${targets[@]}"; do
     name="${t#fuzz_}"
-    seeds="$root/fuzz/corpus/$name"
-    work="$dir/fuzz-corpus/$name"
-    crashes="$dir/fuzz-crashes/$name"
+    seeds="fuzz/corpus/$name"
+    work="$(rel "$dir/fuzz-corpus/$name")"
+    crashes="$(rel "$dir/fuzz-crashes/$name")"
+    log="$dir/$t.log"
     args=(-timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/")
     runner=()
     if [ -n "${VRAMCALC_FUZZ_RUNS:-}" ]; then
-        work="$dir/fuzz-corpus-fixed/$name"
+        work="$(rel "$dir/fuzz-corpus-fixed/$name")"
         rm -rf "$work"
         # Repeatable only with the corpus read once (-reload=0: no re-reading it by the clock) and
-        # addresses fixed (setarch -R: libFuzzer mutates towards the values it sees compared, pointers
-        # among them); with either missing, two runs from the same seed found different inputs.
+        # addresses fixed: libFuzzer mutates towards the values it sees compared, pointers among them.
+        # setarch -R turns off address randomisation, and an empty environment with relative paths
+        # puts the stack where it is in any other clone (argv and the environment sit above it).
+        # Two runs from the same seed had found different inputs.
         args+=(-runs="$VRAMCALC_FUZZ_RUNS" -seed="${VRAMCALC_FUZZ_SEED:-1}" -reload=0)
-        setarch "$(uname -m)" -R true 2>/dev/null && runner=(setarch "$(uname -m)" -R)
+        runner=(env -i PATH=/usr/bin:/bin ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS")
+        setarch "$(uname -m)" -R true 2>/dev/null && runner+=(setarch "$(uname -m)" -R)
         echo "fuzz: $t, ${VRAMCALC_FUZZ_RUNS} inputs from seed ${VRAMCALC_FUZZ_SEED:-1}"
     else
         args+=(-max_total_time="$seconds")
         echo "fuzz: $t for ${seconds} s"
     fi
     mkdir -p "$work" "$crashes"
-    [ -f "$root/fuzz/$name.dict" ] && args+=(-dict="$root/fuzz/$name.dict")
-    if "${runner[@]}" "$dir/$t" "${args[@]}" "$work" "$seeds" >"$dir/$t.log" 2>&1; then
-        grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$dir/$t.log" | tr '\n' ' '
+    [ -f "fuzz/$name.dict" ] && args+=(-dict="fuzz/$name.dict")
+    if "${runner[@]}" "./$(rel "$dir/$t")" "${args[@]}" "$work" "$seeds" >"$log" 2>&1; then
+        grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$log" | tr '\n' ' '
         echo
     else
-        echo "fuzz: $t FAILED (log: $dir/$t.log, input: $(ls -t "$crashes" | head -n 1))"
-        grep -E 'ERROR|runtime error|fuzz_[a-z_]*: ' "$dir/$t.log" | head -n 5
+        echo "fuzz: $t FAILED (log: $log, input: $crashes/$(ls -t "$crashes" | head -n 1))"
+        grep -E 'ERROR|runtime error|fuzz_[a-z_]*: ' "$log" | head -n 5
         failed+=("$t")
     fi
 done
