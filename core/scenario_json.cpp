@@ -20,7 +20,9 @@ json scenario_to_json(const Scenario& s) {
         // Keep the config as an object when it is valid JSON, so the state reads naturally.
         // A config too large or too deep for the parser stays text, so nothing recurses into it.
         JsonParse cfg = parse_json(s.custom_config, kConfigJsonLimits);
-        j["custom_config"] = cfg.ok() ? std::move(cfg.value) : json(s.custom_config);
+        // Only an object is written as JSON: text that parses as a number or string must stay text, as it
+        // was given, or reading the scenario back would refuse it.
+        j["custom_config"] = cfg.ok() && cfg.value.is_object() ? std::move(cfg.value) : json(s.custom_config);
     }
     if (s.custom_params > 0) j["custom_params"] = s.custom_params;
     if (!s.custom_name.empty()) j["custom_name"] = s.custom_name;
