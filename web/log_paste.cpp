@@ -78,6 +78,7 @@ std::string with_commas(std::int64_t n) {
 constexpr std::pair<const char*, const char*> kLabels[] = {
     {"weights", "weights"},         {"kv_cache", "KV cache"},        {"kv_tokens", "KV cache tokens"},
     {"activation", "activation peak"}, {"non_torch", "non-torch memory"}, {"cuda_graph", "CUDA graphs"},
+    {"cuda_graph_estimate", "CUDA graph estimate"},
     {"non_kv", "non-KV total"},     {"model_buffer", "model buffer"}, {"kv_buffer", "KV buffer"},
     {"compute_buffer", "compute buffer"}, {"cpu_model_buffer", "CPU model buffer"}, {"output_buffer", "output buffer"},
     {"max_concurrency", "max concurrency"}, {"kv_blocks", "KV blocks"}, {"host_compute_buffer", "host compute buffer"},

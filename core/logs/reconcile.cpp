@@ -116,6 +116,7 @@ std::optional<double> ours(const Estimate& e, const LogFigure& f) {
     if (f.name == "kv_cache" || f.name == "kv_buffer") return b(load().kv_cache.bytes);
     if (f.name == "activation" || f.name == "compute_buffer") return b(load().activation.bytes);
     if (f.name == "cpu_model_buffer") return b(e.cpu.bytes);
+    if (f.name == "cuda_graph_estimate" && e.kv_budget_graph_estimate > 0) return b(e.kv_budget_graph_estimate);
     if (f.name == "kv_tokens" && e.kv_cache_tokens) return static_cast<double>(*e.kv_cache_tokens);
     if (f.name == "max_concurrency" && e.max_concurrency) return *e.max_concurrency;
     return std::nullopt;

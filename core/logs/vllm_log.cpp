@@ -174,6 +174,10 @@ void read_line(const std::string& l, LogReading& r) {
     }
     if (contains(l, "Graph capturing finished"))
         if (const auto b = size_after(l, ", took", true)) add_bytes(r, "cuda_graph", dev, idx, *b, l);
+    // 0.21+: the estimate taken out of the KV budget before the pool is sized (gpu_model_runner.py), and
+    // after capture "CUDA graph pool memory: 0.31 GiB (actual), 0.37 GiB (estimated), ..." (gpu_worker.py).
+    if (const auto b = size_after(l, "Estimated CUDA graph memory:", true)) add_bytes(r, "cuda_graph_estimate", dev, idx, *b, l);
+    if (const auto b = size_after(l, "CUDA graph pool memory:", true)) add_bytes(r, "cuda_graph", dev, idx, *b, l);
     if (r.gpu_name.empty() && contains(l, "GPU 0: ")) r.gpu_name = rest_after(l, "GPU 0: ");
 }
 

@@ -267,3 +267,46 @@ TEST_CASE("a log that prints no GPU memory names the catalog GPU and the memory 
     scenario_from_log(r, base, lacking);
     CHECK(std::find(lacking.begin(), lacking.end(), "GPU memory (not printed): the NVIDIA T4's 14.56 GiB assumed") != lacking.end());
 }
+
+TEST_CASE("vLLM 0.21+: the CUDA graph estimate taken from the KV budget is read per rank, and reconciled against ours") {
+    // Lines of a vLLM 0.27.1 start-up, TP 2, --gpu-memory-utilization 0.82 (gpustack/runner PR #251,
+    // https://github.com/gpustack/runner/pull/251, turn 4): 0.36 GiB estimated on each rank, 6.87 GiB left
+    // for the KV cache on TP0.
+    const std::string log =
+        "(Worker_TP1 pid=448) INFO 08-14 14:07:20 [gpu_model_runner.py:6681] Profiling CUDA graph memory: PIECEWISE=16 (largest=16)\n"
+        "(Worker_TP1 pid=448) INFO 08-14 14:07:22 [gpu_model_runner.py:6806] Estimated CUDA graph memory: 0.36 GiB total\n"
+        "(Worker_TP1 pid=448) INFO 08-14 14:07:22 [gpu_worker.py:578] CUDA graph memory profiling is enabled (default since v0.21.0). "
+        "The current --gpu-memory-utilization=0.8200 is equivalent to --gpu-memory-utilization=0.8048 without CUDA graph memory "
+        "profiling. To maintain the same effective KV cache size as before, increase --gpu-memory-utilization to 0.8352. To disable, "
+        "set VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0.\n"
+        "(Worker_TP0 pid=447) INFO 08-14 14:07:22 [gpu_model_runner.py:6806] Estimated CUDA graph memory: 0.36 GiB total\n"
+        "(Worker_TP0 pid=447) INFO 08-14 14:07:22 [gpu_worker.py:563] Available KV cache memory: 6.87 GiB\n";
+    const LogReading r = read_log(log);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(r.engine == "vllm");
+    for (int rank : {0, 1}) {
+        CAPTURE(rank);
+        const LogFigure* f = find_figure(r, "cuda_graph_estimate", rank);
+        REQUIRE(f);
+        REQUIRE(f->bytes);
+        CHECK(static_cast<double>(*f->bytes) == doctest::Approx(0.36 * kGiB).epsilon(1e-6));
+    }
+    const LogFigure* kv = find_figure(r, "kv_cache", 0);
+    REQUIRE(kv);
+    CHECK(static_cast<double>(*kv->bytes) == doctest::Approx(6.87 * kGiB).epsilon(1e-6));
+    // Reconciled against an estimate that takes the graphs from the budget, the figure is compared with
+    // the estimate ours stands in for. (The log's model is Qwen3.6-27B-AWQ with MTP, not in these lines; a
+    // catalog model on 0.29, where every model's graphs are estimated, is enough to check the pairing.)
+    Scenario s;
+    s.engine = "vllm";
+    s.model = "qwen2.5-7b-instruct";
+    s.engine_version = "0.29";
+    std::vector<std::string> lacking;
+    const Reconciliation rc = reconcile(r, s, lacking);
+    REQUIRE_MESSAGE(rc.ok, rc.error);
+    REQUIRE(rc.estimate.kv_budget_graph_estimate > 0);
+    const auto d = std::find_if(rc.differences.begin(), rc.differences.end(), [](const Difference& x) { return x.name == "cuda_graph_estimate"; });
+    REQUIRE(d != rc.differences.end());
+    CHECK(d->measured == doctest::Approx(0.36 * kGiB).epsilon(1e-6));
+    CHECK(d->estimated == doctest::Approx(static_cast<double>(rc.estimate.kv_budget_graph_estimate)));
+}
