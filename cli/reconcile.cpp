@@ -23,11 +23,11 @@ std::string amount(const Difference& d, double x) {
 void print_text(const LogReading& r, const Reconciliation& rc) {
     std::cout << r.engine_flavour << (r.engine_version.empty() ? "" : " " + r.engine_version) << " log, "
               << (r.model.empty() ? "model not printed" : r.model) << "\n";
-    std::printf("%-18s %-8s %14s %14s %9s  %s\n", "figure", "device", "log", "ours", "diff", "band (published measurements)");
+    std::printf("%-20s %-8s %14s %14s %9s  %s\n", "figure", "device", "log", "ours", "diff", "band (published measurements)");
     for (const Difference& d : rc.differences) {
         const std::string band = d.band ? band_text(*d.band) + " (" + band_label(*d.band) + ")" +
                                               (d.within_band ? "" : "  outside") : "no band yet";
-        std::printf("%-18s %-8s %14s %14s %+8.1f%%  %s\n", d.name.c_str(),
+        std::printf("%-20s %-8s %14s %14s %+8.1f%%  %s\n", d.name.c_str(),
                     (d.device.empty() ? (d.device_index < 0 ? "host" : "GPU0") : d.device).c_str(),
                     amount(d, d.measured).c_str(), amount(d, d.estimated).c_str(), 100 * d.relative, band.c_str());
     }

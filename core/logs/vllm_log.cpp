@@ -178,6 +178,9 @@ void read_line(const std::string& l, LogReading& r) {
     // after capture "CUDA graph pool memory: 0.31 GiB (actual), 0.37 GiB (estimated), ..." (gpu_worker.py).
     if (const auto b = size_after(l, "Estimated CUDA graph memory:", true)) add_bytes(r, "cuda_graph_estimate", dev, idx, *b, l);
     if (const auto b = size_after(l, "CUDA graph pool memory:", true)) add_bytes(r, "cuda_graph", dev, idx, *b, l);
+    // 0.21+ prints the utilization in force even when no argument set it (gpu_worker.py): "The current
+    // --gpu-memory-utilization=0.9500 is equivalent to ... without CUDA graph memory profiling".
+    if (const auto v = number_after(l, "The current --gpu-memory-utilization=")) r.gpu_mem_util = *v;
     if (r.gpu_name.empty() && contains(l, "GPU 0: ")) r.gpu_name = rest_after(l, "GPU 0: ");
 }
 

@@ -294,6 +294,8 @@ TEST_CASE("vLLM 0.21+: the CUDA graph estimate taken from the KV budget is read 
     const LogFigure* kv = find_figure(r, "kv_cache", 0);
     REQUIRE(kv);
     CHECK(static_cast<double>(*kv->bytes) == doctest::Approx(6.87 * kGiB).epsilon(1e-6));
+    // The utilization in force, printed whether or not an argument set it.
+    CHECK(r.gpu_mem_util == doctest::Approx(0.82));
     // Reconciled against an estimate that takes the graphs from the budget, the figure is compared with
     // the estimate ours stands in for. (The log's model is Qwen3.6-27B-AWQ with MTP, not in these lines; a
     // catalog model on 0.29, where every model's graphs are estimated, is enough to check the pairing.)
