@@ -208,6 +208,20 @@ async function engines(browser) {
   checkRows('ExLlamaV3', EXL, v);
   checkReadLog('ExLlamaV3', EXL, await page.evaluate((t) => window.vramcalc.readLog(t), EXL.text));
 
+  // ---- vLLM 0.21+: the CUDA graph estimate it takes from the KV budget, per rank, beside ours. Lines of a
+  // 0.27.1 start-up, TP 2, utilization 0.82 (https://github.com/gpustack/runner/pull/251): 0.36 GiB each.
+  const graphs = ['(Worker_TP1 pid=448) INFO 08-14 14:07:22 [gpu_model_runner.py:6806] Estimated CUDA graph memory: 0.36 GiB total',
+    '(Worker_TP1 pid=448) INFO 08-14 14:07:22 [gpu_worker.py:578] CUDA graph memory profiling is enabled (default since v0.21.0). ' +
+    'The current --gpu-memory-utilization=0.8200 is equivalent to --gpu-memory-utilization=0.8048 without CUDA graph memory profiling.',
+    '(Worker_TP0 pid=447) INFO 08-14 14:07:22 [gpu_model_runner.py:6806] Estimated CUDA graph memory: 0.36 GiB total',
+    '(Worker_TP0 pid=447) INFO 08-14 14:07:22 [gpu_worker.py:563] Available KV cache memory: 6.87 GiB'].join('\n');
+  const g = await page.evaluate((t) => window.vramcalc.readLog(t), graphs);
+  const estimates = (g.measured || []).filter((x) => x.name === 'cuda_graph_estimate');
+  check('vLLM 0.21+: readLog() reads the CUDA graph estimate of each rank (0.36 GiB)',
+    g.ok && estimates.length === 2 && estimates.every((x) => Math.abs(x.bytes - 0.36 * GiB) < 1), JSON.stringify(estimates));
+  check('vLLM 0.21+: the utilization in force is read (0.82)', g.ok && g.scenario && Math.abs(g.scenario.gpu_mem_util - 0.82) < 1e-9,
+    g.scenario && g.scenario.gpu_mem_util);
+
   // ---- not a log: the message, and the text stays
   const prose = 'Why does vLLM only give me 20k tokens? My GPU has 24 GB.';
   check('prose pasted into the box', await pasteIntoBox(page, prose));
