@@ -311,4 +311,6 @@ TEST_CASE("vLLM 0.21+: the CUDA graph estimate taken from the KV budget is read 
     REQUIRE(d != rc.differences.end());
     CHECK(d->measured == doctest::Approx(0.36 * kGiB).epsilon(1e-6));
     CHECK(d->estimated == doctest::Approx(static_cast<double>(rc.estimate.kv_budget_graph_estimate)));
+    // Its difference is a term of the KV cache's, which is the one the explanation names.
+    CHECK(rc.explanation.find("cuda_graph_estimate") == std::string::npos);
 }
