@@ -75,23 +75,6 @@ std::string with_commas(std::int64_t n) {
     return (n < 0 ? "-" : "") + out;
 }
 
-constexpr std::pair<const char*, const char*> kLabels[] = {
-    {"weights", "weights"},         {"kv_cache", "KV cache"},        {"kv_tokens", "KV cache tokens"},
-    {"activation", "activation peak"}, {"non_torch", "non-torch memory"}, {"cuda_graph", "CUDA graphs"},
-    {"cuda_graph_estimate", "CUDA graph estimate"},
-    {"non_kv", "non-KV total"},     {"model_buffer", "model buffer"}, {"kv_buffer", "KV buffer"},
-    {"compute_buffer", "compute buffer"}, {"cpu_model_buffer", "CPU model buffer"}, {"output_buffer", "output buffer"},
-    {"max_concurrency", "max concurrency"}, {"kv_blocks", "KV blocks"}, {"host_compute_buffer", "host compute buffer"},
-    {"cpu_kv_buffer", "CPU KV buffer"}, {"draft_weights", "draft weights"}, {"draft_kv_cache", "draft KV cache"},
-    {"draft_kv_tokens", "draft KV tokens"}, {"free_before_load", "free before load"}, {"total_gpu_memory", "GPU memory"},
-    {"max_total_num_tokens", "max total tokens"}, {"swa_kv_tokens", "sliding-window KV tokens"},
-};
-
-const char* label_of(const std::string& name) {
-    for (const auto& [id, label] : kLabels)
-        if (name == id) return label;
-    return nullptr;
-}
 
 bool blank(const std::string& text) {
     return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; });
@@ -206,7 +189,7 @@ std::vector<LogRow> log_rows(const LogPanelState& log) {
         if (!f.bytes && !f.tokens && !f.value) continue;
         LogRow r;
         r.name = f.name;
-        const char* label = label_of(f.name);
+        const char* label = figure_label(f.name);
         r.label = label ? label : f.name;
         r.device = device_of(f.device, f.device_index);
         r.measured = f.bytes ? static_cast<double>(*f.bytes) : f.tokens ? static_cast<double>(*f.tokens) : *f.value;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/checked.h"
 
@@ -10,6 +11,28 @@ namespace vramcalc {
 const LogFigure* find_figure(const LogReading& r, const std::string& name, int device_index) {
     for (const LogFigure& f : r.figures)
         if (f.name == name && f.device_index == device_index) return &f;
+    return nullptr;
+}
+
+namespace {
+
+constexpr std::pair<const char*, const char*> kLabels[] = {
+    {"weights", "weights"},         {"kv_cache", "KV cache"},        {"kv_tokens", "KV cache tokens"},
+    {"activation", "activation peak"}, {"non_torch", "non-torch memory"}, {"cuda_graph", "CUDA graphs"},
+    {"cuda_graph_estimate", "CUDA graph estimate"},
+    {"non_kv", "non-KV total"},     {"model_buffer", "model buffer"}, {"kv_buffer", "KV buffer"},
+    {"compute_buffer", "compute buffer"}, {"cpu_model_buffer", "CPU model buffer"}, {"output_buffer", "output buffer"},
+    {"max_concurrency", "max concurrency"}, {"kv_blocks", "KV blocks"}, {"host_compute_buffer", "host compute buffer"},
+    {"cpu_kv_buffer", "CPU KV buffer"}, {"draft_weights", "draft weights"}, {"draft_kv_cache", "draft KV cache"},
+    {"draft_kv_tokens", "draft KV tokens"}, {"free_before_load", "free before load"}, {"total_gpu_memory", "GPU memory"},
+    {"max_total_num_tokens", "max total tokens"}, {"swa_kv_tokens", "sliding-window KV tokens"},
+};
+
+}  // namespace
+
+const char* figure_label(const std::string& name) {
+    for (const auto& [id, label] : kLabels)
+        if (name == id) return label;
     return nullptr;
 }
 

@@ -69,5 +69,7 @@ struct LogReading {
 
 // The figure `name` on `device_index`, if the log printed it.
 const LogFigure* find_figure(const LogReading& r, const std::string& name, int device_index = 0);
+// What a figure is called where people read it ("kv_cache" -> "KV cache"); nullptr for a name not listed.
+const char* figure_label(const std::string& name);
 
 }  // namespace vramcalc

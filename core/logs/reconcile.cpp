@@ -135,7 +135,8 @@ std::string explain(const Reconciliation& rc) {
         // KV cache's own difference is the one to explain.
         if (d.name != "cuda_graph_estimate" && (!worst || std::fabs(d.relative) > std::fabs(worst->relative))) worst = &d;
     if (!worst || std::fabs(worst->relative) < 0.02) return "";
-    std::string why = worst->name + " differs by " + format_fixed(100 * worst->relative, 1) + "%";
+    const char* label = figure_label(worst->name);
+    std::string why = std::string(label ? label : worst->name.c_str()) + " differs by " + format_fixed(100 * worst->relative, 1) + "%";
     if (!rc.estimate.warnings.empty()) return why + ": " + rc.estimate.warnings.front();
     for (const std::string& l : rc.lacking) return why + "; the log lacks " + l;
     if (worst->band && !worst->within_band) return why + ", outside the published measurements' band (" + band_text(*worst->band) + ")";
