@@ -40,6 +40,12 @@ EM_JS(void, js_install_file_reader, (double logLimit, double jsonLimit), {
         return p;
     };
     var wake = function() { Module["_vramcalc_wake"](); };
+    // Tells C++ of a file it will not read: fn(name, size).
+    var notRead = function(fn, file) {
+        var name = text(file.name);
+        Module[fn](name, file.size);
+        Module["_vramcalc_files_free"](name);
+    };
     var readHeader = function(file, want) {
         return file.slice(0, want).arrayBuffer().then(function(buffer) {
             var bytes = new Uint8Array(buffer);
@@ -58,9 +64,7 @@ EM_JS(void, js_install_file_reader, (double logLimit, double jsonLimit), {
         var n = file.name.toLowerCase();
         if (n.endsWith(".json")) {
             if (file.size > jsonLimit) {
-                var big = text(file.name);
-                Module["_vramcalc_json_too_large"](big, file.size);
-                Module["_vramcalc_files_free"](big);
+                notRead("_vramcalc_json_too_large", file);
                 return Promise.resolve();
             }
             return file.text().then(function(s) {
@@ -77,12 +81,9 @@ EM_JS(void, js_install_file_reader, (double logLimit, double jsonLimit), {
         Module["_vramcalc_files_begin"](files.length);
         var chain = Promise.resolve();
         // One file the browser cannot read (moved, no permission) is listed as such; the others go on.
-        var unreadable = function(f) {
-            var name = text(f.name);
-            Module["_vramcalc_file_unreadable"](name, f.size);
-            Module["_vramcalc_files_free"](name);
-        };
-        files.forEach(function(f) { chain = chain.then(function() { return readOne(f).catch(function() { unreadable(f); }); }); });
+        files.forEach(function(f) {
+            chain = chain.then(function() { return readOne(f).catch(function() { notRead("_vramcalc_file_unreadable", f); }); });
+        });
         return chain.then(function() {
             Module["_vramcalc_files_end"]();
             wake();
